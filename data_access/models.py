@@ -1,0 +1,189 @@
+"""The indicator store: CBS areas, programme buurten, the indicator catalogue, observations and import batches.
+
+Counts are stored as numerator and denominator so that every aggregation is a ratio of sums.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+LEVELS = ("land", "gemeente", "wijk", "buurt", "programma")
+GROUPS = ("context", "adoptie", "kwaliteit", "effectiviteit")
+KINDS = ("count", "percentage", "rate", "mean", "score", "nps")
+POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
+AGGREGATIONS = ("sum", "ratio", "weighted_mean", "none")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Area(Base):
+    """A CBS area (land, gemeente, wijk, buurt) in one indeling year, or a programme buurt.
+
+    CBS reuses and retires codes between years, so (code, indeling) is the key and versions live side by side.
+    """
+
+    __tablename__ = "area"
+    __table_args__ = (UniqueConstraint("code", "indeling", name="uq_area_code_indeling"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    indeling: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(10), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_code: Mapped[str | None] = mapped_column(String(40), index=True)
+
+
+class AreaGeometry(Base):
+    """Simplified GeoJSON geometry of an area, kept apart so area lookups stay light."""
+
+    __tablename__ = "area_geometry"
+
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), primary_key=True)
+    geojson: Mapped[str] = mapped_column(Text)
+    reconstructed: Mapped[bool] = mapped_column(Boolean, default=False)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+
+class ProgrammeBuurt(Base):
+    """A buurt of the programme: a named set of CBS areas run by one buurtnetwerk."""
+
+    __tablename__ = "programme_buurt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), unique=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    alliance_partner: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str] = mapped_column(String(100))
+    cohort: Mapped[int] = mapped_column(Integer, index=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    area: Mapped[Area] = relationship()
+    members: Mapped[list[ProgrammeMember]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan"
+    )
+
+
+class ProgrammeMember(Base):
+    """One CBS area (buurt or whole wijk) that belongs to a programme buurt."""
+
+    __tablename__ = "programme_member"
+    __table_args__ = (UniqueConstraint("programme_id", "area_id", name="uq_programme_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme_buurt.id", ondelete="CASCADE"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+
+    programme: Mapped[ProgrammeBuurt] = relationship(back_populates="members")
+    area: Mapped[Area] = relationship()
+
+
+class Indicator(Base):
+    """One entry of the indicator catalogue (monitoring plans and imported context)."""
+
+    __tablename__ = "indicator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    theme: Mapped[str] = mapped_column(String(40), index=True)
+    group: Mapped[str] = mapped_column(String(20))
+    unit: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))
+    per: Mapped[float | None] = mapped_column(Float)
+    polarity: Mapped[str] = mapped_column(String(20))
+    frequency: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(100))
+    source_field: Mapped[str] = mapped_column(String(100))
+    public: Mapped[bool] = mapped_column(Boolean)
+    actiehouder: Mapped[str] = mapped_column(String(100))
+    suppression_threshold: Mapped[int | None] = mapped_column(Integer)
+    aggregation: Mapped[str] = mapped_column(String(20))
+    weight_indicator: Mapped[str | None] = mapped_column(String(60))
+    target_value: Mapped[float | None] = mapped_column(Float)
+    target_description: Mapped[str | None] = mapped_column(Text)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportBatch(Base):
+    """One import attempt: who, when, which file, and how many rows were accepted or rejected."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    imported_by: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20))
+    rows_accepted: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    rows_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+
+    rejected_rows: Mapped[list[RejectedRow]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan", order_by="RejectedRow.line"
+    )
+
+
+class RejectedRow(Base):
+    """A row an import refused, with its line number and the reason in Dutch."""
+
+    __tablename__ = "rejected_row"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text, default="")
+
+    batch: Mapped[ImportBatch] = relationship(back_populates="rejected_rows")
+
+
+class Observation(Base):
+    """One value of one indicator for one area (or programme buurt) in one period."""
+
+    __tablename__ = "observation"
+    __table_args__ = (
+        UniqueConstraint("area_id", "indicator_id", "period", name="uq_observation_key"),
+        Index("ix_observation_indicator_period", "indicator_id", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(10))
+    value: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    detractors: Mapped[float | None] = mapped_column(Float)
+    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(100))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)

@@ -1,0 +1,82 @@
+"""Shared fixtures: a migrated empty database per test (SQLite file or a real PostgreSQL database).
+
+The database kind follows TEST_DATABASE_URL: unset → SQLite files in a temporary folder; a postgresql+psycopg URL
+(as set by scripts/test.sh) → a fresh database per test, cloned from a migrated template.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from data_access.db import make_engine, upgrade
+from data_access.seed import sync_catalogue
+
+FIXTURES = Path(__file__).parent / "fixtures"
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+USE_POSTGRES = POSTGRES_URL.startswith("postgresql")
+
+
+def _admin_engine():
+    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    """A migrated database with the catalogue, cloned for every test."""
+    if USE_POSTGRES:
+        name = f"tmpl_{uuid.uuid4().hex[:8]}"
+        admin = _admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine = make_engine(_pg_url(name))
+        upgrade(engine)
+        with engine.begin() as conn:
+            sync_catalogue(conn)
+        engine.dispose()
+        yield name
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        with engine.begin() as conn:
+            sync_catalogue(conn)
+        engine.dispose()
+        yield str(path)
+
+
+@pytest.fixture
+def database_url(template_db, tmp_path):
+    """URL of a fresh, migrated database of its own for one test."""
+    if USE_POSTGRES:
+        name = f"t_{uuid.uuid4().hex[:10]}"
+        admin = _admin_engine()
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
+        yield _pg_url(name)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    else:
+        path = tmp_path / "test.db"
+        shutil.copy(template_db, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
