@@ -1,0 +1,12 @@
+"""Callback registration: each module exposes register(app); nothing uses the global @callback."""
+
+from __future__ import annotations
+
+import dash
+
+from callbacks import home, shell
+
+
+def register_all(app: dash.Dash) -> None:
+    shell.register(app)
+    home.register(app)

@@ -1,0 +1,70 @@
+"""Navigation bar: the buurt search (programme buurten, CBS buurten, wijken and gemeenten) and the user."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, html, no_update
+from sqlalchemy import or_, select
+
+from callbacks.common import current_viewer, engine
+from dashboard import ids
+from data_access.models import Area
+
+MAX_OPTIONS = 30
+
+
+def search_options(search: str | None) -> list[dict]:
+    """Areas whose name or gemeente matches; programme buurten first."""
+    if not search or len(search.strip()) < 2:
+        return []
+    term = f"%{search.strip()}%"
+    with engine().connect() as conn:
+        rows = conn.execute(
+            select(Area.code, Area.name, Area.level, Area.parent_code).where(
+                or_(Area.name.ilike(term), Area.code.ilike(term)),
+                Area.level.in_(["programma", "buurt", "wijk", "gemeente"]),
+            ).order_by(Area.level.desc(), Area.name).distinct().limit(200)
+        ).all()
+    order = {"programma": 0, "gemeente": 1, "wijk": 2, "buurt": 3}
+    label = {"programma": "programmabuurt", "gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt"}
+    seen, options = set(), []
+    for row in sorted(rows, key=lambda r: (order[r.level], r.name)):
+        if row.code in seen:
+            continue
+        seen.add(row.code)
+        href = f"/buurt/{row.code}" if row.level == "programma" else f"/gebied/{row.code}"
+        options.append({"label": f"{row.name} ({label[row.level]}, {row.code})", "value": href})
+    return options[:MAX_OPTIONS]
+
+
+def update_search(search: str | None, value: str | None):  # noqa: ANN201
+    options = search_options(search)
+    if value and not any(o["value"] == value for o in options):
+        options.append({"label": value, "value": value})
+    return options
+
+
+def follow_search(value: str | None):  # noqa: ANN201
+    return value or no_update
+
+
+def show_user(_path: str | None):  # noqa: ANN201
+    viewer = current_viewer()
+    if viewer.anonymous:
+        return html.A("Inloggen", href="/login", className="text-white")
+    from flask_login import current_user
+
+    from dashboard.auth import csrf_token
+
+    return html.Form([
+        html.Span(f"{current_user.email} ({viewer.role}) ", className="me-2"),
+        dash.dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
+        html.Button("Uitloggen", type="submit", className="btn btn-sm btn-outline-light"),
+    ], method="post", action="/logout", className="d-inline")
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(Output(ids.NAV_SEARCH, "options"), Input(ids.NAV_SEARCH, "search_value"),
+                 State(ids.NAV_SEARCH, "value"))(update_search)
+    app.callback(Output(ids.URL, "href"), Input(ids.NAV_SEARCH, "value"), prevent_initial_call=True)(follow_search)
+    app.callback(Output(ids.NAV_USER, "children"), Input(ids.URL, "pathname"))(show_user)

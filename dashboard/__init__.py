@@ -1,0 +1,43 @@
+"""The app factory: Flask server → config → database → login → auth views and guard → Dash → pages → callbacks."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from flask import Flask
+
+from dashboard import api, auth
+from dashboard.config import ROOT, load_config
+from dashboard.startup import prepare_database
+
+
+def create_app(overrides: dict | None = None) -> dash.Dash:
+    """Build the Dash app (its Flask server is `app.server`)."""
+    server = Flask(__name__)
+    config = load_config(overrides)
+    server.config.update(config)
+    engine = prepare_database(config)
+    server.extensions["engine"] = engine
+
+    auth.login_manager.init_app(server)
+    server.register_blueprint(auth.bp)
+    server.register_blueprint(api.bp)
+
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ROOT / "assets"),
+        external_stylesheets=[dbc.themes.BOOTSTRAP],
+        suppress_callback_exceptions=True,
+        title="Buurtdashboard",
+        update_title=None,
+    )
+    from layouts import pages, shell
+    from callbacks import register_all
+
+    pages.register(app)
+    register_all(app)
+    app.layout = shell.layout
+    return app

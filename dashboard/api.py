@@ -1,0 +1,125 @@
+"""Read-only HTTP API (/api/v1): the base of every download and the contract for outside tools.
+
+JSON by default; format=csv gives CSV (comma, decimal point), format=csv-nl gives ";" and decimal comma for Excel.
+Anonymous callers get public sources only; unknown codes → 404, bad parameters → 400, both as JSON errors.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from dashboard.auth import current_viewer
+from data_access import periods, queries
+from data_access.published import visible_observations
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+LEVELS = ("land", "gemeente", "wijk", "buurt", "programma")
+FORMATS = ("json", "csv", "csv-nl")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):  # noqa: ANN202
+    return jsonify({"error": exc.message, "status": exc.status}), exc.status
+
+
+def _engine():  # noqa: ANN202
+    return current_app.extensions["engine"]
+
+
+def _format() -> str:
+    fmt = request.args.get("format", "json")
+    if fmt not in FORMATS:
+        raise ApiError(400, f"onbekend format '{fmt}'; kies uit {', '.join(FORMATS)}")
+    return fmt
+
+
+def _clean(value):  # noqa: ANN001, ANN202
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def respond(frame: pd.DataFrame, name: str, extra: dict | None = None) -> Response:
+    """Serialise a frame as JSON ({"data": [...]}) or CSV, as the caller asked."""
+    fmt = _format()
+    if fmt != "json":
+        frame = frame.copy()
+        for col in frame.columns:
+            if frame[col].map(lambda v: isinstance(v, list)).any():
+                frame[col] = frame[col].map(lambda v: " ".join(v) if isinstance(v, list) else v)
+        sep, decimal = (",", ".") if fmt == "csv" else (";", ",")
+        body = frame.to_csv(index=False, sep=sep, decimal=decimal)
+        return Response(body, mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    records = [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    payload = {"data": records, "count": len(records)} | (extra or {})
+    return Response(json.dumps(payload, ensure_ascii=False, default=str), mimetype="application/json")
+
+
+@bp.get("/indicators")
+def list_indicators() -> Response:
+    with _engine().connect() as conn:
+        frame = queries.indicators(conn).drop(columns=["id", "sort_order"])
+    return respond(frame, "indicatoren")
+
+
+@bp.get("/areas")
+def list_areas() -> Response:
+    level = request.args.get("level", "buurt")
+    if level not in LEVELS:
+        raise ApiError(400, f"onbekend niveau '{level}'; kies uit {', '.join(LEVELS)}")
+    indeling = request.args.get("indeling")
+    if indeling is not None and not indeling.isdigit():
+        raise ApiError(400, "indeling moet een jaartal zijn, bv. 2024")
+    with _engine().connect() as conn:
+        frame = queries.areas(conn, level, int(indeling) if indeling else None)
+    if level == "programma":
+        frame = frame.rename(columns={"members": "member_codes"})
+        frame["slug"] = frame["code"]
+        frame = frame[["code", "slug", "name", "level", "parent_code", "cohort", "alliance_partner", "region",
+                       "start_date", "status", "provisional", "synthetic", "indeling", "member_codes",
+                       "gemeente_code"]]
+    return respond(frame, f"gebieden_{level}")
+
+
+def _indicator_list(conn, raw: str | None) -> list[str] | None:  # noqa: ANN001
+    if not raw:
+        return None
+    wanted = [c.strip() for c in raw.split(",") if c.strip()]
+    unknown = sorted(set(wanted) - queries.indicator_codes(conn))
+    if unknown:
+        raise ApiError(404, f"onbekende indicator: {', '.join(unknown)}")
+    return wanted
+
+
+@bp.get("/observations")
+def list_observations() -> Response:
+    code = request.args.get("area", "").strip()
+    if not code:
+        raise ApiError(400, "parameter 'area' ontbreekt (CBS-code of slug van een programmabuurt)")
+    period = request.args.get("period")
+    if period is not None and not periods.is_valid(period):
+        raise ApiError(400, f"ongeldige periode '{period}' (verwacht bv. 2023, 2025-Q2 of 2025-B3)")
+    with _engine().connect() as conn:
+        area = queries.find_area(conn, code)
+        if area is None:
+            raise ApiError(404, f"onbekend gebied '{code}'")
+        wanted = _indicator_list(conn, request.args.get("indicator"))
+        frame = visible_observations(conn, current_viewer(), area, wanted, period)
+    return respond(frame, f"waarnemingen_{area.code}", {"area": {"code": area.code, "name": area.name,
+                                                                "level": area.level}})

@@ -1,0 +1,35 @@
+"""Database preparation on start: migrations, editable data files, and (demo mode) the demo data on first start."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine, func, select
+
+from data_access.db import make_engine, upgrade
+from data_access.models import ImportBatch
+from data_access.seed import sync_catalogue, sync_programme
+
+log = logging.getLogger(__name__)
+
+
+def prepare_database(config: dict) -> Engine:
+    """Migrate, sync catalogue and programme buurten, and load demo data into an empty demo database."""
+    engine = make_engine(config["DATABASE_URL"])
+    upgrade(engine)
+    with engine.begin() as conn:
+        sync_catalogue(conn)
+        sync_programme(conn)
+    if config["DEMO_MODE"] and config["LOAD_DEMO_DATA"]:
+        with engine.connect() as conn:
+            empty = conn.execute(select(func.count()).select_from(ImportBatch)).scalar() == 0
+        if empty:
+            from data_access.demo import load_demo
+
+            log.warning("Eerste start: demogegevens worden geladen (openbare bestanden + synthetische leveringen)…")
+            load_demo(engine, config["PUBLIC_DATA_DIR"], seed=config["DEMO_SEED"],
+                      programme_size=config["DEMO_PROGRAMME_SIZE"])
+    from data_access.users import ensure_demo_accounts, remove_demo_accounts
+
+    ensure_demo_accounts(engine) if config["DEMO_MODE"] else remove_demo_accounts(engine)
+    return engine

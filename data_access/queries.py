@@ -1,0 +1,295 @@
+"""Read queries on the indicator store: catalogue, areas, observations and programme-buurt aggregates.
+
+Every function takes a Connection first and returns DataFrames or plain values. Aggregating several CBS areas
+into a programme buurt is always a ratio of sums (or a population-weighted mean where the source publishes
+only a percentage), never an average of percentages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from data_access import periods
+from data_access.models import (
+    Area,
+    ImportBatch,
+    Indicator,
+    Observation,
+    ProgrammeBuurt,
+    ProgrammeMember,
+)
+
+OBS_FIELDS = ["period", "value", "numerator", "denominator", "detractors", "suppressed", "source"]
+
+
+@dataclass
+class AreaInfo:
+    """A resolved area code: a CBS area (all indelingen that know the code) or a programme buurt."""
+
+    code: str
+    level: str
+    name: str
+    parent_code: str | None
+    indelingen: list[int]
+    programme_id: int | None = None
+    member_codes: list[str] = field(default_factory=list)
+
+
+def indicators(conn: Connection) -> pd.DataFrame:
+    """The catalogue, in catalogue order."""
+    return pd.read_sql(select(Indicator.__table__).order_by(Indicator.sort_order), conn)
+
+
+def indicator_codes(conn: Connection) -> set[str]:
+    return set(conn.execute(select(Indicator.code)).scalars())
+
+
+def normalise_code(code: str) -> str:
+    """CBS codes are upper case (BU03920000), programme slugs lower case."""
+    code = (code or "").strip()
+    return code.upper() if code[:2].upper() in ("BU", "WK", "GM", "NL") and any(ch.isdigit() for ch in code) \
+        else code.lower()
+
+
+def find_area(conn: Connection, code: str) -> AreaInfo | None:
+    """Resolve a CBS code or programme slug; None when unknown."""
+    code = normalise_code(code)
+    rows = conn.execute(
+        select(Area.code, Area.level, Area.name, Area.parent_code, Area.indeling)
+        .where(Area.code == code).order_by(Area.indeling.desc())
+    ).all()
+    if not rows:
+        return None
+    newest = rows[0]
+    info = AreaInfo(newest.code, newest.level, newest.name, newest.parent_code, [r.indeling for r in rows])
+    if newest.level == "programma":
+        programme = conn.execute(
+            select(ProgrammeBuurt.id).join(Area, Area.id == ProgrammeBuurt.area_id).where(Area.code == code)
+        ).scalar_one()
+        info.programme_id = programme
+        info.member_codes = list(conn.execute(
+            select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)
+            .where(ProgrammeMember.programme_id == programme).order_by(Area.code)
+        ).scalars())
+    return info
+
+
+def areas(conn: Connection, level: str, indeling: int | None = None) -> pd.DataFrame:
+    """Areas of one level in one indeling (default: the newest that has this level)."""
+    if level == "programma":
+        return programme_buurten(conn)
+    if indeling is None:
+        indeling = conn.execute(select(func.max(Area.indeling)).where(Area.level == level)).scalar()
+    return pd.read_sql(
+        select(Area.code, Area.name, Area.level, Area.parent_code, Area.indeling)
+        .where(Area.level == level, Area.indeling == indeling).order_by(Area.code), conn
+    )
+
+
+def programme_buurten(conn: Connection) -> pd.DataFrame:
+    """Programme buurten with cohort, partner and their member CBS codes."""
+    frame = pd.read_sql(
+        select(
+            ProgrammeBuurt.id.label("programme_id"), ProgrammeBuurt.slug.label("code"), ProgrammeBuurt.name,
+            ProgrammeBuurt.alliance_partner, ProgrammeBuurt.region, ProgrammeBuurt.cohort,
+            ProgrammeBuurt.start_date, ProgrammeBuurt.status, ProgrammeBuurt.provisional, ProgrammeBuurt.note,
+            ProgrammeBuurt.synthetic, Area.indeling,
+        ).join(Area, Area.id == ProgrammeBuurt.area_id).order_by(ProgrammeBuurt.cohort, ProgrammeBuurt.id), conn
+    )
+    members = pd.read_sql(
+        select(ProgrammeMember.programme_id, Area.code.label("member"), Area.parent_code)
+        .join(Area, Area.id == ProgrammeMember.area_id).order_by(Area.code), conn
+    )
+    grouped = members.groupby("programme_id")["member"].apply(list)
+    frame["level"] = "programma"
+    frame["parent_code"] = None
+    frame["members"] = frame["programme_id"].map(grouped).apply(lambda m: m if isinstance(m, list) else [])
+    gemeenten = members.assign(gm=members["member"].str[2:6].radd("GM")).groupby("programme_id")["gm"].first()
+    frame["gemeente_code"] = frame["programme_id"].map(gemeenten)
+    return frame
+
+
+def _observation_select(indicator_list: list[str] | None, period: str | None):  # noqa: ANN202
+    stmt = (
+        select(
+            Area.code.label("area"), Area.indeling, Area.level, Indicator.code.label("indicator"),
+            Observation.period, Observation.value, Observation.numerator, Observation.denominator,
+            Observation.detractors, Observation.suppressed, Observation.source, Observation.batch_id,
+        )
+        .join(Area, Area.id == Observation.area_id)
+        .join(Indicator, Indicator.id == Observation.indicator_id)
+    )
+    if indicator_list:
+        stmt = stmt.where(Indicator.code.in_(indicator_list))
+    if period:
+        stmt = stmt.where(Observation.period == period)
+    return stmt
+
+
+def observations(conn: Connection, codes: list[str], indicator_list: list[str] | None = None,
+                 period: str | None = None) -> pd.DataFrame:
+    """Stored observations of CBS areas or programme buurten (all indelingen of each code)."""
+    stmt = _observation_select(indicator_list, period).where(Area.code.in_(codes))
+    return _sorted(pd.read_sql(stmt, conn))
+
+
+def observations_by_indicator(conn: Connection, indicator: str, level: str | None = None,
+                              period: str | None = None) -> pd.DataFrame:
+    """One indicator across all areas (optionally one level and period)."""
+    stmt = _observation_select([indicator], period)
+    if level:
+        stmt = stmt.where(Area.level == level)
+    return _sorted(pd.read_sql(stmt, conn))
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    keys = frame["period"].map(periods.sort_key)
+    return frame.assign(_k=keys).sort_values(["area", "indicator", "_k", "indeling"]).drop(columns="_k") \
+        .reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- programme aggregation
+
+def aggregate_members(member_obs: pd.DataFrame, members: pd.DataFrame, catalogue: pd.DataFrame,
+                      weights: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Aggregate member-area observations to programme buurten.
+
+    member_obs: observations of member areas (columns area, indeling, indicator, period, value, numerator,
+    denominator, detractors, suppressed, source). members: programme_id, member (CBS code). weights: area,
+    indicator, period, value for weight indicators (inhabitants). A sum or ratio needs every member; a value
+    suppressed in a member makes the aggregate unknown rather than silently too low.
+    """
+    if member_obs.empty or members.empty:
+        return pd.DataFrame(columns=["programme_id", "indicator", "period", "indeling", *OBS_FIELDS[1:],
+                                     "members_present", "members_total", "note"])
+    cat = catalogue.set_index("code")
+    frame = member_obs.merge(members.rename(columns={"member": "area"}), on="area")
+    frame["aggregation"] = frame["indicator"].map(cat["aggregation"])
+    frame["kind"] = frame["indicator"].map(cat["kind"])
+    frame["per"] = frame["indicator"].map(cat["per"]).fillna(1.0)
+    frame["weight_indicator"] = frame["indicator"].map(cat["weight_indicator"])
+    totals = members.groupby("programme_id")["member"].nunique().rename("members_total")
+    frame = frame.merge(totals, on="programme_id")
+    if weights is not None and not weights.empty and frame["weight_indicator"].notna().any():
+        w = weights.sort_values("period").groupby(["area", "indicator"])["value"].last().rename("weight")
+        frame = frame.merge(w, left_on=["area", "weight_indicator"], right_index=True, how="left")
+    else:
+        frame["weight"] = np.nan
+    frame["wvalue"] = frame["value"] * frame["weight"]
+    frame["has_weight"] = frame["weight"].notna() & frame["value"].notna()
+    frame["weight_used"] = frame["weight"].where(frame["has_weight"], 0.0)
+    group = frame.groupby(["programme_id", "indicator", "period", "indeling"], sort=False)
+    out = group.agg(
+        value_sum=("value", lambda s: s.sum(min_count=len(s))),
+        numerator=("numerator", lambda s: s.sum(min_count=len(s))),
+        denominator=("denominator", lambda s: s.sum(min_count=len(s))),
+        detractors=("detractors", lambda s: s.sum(min_count=len(s))),
+        wsum=("wvalue", "sum"),
+        weight_total=("weight_used", "sum"),
+        any_suppressed=("suppressed", "any"),
+        members_present=("area", "nunique"),
+        members_total=("members_total", "first"),
+        aggregation=("aggregation", "first"),
+        kind=("kind", "first"),
+        per=("per", "first"),
+        single_value=("value", "first"),
+        source=("source", lambda s: "; ".join(sorted(set(s.dropna())))),
+    ).reset_index()
+    complete = out["members_present"] == out["members_total"]
+    single = out["members_total"] == 1
+    scale = np.select([out["kind"].isin(["percentage", "nps"]), out["kind"] == "rate"], [100.0, out["per"]], 1.0)
+    ratio = (out["numerator"] - out["detractors"].where(out["kind"] == "nps", 0).fillna(0)) \
+        / out["denominator"].where(out["denominator"] > 0) * scale
+    value = np.select(
+        [single, out["aggregation"] == "sum", out["aggregation"] == "ratio",
+         out["aggregation"] == "weighted_mean"],
+        [out["single_value"], out["value_sum"].where(complete), ratio.where(complete),
+         (out["wsum"] / out["weight_total"].where(out["weight_total"] > 0))],
+        np.nan,
+    )
+    out["value"] = value
+    keep_counts = out["aggregation"].isin(["sum", "ratio"]) & complete
+    for col in ("numerator", "denominator", "detractors"):
+        out[col] = out[col].where(keep_counts | single)
+    out["suppressed"] = out["any_suppressed"] & (out["aggregation"].isin(["sum", "ratio"]) | single)
+    out.loc[out["suppressed"], "value"] = np.nan
+    out["note"] = np.select(
+        [out["suppressed"], ~complete & out["aggregation"].isin(["sum", "ratio"]),
+         (out["aggregation"] == "none") & ~single, pd.isna(out["value"])],
+        ["onderdrukt in een deelgebied", "niet voor alle deelgebieden aangeleverd",
+         "niet op te tellen over deelgebieden", "geen waarde"],
+        "",
+    )
+    return out[["programme_id", "indicator", "period", "indeling", *OBS_FIELDS[1:], "members_present",
+                "members_total", "note"]]
+
+
+def _members_frame(conn: Connection, programme_ids: list[int] | None = None) -> pd.DataFrame:
+    stmt = select(ProgrammeMember.programme_id, Area.code.label("member")).join(
+        Area, Area.id == ProgrammeMember.area_id)
+    if programme_ids is not None:
+        stmt = stmt.where(ProgrammeMember.programme_id.in_(programme_ids))
+    return pd.read_sql(stmt, conn)
+
+
+def _weights_for(conn: Connection, codes: list[str], catalogue: pd.DataFrame,
+                 indicator_list: list[str] | None) -> pd.DataFrame:
+    wanted = catalogue
+    if indicator_list:
+        wanted = catalogue[catalogue["code"].isin(indicator_list)]
+    weight_codes = sorted(set(wanted["weight_indicator"].dropna()))
+    if not weight_codes or not codes:
+        return pd.DataFrame(columns=["area", "indicator", "period", "value"])
+    frame = observations(conn, codes, weight_codes)
+    return frame[["area", "indicator", "period", "value"]] if not frame.empty else frame
+
+
+def programme_observations(conn: Connection, programme_ids: list[int] | None = None,
+                           indicator_list: list[str] | None = None, period: str | None = None,
+                           catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Observations of programme buurten: values delivered for the buurt itself plus member aggregates."""
+    catalogue = indicators(conn) if catalogue is None else catalogue
+    members = _members_frame(conn, programme_ids)
+    member_codes = sorted(set(members["member"]))
+    stmt = _observation_select(indicator_list, period).where(Area.code.in_(member_codes))
+    member_obs = pd.read_sql(stmt, conn) if member_codes else pd.DataFrame()
+    agg = aggregate_members(member_obs, members, catalogue, _weights_for(conn, member_codes, catalogue,
+                                                                          indicator_list))
+    slugs = pd.read_sql(select(ProgrammeBuurt.id.label("programme_id"), ProgrammeBuurt.slug.label("area")), conn)
+    if programme_ids is not None:
+        slugs = slugs[slugs["programme_id"].isin(programme_ids)]
+    agg = agg.merge(slugs, on="programme_id")
+    agg["level"] = "programma"
+    direct = pd.read_sql(
+        _observation_select(indicator_list, period).where(Area.code.in_(list(slugs["area"]))), conn
+    ) if not slugs.empty else pd.DataFrame()
+    if not direct.empty:
+        direct = direct.merge(slugs, on="area")
+        direct["members_present"] = np.nan
+        direct["members_total"] = np.nan
+        direct["note"] = ""
+        # a value delivered for the buurt as a whole wins over an aggregate of the same key
+        agg = agg.merge(direct[["programme_id", "indicator", "period"]], how="left", indicator=True)
+        agg = agg[agg["_merge"] == "left_only"].drop(columns="_merge")
+    frame = pd.concat([f for f in (agg, direct) if not f.empty], ignore_index=True) if (
+        not agg.empty or not direct.empty) else agg
+    if frame.empty:
+        return frame
+    frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
+    return _sorted(frame)
+
+
+def data_freshness(conn: Connection) -> pd.DataFrame:
+    """Last period and last import per source, for the overview of deliveries."""
+    return pd.read_sql(
+        select(Observation.source, func.max(Observation.period).label("last_period"),
+               func.max(ImportBatch.finished_at).label("last_import"), func.count().label("rows"))
+        .join(ImportBatch, ImportBatch.id == Observation.batch_id, isouter=True).group_by(Observation.source), conn
+    )

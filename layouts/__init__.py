@@ -1,0 +1,1 @@
+"""Page skeletons: callable without arguments, never reading the database; data arrives through callbacks."""
