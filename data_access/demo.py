@@ -45,7 +45,9 @@ def public_files(public_dir: str | Path) -> list[tuple[str, Path]]:
         ("geo", d / "cbs_geometrie_wijk_gemeente_2024" / "wijken_2024.geojson.gz"),
         ("geo", d / "cbs_buurt_geometrie" / "buurten_2024_wgs84_gereconstrueerd.geojson.gz"),
     ]
-    return [(kind, path) for kind, path in files if path.exists()]
+    from data_access.importers import PARSERS
+
+    return [(kind, path) for kind, path in files if path.exists() and kind in PARSERS]
 
 
 def last_delivered_period(today: dt.date | None = None) -> str:
