@@ -80,3 +80,40 @@ def engine(database_url):
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Factory for a test app on this test's database (no demo data; tests load what they need)."""
+    from dashboard import create_app
+
+    def _make(**overrides):
+        config = {"DATABASE_URL": database_url, "LOAD_DEMO_DATA": False, "TESTING": True, "DEMO_MODE": True}
+        config.update(overrides)
+        return create_app(config)
+
+    return _make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.server.test_client()
+
+
+def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def login(client, email: str, password: str = "demo"):
+    """Log in through the real form (fetching its CSRF token first)."""
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})

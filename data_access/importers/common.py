@@ -228,11 +228,10 @@ def derive_values(obs: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     det = obs["detractors"].astype("float64").fillna(0)
     scale = pd.Series(1.0, index=obs.index).where(~kinds.isin(["percentage", "nps"]), 100.0)
     scale = scale.where(kinds != "rate", per)
-    with pd.option_context("mode.chained_assignment", None):
-        computed = ((num - det.where(kinds == "nps", 0)) / den.where(den > 0)) * scale
-        computed = computed.where(kinds != "count", num)
-        obs = obs.copy()
-        obs["value"] = obs["value"].astype("float64").fillna(computed)
+    computed = ((num - det.where(kinds == "nps", 0)) / den.where(den > 0)) * scale
+    computed = computed.where(kinds != "count", num)
+    obs = obs.copy()
+    obs["value"] = obs["value"].astype("float64").fillna(computed)
     return obs
 
 

@@ -1,0 +1,190 @@
+"""Nearest-neighbour peer buurten ("vergelijkbare buurten").
+
+Serves the peer selection on the vergelijken page: for one buurt, find the
+buurten most alike on population and context, so its outcomes can be set
+against buurten that face the same demand rather than against the whole
+gemeente.
+
+Method
+------
+1. Transform: ``log1p`` for skewed counts, densities and amounts;
+   ``logit_pct`` for percentages on the 0-100 scale (clipped to
+   [0.5, 99.5] first so 0% and 100% stay finite); None leaves a column as is.
+2. Standardise each variable with a robust z-score over the *whole* table
+   (median and 1.4826 * MAD; the standard deviation when the MAD is zero), so
+   distances do not depend on which candidates are allowed.
+3. Weighted Euclidean distance over the variables both buurten have, with
+   weights normalised to sum to 1. When some are missing the squared distance
+   is divided by the share of weight available, so it stays on the same
+   scale; a candidate sharing less than half the total weight is skipped.
+   A distance of 1 means "on average one robust standard deviation apart".
+4. ``similarity = 1 / (1 + distance)``: 1 for an identical profile, 0.5 at
+   distance 1, towards 0 far away.
+
+Each variable's contribution to the squared distance is returned
+(``contrib_<column>``, NaN when not compared), and the contributions of a
+row add up to ``distance ** 2``, so the page can explain why a buurt is a
+peer.
+
+Default variables (CBS Kerncijfers wijken en buurten, RIVM Gezondheidsmonitor)
+-----------------------------------------------------------------------------
+==============================  ======  ===========  =========================================
+column                          weight  transform    why
+==============================  ======  ===========  =========================================
+pct_65plus                      2.0     logit_pct    age drives care demand most
+ervaren_gezondheid_goed         1.5     logit_pct    health status (RIVM, % good)
+p_hh_li                         1.0     logit_pct    % low-income households
+g_hh_sti                        0.5     log1p        standardised income; often missing, and
+                                                     p_hh_li already covers income
+pct_bijstand                    1.0     logit_pct    social assistance
+pct_eenpersoonshuishoudens      1.0     logit_pct    living alone, informal care available
+eenzaam                         1.0     logit_pct    loneliness (RIVM, %)
+p_wmo_t                         1.0     log1p        Wmo clients per 1,000: existing care use
+bev_dichtheid                   1.0     log1p        density, access to services
+stedelijkheid                   1.0     none         urbanity class 1-5
+inwoners                        0.5     log1p        size matters for stability, not demand
+==============================  ======  ===========  =========================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_PEER_VARIABLES: dict[str, float] = {
+    "pct_65plus": 2.0,
+    "ervaren_gezondheid_goed": 1.5,
+    "p_hh_li": 1.0,
+    "g_hh_sti": 0.5,
+    "pct_bijstand": 1.0,
+    "pct_eenpersoonshuishoudens": 1.0,
+    "eenzaam": 1.0,
+    "p_wmo_t": 1.0,
+    "bev_dichtheid": 1.0,
+    "stedelijkheid": 1.0,
+    "inwoners": 0.5,
+}
+
+DEFAULT_PEER_TRANSFORMS: dict[str, str | None] = {
+    "pct_65plus": "logit_pct",
+    "ervaren_gezondheid_goed": "logit_pct",
+    "p_hh_li": "logit_pct",
+    "g_hh_sti": "log1p",
+    "pct_bijstand": "logit_pct",
+    "pct_eenpersoonshuishoudens": "logit_pct",
+    "eenzaam": "logit_pct",
+    "p_wmo_t": "log1p",
+    "bev_dichtheid": "log1p",
+    "stedelijkheid": None,
+    "inwoners": "log1p",
+}
+
+TRANSFORMS = ("log1p", "logit_pct", None)
+MIN_WEIGHT_SHARE = 0.5
+_MAD_TO_SD = 1.4826  # makes the MAD estimate the standard deviation for normal data
+_PCT_CLIP = (0.5, 99.5)
+
+
+def find_peers(
+    table: pd.DataFrame,
+    target_code: str,
+    variables: Mapping[str, float] | None = None,
+    transforms: Mapping[str, str | None] | None = None,
+    k: int = 10,
+    candidates: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Return the k nearest buurten to target_code, closest first.
+
+    Columns: code, distance, similarity, weight_share (share of the total
+    weight compared), and contrib_<column> per variable. ``variables`` maps
+    column -> weight (default DEFAULT_PEER_VARIABLES); ``transforms`` maps
+    column -> transform (default: DEFAULT_PEER_TRANSFORMS, None for other
+    columns). ``candidates`` restricts the pool, e.g. to programme buurten;
+    the target itself is never returned.
+    """
+    variables = DEFAULT_PEER_VARIABLES if variables is None else dict(variables)
+    transforms = DEFAULT_PEER_TRANSFORMS if transforms is None else dict(transforms)
+    columns = list(variables)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise KeyError(f"columns not in table: {missing}")
+    if not table.index.is_unique:
+        raise ValueError("table index (area codes) must be unique")
+    if target_code not in table.index:
+        raise KeyError(f"unknown area code {target_code!r}")
+    weights = np.array([variables[c] for c in columns], dtype=float)
+    if np.any(weights < 0) or weights.sum() <= 0:
+        raise ValueError("weights must be >= 0 with a positive sum")
+    weights = weights / weights.sum()
+
+    z = _robust_z(_transformed(table, columns, transforms))
+    codes = table.index.to_numpy()
+    target_pos = table.index.get_loc(target_code)
+
+    pool = np.ones(len(codes), dtype=bool)
+    if candidates is not None:
+        pool = table.index.isin(list(candidates))
+    pool[target_pos] = False
+
+    diff2 = (z[pool] - z[target_pos]) ** 2
+    available = ~np.isnan(diff2)
+    share = available @ weights
+    keep = share >= MIN_WEIGHT_SHARE
+    with np.errstate(invalid="ignore", divide="ignore"):
+        contrib = weights * diff2[keep] / share[keep, None]
+    d2 = np.nansum(contrib, axis=1)
+    distance = np.sqrt(d2)
+    pool_codes = codes[pool][keep]
+
+    order = np.lexsort((pool_codes.astype(str), distance))[:k]
+    result = pd.DataFrame(
+        {
+            "code": pool_codes[order],
+            "distance": distance[order],
+            "similarity": 1 / (1 + distance[order]),
+            "weight_share": share[keep][order],
+        }
+    )
+    for j, col in enumerate(columns):
+        result[f"contrib_{col}"] = contrib[order, j]
+    return result
+
+
+def _transformed(table: pd.DataFrame, columns: list[str], transforms: Mapping[str, str | None]) -> np.ndarray:
+    """Return the variables as a float matrix after their transforms."""
+    out = np.empty((len(table), len(columns)))
+    for j, col in enumerate(columns):
+        x = pd.to_numeric(table[col], errors="coerce").to_numpy(dtype=float)
+        how = transforms.get(col)
+        if how not in TRANSFORMS:
+            raise ValueError(f"unknown transform {how!r} for {col}")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if how == "log1p":
+                # Negative amounts have no log; treat them as missing, not as zero.
+                x = np.log1p(np.where(x >= 0, x, np.nan))
+            elif how == "logit_pct":
+                p = np.clip(x, *_PCT_CLIP) / 100
+                x = np.log(p / (1 - p))
+        out[:, j] = x
+    return out
+
+
+def _robust_z(x: np.ndarray) -> np.ndarray:
+    """Robust z per column (median / MAD, std as fallback); a constant column becomes 0."""
+    z = np.full_like(x, np.nan)
+    for j in range(x.shape[1]):
+        col = x[:, j]
+        if np.all(np.isnan(col)):
+            continue
+        med = np.nanmedian(col)
+        scale = _MAD_TO_SD * np.nanmedian(np.abs(col - med))
+        if not scale > 0:
+            # Many buurten share one value (e.g. stedelijkheid classes, 0% bijstand).
+            scale = np.nanstd(col, ddof=1) if np.sum(~np.isnan(col)) > 1 else np.nan
+        if not scale > 0:
+            z[:, j] = np.where(np.isnan(col), np.nan, 0.0)
+        else:
+            z[:, j] = (col - med) / scale
+    return z

@@ -1,0 +1,253 @@
+"""Difference-in-differences KPI: hand-computed 2x2, synthetic panels with known effects, edge cases."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data_access.stats.kpi import (
+    NotComputable,
+    cluster_bootstrap_did,
+    did,
+    group_index,
+    kpi_status,
+    staggered_att,
+)
+
+
+def row(unit, period, num, den, treated_from=np.nan):
+    return {
+        "unit": unit,
+        "year_or_period": period,
+        "numerator": num,
+        "denominator": den,
+        "treated_from": treated_from,
+    }
+
+
+def two_by_two() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            # Treated: ratio of sums 100/10 = 10 -> 85/10 = 8.5, index 85.
+            # Mean of ratios would be (15 + 6.67) / 2 = 10.83 -> (10 + 7) / 2 = 8.5, index 78.5.
+            row("A", 2023, 60, 4, 2024),
+            row("A", 2024, 50, 5, 2024),
+            row("B", 2023, 40, 6, 2024),
+            row("B", 2024, 35, 5, 2024),
+            # Control: 200/20 = 10 -> 190/20 = 9.5, index 95.
+            row("C", 2023, 120, 10),
+            row("C", 2024, 114, 10),
+            row("D", 2023, 80, 10),
+            row("D", 2024, 76, 10),
+        ]
+    )
+
+
+def test_group_index_is_a_ratio_of_sums():
+    index = group_index(two_by_two(), ["A", "B"], 2023)
+    assert index.loc[2023] == pytest.approx(100.0)
+    assert index.loc[2024] == pytest.approx(85.0)
+
+
+def test_hand_computed_two_by_two():
+    result = did(two_by_two(), ["A", "B"], ["C", "D"], 2023, 2024)
+    assert result["status"] == "ok"
+    assert result["index_t"] == pytest.approx(85.0)
+    assert result["index_c"] == pytest.approx(95.0)
+    assert result["did"] == pytest.approx(-10.0)
+    assert result["relative_effect"] == pytest.approx(85 / 95 - 1)  # -0.10526
+    assert (result["n_treated"], result["n_control"]) == (2, 2)
+
+
+def synthetic_panel(seed: int = 11) -> pd.DataFrame:
+    """Control hours per client drift 5% down; treated fall a further 15% (index 0.95 * 0.85)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for group, n_units, factor in (("T", 20, 0.85), ("C", 30, 1.0)):
+        for i in range(n_units):
+            clients = int(rng.integers(40, 400))
+            level = rng.uniform(8, 16)
+            for period, trend in ((2022, 1.0), (2023, 1.0), (2025, 0.95)):
+                ratio = level * trend * (factor if period == 2025 else 1.0)
+                ratio *= math.exp(rng.normal(0, 0.03))
+                treated_from = 2024 if group == "T" else np.nan
+                rows.append(row(f"{group}{i}", period, ratio * clients, clients, treated_from))
+    return pd.DataFrame(rows)
+
+
+def test_bootstrap_recovers_known_effect_within_interval():
+    panel = synthetic_panel()
+    treated = [f"T{i}" for i in range(20)]
+    control = [f"C{i}" for i in range(30)]
+    result = cluster_bootstrap_did(panel, treated, control, 2023, 2025, n_boot=999, seed=1)
+    assert result["status"] == "ok"
+    low, high = result["relative_effect_ci"]
+    assert low < -0.15 < high
+    assert high < 0  # the effect is clearly there
+    assert result["relative_effect"] == pytest.approx(-0.15, abs=0.03)
+    d_low, d_high = result["did_ci"]
+    assert d_low < result["did"] < d_high
+    # Index points: 100 * 0.95 * 0.85 - 100 * 0.95 = -14.25.
+    assert d_low < -14.25 < d_high
+    assert result["n_valid"] == 999
+
+
+def test_bootstrap_is_reproducible_with_a_seed():
+    panel = synthetic_panel()
+    treated, control = [f"T{i}" for i in range(20)], [f"C{i}" for i in range(30)]
+    first = cluster_bootstrap_did(panel, treated, control, 2023, 2025, n_boot=199, seed=5)
+    second = cluster_bootstrap_did(panel, treated, control, 2023, 2025, n_boot=199, seed=5)
+    assert first["relative_effect_ci"] == second["relative_effect_ci"]
+
+
+def staggered_panel(noise: float = 0.02, seed: int = 3) -> pd.DataFrame:
+    """Cohort 2024 falls 10% from 2024, cohort 2025 falls 20% from 2025; common 3%/year trend."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for prefix, n_units, start, effect in (("A", 10, 2024, 0.9), ("B", 10, 2025, 0.8), ("N", 20, None, 1)):
+        for i in range(n_units):
+            level, clients = rng.uniform(8, 14), int(rng.integers(50, 300))
+            for year in range(2021, 2027):
+                ratio = level * 1.03 ** (year - 2021)
+                if start is not None and year >= start:
+                    ratio *= effect
+                ratio *= math.exp(rng.normal(0, noise))
+                rows.append(row(f"{prefix}{i}", year, ratio * clients, clients, start or np.nan))
+    return pd.DataFrame(rows)
+
+
+def test_staggered_att_recovers_cohort_effects_exactly_without_noise():
+    result = staggered_att(staggered_panel(noise=0.0), n_boot=0)
+    es = result.event_study.set_index("event_time")
+    # e = 0 and e = 1: both cohorts, equal size; e = 2: only the 2024 cohort (2026).
+    both = (math.log(0.9) + math.log(0.8)) / 2
+    assert es.loc[0, "estimate"] == pytest.approx(both)
+    assert es.loc[1, "estimate"] == pytest.approx(both)
+    assert es.loc[2, "estimate"] == pytest.approx(math.log(0.9))
+    assert es.loc[2, "n_groups"] == 1
+    for e in (-3, -2, -1):
+        assert es.loc[e, "estimate"] == pytest.approx(0.0, abs=1e-12)
+    # Overall: cells (2024: 2024, 2025, 2026) and (2025: 2025, 2026), equal cohort sizes.
+    assert result.att == pytest.approx((3 * math.log(0.9) + 2 * math.log(0.8)) / 5)
+    assert result.relative_effect == pytest.approx(math.expm1(result.att))
+
+
+def test_staggered_att_intervals_cover_truth_with_noise():
+    result = staggered_att(staggered_panel(), n_boot=499, seed=2)
+    assert result.status == "ok"
+    es = result.event_study.set_index("event_time")
+    truth = {0: (math.log(0.9) + math.log(0.8)) / 2, 2: math.log(0.9)}
+    for e, value in truth.items():
+        assert es.loc[e, "ci_low"] < value < es.loc[e, "ci_high"]
+        assert es.loc[e, "ci_high"] < 0
+    true_att = (3 * math.log(0.9) + 2 * math.log(0.8)) / 5
+    assert result.att_ci[0] < true_att < result.att_ci[1]
+    assert result.relative_effect_ci[1] < 0
+    # Judge pre-trends jointly: one of three separate 95% intervals missing 0 is chance.
+    assert result.pre_trend_max_abs < 0.03
+    assert result.pre_trend_p_value > 0.05
+
+
+def test_pre_trend_test_detects_diverging_cohort():
+    panel = staggered_panel(noise=0.01)
+    # Cohort 2025 already drifts 6% a year before it starts.
+    drift = (panel["unit"].str.startswith("B")) & (panel["year_or_period"] < 2025)
+    panel.loc[drift, "numerator"] *= 1.06 ** (panel.loc[drift, "year_or_period"] - 2021)
+    result = staggered_att(panel, n_boot=499, seed=4)
+    assert result.pre_trend_max_abs > 0.04
+    assert result.pre_trend_p_value < 0.05
+
+
+def test_universal_and_varying_base_give_the_same_post_estimates():
+    panel = staggered_panel()
+    varying = staggered_att(panel, "varying", n_boot=0).event_study.set_index("event_time")
+    universal = staggered_att(panel, "universal", n_boot=0).event_study.set_index("event_time")
+    assert -1 not in universal.index  # zero by construction
+    for e in (0, 1, 2):
+        assert universal.loc[e, "estimate"] == pytest.approx(varying.loc[e, "estimate"])
+
+
+def test_never_treated_controls_only():
+    result = staggered_att(staggered_panel(noise=0.0), control="never_treated", n_boot=0)
+    es = result.event_study.set_index("event_time")
+    assert es.loc[0, "estimate"] == pytest.approx((math.log(0.9) + math.log(0.8)) / 2)
+    cells = result.group_time
+    assert len(cells) > 0
+
+
+def test_zero_denominator_in_base_period_is_not_computable():
+    panel = two_by_two()
+    panel.loc[panel["unit"].isin(["C", "D"]) & (panel["year_or_period"] == 2023), "denominator"] = 0
+    result = did(panel, ["A", "B"], ["C", "D"], 2023, 2024)
+    assert result["status"] == "niet berekenbaar"
+    assert "controlegroep" in result["reason"] and "noemer is nul" in result["reason"]
+    index = group_index(panel, ["C", "D"], 2023)
+    assert isinstance(index, NotComputable)
+
+
+def test_zero_denominator_in_period_is_not_computable():
+    panel = two_by_two()
+    panel.loc[panel["unit"].isin(["A", "B"]) & (panel["year_or_period"] == 2024), "denominator"] = 0
+    result = did(panel, ["A", "B"], ["C", "D"], 2023, 2024)
+    assert result["status"] == "niet berekenbaar"
+    assert "behandelgroep" in result["reason"]
+
+
+def test_single_period_is_not_computable():
+    panel = two_by_two()
+    single = panel[panel["year_or_period"] == 2023]
+    assert did(single, ["A", "B"], ["C", "D"], 2023, 2023)["status"] == "niet berekenbaar"
+    result = staggered_att(single)
+    assert result.status == "niet berekenbaar"
+    assert "één periode" in result.reason
+
+
+def test_empty_control_group_is_not_computable():
+    panel = two_by_two()
+    result = did(panel, ["A", "B"], [], 2023, 2024)
+    assert result == {"status": "niet berekenbaar", "reason": "lege controlegroep"}
+    boot = cluster_bootstrap_did(panel, ["A", "B"], ["Z"], 2023, 2024)
+    assert boot["reason"] == "lege controlegroep"
+
+
+def test_staggered_without_controls_is_not_computable():
+    treated_only = staggered_panel(noise=0.0)
+    treated_only = treated_only[treated_only["unit"].str.startswith("A")]
+    result = staggered_att(treated_only)
+    assert result.status == "niet berekenbaar"
+    no_never = staggered_panel(noise=0.0)
+    no_never = no_never[~no_never["unit"].str.startswith("N")]
+    assert staggered_att(no_never, control="never_treated").status == "niet berekenbaar"
+
+
+def test_bootstrap_needs_two_units_per_group():
+    result = cluster_bootstrap_did(two_by_two(), ["A"], ["C", "D"], 2023, 2024)
+    assert result["status"] == "niet berekenbaar"
+
+
+def test_unit_in_both_groups_is_an_error():
+    with pytest.raises(ValueError):
+        did(two_by_two(), ["A", "B"], ["B", "C"], 2023, 2024)
+
+
+@pytest.mark.parametrize(
+    ("effect", "ci", "elapsed", "expected"),
+    [
+        # Target -15% over 4 periods: path after 2 periods is -7.5%.
+        (-0.10, (-0.14, -0.06), 2, "op koers"),
+        (-0.05, (-0.07, -0.03), 2, "niet op koers"),
+        (-0.08, (-0.20, 0.04), 2, "nog niet bekend"),  # interval holds 0 and the path
+        (-0.20, None, 1, "nog niet bekend"),  # fewer than 2 post periods
+        (None, None, 3, "nog niet bekend"),
+        (-0.16, (-0.20, -0.12), 6, "op koers"),  # beyond the end: path capped at target
+        (-0.14, (-0.18, -0.10), 4, "niet op koers"),
+    ],
+)
+def test_kpi_status(effect, ci, elapsed, expected):
+    assert kpi_status(effect, ci, -0.15, elapsed, 4) == expected
+
+
+def test_kpi_status_for_an_increase_target():
+    assert kpi_status(0.12, (0.08, 0.16), 0.20, 2, 4) == "op koers"
+    assert kpi_status(0.05, (0.03, 0.07), 0.20, 2, 4) == "niet op koers"
