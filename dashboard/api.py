@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from dashboard.auth import current_viewer
 from data_access import periods, queries
+from data_access.comparisons import BENCHMARKS, with_comparison
 from data_access.published import visible_observations
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -121,5 +122,10 @@ def list_observations() -> Response:
             raise ApiError(404, f"onbekend gebied '{code}'")
         wanted = _indicator_list(conn, request.args.get("indicator"))
         frame = visible_observations(conn, current_viewer(), area, wanted, period)
+        benchmark = request.args.get("benchmark")
+        if benchmark is not None:
+            if benchmark not in BENCHMARKS:
+                raise ApiError(400, f"onbekende benchmark '{benchmark}'; kies uit {', '.join(BENCHMARKS)}")
+            frame = with_comparison(conn, frame, area, benchmark, queries.indicators(conn))
     return respond(frame, f"waarnemingen_{area.code}", {"area": {"code": area.code, "name": area.name,
                                                                 "level": area.level}})

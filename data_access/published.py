@@ -15,7 +15,7 @@ from data_access.models import Area, ProgrammeMember
 from data_access.privacy import suppress_small_numbers
 
 API_COLUMNS = ["area", "area_name", "indeling", "indicator", "period", "value", "numerator", "denominator",
-               "ci_low", "ci_high", "ci_method", "suppressed", "note", "source", "synthetic"]
+               "detractors", "ci_low", "ci_high", "ci_method", "suppressed", "note", "source", "synthetic"]
 SYNTHETIC_MARK = "synthetisch"
 
 

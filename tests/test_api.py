@@ -136,3 +136,18 @@ def test_bad_requests_get_json_errors(client, url, status):
     response = client.get(url)
     assert response.status_code == status
     assert response.get_json()["error"]
+
+
+def test_benchmark_against_programme_adds_value_and_verdict(loaded):
+    client = loaded.server.test_client()
+    login(client, "transitie@demo.nl")
+    data = rows(client.get("/api/v1/observations?area=de-vijfhoek&indicator=wvpk_uren_per_client"
+                           "&period=2024-B1&benchmark=programma"))
+    # pooled over programme buurten with a value: de-vijfhoek and kleverpark-zuid, (4200 + 800) / (30 + 6)
+    assert data[0]["benchmark_value"] == pytest.approx(5000 / 36)
+    assert data[0]["comparison"] == "similar" and data[0]["comparison_label"] == "vergelijkbaar"
+
+
+def test_unknown_benchmark_is_a_bad_request(client):
+    response = client.get("/api/v1/observations?area=de-vijfhoek&benchmark=wereld")
+    assert response.status_code == 400 and "benchmark" in response.get_json()["error"]

@@ -1,0 +1,76 @@
+"""Benchmark comparisons (Fingertips-style) of an area's observations against NL, its gemeente or the programme."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from data_access import queries
+from data_access.published import add_intervals
+from data_access.stats.benchmark import COMPARISON_LABELS_NL, compare
+
+BENCHMARKS = ("NL", "gemeente", "programma")
+
+
+def gemeente_of(area: queries.AreaInfo) -> str | None:
+    """The gemeente code of a buurt, wijk or programme buurt (from its first member)."""
+    code = area.member_codes[0] if area.programme_id is not None and area.member_codes else area.code
+    return "GM" + code[2:6] if code[:2] in ("BU", "WK") else None
+
+
+def benchmark_values(conn: Connection, area: queries.AreaInfo, benchmark: str, indicator_list: list[str] | None,
+                     catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Benchmark value per indicator and period (columns indicator, period, benchmark_value)."""
+    if benchmark == "programma":
+        frame = queries.programme_observations(conn, None, indicator_list, catalogue=catalogue)
+        if frame.empty:
+            return pd.DataFrame(columns=["indicator", "period", "benchmark_value"])
+        return _pooled(frame[~frame["suppressed"]], catalogue)
+    code = "NL00" if benchmark == "NL" else gemeente_of(area)
+    if code is None or code == area.code:
+        return pd.DataFrame(columns=["indicator", "period", "benchmark_value"])
+    frame = queries.observations(conn, [code], indicator_list)
+    if frame.empty:
+        return pd.DataFrame(columns=["indicator", "period", "benchmark_value"])
+    newest = frame.sort_values("indeling").groupby(["indicator", "period"]).last().reset_index()
+    return newest.rename(columns={"value": "benchmark_value"})[["indicator", "period", "benchmark_value"]]
+
+
+def _pooled(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """All programme buurten together: a ratio of sums where counts exist, else the median buurt."""
+    cat = catalogue.set_index("code")
+    out = []
+    for (indicator, period), group in frame.dropna(subset=["value"]).groupby(["indicator", "period"]):
+        kind, per = cat.at[indicator, "kind"], cat.at[indicator, "per"]
+        scale = 100.0 if kind in ("percentage", "nps") else (per if kind == "rate" and pd.notna(per) else 1.0)
+        counts = group.dropna(subset=["numerator", "denominator"])
+        if kind != "count" and len(counts) == len(group) and counts["denominator"].sum() > 0:
+            detractors = counts["detractors"].fillna(0).sum() if kind == "nps" else 0.0
+            value = (counts["numerator"].sum() - detractors) / counts["denominator"].sum() * scale
+        else:
+            value = group["value"].median()
+        out.append({"indicator": indicator, "period": period, "benchmark_value": value})
+    return pd.DataFrame(out, columns=["indicator", "period", "benchmark_value"])
+
+
+def with_comparison(conn: Connection, frame: pd.DataFrame, area: queries.AreaInfo, benchmark: str,
+                    catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Add benchmark_value, comparison (key) and comparison_label (Dutch) to published observations."""
+    if frame.empty:
+        return frame.assign(benchmark_value=[], comparison=[], comparison_label=[])
+    bench = benchmark_values(conn, area, benchmark, sorted(set(frame["indicator"])), catalogue)
+    frame = frame.merge(bench, on=["indicator", "period"], how="left")
+    wide = add_intervals(frame, catalogue, level=0.998)
+    polarity = frame["indicator"].map(catalogue.set_index("code")["polarity"])
+    comparisons = []
+    for value, low, high, low998, high998, bvalue, pol in zip(
+        frame["value"], frame["ci_low"], frame["ci_high"], wide["ci_low"], wide["ci_high"],
+        frame["benchmark_value"], polarity,
+    ):
+        ci95 = None if pd.isna(low) else (low, high)
+        ci998 = None if pd.isna(low998) else (low998, high998)
+        comparisons.append(compare(None if pd.isna(value) else value, ci95, ci998,
+                                   None if pd.isna(bvalue) else bvalue, pol))
+    frame["comparison"] = comparisons
+    frame["comparison_label"] = frame["comparison"].map(COMPARISON_LABELS_NL)
+    return frame
