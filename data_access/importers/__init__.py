@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from data_access.importers import levering
+from data_access.importers import rivm, vektis
+from data_access.importers import gebieden, geo, kwb
 from data_access.importers.common import ImportReport, run_import
 
 PARSERS = {
     "levering": levering.parse,
+    "rivm": rivm.parse,
+    "vektis": vektis.parse,
+    "gebieden": gebieden.parse,
+    "kwb": kwb.parse,
+    "geo": geo.parse,
 }
 
 
@@ -19,4 +28,7 @@ def import_file(engine: Engine, kind: str, path: str | Path, user: str = "cli",
     """Import one file of the given kind through the shared validation pipeline."""
     if kind not in PARSERS:
         raise ValueError(f"onbekend importtype '{kind}'; kies uit: {', '.join(sorted(PARSERS))}")
-    return run_import(engine, kind, path, PARSERS[kind], user=user, file_name=file_name)
+    parser = PARSERS[kind]
+    if "file_name" in inspect.signature(parser).parameters:  # e.g. Vektis: the year is only in the file name
+        parser = functools.partial(parser, file_name=file_name or Path(path).name)
+    return run_import(engine, kind, path, parser, user=user, file_name=file_name)
