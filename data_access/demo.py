@@ -163,8 +163,8 @@ def synthetic_deliveries(engine: Engine, rng: np.random.Generator, today: dt.dat
     start = dict(zip(programme["code"], pd.to_datetime(programme["start_date"])))
     effect = dict(zip(programme["code"], rng.choice(EFFECT_CHOICES, len(programme), p=EFFECT_PROBS)))
     units["start_year"] = units["programme"].map(
-        lambda p: (start[p].year + (start[p].dayofyear - 1) / 365.25 - BASE_YEAR) if p else np.nan)
-    units["effect"] = units["programme"].map(lambda p: effect[p] if p else 0.0)
+        lambda p: (start[p].year + (start[p].dayofyear - 1) / 365.25 - BASE_YEAR) if pd.notna(p) else np.nan)
+    units["effect"] = units["programme"].map(lambda p: effect[p] if pd.notna(p) else 0.0)
     units = units.join(ctx, on="code")
     files = {"verzekeraars": insurer_delivery(units, period_list, rng)}
     if not has_real_context:
