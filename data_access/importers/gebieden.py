@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import io
 import zlib
+from collections.abc import Callable
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -82,7 +83,8 @@ def parent_of(codes: pd.Series) -> pd.Series:
     return parent
 
 
-def reject_rows(frame: pd.DataFrame, mask: pd.Series, rejections: list[Rejection], reason) -> None:  # noqa: ANN001
+def reject_rows(frame: pd.DataFrame, mask: pd.Series, rejections: list[Rejection],
+                reason: str | Callable[[pd.Series], str]) -> None:
     """Add one rejection per flagged row; `reason` is a string or a function of the row."""
     for _, row in frame[mask].iterrows():
         rejections.append(Rejection(int(row["_line"]), reason(row) if callable(reason) else reason))
