@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import home, shell
+from callbacks import buurt, home, shell
 
 
 def register_all(app: dash.Dash) -> None:
     shell.register(app)
     home.register(app)
+    buurt.register(app)

@@ -8,3 +8,19 @@ NAV_USER = "shell-nav-user"
 # home (/)
 HOME_BUURTEN = "home-buurten"
 HOME_STATUS = "home-status"
+
+# buurt pages (/buurt/<slug>, /buurt/<slug>/beeld, /buurt/<slug>/uitkomsten) and gebied (/gebied/<code>)
+BUURT_AREA = "buurt-area"  # dcc.Store with the slug or CBS code from the URL
+BUURT_OVERVIEW = "buurt-overview"
+BUURT_BEELD_HEADLINES = "buurt-beeld-headlines"
+BUURT_BEELD_TABLE = "buurt-beeld-table"
+BUURT_BEELD_TRENDS = "buurt-beeld-trends"
+BUURT_BEELD_TITLE = "buurt-beeld-title"
+UIT_REVIEW = "buurt-uit-review"
+UIT_INDICATOR = "buurt-uit-indicator"
+UIT_INDICATOR_QUERY = "buurt-uit-indicator-query"  # dcc.Store: ?indicator= from the URL
+UIT_CONTENT = "buurt-uit-content"
+UIT_DETAIL = "buurt-uit-detail"
+UIT_TITLE = "buurt-uit-title"
+UIT_URL_SYNC = "buurt-uit-url-sync"
+GEBIED_TITLE = "gebied-title"

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import dash
 
-from layouts import home
+from layouts import buurt, gebied, home
 
 
 def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the app being built
     dash.register_page("home", path="/", layout=home.layout, title="Buurtdashboard – overzicht", name="Overzicht")
+    # Buurt pages. Dash matches pages in registry order, sorted by module name when no order is given, and a
+    # path variable matches across slashes: the module names make the longer templates sort (and match) first.
+    dash.register_page("buurt-1-beeld", path_template="/buurt/<slug>/beeld", layout=buurt.beeld_layout,
+                       title=buurt.beeld_title, name="Buurtbeeld")
+    dash.register_page("buurt-1-uitkomsten", path_template="/buurt/<slug>/uitkomsten",
+                       layout=buurt.uitkomsten_layout, title=buurt.uitkomsten_title, name="Uitkomsten")
+    dash.register_page("buurt-2-overzicht", path_template="/buurt/<slug>", layout=buurt.overview_layout,
+                       title=buurt.overview_title, name="Buurt")
+    dash.register_page("gebied", path_template="/gebied/<code>", layout=gebied.layout, title=gebied.title,
+                       name="Gebied")

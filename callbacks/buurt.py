@@ -1,0 +1,626 @@
+"""Callbacks of the buurt pages: overview, buurtbeeld (also used by /gebied/<code>) and uitkomstendashboard.
+
+Every callback resolves the slug or code itself (unknown → a friendly message, never SQL with it) and reads
+through `visible_observations`, so pages, API and CSV downloads show the same, authorised figures.
+"""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, State, dcc, html
+from sqlalchemy import select
+
+from callbacks.common import current_viewer, engine
+from dashboard import ids
+from data_access import periods, queries
+from data_access.access import ANONYMOUS
+from data_access.models import Area
+from data_access.published import visible_observations
+from layouts.formatting import number, percentage, signed
+
+NL_CODE = "NL00"
+THEMES = [("preventie", "Preventie als mindset"), ("eerste_lijn", "Integrale eerste lijn"),
+          ("dichtbij", "Behandeling dichtbij"), ("zorgzaam", "Zorgzame buurt"), ("lerend", "Lerende buurt")]
+GROUPS = [("adoptie", "Adoptie door de buurt"), ("kwaliteit", "Kwaliteit"), ("effectiviteit", "Effectiviteit")]
+HEADLINES = [
+    ("inwoners", "Inwoners", "buurt"), ("pct_65plus", "65-plussers", "buurt"), ("huishoudens", "Huishoudens", "buurt"),
+    ("inkomen_per_inwoner", "Gemiddeld inkomen per inwoner", "buurt"),
+    ("wmo_per_1000", "Wmo-cliënten per 1.000 inwoners", "buurt"),
+    ("eenzaam_65plus", "Eenzaam (65-plussers)", "buurt"),
+    ("ervaren_gezondheid_goed_18plus", "Goed ervaren gezondheid (18+)", "buurt"),
+    ("zvw_kosten_totaal", "Zorgkosten Zvw per verzekerde (gemeente)", "gemeente"),
+    ("afstand_huisarts", "Afstand tot huisarts", "buurt"),
+]
+MSG = {
+    "unknown": "Onbekende buurt: ‘{code}’ staat niet in de lijst van programmabuurten. Kies een buurt via het "
+               "overzicht of de zoekbalk.",
+    "unknown_area": "Onbekend gebied: ‘{code}’ is geen bekende CBS-code van een buurt, wijk of gemeente.",
+    "not_available": "nog niet beschikbaar",
+    "not_delivered": "nog niet aangeleverd",
+    "not_delivered_for": "nog niet aangeleverd voor {label}",
+    "not_public": "niet openbaar: log in als buurtnetwerk of transitieteam",
+    "login": "De uitkomsten komen uit niet-openbare leveringen (verzekeraars, alliantiepartners, buurtnetwerk). "
+             "Log in om ze te zien.",
+    "no_data": "Voor deze buurt is nog niets aangeleverd. Zodra de eerste levering binnen is, verschijnen hier "
+               "de uitkomsten.",
+    "synthetic": "Let op: de niet-openbare cijfers op deze pagina zijn synthetisch (demo), niet echt.",
+    "provisional": "Het gebied van deze buurt is voorlopig: het plan noemt alleen een gemeente; de CBS-gebieden "
+                   "zijn een keuze die nog wordt bevestigd.",
+}
+CMP_CLASS = {"similar": "cmp-similar", "better": "cmp-better", "much_better": "cmp-better", "worse": "cmp-worse",
+             "much_worse": "cmp-worse", "higher": "cmp-higher", "lower": "cmp-lower", "much_higher": "cmp-higher",
+             "much_lower": "cmp-lower"}
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+# ---------------------------------------------------------------- helpers
+
+def _code(data) -> str:  # noqa: ANN001
+    return (data or {}).get("code", "") if isinstance(data, dict) else (data or "")
+
+
+def _missing(value) -> bool:  # noqa: ANN001
+    return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
+
+
+def _decimals(value: float) -> int:
+    size = abs(value)
+    return 0 if size >= 100 else 1 if size >= 10 else 2 if size >= 1 or size == 0 else 3
+
+
+def fmt(value, kind: str | None = None, unit: str | None = None) -> str:  # noqa: ANN001
+    """One observation value in Dutch notation, with a short unit where that helps reading."""
+    if _missing(value):
+        return "–"
+    unit = unit or ""
+    if kind == "percentage" and unit.startswith("%"):
+        return percentage(value, 1)
+    if unit == "× € 1.000":
+        return f"€ {number(value * 1000, 0)}"
+    if unit.startswith("€"):
+        return f"€ {number(value, 0)}"
+    if kind == "count":
+        return number(value, 0)
+    if unit == "km":
+        return f"{number(value, 1)} km"
+    return number(value, _decimals(value))
+
+
+def period_label(period) -> str:  # noqa: ANN001
+    try:
+        return periods.label(str(period))
+    except ValueError:
+        return str(period)
+
+
+def csv_link(area: str, indicator: str) -> html.A:
+    """Download link for the API CSV (Dutch Excel flavour) of one indicator of one area."""
+    query = urlencode({"area": area, "indicator": indicator, "format": "csv-nl"})
+    return html.A("CSV", href=f"/api/v1/observations?{query}", className="csv-link", target="_blank",
+                  title="Download als CSV (puntkomma, decimale komma)")
+
+
+def synthetic_badge() -> dbc.Badge:
+    return dbc.Badge("synthetisch", color="warning", text_color="dark", className="ms-1 synthetic-badge")
+
+
+def sparkline(values: list[float]) -> html.Span:
+    """A text sparkline (screen readers get the first and last value)."""
+    clean = [v for v in values if not _missing(v)]
+    if len(clean) < 2:
+        return html.Span("–")
+    low, high = min(clean), max(clean)
+    span = (high - low) or 1.0
+    chars = "".join(" " if _missing(v) else SPARK[int((v - low) / span * (len(SPARK) - 1))] for v in values)
+    return html.Span(chars, className="sparkline", role="img",
+                     **{"aria-label": f"trend van {number(clean[0], _decimals(clean[0]))} naar "
+                                      f"{number(clean[-1], _decimals(clean[-1]))}"})
+
+
+def _resolve(conn, code: str) -> queries.AreaInfo | None:  # noqa: ANN001
+    if not code or len(code) > 80:
+        return None
+    return queries.find_area(conn, code)
+
+
+def _sorted_rows(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    rows = frame[frame["indicator"] == indicator]
+    if rows.empty:
+        return rows
+    rows = rows.assign(_k=rows["period"].map(periods.sort_key)).sort_values(["_k", "indeling"])
+    return rows.drop_duplicates("period", keep="last").drop(columns="_k")
+
+
+def _latest(rows: pd.DataFrame, period: str | None = None):  # noqa: ANN202
+    """The row of `period` when given, else the newest row with a value (or the newest row)."""
+    if rows.empty:
+        return None
+    if period is not None:
+        match = rows[rows["period"] == period]
+        if not match.empty:
+            return match.iloc[-1]
+    valued = rows[rows["value"].notna()]
+    return (valued if not valued.empty else rows).iloc[-1]
+
+
+def _interval(row, kind: str | None = None) -> str:  # noqa: ANN001
+    if row is None or _missing(row["ci_low"]) or _missing(row["ci_high"]):
+        return "–"
+    if kind == "percentage":
+        return f"{number(row['ci_low'], 1)} – {number(row['ci_high'], 1)}"
+    d = _decimals(row["value"]) if not _missing(row["value"]) and row["value"] else _decimals(row["ci_high"])
+    return f"{number(row['ci_low'], d)} – {number(row['ci_high'], d)}"
+
+
+def _note(row) -> str:  # noqa: ANN001
+    if row is None:
+        return ""
+    note = row.get("note", "")
+    if _missing(note) or not note:
+        return "onderdrukt" if bool(row["suppressed"]) else ("geen waarde" if _missing(row["value"]) else "")
+    return str(note)
+
+
+# ---------------------------------------------------------------- overview
+
+def update_overview(data):  # noqa: ANN001, ANN201
+    """/buurt/<slug>: key facts and links, or the unknown-buurt message."""
+    code = _code(data)
+    with engine().connect() as conn:
+        area = _resolve(conn, code)
+        if area is None or area.programme_id is None:
+            return dbc.Alert(MSG["unknown"].format(code=code), color="warning")
+        programme = queries.programme_buurten(conn)
+        member_names = dict(conn.execute(
+            select(Area.code, Area.name).where(Area.code.in_(area.member_codes))
+        ).all())
+    row = programme[programme["code"] == area.code].iloc[0]
+    facts = [
+        ("Regio", row["region"]), ("Alliantiepartner", row["alliance_partner"]), ("Cohort", str(row["cohort"])),
+        ("Start", pd.Timestamp(row["start_date"]).strftime("%d-%m-%Y") if not _missing(row["start_date"]) else "–"),
+        ("Status", row["status"] or "–"),
+        ("CBS-gebieden", html.Ul([html.Li([html.A(f"{member_names.get(m, m)} ({m})", href=f"/gebied/{m}")])
+                                  for m in area.member_codes], className="mb-0 ps-3")),
+        ("Gemeente", html.A(row["gemeente_code"], href=f"/gebied/{row['gemeente_code']}")
+         if isinstance(row["gemeente_code"], str) else "–"),
+    ]
+    children = [
+        html.H1(area.name),
+        html.Dl([item for label, value in facts for item in (html.Dt(label, className="col-sm-3"),
+                                                             html.Dd(value, className="col-sm-9"))],
+                className="row buurt-facts"),
+    ]
+    if bool(row["provisional"]):
+        children.append(dbc.Alert([html.Strong("Gebied voorlopig. "), MSG["provisional"]], color="info"))
+    if isinstance(row["note"], str) and row["note"]:
+        children.append(html.P(row["note"], className="text-muted"))
+    children.append(dbc.Row([
+        dbc.Col(dbc.Card(dbc.CardBody([
+            html.H2(html.A("Buurtbeeld", href=f"/buurt/{area.code}/beeld"), className="h5"),
+            html.P("De nulmeting: wie wonen er, hoe gezond, welke zorg en voorzieningen – vergeleken met de "
+                   "gemeente en Nederland."),
+        ])), xs=12, md=6),
+        dbc.Col(dbc.Card(dbc.CardBody([
+            html.H2(html.A("Uitkomstendashboard", href=f"/buurt/{area.code}/uitkomsten"), className="h5"),
+            html.P("De vijf thema's met adoptie, kwaliteit en effectiviteit, per tweemaandelijkse review."),
+        ])), xs=12, md=6),
+    ], className="g-3"))
+    return children
+
+
+# ---------------------------------------------------------------- buurtbeeld
+
+def _comparison(row, bench_value, polarity: str, kind: str = "") -> tuple[str, str]:  # noqa: ANN001
+    """(word, css class) comparing a value with a benchmark, through the statistics package when present."""
+    if kind == "count":  # a number of people or households says nothing when set against a bigger area
+        return "", "cmp-blank"
+    if row is None or _missing(row["value"]) or _missing(bench_value):
+        return "–", "cmp-none"
+    try:
+        from data_access.stats.benchmark import COMPARISON_LABELS_NL, compare
+
+        key = compare(row["value"], (None if _missing(row["ci_low"]) else row["ci_low"],
+                                     None if _missing(row["ci_high"]) else row["ci_high"]),
+                      None, bench_value, polarity if polarity in ("higher_is_better", "lower_is_better")
+                      else "neutral")
+    except ImportError:  # statistics package not there: compare on the interval only
+        key = "not_comparable"
+        if not _missing(row["ci_low"]) and not _missing(row["ci_high"]):
+            key = "similar" if row["ci_low"] <= bench_value <= row["ci_high"] else (
+                "higher" if bench_value < row["ci_low"] else "lower")
+        COMPARISON_LABELS_NL = {"similar": "vergelijkbaar", "higher": "hoger", "lower": "lager"}  # noqa: N806
+    if key == "not_comparable":
+        # No interval (model estimates, means): describe the difference, without a judgement.
+        diff = (row["value"] - bench_value) / abs(bench_value) * 100 if bench_value else 0.0
+        word = "gelijk" if abs(diff) < 0.5 else f"{number(abs(diff), 0)}% {'hoger' if diff > 0 else 'lager'}"
+        return f"{word} (geen interval)", "cmp-none"
+    return COMPARISON_LABELS_NL.get(key, key), CMP_CLASS.get(key, "cmp-none")
+
+
+def _cmp_cell(word: str, css: str) -> html.Td:
+    if css == "cmp-blank":
+        return html.Td("")
+    return html.Td([html.Span(className=f"cmp-dot {css}", **{"aria-hidden": "true"}), " ", word])
+
+
+def update_beeld(data):  # noqa: ANN001, ANN201
+    """Title, headline cards, trends and the comparison table of the context indicators."""
+    code = _code(data)
+    is_gebied = isinstance(data, dict) and data.get("kind") == "gebied"
+    with engine().connect() as conn:
+        area = _resolve(conn, code)
+        if area is None or (is_gebied and area.programme_id is not None) or (
+                not is_gebied and area.programme_id is None):
+            msg = MSG["unknown_area" if is_gebied else "unknown"].format(code=code)
+            return dbc.Alert(msg, color="warning"), None, None, None
+        viewer = ANONYMOUS if is_gebied else current_viewer()
+        catalogue = queries.indicators(conn)
+        context = catalogue[catalogue["group"] == "context"]
+        codes = list(context["code"])
+        base = area.member_codes[0] if area.member_codes else area.code
+        gm_code = "GM" + base[2:6] if base[:2] in ("BU", "WK", "GM") else None
+        frames = {"buurt": visible_observations(conn, viewer, area, codes, catalogue=catalogue)}
+        for key, bench in (("gemeente", gm_code), ("nl", NL_CODE)):
+            bench_area = _resolve(conn, bench) if bench and bench != area.code else None
+            frames[key] = visible_observations(conn, ANONYMOUS, bench_area, codes, catalogue=catalogue) \
+                if bench_area is not None else pd.DataFrame(columns=frames["buurt"].columns)
+        gm_name = _resolve(conn, gm_code).name if gm_code and _resolve(conn, gm_code) else "gemeente"
+    cat = catalogue.set_index("code")
+    level_word = {"programma": "programmabuurt", "buurt": "buurt", "wijk": "wijk", "gemeente": "gemeente",
+                  "land": "land"}.get(area.level, area.level)
+    title = html.Div([
+        html.H1(("Buurtbeeld " if not is_gebied else "") + area.name),
+        html.P(f"{level_word} {area.code} · openbare contextcijfers vergeleken met "
+               + (f"{gm_name} en Nederland" if gm_code != area.code else "Nederland"), className="text-muted"),
+    ])
+
+    # headline cards
+    cards = []
+    for ind, label, scope in HEADLINES:
+        frame = frames["gemeente" if scope == "gemeente" else "buurt"]
+        if scope == "gemeente" and area.level == "gemeente":
+            frame = frames["buurt"]
+        rows = _sorted_rows(frame, ind) if ind in cat.index else pd.DataFrame()
+        row = _latest(rows)
+        if row is None:
+            value, sub = MSG["not_available"], ""
+        elif _missing(row["value"]):
+            value, sub = "–", _note(row)
+        else:
+            value = fmt(row["value"], cat.at[ind, "kind"], cat.at[ind, "unit"])
+            sub = [f"{period_label(row['period'])} · {row['source']}"]
+            if bool(row["synthetic"]):
+                sub += [" ", synthetic_badge()]
+        cards.append(dbc.Col(dbc.Card(dbc.CardBody([
+            html.Div(label, className="headline-label"),
+            html.Div(value, className="headline-value"),
+            html.Small(sub, className="text-muted"),
+        ]), className="h-100 headline-card"), xs=6, md=4, xl=3))
+    headlines = html.Section([html.H2("Kerncijfers", className="h4"), dbc.Row(cards, className="g-2")])
+
+    # trends of headline indicators with several periods
+    trend_cols = []
+    for ind, label, _scope in HEADLINES:
+        rows = _sorted_rows(frames["buurt"], ind)
+        rows = rows[rows["value"].notna()] if not rows.empty else rows
+        if len(rows) < 3 or ind not in cat.index:
+            continue
+        fig = go.Figure()
+        table_rows = []
+        for key, name in (("buurt", area.name), ("gemeente", gm_name), ("nl", "Nederland")):
+            r = _sorted_rows(frames[key], ind)
+            if r.empty or (key != "buurt" and len(r) < 2):
+                continue
+            fig.add_scatter(x=r["period"].astype(str), y=r["value"], mode="lines+markers", name=name)
+        for r in rows.itertuples():
+            table_rows.append(html.Tr([html.Td(period_label(r.period)),
+                                       html.Td(fmt(r.value, cat.at[ind, "kind"], cat.at[ind, "unit"]))]))
+        fig.update_layout(height=220, margin=dict(l=50, r=10, t=10, b=30), legend=dict(orientation="h", y=-0.3),
+                          separators=",.", template="plotly_white", yaxis_title=cat.at[ind, "unit"])
+        trend_cols.append(dbc.Col(dbc.Card(dbc.CardBody([
+            html.H3(label, className="h6"),
+            dcc.Graph(figure=fig, config={"displayModeBar": False}, className="trend-graph"),
+            html.Details([html.Summary("Tabel"), dbc.Table([html.Thead(html.Tr([html.Th("Periode"),
+                                                                                 html.Th(area.name)])),
+                                                            html.Tbody(table_rows)], size="sm")]),
+            html.Small([f"Bron: {cat.at[ind, 'source']} · ", csv_link(area.code, ind)], className="text-muted"),
+        ])), xs=12, md=6, xl=4))
+    trends = html.Section([html.H2("Ontwikkeling door de jaren", className="h4"), dbc.Row(trend_cols,
+                                                                                         className="g-2")]) \
+        if trend_cols else None
+
+    # comparison table of all context indicators
+    body = []
+    current_theme = None
+    for ind in codes:
+        rows = _sorted_rows(frames["buurt"], ind)
+        row = _latest(rows)
+        if row is None:
+            continue
+        theme = cat.at[ind, "theme"]
+        if theme != current_theme:
+            current_theme = theme
+            body.append(html.Tr(html.Th(str(theme).replace("_", " ").capitalize(), colSpan=7,
+                                        className="theme-row")))
+        kind, unit, polarity = cat.at[ind, "kind"], cat.at[ind, "unit"], cat.at[ind, "polarity"]
+        gm_row = _latest(_sorted_rows(frames["gemeente"], ind), row["period"])
+        nl_row = _latest(_sorted_rows(frames["nl"], ind), row["period"])
+        gm_value = None if gm_row is None else gm_row["value"]
+        nl_value = None if nl_row is None else nl_row["value"]
+        value_cell = [fmt(row["value"], kind, unit)]
+        if _missing(row["value"]):
+            value_cell.append(html.Div(_note(row), className="small text-muted"))
+        if bool(row["synthetic"]):
+            value_cell.append(synthetic_badge())
+        body.append(html.Tr([
+            html.Td([cat.at[ind, "name"], html.Div(unit, className="small text-muted")]),
+            html.Td(value_cell + [html.Div(period_label(row["period"]), className="small text-muted")]),
+            html.Td(fmt(gm_value, kind, unit)),
+            html.Td(fmt(nl_value, kind, unit)),
+            _cmp_cell(*_comparison(row, gm_value, polarity, kind)),
+            _cmp_cell(*_comparison(row, nl_value, polarity, kind)),
+            html.Td([html.Span(cat.at[ind, "source"] or "", className="small"), " ", csv_link(area.code, ind)]),
+        ]))
+    if body:
+        table = dbc.Table([
+            html.Thead(html.Tr([html.Th("Indicator"), html.Th(area.name), html.Th(gm_name), html.Th("Nederland"),
+                                html.Th(f"t.o.v. {gm_name}"), html.Th("t.o.v. Nederland"), html.Th("Bron")])),
+            html.Tbody(body),
+        ], bordered=False, hover=True, responsive=True, size="sm", className="beeld-table")
+        legend = html.P([
+            "Vergelijking op het 95%-betrouwbaarheidsinterval: ",
+            html.Span(className="cmp-dot cmp-better"), " beter/hoger · ",
+            html.Span(className="cmp-dot cmp-similar"), " vergelijkbaar · ",
+            html.Span(className="cmp-dot cmp-worse"), " slechter/lager · ",
+            html.Span(className="cmp-dot cmp-none"), " geen interval (alleen het verschil). ",
+            "De kleur staat altijd naast het woord.",
+        ], className="small text-muted")
+    else:
+        table, legend = dbc.Alert("Voor dit gebied zijn nog geen contextcijfers geïmporteerd.", color="info"), None
+    return title, headlines, trends, html.Section([html.H2("Alle contextcijfers", className="h4"), legend, table])
+
+
+# ---------------------------------------------------------------- uitkomsten
+
+def _theme_indicators(catalogue: pd.DataFrame, theme: str) -> pd.DataFrame:
+    themes = catalogue["theme"].fillna("").str.split(",").map(lambda t: [x.strip() for x in t])
+    return catalogue[themes.map(lambda t: theme in t) & catalogue["group"].isin([g for g, _ in GROUPS])]
+
+
+def indicator_summary(rows: pd.DataFrame, review: str, frequency: str) -> dict:
+    """Latest (as of the review), nulmeting, previous and the notes of one indicator's rows."""
+    key = periods.sort_key(review)
+    rows = rows[rows["period"].map(periods.sort_key) <= key] if not rows.empty else rows
+    if rows.empty:
+        return {"latest": None, "first": None, "previous": None, "notes": [MSG["not_delivered"]], "values": []}
+    notes = []
+    bimonthly = frequency == "tweemaandelijks"
+    latest = rows.iloc[-1]
+    if bimonthly and latest["period"] != review:
+        notes.append(MSG["not_delivered_for"].format(label=period_label(review)))
+    first = rows.iloc[0]
+    previous = rows.iloc[-2] if len(rows) > 1 else None
+    if bimonthly:
+        try:
+            expected = periods.bimonthly_range(first["period"], latest["period"])
+            gaps = [p for p in expected if p not in set(rows["period"])]
+            if gaps:
+                notes.append(MSG["not_delivered"] + ": " + ", ".join(period_label(p) for p in gaps))
+        except ValueError:
+            pass
+    note = _note(latest)
+    if note:
+        notes.insert(0, note)
+    return {"latest": latest, "first": first, "previous": previous, "notes": notes,
+            "values": list(rows["value"])}
+
+
+def _change(new, old, kind: str) -> str:  # noqa: ANN001
+    if new is None or old is None or _missing(new["value"]) or _missing(old["value"]):
+        return "–"
+    diff = new["value"] - old["value"]
+    if kind == "percentage":
+        return signed(diff, 1, " %-punt")
+    rel = f" ({signed(diff / old['value'] * 100, 1, '%')})" if old["value"] else ""
+    return signed(diff, _decimals(old["value"])) + rel
+
+
+def _target(cat_row) -> str:  # noqa: ANN001
+    if _missing(cat_row["target_value"]):
+        return "–"
+    if isinstance(cat_row["target_description"], str) and cat_row["target_description"]:
+        return cat_row["target_description"]
+    return signed(cat_row["target_value"] * 100, 0, "%")
+
+
+def indicator_options(data, requested):  # noqa: ANN001, ANN201
+    """Options of the detail dropdown (monitoring indicators) and the indicator asked for in the URL."""
+    with engine().connect() as conn:
+        area = _resolve(conn, _code(data))
+        if area is None or area.programme_id is None:
+            return [], None
+        catalogue = queries.indicators(conn)
+    monitoring = catalogue[catalogue["group"].isin([g for g, _ in GROUPS])]
+    options = [{"label": n, "value": c} for c, n in zip(monitoring["code"], monitoring["name"], strict=True)]
+    return options, requested if requested in set(monitoring["code"]) else None
+
+
+def update_detail(selected, review, data):  # noqa: ANN001, ANN201
+    """The detail panel (chart and table) of the chosen indicator."""
+    if not selected:
+        return None
+    with engine().connect() as conn:
+        area = _resolve(conn, _code(data))
+        if area is None or area.programme_id is None:
+            return None
+        catalogue = queries.indicators(conn)
+        if selected not in set(catalogue["code"]):
+            return None
+        frame = visible_observations(conn, current_viewer(), area, [selected], catalogue=catalogue)
+    review = review if isinstance(review, str) and periods.is_valid(review) else periods.bimonthly(
+        pd.Timestamp.today().date())
+    return _detail(area, frame, catalogue.set_index("code"), selected, review)
+
+
+def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
+    """Title and the themes' tables, as of the chosen review."""
+    code = _code(data)
+    with engine().connect() as conn:
+        area = _resolve(conn, code)
+        if area is None or area.programme_id is None:
+            return dbc.Alert(MSG["unknown"].format(code=code), color="warning"), None
+        viewer = current_viewer()
+        catalogue = queries.indicators(conn)
+        monitoring = catalogue[catalogue["group"].isin([g for g, _ in GROUPS])]
+        # one query for all monitoring indicators of this buurt
+        frame = visible_observations(conn, viewer, area, list(monitoring["code"]), catalogue=catalogue)
+    review = review if isinstance(review, str) and periods.is_valid(review) else periods.bimonthly(
+        pd.Timestamp.today().date())
+    cat = catalogue.set_index("code")
+    title = [html.H1(f"Uitkomsten {area.name}"),
+             html.P(f"Stand bij review {review} ({period_label(review)}). Nulmeting = eerste aangeleverde periode.",
+                    className="text-muted")]
+    alerts = []
+    if viewer.anonymous:
+        alerts.append(dbc.Alert([MSG["login"], " ", html.A("Inloggen",
+                                                           href=f"/login?next=/buurt/{area.code}/uitkomsten")],
+                                color="info", className="login-explanation"))
+    elif frame.empty:
+        alerts.append(dbc.Alert(MSG["no_data"], color="info", className="no-data-explanation"))
+    if not frame.empty and frame["synthetic"].any():
+        alerts.append(dbc.Alert([synthetic_badge(), " ", MSG["synthetic"]], color="warning"))
+
+    title += alerts
+    title.append(html.Nav([html.A(label, href=f"#thema-{theme}", className="theme-link") for theme, label in THEMES],
+                          className="mb-2 small", **{"aria-label": "Thema's"}))
+    sections = []
+    for theme, theme_label in THEMES:
+        inds = _theme_indicators(catalogue, theme)
+        group_blocks = []
+        for group, group_label in GROUPS:
+            g = inds[inds["group"] == group]
+            if g.empty:
+                continue
+            body = []
+            for ind in g["code"]:
+                c = cat.loc[ind]
+                s = indicator_summary(_sorted_rows(frame, ind) if not frame.empty else frame, review,
+                                      c["frequency"])
+                latest, first, prev = s["latest"], s["first"], s["previous"]
+                kind, unit = c["kind"], c["unit"]
+                notes = s["notes"] if not viewer.anonymous else [MSG["not_public"]]
+                value_cell = [html.Span(fmt(None if latest is None else latest["value"], kind, unit),
+                                        className="uit-value")]
+                note_cell = ["; ".join(notes)]
+                if latest is not None and bool(latest["synthetic"]):
+                    note_cell += [" ", synthetic_badge()]
+                body.append(html.Tr([
+                    html.Td([html.A(c["name"], href=f"?{urlencode({'review': review, 'indicator': ind})}",
+                                    className="uit-name"),
+                             html.Div(unit, className="small text-muted")]),
+                    html.Td(value_cell),
+                    html.Td(period_label(latest["period"]) if latest is not None else "–", className="uit-period"),
+                    html.Td(_interval(latest, kind)),
+                    html.Td([fmt(None if first is None else first["value"], kind, unit),
+                             html.Div(period_label(first["period"]) if first is not None else "",
+                                      className="small text-muted")]),
+                    html.Td(_change(latest, first, kind)),
+                    html.Td(_change(latest, prev, kind)),
+                    html.Td(sparkline(s["values"])),
+                    html.Td(_target(c), className="small"),
+                    html.Td(note_cell, className="small uit-note"),
+                    html.Td(csv_link(area.code, ind)),
+                ], id=f"uit-row-{theme}-{ind}", className="uit-row", **{"data-indicator": ind}))
+            group_blocks.append(html.Div([
+                html.H3(group_label, className="h6 mt-3"),
+                dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
+                    "Indicator", "Laatste waarde", "Periode", "95%-interval", "Nulmeting", "Sinds nulmeting",
+                    "Sinds vorige", "Trend", "Doel", "Toelichting", "Download")])), html.Tbody(body)],
+                    size="sm", hover=True, responsive=True, className="uit-table"),
+            ]))
+        sections.append(html.Section([html.H2(theme_label, className="h4"), *group_blocks],
+                                     className="uit-theme mb-4", id=f"thema-{theme}"))
+    sources = sorted(set(frame["source"].dropna())) if not frame.empty else []
+    footer = html.P(f"Bronnen: {', '.join(sources) if sources else '–'}.", className="small text-muted")
+    return title, [*sections, footer]
+
+
+def _detail(area: queries.AreaInfo, frame: pd.DataFrame, cat: pd.DataFrame, ind: str, review: str) -> dbc.Card:
+    """Chart plus table of every period of one indicator up to the review."""
+    c = cat.loc[ind]
+    rows = _sorted_rows(frame, ind) if not frame.empty else frame
+    if not rows.empty:
+        rows = rows[rows["period"].map(periods.sort_key) <= periods.sort_key(review)]
+    table_rows = []
+    expected = []
+    if not rows.empty and c["frequency"] == "tweemaandelijks":
+        try:
+            expected = periods.bimonthly_range(rows.iloc[0]["period"], review)
+        except ValueError:
+            expected = []
+    by_period = {r["period"]: r for _, r in rows.iterrows()} if not rows.empty else {}
+    for p in expected or list(by_period):
+        r = by_period.get(p)
+        if r is None:
+            table_rows.append(html.Tr([html.Td(period_label(p)), html.Td("–"), html.Td("–"),
+                                       html.Td(MSG["not_delivered"]), html.Td("")]))
+            continue
+        table_rows.append(html.Tr([
+            html.Td(period_label(p)), html.Td(fmt(r["value"], c["kind"], c["unit"])), html.Td(_interval(r, c["kind"])),
+            html.Td(_note(r)), html.Td(str(r["source"] or "")),
+        ]))
+    fig = go.Figure()
+    if not rows.empty:
+        valued = rows[rows["value"].notna()]
+        fig.add_scatter(x=[period_label(p) for p in valued["period"]], y=valued["value"], mode="lines+markers",
+                        name=area.name,
+                        error_y=dict(type="data", symmetric=False, array=valued["ci_high"] - valued["value"],
+                                     arrayminus=valued["value"] - valued["ci_low"], visible=True))
+    fig.update_layout(height=280, margin=dict(l=50, r=10, t=10, b=40), separators=",.", template="plotly_white",
+                      yaxis_title=c["unit"])
+    return dbc.Card(dbc.CardBody([
+        html.H2(c["name"], className="h5"),
+        html.P(c["description"] or "", className="small"),
+        dbc.Row([
+            dbc.Col(dcc.Graph(figure=fig, config={"displayModeBar": False}), xs=12, lg=7),
+            dbc.Col(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("Periode", "Waarde", "95%-interval",
+                                                                          "Toelichting", "Bron")])),
+                               html.Tbody(table_rows)], size="sm", responsive=True, className="detail-table"),
+                    xs=12, lg=5),
+        ]),
+        html.Small([f"Bron: {c['source']} · ", csv_link(area.code, ind)], className="text-muted"),
+    ]), className="uit-detail")
+
+
+URL_SYNC_JS = """
+function(review, indicator) {
+    // Keep the view in the address bar without re-rendering the page (a copied link reproduces it).
+    const params = new URLSearchParams(window.location.search);
+    if (review) { params.set('review', review); } else { params.delete('review'); }
+    if (indicator) { params.set('indicator', indicator); } else { params.delete('indicator'); }
+    const query = params.toString();
+    window.history.replaceState(window.history.state, '', window.location.pathname + (query ? '?' + query : ''));
+    return query;
+}
+"""
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(Output(ids.BUURT_OVERVIEW, "children"), Input(ids.BUURT_AREA, "data"))(update_overview)
+    app.callback(Output(ids.BUURT_BEELD_TITLE, "children"), Output(ids.BUURT_BEELD_HEADLINES, "children"),
+                 Output(ids.BUURT_BEELD_TRENDS, "children"), Output(ids.BUURT_BEELD_TABLE, "children"),
+                 Input(ids.BUURT_AREA, "data"))(update_beeld)
+    app.callback(Output(ids.UIT_TITLE, "children"), Output(ids.UIT_CONTENT, "children"),
+                 Input(ids.BUURT_AREA, "data"), Input(ids.UIT_REVIEW, "value"))(update_uitkomsten)
+    app.callback(Output(ids.UIT_INDICATOR, "options"), Output(ids.UIT_INDICATOR, "value"),
+                 Input(ids.BUURT_AREA, "data"), State(ids.UIT_INDICATOR_QUERY, "data"))(indicator_options)
+    app.callback(Output(ids.UIT_DETAIL, "children"), Input(ids.UIT_INDICATOR, "value"),
+                 Input(ids.UIT_REVIEW, "value"), State(ids.BUURT_AREA, "data"))(update_detail)
+    app.clientside_callback(URL_SYNC_JS, Output(ids.UIT_URL_SYNC, "data"), Input(ids.UIT_REVIEW, "value"),
+                            Input(ids.UIT_INDICATOR, "value"))

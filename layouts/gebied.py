@@ -1,0 +1,22 @@
+"""Context page of any CBS buurt, wijk or gemeente (/gebied/<code>): public figures only, as a buurtbeeld.
+
+Filled by callbacks.buurt.update_beeld (the store says kind "gebied": anonymous view, CBS codes only).
+"""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard import ids
+from layouts.buurt import beeld_body
+
+
+def layout(code: str | None = None, **_query) -> html.Div:
+    return html.Div([
+        dcc.Store(id=ids.BUURT_AREA, data={"kind": "gebied", "code": (code or "").strip().strip("/")}),
+        beeld_body(),
+    ], className="buurt-page")
+
+
+def title(code: str | None = None, **_query) -> str:
+    return f"Gebied {(code or '').upper()} – Buurtdashboard"
