@@ -7,9 +7,11 @@ everything that decides whether a file is accepted lives here, so every source o
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import math
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,8 @@ OBSERVATION_COLUMNS = [
 ]
 AREA_COLUMNS = ["code", "indeling", "level", "name", "parent_code"]
 MAX_STORED_CONTENT = 500
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_UNPACKED = 512 * 1024 * 1024  # a whole-country GeoJSON is ~10 MB; anything this large is not ours
 
 
 class FileRejected(Exception):
@@ -85,6 +89,20 @@ def empty_observations() -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- reading helpers shared by importers
+
+def gunzip(raw: bytes) -> bytes:
+    """Return the file bytes, decompressed when they start with the gzip magic bytes."""
+    if not raw.startswith(GZIP_MAGIC):
+        return raw
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as handle:
+            data = handle.read(MAX_UNPACKED + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise FileRejected(f"beschadigd gzip-bestand: {exc}") from exc
+    if len(data) > MAX_UNPACKED:
+        raise FileRejected("uitgepakt is het bestand groter dan 512 MB; dat is geen bestand van een bekende bron")
+    return data
+
 
 def decode(raw: bytes, allow_latin1: bool = False) -> str:
     """Decode file bytes, refusing empty, binary and UTF-16 files with a clear reason."""

@@ -12,9 +12,6 @@ Also home of the small helpers every CBS importer shares: gzip detection and the
 
 from __future__ import annotations
 
-import gzip
-import io
-import zlib
 from collections.abc import Callable
 
 import pandas as pd
@@ -27,13 +24,12 @@ from data_access.importers.common import (
     Rejection,
     decode,
     empty_observations,
+    gunzip,
     read_table,
 )
 
 REQUIRED = ["bu_code", "bu_naam", "wk_code", "wk_naam", "gm_code", "gm_naam"]
 DEFAULT_INDELING = 2024
-GZIP_MAGIC = b"\x1f\x8b"
-MAX_UNPACKED = 512 * 1024 * 1024  # a whole-country GeoJSON is ~10 MB; anything this large is not ours
 
 # Gemeente part is 4 digits; wijk and buurt suffixes may be alphanumeric (Amsterdam: WK0363AD, BU0363AD03).
 CODE_PATTERN = {
@@ -47,20 +43,6 @@ LEVEL_BY_PREFIX = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 CODE_FORMAT_HINT = {
     "GM": "GM + 4 cijfers", "WK": "WK + 6 tekens", "BU": "BU + 8 tekens", "NL": "NL00",
 }
-
-
-def gunzip(raw: bytes) -> bytes:
-    """Return the file bytes, decompressed when they start with the gzip magic bytes."""
-    if not raw.startswith(GZIP_MAGIC):
-        return raw
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as handle:
-            data = handle.read(MAX_UNPACKED + 1)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise FileRejected(f"beschadigd gzip-bestand: {exc}") from exc
-    if len(data) > MAX_UNPACKED:
-        raise FileRejected("uitgepakt is het bestand groter dan 512 MB; dat is geen CBS-bestand")
-    return data
 
 
 def code_is_valid(codes: pd.Series, prefix: str | None = None) -> pd.Series:

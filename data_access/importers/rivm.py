@@ -19,17 +19,15 @@ Choices:
 
 from __future__ import annotations
 
-import gzip
 import re
 import tomllib
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from data_access.importers.common import AREA_COLUMNS, FileRejected, Parsed, Rejection, decode, read_table
+from data_access.importers.common import AREA_COLUMNS, FileRejected, Parsed, Rejection, decode, gunzip, read_table
 from data_access.models import Area
 
 CATALOGUE = Path(__file__).parents[1] / "seed" / "indicatoren_rivm.toml"
@@ -50,15 +48,6 @@ ALIASES = {
     "gemeentenaam": ("gemeentenaam", "Gemeentenaam_1"),
     "soort_regio": ("soort_regio", "SoortRegio_2"),
 }
-
-
-def _gunzip(raw: bytes) -> bytes:
-    if raw[:2] != b"\x1f\x8b":
-        return raw
-    try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise FileRejected("het gzip-bestand is beschadigd of onvolledig") from exc
 
 
 def _stem(column: str) -> str:
@@ -125,7 +114,7 @@ def _areas(conn: Connection, frame: pd.DataFrame, indeling: int) -> pd.DataFrame
 
 def parse(raw: bytes, conn: Connection) -> Parsed:
     """Turn a 50090NED/50120NED export into areas and percentage observations (18+ and 65+)."""
-    text = decode(_gunzip(raw))
+    text = decode(gunzip(raw))
     header = [h.strip() for h in text.split("\n", 1)[0].strip("\r").split(",")]
     code_col = _pick(header, "regiocode")
     required = [code_col or "regiocode"]

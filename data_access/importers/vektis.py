@@ -18,10 +18,8 @@ kept; negative counts are rejected. The "rest" row (empty gemeente: small or unk
 from __future__ import annotations
 
 import csv
-import gzip
 import re
 import unicodedata
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from data_access.importers.common import FileRejected, Parsed, Rejection, decode, numeric_column, read_table
+from data_access.importers.common import FileRejected, Parsed, Rejection, decode, gunzip, numeric_column, read_table
 from data_access.models import Area
 
 NAME_MAP = Path(__file__).parents[1] / "seed" / "vektis_gemeentenamen.csv"
@@ -80,15 +78,6 @@ def indicator_codes() -> list[str]:
     """All indicator codes this importer writes (the catalogue must define each)."""
     return (["zvw_verzekerden", "zvw_verzekerdejaren", "zvw_pct_verzekerden_65plus"]
             + [cost_indicator(t) for t in CARE_TYPES] + [cost_indicator(t, True) for t in CARE_TYPES_65PLUS])
-
-
-def _gunzip(raw: bytes) -> bytes:
-    if raw[:2] != b"\x1f\x8b":
-        return raw
-    try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise FileRejected("het gzip-bestand is beschadigd of onvolledig") from exc
 
 
 def year_from_name(file_name: str | None) -> int:
@@ -157,7 +146,7 @@ def _age_floor(age_class: pd.Series) -> pd.Series:
 def parse(raw: bytes, conn: Connection, file_name: str | None = None) -> Parsed:
     """Turn one Vektis gemeente file into yearly observations per 2024 gemeente."""
     year = year_from_name(file_name)
-    text = decode(_gunzip(raw))
+    text = decode(gunzip(raw))
     frame = read_table(text, ";", KEY_COLUMNS + COUNT_COLUMNS, lowercase_headers=True)
     frame.columns = ["_line"] + [_canonical(c) for c in frame.columns[1:]]
     cost_columns = [c for c in frame.columns if c.startswith("kosten_")]
