@@ -24,9 +24,10 @@ from data_access.importers.common import (
     Rejection,
     decode,
     empty_observations,
+    gunzip,
     numeric_column,
 )
-from data_access.importers.gebieden import code_is_valid, gunzip
+from data_access.importers.gebieden import code_is_valid
 from data_access.models import Area
 
 DEFAULT_YEAR = 2024

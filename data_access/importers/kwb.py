@@ -28,12 +28,12 @@ from data_access.importers.common import (
     Rejection,
     decode,
     empty_observations,
+    gunzip,
     numeric_column,
     read_table,
 )
 from data_access.importers.gebieden import (
     code_is_valid,
-    gunzip,
     level_of,
     parent_of,
     reject_duplicates,
