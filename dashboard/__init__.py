@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 from flask import Flask
 
 from dashboard import api, auth
@@ -29,7 +28,6 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
         use_pages=True,
         pages_folder="",
         assets_folder=str(ROOT / "assets"),
-        external_stylesheets=[dbc.themes.BOOTSTRAP],
         suppress_callback_exceptions=True,
         title="Buurtdashboard",
         update_title=None,

@@ -24,3 +24,21 @@ UIT_DETAIL = "buurt-uit-detail"
 UIT_TITLE = "buurt-uit-title"
 UIT_URL_SYNC = "buurt-uit-url-sync"
 GEBIED_TITLE = "gebied-title"
+
+# vergelijken (/vergelijken)
+VERGELIJK_PREFIX = "vergelijk"
+
+# lerende buurt (/lerende-buurt)
+LEREND_PREFIX = "lerend"
+
+# transitie (/transitie)
+TRANSITIE_PREFIX = "transitie"
+
+# best practices (/best-practices) and menukaart (/menukaart)
+BEST_PREFIX = "best"
+
+# buurtnetwerk inputs (/buurt/<slug>/netwerk): narrative, agenda, reviews, adoption counts
+NETWERK_PREFIX = "netwerk"
+
+# beheer (/beheer/...): users, audit log, uploads
+BEHEER_PREFIX = "beheer"

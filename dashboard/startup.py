@@ -8,7 +8,7 @@ from sqlalchemy import Engine, func, select
 
 from data_access.db import make_engine, upgrade
 from data_access.models import ImportBatch
-from data_access.seed import sync_catalogue, sync_programme
+from data_access.seed import sync_catalogue, sync_menukaart, sync_programme
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,7 @@ def prepare_database(config: dict) -> Engine:
     with engine.begin() as conn:
         sync_catalogue(conn)
         sync_programme(conn)
+        sync_menukaart(conn)
     if config["DEMO_MODE"] and config["LOAD_DEMO_DATA"]:
         with engine.connect() as conn:
             empty = conn.execute(select(func.count()).select_from(ImportBatch)).scalar() == 0

@@ -81,6 +81,7 @@ class ProgrammeBuurt(Base):
     provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_role: Mapped[str] = mapped_column(String(200), default="")  # who to call in this buurtnetwerk
 
     area: Mapped[Area] = relationship()
     members: Mapped[list[ProgrammeMember]] = relationship(
@@ -216,3 +217,138 @@ class Membership(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme_buurt.id", ondelete="CASCADE"))
+
+
+class AuditEvent(Base):
+    """One security-relevant event: a login, a failed login, an import, an edit or a change to a user."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str | None] = mapped_column(String(200), index=True)  # e-mail, None for anonymous
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Intervention(Base):
+    """One entry of the menukaart: an intervention a buurtnetwerk can choose, under one theme."""
+
+    __tablename__ = "intervention"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str] = mapped_column(String(40), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class VersionedRecord:
+    """Columns shared by everything a user edits: an optimistic-lock version, its author and time.
+
+    A save carries the version it started from; a different current version means someone else saved in between.
+    Every saved version is also written to `record_version`, so the history is complete.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Narrative(VersionedRecord, Base):
+    """The buurtnetwerk's own story in the buurtbeeld: challenges, strengths, why they matter, what tackling gives."""
+
+    __tablename__ = "narrative"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme_buurt.id", ondelete="CASCADE"), unique=True)
+    challenges: Mapped[str] = mapped_column(Text, default="")
+    strengths: Mapped[str] = mapped_column(Text, default="")
+    why_it_matters: Mapped[str] = mapped_column(Text, default="")
+    if_tackled: Mapped[str] = mapped_column(Text, default="")
+
+
+class AgendaItem(VersionedRecord, Base):
+    """One line of the buurtagenda: a chosen theme and intervention (from the menukaart or own), with its start."""
+
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme_buurt.id", ondelete="CASCADE"), index=True)
+    theme: Mapped[str] = mapped_column(String(40))
+    intervention_id: Mapped[int | None] = mapped_column(ForeignKey("intervention.id"))
+    title: Mapped[str] = mapped_column(String(200), default="")  # own intervention when not from the menukaart
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="gepland")  # gepland | gestart | afgerond | gestopt
+    note: Mapped[str] = mapped_column(Text, default="")
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    intervention: Mapped[Intervention | None] = relationship()
+
+
+class ReviewSession(VersionedRecord, Base):
+    """One bimonthly review of the uitkomstendashboard by the buurtnetwerk."""
+
+    __tablename__ = "review_session"
+    __table_args__ = (UniqueConstraint("programme_id", "period", name="uq_review_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme_buurt.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(10))  # the bimonthly period reviewed, e.g. 2026-B5
+    held_on: Mapped[dt.date | None] = mapped_column(Date)
+    attendees: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    actions: Mapped[str] = mapped_column(Text, default="")
+
+
+class BestPractice(VersionedRecord, Base):
+    """A practice the transitieteam puts on stage: the story, with evidence that stays live on the data."""
+
+    __tablename__ = "best_practice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme_buurt.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    story: Mapped[str] = mapped_column(Text, default="")  # what they did
+    interventions: Mapped[str] = mapped_column(Text, default="")  # comma-separated menukaart codes
+    indicator_code: Mapped[str | None] = mapped_column(String(60))  # the evidence chart
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="concept")  # concept | gepubliceerd
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BuurtReport(VersionedRecord, Base):
+    """The yearly buurtverslag for residents; anonymous visitors see it once published."""
+
+    __tablename__ = "buurt_report"
+    __table_args__ = (UniqueConstraint("programme_id", "year", name="uq_buurt_report_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme_buurt.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    intro: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class RecordVersion(Base):
+    """Every saved version of an edited record, as JSON, with author and time: the visible history."""
+
+    __tablename__ = "record_version"
+    __table_args__ = (
+        UniqueConstraint("record_type", "record_id", "version", name="uq_record_version"),
+        Index("ix_record_version_record", "record_type", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(30))  # narrative | agenda_item | review_session | …
+    record_id: Mapped[int] = mapped_column(Integer)
+    programme_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(200))
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    data: Mapped[str] = mapped_column(Text)  # JSON of the record's fields at this version

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from data_access.importers.common import upsert_areas
-from data_access.models import Area, Indicator, ProgrammeBuurt, ProgrammeMember
+from data_access.models import Area, Indicator, Intervention, ProgrammeBuurt, ProgrammeMember
 
 SEED_DIR = Path(__file__).parent / "seed"
 INDICATOR_FIELDS = [
@@ -99,7 +99,7 @@ def sync_programme(conn: Connection, entries: list[dict] | None = None, syntheti
             "start_date": entry["start_date"] if isinstance(entry["start_date"], dt.date)
             else dt.date.fromisoformat(str(entry["start_date"])),
             "status": entry["status"], "provisional": entry["provisional"], "note": entry.get("note", ""),
-            "synthetic": entry.get("synthetic", synthetic),
+            "synthetic": entry.get("synthetic", synthetic), "contact_role": entry.get("contact_role", ""),
         }
         if entry["slug"] in existing:
             programme_id = existing[entry["slug"]]
@@ -111,3 +111,24 @@ def sync_programme(conn: Connection, entries: list[dict] | None = None, syntheti
             {"programme_id": programme_id, "area_id": area_ids[(code, entry["indeling"])]}
             for code in entry["members"]
         ])
+
+
+def menukaart_entries() -> list[dict]:
+    """The interventions of the menukaart from seed/menukaart.toml, in file order."""
+    entries = _entries(SEED_DIR / "menukaart.toml", "interventie")
+    for position, entry in enumerate(entries):
+        entry.setdefault("evidence", "")
+        entry["sort_order"] = position
+    return entries
+
+
+def sync_menukaart(conn: Connection) -> None:
+    """Create or update menukaart interventions from the data file; interventions in use are never deleted."""
+    table = Intervention.__table__
+    existing = dict(conn.execute(select(Intervention.code, Intervention.id)).all())
+    for entry in menukaart_entries():
+        values = {k: entry[k] for k in ("code", "name", "theme", "description", "evidence", "sort_order")}
+        if entry["code"] in existing:
+            conn.execute(table.update().where(table.c.id == existing[entry["code"]]).values(**values))
+        else:
+            conn.execute(table.insert().values(**values))
