@@ -117,3 +117,13 @@ def login(client, email: str, password: str = "demo"):
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def start_browser_app(dash_duo, app) -> None:
+    """Serve the app for a browser test on a free port (parallel test runs must not share Dash's default 8050)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dash_duo.start_server(app, port=port)

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 
 from callbacks.buurt import fmt
 from data_access.importers import import_file
-from tests.conftest import login, write_csv
+from tests.conftest import login, start_browser_app, write_csv
 
 # De Vijfhoek = one CBS buurt (BU03920105). 2025-B4 is missing; seh_per_1000 in 2025-B5 has only 4 events
 # (fewer than 10) and must be hidden with its explanation.
@@ -60,7 +60,7 @@ def _cells(dash_duo, row_id: str) -> list[str]:
 
 
 def test_uitkomsten_show_the_values_the_api_serves_with_explanations(dash_duo, loaded_app):
-    dash_duo.start_server(loaded_app)
+    start_browser_app(dash_duo, loaded_app)
     _browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + UIT + "?review=2025-B5&indicator=wvpk_uren_per_client")
     api = {r["period"]: r for r in _api(loaded_app, "area=de-vijfhoek&indicator=wvpk_uren_per_client")}
@@ -91,7 +91,7 @@ def test_uitkomsten_show_the_values_the_api_serves_with_explanations(dash_duo, l
 
 
 def test_anonymous_visitor_gets_the_login_explanation_not_values(dash_duo, loaded_app):
-    dash_duo.start_server(loaded_app)
+    start_browser_app(dash_duo, loaded_app)
     dash_duo.wait_for_page(dash_duo.server_url + UIT)
     assert "Log in" in dash_duo.wait_for_element(".login-explanation", timeout=10).text
     assert loaded_app.server.test_client().get(
@@ -102,7 +102,7 @@ def test_anonymous_visitor_gets_the_login_explanation_not_values(dash_duo, loade
 
 
 def test_buurt_without_deliveries_explains_instead_of_failing(dash_duo, loaded_app):
-    dash_duo.start_server(loaded_app)
+    start_browser_app(dash_duo, loaded_app)
     _browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/buurt/kleverpark-zuid/uitkomsten")
     assert "nog niets aangeleverd" in dash_duo.wait_for_element(".no-data-explanation", timeout=10).text
@@ -111,7 +111,7 @@ def test_buurt_without_deliveries_explains_instead_of_failing(dash_duo, loaded_a
 
 
 def test_each_buurt_url_renders_its_own_page_and_unknown_slugs_are_friendly(dash_duo, loaded_app):
-    dash_duo.start_server(loaded_app)
+    start_browser_app(dash_duo, loaded_app)
     cases = [
         ("/buurt/de-vijfhoek", "#buurt-overview h1", "De Vijfhoek", "Buurt de-vijfhoek"),
         ("/buurt/de-vijfhoek/beeld", "#buurt-beeld-title h1", "Buurtbeeld De Vijfhoek", "Buurtbeeld de-vijfhoek"),
