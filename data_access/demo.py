@@ -11,7 +11,9 @@ The synthetic deliveries go through the same `levering` import a supplier would 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import logging
+import re
 import tempfile
 from pathlib import Path
 
@@ -21,15 +23,25 @@ from sqlalchemy import Engine, select
 
 from data_access import periods, queries
 from data_access.importers import import_file
-from data_access.models import Area
+from data_access.models import AgendaItem, Area, Intervention, ProgrammeBuurt
 from data_access.seed import programme_entries, sync_programme
 
 log = logging.getLogger(__name__)
 SYNTHETIC_SOURCE = "demo (synthetisch)"
 FIRST_PERIOD = "2024-B1"
 BASE_YEAR = 2024
-EFFECT_CHOICES = np.array([-0.25, -0.15, -0.08, 0.0])
-EFFECT_PROBS = np.array([0.25, 0.3, 0.25, 0.2])
+# Buurt-specific transition effects on care use, spread evenly over the buurten in a seeded random order, so that
+# buurten alike in context still differ in outcome (some improve strongly, some not at all): the lerende buurt
+# needs such pairs. The mean (−12.5%) stays close to the business case's −15%.
+EFFECT_LEVELS = np.array([-0.35, -0.25, -0.15, -0.05, 0.0, 0.05])
+AGENDA_NOTE = "demo (synthetisch)"
+# Menukaart interventions a buurt with a strong effect runs (first) and those every buurt may run.
+STRONG_INTERVENTIONS = ["reablement", "wvp-als-poh-ouderen", "positieve-gezondheid", "gezamenlijk-spreekuur",
+                        "preventieve-huisbezoeken", "copd-monitoring-thuis"]
+COMMON_INTERVENTIONS = ["acp", "vitality-club", "sociale-benadering-dementie", "populatiemanagement",
+                        "infuustherapie-thuis", "hartfalen-thuis", "wondzorg-dichtbij", "eigen-kracht-conferentie"]
+ZORGZAAM_INTERVENTIONS = ["voorzorgcirkel", "lotgenotencontact", "dorpsondersteuner", "ontmoetingsplek"]
+LEREND_INTERVENTIONS = ["intervisie", "kennisplatform", "ervaringsdeskundigen"]
 
 
 def public_files(public_dir: str | Path) -> list[tuple[str, Path]]:
@@ -48,6 +60,35 @@ def public_files(public_dir: str | Path) -> list[tuple[str, Path]]:
     from data_access.importers import PARSERS
 
     return [(kind, path) for kind, path in files if path.exists() and kind in PARSERS]
+
+
+SUBSET_KINDS = ("gebieden", "kwb", "rivm")
+_CBS_CODE = re.compile(r"\b(?:BU|WK|GM)(\d{4})")
+
+
+def public_subset(public_dir: str | Path, gemeenten: set[str], out_dir: str | Path) -> Path:
+    """Copy the area, KWB and RIVM files, reduced to some gemeenten (4-digit codes) and national rows, to out_dir.
+
+    Same folder layout and format as the originals, so `load_demo(engine, out_dir)` imports real data through
+    the real importers in seconds; tests use it. Rows without any CBS code (Nederland) are kept.
+    """
+    src, out = Path(public_dir), Path(out_dir)
+    for kind, path in public_files(src):
+        if kind not in SUBSET_KINDS:
+            continue
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8", newline="") as handle:
+            lines = handle.read().splitlines(keepends=True)
+        kept = [lines[0]]
+        for line in lines[1:]:
+            match = _CBS_CODE.search(line)
+            if match is None or match.group(1) in gemeenten:
+                kept.append(line)
+        target = out / path.relative_to(src)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = "".join(kept).encode("utf-8")
+        target.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
+    return out
 
 
 def last_delivered_period(today: dt.date | None = None) -> str:
@@ -72,8 +113,10 @@ def load_demo(engine: Engine, public_dir: str | None, seed: int = 2024, programm
     rng = np.random.default_rng(seed)
     if programme_size > 20:
         add_synthetic_programme(engine, programme_size, rng)
+    with engine.connect() as conn:
+        effects = buurt_effects(list(queries.programme_buurten(conn)["code"]), seed)
     with tempfile.TemporaryDirectory() as tmp:
-        for name, frame in synthetic_deliveries(engine, rng, today, comparison_cap).items():
+        for name, frame in synthetic_deliveries(engine, rng, today, comparison_cap, effects).items():
             path = Path(tmp) / f"demo_{name}.csv"
             frame.to_csv(path, sep=";", index=False, decimal=",")
             report = import_file(engine, "levering", path, user="demo")
@@ -81,6 +124,7 @@ def load_demo(engine: Engine, public_dir: str | None, seed: int = 2024, programm
             if not report.ok:
                 raise RuntimeError(report.summary())
             reports.append(report)
+    add_demo_agenda(engine, effects, seed)
     return reports
 
 
@@ -107,6 +151,44 @@ def add_synthetic_programme(engine: Engine, size: int, rng: np.random.Generator)
         })
     with engine.begin() as conn:
         sync_programme(conn, entries, synthetic=True)
+
+
+def add_demo_agenda(engine: Engine, effects: dict[str, float], seed: int) -> int:
+    """Give every programme buurt without a buurtagenda a synthetic one from the menukaart; returns rows added.
+
+    Buurten with a strong effect run more of the interventions aimed at care use, and start them earlier, so
+    the lerende buurt can point at what a better buurt does differently. Rows carry the note AGENDA_NOTE.
+    """
+    with engine.connect() as conn:
+        programme = pd.read_sql(select(ProgrammeBuurt.id, ProgrammeBuurt.slug, ProgrammeBuurt.start_date), conn)
+        interventions = dict(conn.execute(select(Intervention.code, Intervention.id)).all())
+        themes = dict(conn.execute(select(Intervention.code, Intervention.theme)).all())
+        planned = set(conn.execute(select(AgendaItem.programme_id).distinct()).scalars())
+    rng = np.random.default_rng([seed, 11])
+    today = dt.date.today()
+    items = []
+    for pid, slug, start in programme.sort_values("slug").itertuples(index=False):
+        if pid in planned:
+            continue
+        start = pd.Timestamp(start).date()
+        strength = -effects.get(slug, 0.0)  # 0.35 for the strongest effect, −0.05 for a worsening buurt
+        n_strong = int(np.clip(round(strength * 12), 0, len(STRONG_INTERVENTIONS)))
+        chosen = STRONG_INTERVENTIONS[:n_strong] if n_strong else []
+        chosen += list(rng.choice(COMMON_INTERVENTIONS, 2 if strength > 0.1 else 1, replace=False))
+        chosen += [str(rng.choice(ZORGZAAM_INTERVENTIONS)), str(rng.choice(LEREND_INTERVENTIONS))]
+        for rank, code in enumerate(chosen):
+            if code not in interventions:
+                continue
+            # strong buurten start their care-use interventions in the first months, others later
+            months = rank * 2 + (0 if code in STRONG_INTERVENTIONS else int(rng.integers(2, 10)))
+            begin = (pd.Timestamp(start) + pd.DateOffset(months=months)).date()
+            items.append({"programme_id": int(pid), "theme": themes[code], "intervention_id": interventions[code],
+                          "title": "", "start_date": begin, "status": "gestart" if begin <= today else "gepland",
+                          "note": AGENDA_NOTE, "updated_by": "demo"})
+    if items:
+        with engine.begin() as conn:
+            conn.execute(AgendaItem.__table__.insert(), items)
+    return len(items)
 
 
 def _latest_values(conn, indicator: str, level: str | None = None) -> pd.Series:  # noqa: ANN001
@@ -136,7 +218,8 @@ def _context(engine: Engine, codes: list[str]) -> pd.DataFrame:
 
 
 def synthetic_deliveries(engine: Engine, rng: np.random.Generator, today: dt.date | None = None,
-                         comparison_cap: int = 1500) -> dict[str, pd.DataFrame]:
+                         comparison_cap: int = 1500, effects: dict[str, float] | None = None
+                         ) -> dict[str, pd.DataFrame]:
     """Build the delivery files: insurer data per CBS area and buurtnetwerk/alliance data per programme buurt."""
     last = last_delivered_period(today)
     period_list = periods.bimonthly_range(FIRST_PERIOD, last)
@@ -160,8 +243,8 @@ def synthetic_deliveries(engine: Engine, rng: np.random.Generator, today: dt.dat
     treated = members[members["member"].isin(ctx.index)]
     units = pd.DataFrame({"code": list(treated["member"]) + comparison})
     units["programme"] = list(treated["code"]) + [None] * len(comparison)
-    start = dict(zip(programme["code"], pd.to_datetime(programme["start_date"])))
-    effect = dict(zip(programme["code"], rng.choice(EFFECT_CHOICES, len(programme), p=EFFECT_PROBS)))
+    start = dict(zip(programme["code"], pd.to_datetime(programme["start_date"]), strict=True))
+    effect = effects if effects is not None else buurt_effects(list(programme["code"]), 0)
     units["start_year"] = units["programme"].map(
         lambda p: (start[p].year + (start[p].dayofyear - 1) / 365.25 - BASE_YEAR) if pd.notna(p) else np.nan)
     units["effect"] = units["programme"].map(lambda p: effect[p] if pd.notna(p) else 0.0)
@@ -174,6 +257,13 @@ def synthetic_deliveries(engine: Engine, rng: np.random.Generator, today: dt.dat
         })
     files["buurtnetwerken"] = network_delivery(programme, period_list, effect, rng)
     return files
+
+
+def buurt_effects(slugs: list[str], seed: int) -> dict[str, float]:
+    """The synthetic transition effect per programme buurt: every level of EFFECT_LEVELS in turn, in seeded order."""
+    order = sorted(slugs)
+    levels = np.resize(EFFECT_LEVELS, len(order))
+    return dict(zip(order, np.random.default_rng([seed, 7]).permutation(levels).tolist(), strict=True))
 
 
 def _ramp(t: np.ndarray, start_year: np.ndarray) -> np.ndarray:
@@ -241,7 +331,7 @@ def network_delivery(programme: pd.DataFrame, period_list: list[str], effect: di
         rows.append({"gebied": slug, "indicator": code, "periode": period, "teller": teller, "noemer": noemer,
                      "waarde": waarde, "bron": SYNTHETIC_SOURCE, "criticasters": criticasters})
 
-    for slug, start_date in zip(programme["code"], pd.to_datetime(programme["start_date"])):
+    for slug, start_date in zip(programme["code"], pd.to_datetime(programme["start_date"]), strict=True):
         first = periods.bimonthly(start_date.date())
         active = [p for p in period_list if periods.sort_key(p) >= periods.sort_key(first)]
         if not active:
@@ -271,7 +361,7 @@ def network_delivery(programme: pd.DataFrame, period_list: list[str], effect: di
                     prom = int(rng.binomial(n, promoter))
                     det = int(rng.binomial(n - prom, detractor / (1 - promoter)))
                     add(slug, code, p, teller=prom, noemer=n, criticasters=det)
-                for code, share in (("prev_zelfredzaamheid", 0.7 - effect[slug]),
+                for code, share in (("prev_zelfredzaamheid", 0.7 - 0.8 * effect[slug]),
                                     ("prev_mantelzorgbelasting", 0.18 + effect[slug] * 0.3)):
                     n = int(rng.poisson(45)) + 10
                     add(slug, code, p, teller=int(rng.binomial(n, min(max(share, 0.01), 0.99))), noemer=n)
