@@ -236,7 +236,11 @@ def synthetic_deliveries(engine: Engine, rng: np.random.Generator, today: dt.dat
     has_real_context = ctx["inw"].notna().any()
     if not has_real_context:
         ctx["inw"] = rng.integers(800, 6000, len(ctx)).astype(float)
-    ctx = ctx[ctx["inw"].fillna(0) >= 200]
+    # Comparison areas need some inhabitants; every member of a programme buurt is delivered, however small
+    # (a programme aggregate is a ratio of sums over all its members, so one missing member would blank it).
+    is_member = ctx.index.isin(members["member"])
+    ctx = ctx[(ctx["inw"].fillna(0) >= 200) | is_member]
+    ctx["inw"] = ctx["inw"].fillna(200.0)
     comparison = [c for c in pool["code"] if c in ctx.index]
     if len(comparison) > comparison_cap:
         comparison = list(rng.choice(comparison, comparison_cap, replace=False))
@@ -312,7 +316,8 @@ def insurer_delivery(units: pd.DataFrame, period_list: list[str], rng: np.random
             rows.append(pd.DataFrame({"gebied": units["code"], "indicator": code, "periode": p,
                                       "teller": num, "noemer": den}))
     frame = pd.concat(rows, ignore_index=True)
-    frame = frame[frame["noemer"] > 0]
+    # a zero denominator is a valid delivery for a tiny member area (nothing to add to its buurt's sums)
+    frame = frame[(frame["noemer"] > 0) | frame["gebied"].isin(units.loc[units["programme"].notna(), "code"])]
     # one programme buurt misses the newest deliveries, so the pages must explain a gap
     late = units.loc[units["programme"] == "veendam", "code"]
     frame = frame[~(frame["gebied"].isin(late) & frame["periode"].isin(period_list[-3:]))]

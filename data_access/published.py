@@ -69,8 +69,12 @@ def visible_observations(conn: Connection, viewer: Viewer, area: queries.AreaInf
 
 
 def publish(frame: pd.DataFrame, viewer: Viewer, catalogue: pd.DataFrame, programme_of: dict[str, int],
-            member_level: bool, names: dict[str, str] | None = None) -> pd.DataFrame:
-    """Apply access rules, intervals and suppression to a frame of observations."""
+            member_level: bool, names: dict[str, str] | None = None, with_intervals: bool = True) -> pd.DataFrame:
+    """Apply access rules, intervals and suppression to a frame of observations.
+
+    with_intervals=False leaves ci_low/ci_high empty: for callers that compute their own uncertainty over many
+    thousands of rows (the lerende buurt), where the per-row intervals would cost seconds.
+    """
     if frame.empty:
         return pd.DataFrame(columns=API_COLUMNS)
     public = frame["indicator"].map(catalogue.set_index("code")["public"]).astype(bool)
@@ -84,7 +88,8 @@ def publish(frame: pd.DataFrame, viewer: Viewer, catalogue: pd.DataFrame, progra
         return pd.DataFrame(columns=API_COLUMNS)
     if "note" not in frame.columns:
         frame["note"] = ""
-    frame = add_intervals(frame, catalogue)
+    frame = add_intervals(frame, catalogue) if with_intervals else frame.assign(ci_low=np.nan, ci_high=np.nan,
+                                                                                   ci_method="")
     frame = suppress_small_numbers(frame, catalogue)
     frame["area_name"] = frame["area"].map(names or {}).fillna(frame["area"])
     frame["synthetic"] = frame["source"].fillna("").str.contains(SYNTHETIC_MARK)

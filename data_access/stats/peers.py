@@ -152,6 +152,65 @@ def find_peers(
     return result
 
 
+def standardise(
+    table: pd.DataFrame,
+    variables: Mapping[str, float] | None = None,
+    transforms: Mapping[str, str | None] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the robust z-matrix (rows of table x variables) and the weights normalised to sum to 1.
+
+    The same transforms and standardisation as ``find_peers``; with ``distance_matrix`` and
+    ``pair_distances`` it gives all pairs at once (the lerende buurt needs every programme buurt's peers).
+    """
+    variables = DEFAULT_PEER_VARIABLES if variables is None else dict(variables)
+    transforms = DEFAULT_PEER_TRANSFORMS if transforms is None else dict(transforms)
+    columns = list(variables)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise KeyError(f"columns not in table: {missing}")
+    weights = np.array([variables[c] for c in columns], dtype=float)
+    if np.any(weights < 0) or weights.sum() <= 0:
+        raise ValueError("weights must be >= 0 with a positive sum")
+    return _robust_z(_transformed(table, columns, transforms)), weights / weights.sum()
+
+
+def pair_distances(
+    z: np.ndarray, weights: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (distance, contributions) for the row pairs (left[i], right[i]) of a z-matrix.
+
+    Contributions (pairs x variables) add up to distance ** 2 and are NaN for a variable not compared; the
+    distance is NaN where a pair shares less than MIN_WEIGHT_SHARE of the weight (find_peers skips those).
+    """
+    diff2 = (z[np.asarray(left)] - z[np.asarray(right)]) ** 2
+    share = (~np.isnan(diff2)) @ weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        contrib = weights * diff2 / share[:, None]
+    distance = np.sqrt(np.nansum(contrib, axis=1))
+    distance[share < MIN_WEIGHT_SHARE] = np.nan
+    return distance, contrib
+
+
+def distance_matrix(z: np.ndarray, weights: np.ndarray, chunk: int = 256) -> np.ndarray:
+    """Return all pairwise distances (n x n) as find_peers computes them; NaN on the diagonal and where too
+    little is shared. Works in row chunks so 1,000 x 1,000 pairs stay small in memory."""
+    n = z.shape[0]
+    out = np.empty((n, n))
+    present = ~np.isnan(z)
+    z0 = np.nan_to_num(z)
+    for start in range(0, n, chunk):
+        block = slice(start, min(start + chunk, n))
+        diff2 = (z0[block, None, :] - z0[None, :, :]) ** 2
+        both = present[block, None, :] & present[None, :, :]
+        share = both @ weights
+        with np.errstate(invalid="ignore", divide="ignore"):
+            d2 = (diff2 * both) @ weights / share
+        d2[share < MIN_WEIGHT_SHARE] = np.nan
+        out[block] = np.sqrt(d2)
+    np.fill_diagonal(out, np.nan)
+    return out
+
+
 def _transformed(table: pd.DataFrame, columns: list[str], transforms: Mapping[str, str | None]) -> np.ndarray:
     """Return the variables as a float matrix after their transforms."""
     out = np.empty((len(table), len(columns)))

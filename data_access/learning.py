@@ -1,0 +1,435 @@
+"""Learning partners ("leerpartners") for the lerende buurt: /lerende-buurt, the section on /buurt/<slug> and
+GET /api/v1/programma/<slug>/leerpartners.
+
+For every programme buurt: the other programme buurten with **similar challenges** but a **clearly different
+outcome change** since the nulmeting, so they can learn from each other.
+
+Method
+------
+1. *Similar challenges.* One table per programme buurt of baseline context (CBS/RIVM, aggregated from the member
+   areas as ratios of sums; the newest value) and the baseline (nulmeting) level of the outcomes (by default
+   wvpk hours per client, GP consults per patient and SEH visits, plus the chosen outcome). The variables are
+   transformed and robustly standardised as in ``stats.peers.find_peers`` and compared with its weighted
+   distance, for all pairs at once (``stats.peers.distance_matrix``). ``similarity = 1 / (1 + distance)``.
+   A buurt's candidates are its ``NEIGHBOURS`` nearest programme buurten.
+2. *Outcome change.* For a pair the change is measured over the same window for both: from the later of the two
+   nulmetingen to the earlier of the two newest periods (so a buurt that started later, or whose newest delivery
+   is late, is compared fairly), at least ``MIN_GAP`` periods apart. The nulmeting is the last bimonthly period
+   before the buurt's start (or its first delivered period). change = R(end) / R(base) − 1 with R the
+   programme-level ratio of sums.
+3. *Beyond noise* (delta method, quasi-Poisson). As in ``stats.intervals`` the numerator of a rate (hours,
+   consults, visits) is treated as a Poisson count, so Var(log R) = phi / numerator (for a percentage
+   phi · (1 − p) / numerator, binomial). ``phi`` (≥ 1) is the overdispersion of the indicator, estimated like the
+   funnel plot's (Spiegelhalter): the winsorised mean of z² of the period-to-period changes of log R over all
+   programme buurten, after removing the common change of each period. Rolling-year figures of consecutive
+   periods overlap in real deliveries, which makes phi too small there; read links near the limit with care.
+   Var(change) = (1 + change)² · (Var log R(base) + Var log R(end)); the difference of the two changes has the
+   sum of both variances, and its 95% interval must exclude 0 for a link.
+4. *Explanation.* The variables that make the pair alike (share of similarity w_j / (1 + d_j²) over the compared
+   variables, d_j the standardised difference), both buurten's values; both changes with intervals and the
+   difference with its interval; the better buurt's buurtagenda (menukaart interventions with start dates,
+   those the other buurt does not run marked) and the contact role of the partner's buurtnetwerk.
+
+Access: outcome values pass ``published.publish`` with the viewer, so a viewer only gets links computed on values
+they may see (anonymous callers: public indicators only; small numbers are suppressed and drop out). Everything is
+read in a handful of queries and computed with numpy, fast for 1,000 programme buurten.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from data_access import periods, queries
+from data_access.access import Viewer
+from data_access.models import AgendaItem, Intervention, ProgrammeBuurt
+from data_access.published import publish
+from data_access.stats.intervals import z_value
+from data_access.stats.peers import distance_matrix, standardise
+
+DEFAULT_OUTCOME = "wvpk_uren_per_client"
+DEFAULT_OUTCOMES = ("wvpk_uren_per_client", "ha_consulten_per_patient", "seh_per_1000")
+OUTCOME_KINDS = ("rate", "percentage")
+NEIGHBOURS = 6
+MIN_GAP = 3
+LEVEL = 0.95
+TOP_DRIVERS = 4
+OUTCOME_WEIGHT = 1.0
+
+# Context variables when data_access.peer_groups is not available: catalogue code, label, transform, weight.
+CONTEXT_VARIABLES: list[dict] = [
+    {"code": "pct_65plus", "label": "65-plussers", "transform": "logit_pct", "weight": 2.0},
+    {"code": "ervaren_gezondheid_goed_18plus", "label": "Goed ervaren gezondheid (18+)", "transform": "logit_pct",
+     "weight": 1.5},
+    {"code": "pct_huishoudens_laag_inkomen", "label": "Huishoudens met laag inkomen", "transform": "logit_pct",
+     "weight": 1.0},
+    {"code": "pct_eenpersoonshuishoudens", "label": "Eenpersoonshuishoudens", "transform": "logit_pct",
+     "weight": 1.0},
+    {"code": "eenzaam_65plus", "label": "Eenzaam (65-plussers)", "transform": "logit_pct", "weight": 1.0},
+    {"code": "uitkering_bijstand_per_100", "label": "Bijstand per 100 inwoners", "transform": "logit_pct",
+     "weight": 1.0},
+    {"code": "wmo_per_1000", "label": "Wmo-cliënten per 1.000 inwoners", "transform": "log1p", "weight": 1.0},
+    {"code": "bevolkingsdichtheid", "label": "Bevolkingsdichtheid", "transform": "log1p", "weight": 1.0},
+    {"code": "stedelijkheid", "label": "Stedelijkheid (1 = zeer sterk)", "transform": None, "weight": 1.0},
+    {"code": "inwoners", "label": "Inwoners", "transform": "log1p", "weight": 0.5},
+]
+
+MSG = {
+    "unknown_indicator": "Onbekende uitkomst ‘{code}’: kies een uitkomstindicator uit de lijst.",
+    "not_outcome": "‘{name}’ is geen uitkomst met teller en noemer (percentage of rate met een richting); "
+                   "kies bijvoorbeeld uren wijkverpleging per cliënt.",
+    "too_few": "Te weinig programmabuurten om te vergelijken (minstens twee nodig).",
+    "no_values": "Geen uitkomstcijfers die u mag zien voor deze indicator: log in, of er is nog niets aangeleverd.",
+    "no_change": "nog geen verandering te meten: minder dan {gap} perioden tussen nulmeting en nieuwste levering",
+    "no_baseline": "geen nulmeting: voor deze buurt is (voor deze indicator) nog niets aangeleverd",
+    "no_context": "te weinig kenmerken bekend om vergelijkbare buurten te zoeken",
+    "no_partner": "geen leerpartner: de uitkomst van vergelijkbare buurten verschilt niet duidelijk (binnen de ruis)",
+}
+
+
+def context_variables() -> list[dict]:
+    """The context variables for similarity: the shared peer-group definition when present, else our own list."""
+    try:
+        from data_access.peer_groups import PEER_VARIABLES  # the lead's shared contract (issue 3)
+    except ImportError:
+        return CONTEXT_VARIABLES
+    return [{"code": v["code"], "label": v.get("label", v["code"]), "transform": v.get("transform"),
+             "weight": float(v.get("weight", 1.0))} for v in PEER_VARIABLES] or CONTEXT_VARIABLES
+
+
+@dataclass
+class Learning:
+    """All learning links of the programme for one outcome indicator, with what is needed to explain them."""
+
+    indicator: str
+    indicator_name: str
+    unit: str
+    polarity: str
+    buurten: pd.DataFrame  # slug, name, programme_id, contact_role, nulmeting, latest, reason, n_partners
+    links: pd.DataFrame  # one row per (slug, partner), directed: see LINK_COLUMNS
+    interventions: dict[str, list[dict]] = field(default_factory=dict)
+    phi: float = float("nan")
+    reason: str = ""  # Dutch, when no link could be computed at all
+
+
+LINK_COLUMNS = ["slug", "partner", "similarity", "distance", "base_period", "end_period", "change_self",
+                "change_self_low", "change_self_high", "change_partner", "change_partner_low",
+                "change_partner_high", "difference", "ci_low", "ci_high", "better", "drivers"]
+
+
+def outcome_indicators(catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Catalogue rows that can serve as learning outcome: non-context rates and percentages with a direction."""
+    ok = (catalogue["kind"].isin(OUTCOME_KINDS) & (catalogue["group"] != "context")
+          & catalogue["polarity"].isin(["lower_is_better", "higher_is_better"]))
+    return catalogue[ok]
+
+
+def check_outcome(catalogue: pd.DataFrame, indicator: str) -> pd.Series:
+    """The catalogue row of a valid outcome indicator; ValueError with a Dutch message otherwise."""
+    rows = catalogue[catalogue["code"] == indicator]
+    if rows.empty:
+        raise ValueError(MSG["unknown_indicator"].format(code=indicator))
+    if outcome_indicators(rows).empty:
+        raise ValueError(MSG["not_outcome"].format(name=rows.iloc[0]["name"]))
+    return rows.iloc[0]
+
+
+# ---------------------------------------------------------------- reading
+
+def _programme(conn: Connection) -> pd.DataFrame:
+    frame = queries.programme_buurten(conn)
+    roles = dict(conn.execute(select(ProgrammeBuurt.slug, ProgrammeBuurt.contact_role)).all())
+    frame["contact_role"] = frame["code"].map(roles).fillna("")
+    return frame.rename(columns={"code": "slug"})
+
+
+def _published(conn: Connection, viewer: Viewer, programme: pd.DataFrame, codes: list[str],
+               catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Programme-level observations of some indicators as this viewer may see them (newest indeling per key)."""
+    frame = queries.programme_observations(conn, None, codes, catalogue=catalogue)
+    if frame.empty:
+        return frame
+    frame = frame.sort_values("indeling").drop_duplicates(["area", "indicator", "period"], keep="last")
+    programme_of = dict(zip(programme["slug"], programme["programme_id"], strict=True))
+    return publish(frame, viewer, catalogue, programme_of, member_level=False, with_intervals=False)
+
+
+def agenda_interventions(conn: Connection, programme_ids: list[int] | None = None) -> pd.DataFrame:
+    """Buurtagenda lines (not deleted) with their menukaart intervention, for some or all programme buurten."""
+    stmt = (select(ProgrammeBuurt.slug, AgendaItem.theme, AgendaItem.title, AgendaItem.start_date,
+                   AgendaItem.status, AgendaItem.note, Intervention.code, Intervention.name)
+            .join(ProgrammeBuurt, ProgrammeBuurt.id == AgendaItem.programme_id)
+            .join(Intervention, Intervention.id == AgendaItem.intervention_id, isouter=True)
+            .where(AgendaItem.deleted.is_(False)).order_by(ProgrammeBuurt.slug, AgendaItem.start_date))
+    if programme_ids is not None:
+        stmt = stmt.where(AgendaItem.programme_id.in_(programme_ids))
+    frame = pd.read_sql(stmt, conn)
+    frame["code"] = frame["code"].fillna("")
+    frame["name"] = frame["name"].where(frame["name"].notna(), frame["title"])
+    return frame
+
+
+# ---------------------------------------------------------------- statistics
+
+def _log_variance(value: np.ndarray, numerator: np.ndarray, kind: str) -> np.ndarray:
+    """Sampling variance of log R for one period (before overdispersion): Poisson or binomial on the numerator."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "percentage":
+            p = value / 100.0
+            out = (1 - p) / numerator
+        else:
+            out = 1.0 / numerator
+    return np.where(np.isfinite(out) & (numerator > 0), out, np.nan)
+
+
+def overdispersion(log_r: np.ndarray, var: np.ndarray) -> float:
+    """phi ≥ 1 from period-to-period changes of log R (rows: buurten, columns: periods in order)."""
+    change = np.diff(log_r, axis=1)
+    change = change - np.nanmedian(change, axis=0) if change.size and np.isfinite(change).any() else change
+    z = change / np.sqrt(var[:, 1:] + var[:, :-1])
+    z = z[np.isfinite(z)]
+    if z.size < 5:
+        return 1.0
+    low, high = np.quantile(z, [0.1, 0.9])
+    return float(max(1.0, np.mean(np.clip(z, low, high) ** 2)))
+
+
+def _nulmeting_target(start_date) -> str:  # noqa: ANN001
+    return periods.previous(periods.bimonthly(pd.Timestamp(start_date).date()))
+
+
+# ---------------------------------------------------------------- the network
+
+def learning_network(conn: Connection, viewer: Viewer, indicator: str = DEFAULT_OUTCOME,
+                     neighbours: int = NEIGHBOURS) -> Learning:
+    """All learning links of the programme for one outcome; ValueError (Dutch) for an unusable indicator."""
+    catalogue = queries.indicators(conn)
+    row = check_outcome(catalogue, indicator)
+    programme = _programme(conn).reset_index(drop=True)
+    result = Learning(indicator, str(row["name"]), str(row["unit"]), str(row["polarity"]),
+                      programme[["slug", "name", "programme_id", "contact_role"]].copy(),
+                      pd.DataFrame(columns=LINK_COLUMNS))
+    result.buurten["nulmeting"] = None
+    result.buurten["latest"] = None
+    result.buurten["reason"] = ""
+    result.buurten["n_partners"] = 0
+    n = len(programme)
+    if n < 2:
+        result.reason = MSG["too_few"]
+        return result
+    slugs = programme["slug"].tolist()
+    position = {s: i for i, s in enumerate(slugs)}
+    outcomes = list(dict.fromkeys([indicator, *DEFAULT_OUTCOMES]))
+    outcome_kinds = catalogue.set_index("code")["kind"]
+    obs = _published(conn, viewer, programme, outcomes, catalogue)
+    if not obs.empty:
+        obs = obs[obs["period"].astype(str).str.match(r"^\d{4}-B[1-6]$") & obs["value"].notna()
+                  & (obs["value"] > 0)]
+    period_list = sorted(set(obs["period"]), key=periods.sort_key) if not obs.empty else []
+    t_of = {p: k for k, p in enumerate(period_list)}
+    targets = [_nulmeting_target(s) for s in programme["start_date"]]
+
+    # value and numerator matrices (buurten x periods) and each buurt's nulmeting / newest column per outcome
+    panel: dict[str, dict[str, np.ndarray]] = {}
+    for code in outcomes:
+        value = np.full((n, len(period_list)), np.nan)
+        numerator = np.full_like(value, np.nan)
+        rows = obs[obs["indicator"] == code] if not obs.empty else obs
+        if not rows.empty:
+            r = rows["area"].map(position).to_numpy(int)
+            c = rows["period"].map(t_of).to_numpy(int)
+            value[r, c] = rows["value"].to_numpy(float)
+            numerator[r, c] = pd.to_numeric(rows["numerator"], errors="coerce").to_numpy(float)
+        valued = ~np.isnan(value)
+        base = np.full(n, -1)
+        latest = np.full(n, -1)
+        for i in range(n):  # per buurt on in-memory arrays (no queries): the nulmeting column
+            cols = np.flatnonzero(valued[i])
+            if cols.size == 0:
+                continue
+            latest[i] = cols[-1]
+            target = periods.sort_key(targets[i])
+            before = [k for k in cols if periods.sort_key(period_list[k]) <= target]
+            base[i] = before[-1] if before else cols[0]
+        panel[code] = {"value": value, "numerator": numerator, "base": base, "latest": latest,
+                       "var": _log_variance(value, numerator, str(outcome_kinds.get(code, "rate")))}
+
+    main = panel[indicator]
+    result.buurten["nulmeting"] = [period_list[b] if b >= 0 else None for b in main["base"]]
+    result.buurten["latest"] = [period_list[b] if b >= 0 else None for b in main["latest"]]
+    if obs.empty or not (main["base"] >= 0).any():
+        result.reason = MSG["no_values"]
+        result.buurten["reason"] = MSG["no_values"]
+        return result
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_r = np.log(main["value"])
+    result.phi = overdispersion(log_r, main["var"])
+
+    # similarity table: context + nulmeting levels of the outcomes
+    variables = context_variables()
+    known = set(catalogue["code"])
+    variables = [v for v in variables if v["code"] in known]
+    context = _published(conn, viewer, programme, [v["code"] for v in variables], catalogue)
+    table = pd.DataFrame(index=pd.Index(slugs, name="slug"))
+    if not context.empty:
+        context = context[context["value"].notna()]
+        context = context.assign(_k=context["period"].map(periods.sort_key)).sort_values("_k")
+        newest = context.groupby(["area", "indicator"])["value"].last().unstack()
+        for v in variables:
+            table[v["code"]] = newest[v["code"]].reindex(slugs).to_numpy() if v["code"] in newest else np.nan
+    else:
+        for v in variables:
+            table[v["code"]] = np.nan
+    labels = {v["code"]: v["label"] for v in variables}
+    weights = {v["code"]: v["weight"] for v in variables}
+    transforms = {v["code"]: v["transform"] for v in variables}
+    names = catalogue.set_index("code")["name"]
+    for code in outcomes:
+        column = f"nulmeting_{code}"
+        p = panel[code]
+        table[column] = [p["value"][i, b] if b >= 0 else np.nan for i, b in enumerate(p["base"])]
+        labels[column] = f"{names.get(code, code)} bij de nulmeting"
+        weights[column] = OUTCOME_WEIGHT
+        transforms[column] = "log1p"
+    table = table.loc[:, table.notna().any()]  # a variable nobody has cannot weigh in
+    weights = {c: w for c, w in weights.items() if c in table.columns}
+    z, w = standardise(table, weights, {c: transforms[c] for c in weights})
+    distance = distance_matrix(z, w)
+
+    # candidate pairs: each buurt's nearest neighbours
+    order = np.argsort(np.where(np.isnan(distance), np.inf, distance), axis=1, kind="stable")[:, :neighbours]
+    left = np.repeat(np.arange(n), order.shape[1])
+    right = order.ravel()
+    keep = np.isfinite(distance[left, right])
+    left, right = left[keep], right[keep]
+
+    # the same window for both buurten of a pair
+    base = np.maximum(main["base"][left], main["base"][right])
+    end = np.minimum(main["latest"][left], main["latest"][right])
+    ok = (main["base"][left] >= 0) & (main["base"][right] >= 0) & (end - base >= MIN_GAP)
+    left, right, base, end = left[ok], right[ok], base[ok], end[ok]
+    value, var = main["value"], main["var"] * result.phi
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio_l = value[left, end] / value[left, base]
+        ratio_r = value[right, end] / value[right, base]
+        var_l = var[left, end] + var[left, base]
+        var_r = var[right, end] + var[right, base]
+    z95 = z_value(LEVEL)
+    change_l, change_r = ratio_l - 1, ratio_r - 1
+    difference = change_l - change_r
+    se = np.sqrt(ratio_l ** 2 * var_l + ratio_r ** 2 * var_r)
+    ci_low, ci_high = difference - z95 * se, difference + z95 * se
+    beyond = np.isfinite(se) & ((ci_low > 0) | (ci_high < 0))
+    sel = np.flatnonzero(beyond)
+    lower_better = result.polarity == "lower_is_better"
+    better = np.where((difference < 0) == lower_better, "self", "partner")
+
+    diff2 = (z[left[sel]] - z[right[sel]]) ** 2
+    columns = list(table.columns)
+    raw = table.to_numpy(float)
+    links = pd.DataFrame({
+        "slug": [slugs[i] for i in left[sel]], "partner": [slugs[j] for j in right[sel]],
+        "similarity": 1 / (1 + distance[left[sel], right[sel]]), "distance": distance[left[sel], right[sel]],
+        "base_period": [period_list[k] for k in base[sel]], "end_period": [period_list[k] for k in end[sel]],
+        "change_self": change_l[sel],
+        "change_self_low": np.exp(np.log(ratio_l[sel]) - z95 * np.sqrt(var_l[sel])) - 1,
+        "change_self_high": np.exp(np.log(ratio_l[sel]) + z95 * np.sqrt(var_l[sel])) - 1,
+        "change_partner": change_r[sel],
+        "change_partner_low": np.exp(np.log(ratio_r[sel]) - z95 * np.sqrt(var_r[sel])) - 1,
+        "change_partner_high": np.exp(np.log(ratio_r[sel]) + z95 * np.sqrt(var_r[sel])) - 1,
+        "difference": difference[sel], "ci_low": ci_low[sel], "ci_high": ci_high[sel], "better": better[sel],
+    })
+    links["drivers"] = [
+        _drivers(columns, labels, w, diff2[m], raw[i], raw[j]) for m, (i, j) in enumerate(zip(
+            left[sel], right[sel], strict=True))
+    ]
+    result.links = links.sort_values(["slug", "similarity"], ascending=[True, False]).reset_index(drop=True)
+
+    counts = result.links["slug"].value_counts()
+    result.buurten["n_partners"] = result.buurten["slug"].map(counts).fillna(0).astype(int)
+    gap = main["latest"] - main["base"]
+    result.buurten["reason"] = np.select(
+        [main["base"] < 0, gap < MIN_GAP, ~np.isfinite(distance).any(axis=1), result.buurten["n_partners"] == 0],
+        [MSG["no_baseline"], MSG["no_change"].format(gap=MIN_GAP), MSG["no_context"], MSG["no_partner"]], "")
+    agenda = agenda_interventions(conn)
+    result.interventions = {
+        slug: [_intervention(r) for r in group.to_dict("records")] for slug, group in agenda.groupby("slug")
+    }
+    return result
+
+
+def _drivers(columns: list[str], labels: dict, weights: np.ndarray, d2: np.ndarray, self_values: np.ndarray,
+             partner_values: np.ndarray) -> list[dict]:
+    """The variables that make a pair alike: share of similarity w_j / (1 + d_j²), highest first (d_j: the
+    standardised difference; NaN where not compared)."""
+    alike = np.where(np.isnan(d2), 0.0, weights / (1 + d2))
+    total = alike.sum()
+    order = np.argsort(-alike, kind="stable")[:TOP_DRIVERS]
+    return [{"variable": columns[j], "label": labels.get(columns[j], columns[j]),
+             "value_self": _float(self_values[j]), "value_partner": _float(partner_values[j]),
+             "contribution": float(alike[j] / total) if total > 0 else 0.0}
+            for j in order if alike[j] > 0]
+
+
+def _float(value) -> float | None:  # noqa: ANN001
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+def _intervention(row: dict) -> dict:
+    start = row.get("start_date")
+    return {"code": row.get("code") or "", "name": row.get("name") or "", "theme": row.get("theme") or "",
+            "start_date": pd.Timestamp(start).date().isoformat() if start is not None and not pd.isna(start)
+            else None, "status": row.get("status") or "", "synthetic": "synthetisch" in (row.get("note") or "")}
+
+
+# ---------------------------------------------------------------- one buurt
+
+def partner_records(result: Learning, slug: str) -> list[dict]:
+    """One buurt's learning partners in the API shape, most similar first (slug must be a programme buurt)."""
+    rows = result.links[result.links["slug"] == slug]
+    names = dict(zip(result.buurten["slug"], result.buurten["name"], strict=True))
+    roles = dict(zip(result.buurten["slug"], result.buurten["contact_role"], strict=True))
+    out = []
+    for link in rows.to_dict("records"):
+        better_slug = link["slug"] if link["better"] == "self" else link["partner"]
+        other_slug = link["partner"] if link["better"] == "self" else link["slug"]
+        other_codes = {i["code"] for i in result.interventions.get(other_slug, []) if i["code"]}
+        interventions = [i | {"not_in_other": bool(i["code"]) and i["code"] not in other_codes}
+                         for i in result.interventions.get(better_slug, [])]
+        out.append({
+            "partner_code": link["partner"], "partner_name": names.get(link["partner"], link["partner"]),
+            "similarity": float(link["similarity"]), "drivers": link["drivers"],
+            "outcome_indicator": result.indicator, "outcome_name": result.indicator_name,
+            "base_period": link["base_period"], "end_period": link["end_period"],
+            "change_self": float(link["change_self"]),
+            "change_self_ci": [float(link["change_self_low"]), float(link["change_self_high"])],
+            "change_partner": float(link["change_partner"]),
+            "change_partner_ci": [float(link["change_partner_low"]), float(link["change_partner_high"])],
+            "difference": float(link["difference"]), "ci_low": float(link["ci_low"]),
+            "ci_high": float(link["ci_high"]), "better": link["better"],
+            "interventions_of": link["better"], "interventions": interventions,
+            "contact_role": roles.get(link["partner"], ""),
+        })
+    return out
+
+
+def buurt_partners(conn: Connection, slug: str, viewer: Viewer,
+                   indicator: str = DEFAULT_OUTCOME) -> tuple[list[dict], str]:
+    """(partners, reason) for one programme buurt; reason is a Dutch explanation when there are none.
+
+    Raises ValueError for an unknown slug or unusable indicator (callers check the slug first).
+    """
+    result = learning_network(conn, viewer, indicator)
+    row = result.buurten[result.buurten["slug"] == slug]
+    if row.empty:
+        raise ValueError(f"Onbekende programmabuurt ‘{slug}’.")
+    records = partner_records(result, slug)
+    return records, "" if records else (row.iloc[0]["reason"] or result.reason or MSG["no_partner"])
