@@ -30,6 +30,16 @@ VERGELIJK_PREFIX = "vergelijk"
 
 # lerende buurt (/lerende-buurt)
 LEREND_PREFIX = "lerend"
+LEREND_INDICATOR = "lerend-indicator"
+LEREND_BUURT = "lerend-buurt"  # filter: one buurt's links
+LEREND_QUERY = "lerend-query"  # dcc.Store: the query string the page was opened with
+LEREND_GRAPH = "lerend-graph"
+LEREND_SUMMARY = "lerend-summary"
+LEREND_LINK = "lerend-link"  # dropdown of links (the keyboard alternative to clicking the graph)
+LEREND_CARD = "lerend-card"
+LEREND_TABLE = "lerend-table"
+LEREND_URL_SYNC = "lerend-url-sync"
+LEREND_BUURT_SECTION = "lerend-buurt-section"  # the learning partners on /buurt/<slug>
 
 # transitie (/transitie)
 TRANSITIE_PREFIX = "transitie"

@@ -114,6 +114,7 @@ class Learning:
     interventions: dict[str, list[dict]] = field(default_factory=dict)
     phi: float = float("nan")
     reason: str = ""  # Dutch, when no link could be computed at all
+    distance: np.ndarray | None = None  # buurten x buurten, in the order of `buurten` (for maps of the network)
 
 
 LINK_COLUMNS = ["slug", "partner", "similarity", "distance", "base_period", "end_period", "change_self",
@@ -261,6 +262,11 @@ def learning_network(conn: Connection, viewer: Viewer, indicator: str = DEFAULT_
     main = panel[indicator]
     result.buurten["nulmeting"] = [period_list[b] if b >= 0 else None for b in main["base"]]
     result.buurten["latest"] = [period_list[b] if b >= 0 else None for b in main["latest"]]
+    rows_n = np.arange(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = main["value"][rows_n, main["latest"]] / main["value"][rows_n, main["base"]] - 1
+    result.buurten["change"] = np.where((main["base"] >= 0) & (main["latest"] - main["base"] >= MIN_GAP), own,
+                                        np.nan)
     if obs.empty or not (main["base"] >= 0).any():
         result.reason = MSG["no_values"]
         result.buurten["reason"] = MSG["no_values"]
@@ -299,6 +305,7 @@ def learning_network(conn: Connection, viewer: Viewer, indicator: str = DEFAULT_
     weights = {c: w for c, w in weights.items() if c in table.columns}
     z, w = standardise(table, weights, {c: transforms[c] for c in weights})
     distance = distance_matrix(z, w)
+    result.distance = distance
 
     # candidate pairs: each buurt's nearest neighbours
     order = np.argsort(np.where(np.isnan(distance), np.inf, distance), axis=1, kind="stable")[:, :neighbours]

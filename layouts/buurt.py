@@ -63,6 +63,7 @@ def overview_layout(slug: str | None = None, **_query) -> html.Div:
         dcc.Store(id=ids.BUURT_AREA, data={"kind": "buurt", "code": slug}),
         subnav(slug, "overview"),
         dcc.Loading(html.Div(id=ids.BUURT_OVERVIEW, children=html.P(TEXT["loading"]))),
+        dcc.Loading(html.Div(id=ids.LEREND_BUURT_SECTION)),  # learning partners, filled by callbacks/lerend.py
     ], className="buurt-page")
 
 

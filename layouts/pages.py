@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 
-from layouts import buurt, gebied, home
+from layouts import buurt, gebied, home, lerend
 
 
 def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the app being built
@@ -19,3 +19,5 @@ def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the ap
                        title=buurt.overview_title, name="Buurt")
     dash.register_page("gebied", path_template="/gebied/<code>", layout=gebied.layout, title=gebied.title,
                        name="Gebied")
+    dash.register_page("lerende-buurt", path="/lerende-buurt", layout=lerend.layout, title=lerend.title,
+                       name="Lerende buurt")

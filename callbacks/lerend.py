@@ -1,0 +1,373 @@
+"""Callbacks of the lerende buurt: the network on /lerende-buurt and the learning partners on /buurt/<slug>.
+
+Both read `data_access.learning` with the current viewer, so the page, the buurt section and
+GET /api/v1/programma/<slug>/leerpartners show the same links. Unknown slugs and indicators are rejected here,
+before anything reaches SQL.
+"""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, State, html, no_update
+
+from callbacks.common import current_viewer, engine
+from dashboard import ids
+from data_access import learning, queries
+from layouts.formatting import number, signed
+
+MSG = {
+    "login": "Leerpartners rusten op niet-openbare uitkomstcijfers. Log in om ze te zien.",
+    "unknown": "Onbekende programmabuurt ‘{code}’.",
+    "none": "Geen koppelingen voor deze uitkomst: {reason}",
+    "summary": "{links} koppelingen tussen {buurten} programmabuurten voor ‘{name}’. {without}",
+    "without": "Zonder leerpartner: {names}.",
+    "all_have": "Elke buurt met cijfers heeft minstens één leerpartner.",
+    "pick": "Kies een koppeling in het netwerk of in de lijst hierboven voor de uitleg.",
+    "synthetic": "synthetisch (demo)",
+    "section_title": "Leerpartners",
+    "section_intro": "Buurten die op {name} lijken, maar bij wie ‘{outcome}’ duidelijk anders veranderde sinds de "
+                     "nulmeting. Neem contact op en leer van elkaar.",
+    "all_links": "Alle koppelingen in de lerende buurt",
+    "no_partner": "Nog geen leerpartner: {reason}.",
+    "alike": "Waarin ze op elkaar lijken",
+    "outcome": "Hoe de uitkomst verschilt ({base} → {end})",
+    "agenda": "Wat {name} doet (buurtagenda)",
+    "agenda_empty": "{name} heeft (nog) geen interventies op de buurtagenda staan.",
+    "contact": "Contact bij {name}: {role}.",
+    "better_self": "{self} deed het beter dan {partner}.",
+    "better_partner": "{partner} deed het beter dan {self}.",
+    "new": "niet bij {other}",
+    "method": "Verschil van de twee veranderingen met 95%-interval (deltamethode, teller als Poisson met "
+              "overdispersie φ = {phi}). Gelijkenis 0–1 op buurtkenmerken en niveau bij de nulmeting.",
+}
+STATUS_NL = {"gepland": "gepland", "gestart": "gestart", "afgerond": "afgerond", "gestopt": "gestopt"}
+
+
+# ---------------------------------------------------------------- formatting
+
+def pct(change: float | None) -> str:
+    """A relative change as a signed Dutch percentage: −12,3%."""
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return "–"
+    return signed(change * 100, 1, "%")
+
+
+def pct_interval(low: float, high: float) -> str:
+    return f"{number(low * 100, 1)}% tot {number(high * 100, 1)}%".replace("-", "−")
+
+
+def value_text(value: float | None) -> str:
+    if value is None:
+        return "–"
+    size = abs(value)
+    return number(value, 0 if size >= 100 else 1 if size >= 10 else 2)
+
+
+def _date(iso: str | None) -> str:
+    return pd.Timestamp(iso).strftime("%d-%m-%Y") if iso else "–"
+
+
+# ---------------------------------------------------------------- the explanation card
+
+def explanation(record: dict, self_name: str, unit: str, phi: float, compact: bool = False) -> html.Div:
+    """Why two buurten are learning partners: what makes them alike, how the outcome differs, what the better
+    buurt does (its buurtagenda) and whom to contact."""
+    partner = record["partner_name"]
+    better_name = self_name if record["better"] == "self" else partner
+    other_name = partner if record["better"] == "self" else self_name
+    drivers = html.Table([
+        html.Thead(html.Tr([html.Th("Kenmerk"), html.Th(self_name), html.Th(partner), html.Th("Aandeel")])),
+        html.Tbody([html.Tr([html.Td(d["label"]), html.Td(value_text(d["value_self"])),
+                             html.Td(value_text(d["value_partner"])),
+                             html.Td(f"{number(d['contribution'] * 100, 0)}%")]) for d in record["drivers"]]),
+    ], className="table table-sm lerend-drivers")
+    outcome = html.Table([
+        html.Thead(html.Tr([html.Th("Buurt"), html.Th("Verandering"), html.Th("95%-interval")])),
+        html.Tbody([
+            html.Tr([html.Td(self_name), html.Td(pct(record["change_self"]), className="lerend-change-self"),
+                     html.Td(pct_interval(*record["change_self_ci"]))]),
+            html.Tr([html.Td(partner), html.Td(pct(record["change_partner"]), className="lerend-change-partner"),
+                     html.Td(pct_interval(*record["change_partner_ci"]))]),
+            html.Tr([html.Th("Verschil"), html.Th(signed(record["difference"] * 100, 1, " procentpunt"),
+                                                  className="lerend-difference"),
+                     html.Th(pct_interval(record["ci_low"], record["ci_high"]).replace("%", " pp"))]),
+        ]),
+    ], className="table table-sm lerend-outcome")
+    verdict = MSG["better_self" if record["better"] == "self" else "better_partner"].format(
+        self=self_name, partner=partner)
+    items = []
+    for item in record["interventions"]:
+        tags = [html.Span(f" · {item['theme']} · start {_date(item['start_date'])} · "
+                          f"{STATUS_NL.get(item['status'], item['status'])}", className="text-muted")]
+        if item.get("not_in_other"):
+            tags.append(dbc.Badge(MSG["new"].format(other=other_name), color="info", className="ms-1"))
+        if item.get("synthetic"):
+            tags.append(dbc.Badge(MSG["synthetic"], color="warning", text_color="dark", className="ms-1"))
+        items.append(html.Li([html.Strong(item["name"]), *tags]))
+    agenda = html.Ul(items, className="mb-1 lerend-agenda") if items else html.P(
+        MSG["agenda_empty"].format(name=better_name), className="text-muted")
+    contact = record["contact_role"] or "–"
+    body = [
+        html.P([html.Strong(verdict), f" Gelijkenis {number(record['similarity'], 2)}."], className="mb-2"),
+        html.H4(MSG["outcome"].format(base=record["base_period"], end=record["end_period"]), className="h6"),
+        html.P(f"{record['outcome_name']} ({unit})", className="small text-muted mb-1"),
+        outcome,
+        html.H4(MSG["alike"], className="h6"), drivers,
+        html.H4(MSG["agenda"].format(name=better_name), className="h6"), agenda,
+        html.P(MSG["contact"].format(name=partner, role=contact), className="mb-1"),
+    ]
+    if not compact:
+        body.append(html.P(MSG["method"].format(phi=number(phi, 1)), className="small text-muted mb-0"))
+    header = [html.A(partner, href=f"/buurt/{record['partner_code']}", className="lerend-partner-link"),
+              html.Span(f" ↔ {self_name}", className="text-muted")]
+    return dbc.Card([dbc.CardHeader(header), dbc.CardBody(body)], className="lerend-card mb-3",
+                    id=f"lerend-card-{record['partner_code']}")
+
+
+# ---------------------------------------------------------------- /lerende-buurt
+
+def _network(conn, indicator: str):  # noqa: ANN001, ANN202
+    return learning.learning_network(conn, current_viewer(), indicator)
+
+
+def init_filters(query):  # noqa: ANN001, ANN201
+    """Outcome choices (rates and percentages with a direction), the buurt filter, and their values from the URL."""
+    with engine().connect() as conn:
+        outcomes = learning.outcome_indicators(queries.indicators(conn))
+        programme = queries.programme_buurten(conn)
+    options = [{"label": n, "value": c} for c, n in zip(outcomes["code"], outcomes["name"], strict=True)]
+    query = query or {}
+    value = query.get("indicator") if query.get("indicator") in set(outcomes["code"]) else learning.DEFAULT_OUTCOME
+    buurten = programme.sort_values("name")
+    buurt_options = [{"label": n, "value": c} for c, n in zip(buurten["code"], buurten["name"], strict=True)]
+    buurt = query.get("buurt") if query.get("buurt") in set(programme["code"]) else None
+    return options, value, buurt_options, buurt
+
+
+def _positions(distance: np.ndarray) -> np.ndarray:
+    """2-D positions from the distance matrix (classical multidimensional scaling): alike buurten lie close."""
+    n = distance.shape[0]
+    if n < 3:
+        return np.column_stack([np.arange(n, dtype=float), np.zeros(n)])
+    d = np.where(np.isfinite(distance), distance, np.nanmax(distance) if np.isfinite(distance).any() else 1.0)
+    np.fill_diagonal(d, 0.0)
+    j = np.eye(n) - 1.0 / n
+    b = -0.5 * j @ (d ** 2) @ j
+    values, vectors = np.linalg.eigh(b)
+    top = np.argsort(values)[::-1][:2]
+    return vectors[:, top] * np.sqrt(np.clip(values[top], 1e-9, None))
+
+
+def _undirected(links: pd.DataFrame) -> pd.DataFrame:
+    """One row per pair (a < b), seen from a: change_self is a's change, difference a's minus b's."""
+    if links.empty:
+        return links.assign(a=[], b=[])
+    frame = links.assign(a=np.minimum(links["slug"], links["partner"]), b=np.maximum(links["slug"], links["partner"]))
+    flip = frame["slug"] != frame["a"]
+    flipped = frame[flip].copy()
+    for one, other in (("change_self", "change_partner"), ("change_self_low", "change_partner_low"),
+                       ("change_self_high", "change_partner_high")):
+        flipped[one], flipped[other] = frame.loc[flip, other], frame.loc[flip, one]
+    flipped["difference"] = -frame.loc[flip, "difference"]
+    flipped["ci_low"], flipped["ci_high"] = -frame.loc[flip, "ci_high"], -frame.loc[flip, "ci_low"]
+    frame = pd.concat([frame[~flip], flipped])
+    return frame.drop_duplicates(["a", "b"]).sort_values(["a", "b"]).reset_index(drop=True)
+
+
+def update_network(indicator, buurt, query):  # noqa: ANN001, ANN201
+    """Summary, network figure, link choices, the list of links and the buurt filter's options."""
+    empty_fig = go.Figure().update_layout(xaxis_visible=False, yaxis_visible=False, height=200,
+                                          margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    viewer = current_viewer()
+    if viewer.anonymous:
+        return (dbc.Alert([MSG["login"], " ", html.A("Inloggen", href="/login?next=/lerende-buurt")], color="info",
+                          className="login-explanation"), empty_fig, [], None, [])
+    with engine().connect() as conn:
+        try:
+            result = _network(conn, indicator or learning.DEFAULT_OUTCOME)
+        except ValueError as exc:
+            return dbc.Alert(str(exc), color="warning"), empty_fig, [], None, []
+    buurten = result.buurten.reset_index(drop=True)
+    names = dict(zip(buurten["slug"], buurten["name"], strict=True))
+    if buurt and buurt not in names:
+        buurt = None
+    links = _undirected(result.links)
+    if buurt:
+        links = links[(links["a"] == buurt) | (links["b"] == buurt)]
+    if result.reason:
+        return dbc.Alert(MSG["none"].format(reason=result.reason), color="info"), empty_fig, [], None, []
+    without = buurten[buurten["n_partners"] == 0]
+    summary = html.P([MSG["summary"].format(
+        links=len(links), buurten=len(buurten), name=result.indicator_name,
+        without=MSG["without"].format(names=", ".join(without["name"])) if len(without) else MSG["all_have"])],
+        className="lerend-summary-text")
+    figure = _figure(result, buurten, links, buurt)
+    options = [{"label": f"{names[a]} ↔ {names[b]} (verschil {signed(d * 100, 1, ' pp')})", "value": f"{a}|{b}"}
+               for a, b, d in zip(links["a"], links["b"], links["difference"], strict=True)]
+    wanted = (query or {}).get("link")
+    link = wanted if wanted in {o["value"] for o in options} else no_update
+    return summary, figure, options, link, _table(links, names)
+
+
+def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFrame, focus: str | None) -> go.Figure:
+    position = {s: i for i, s in enumerate(buurten["slug"])}
+    xy = _positions(result.distance)
+    ex, ey, mx, my, mtext, mkey = [], [], [], [], [], []
+    for a, b, sim, diff in zip(links["a"], links["b"], links["similarity"], links["difference"], strict=True):
+        (x0, y0), (x1, y1) = xy[position[a]], xy[position[b]]
+        ex += [x0, x1, None]
+        ey += [y0, y1, None]
+        mx.append((x0 + x1) / 2)
+        my.append((y0 + y1) / 2)
+        mtext.append(f"{buurten['name'][position[a]]} ↔ {buurten['name'][position[b]]}<br>"
+                     f"gelijkenis {number(sim, 2)} · verschil {signed(diff * 100, 1, ' procentpunt')}")
+        mkey.append(f"{a}|{b}")
+    change = buurten["change"].to_numpy(float) * 100
+    reverse = result.polarity == "lower_is_better"
+    figure = go.Figure([
+        go.Scatter(x=ex, y=ey, mode="lines", line={"color": "#8fa8c8", "width": 1.5}, hoverinfo="skip",
+                   name="koppeling"),
+        go.Scatter(x=mx, y=my, mode="markers", marker={"size": 11, "color": "#1f4e79", "symbol": "diamond"},
+                   text=mtext, hoverinfo="text", customdata=mkey, name="uitleg (klik)"),
+        go.Scatter(
+            x=xy[:, 0], y=xy[:, 1], mode="markers+text" if len(buurten) <= 60 else "markers",
+            text=buurten["name"], textposition="top center", customdata=buurten["slug"],
+            marker={"size": [18 if s == focus else 12 for s in buurten["slug"]], "color": change,
+                    "colorscale": "RdBu" if reverse else "RdBu_r", "cmid": 0 if np.isfinite(change).any() else None,
+                    "line": {"color": "#333", "width": 1},
+                    "colorbar": {"title": {"text": "verandering<br>sinds nulmeting (%)"}, "thickness": 12}},
+            hovertext=[f"{n}: {pct(c / 100) if np.isfinite(c) else 'nog niet bekend'} sinds nulmeting"
+                       for n, c in zip(buurten["name"], change, strict=True)],
+            hoverinfo="text", name="programmabuurt"),
+    ])
+    figure.update_layout(showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10}, plot_bgcolor="white",
+                         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
+                         separators=",.", hoverlabel={"align": "left"})
+    return figure
+
+
+def _table(links: pd.DataFrame, names: dict) -> html.Div:
+    if links.empty:
+        return html.Div()
+    rows = [html.Tr([
+        html.Td(html.A(names[a], href=f"/buurt/{a}")), html.Td(html.A(names[b], href=f"/buurt/{b}")),
+        html.Td(number(sim, 2)), html.Td(pct(cs)), html.Td(pct(cp)),
+        html.Td(signed(d * 100, 1, " pp")), html.Td(pct_interval(lo, hi).replace("%", " pp")),
+    ], className="lerend-row", **{"data-link": f"{a}|{b}"}) for a, b, sim, cs, cp, d, lo, hi in zip(
+        links["a"], links["b"], links["similarity"], links["change_self"], links["change_partner"],
+        links["difference"], links["ci_low"], links["ci_high"], strict=True)]
+    return html.Div([
+        html.H2("Alle koppelingen", className="h5"),
+        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
+            "Buurt", "Leerpartner", "Gelijkenis", "Verandering buurt", "Verandering partner", "Verschil",
+            "95%-interval")])), html.Tbody(rows)], size="sm", hover=True, responsive=True,
+            className="lerend-links-table"),
+    ])
+
+
+def link_from_click(click):  # noqa: ANN001, ANN201
+    """A click on a link's midpoint (or a buurt) selects that link (or filters on that buurt)."""
+    if not click or not click.get("points"):
+        return no_update, no_update
+    key = click["points"][0].get("customdata")
+    if isinstance(key, str) and "|" in key:
+        return key, no_update
+    if isinstance(key, str):
+        return no_update, key
+    return no_update, no_update
+
+
+def update_card(link, indicator):  # noqa: ANN001, ANN201
+    """The explanation card of the chosen link (seen from the first buurt)."""
+    if not link or not isinstance(link, str) or link.count("|") != 1:
+        return html.P(MSG["pick"], className="text-muted")
+    a, b = link.split("|")
+    if current_viewer().anonymous:
+        return None
+    with engine().connect() as conn:
+        try:
+            result = _network(conn, indicator or learning.DEFAULT_OUTCOME)
+        except ValueError as exc:
+            return dbc.Alert(str(exc), color="warning")
+    names = dict(zip(result.buurten["slug"], result.buurten["name"], strict=True))
+    if a not in names or b not in names:
+        return dbc.Alert(MSG["unknown"].format(code=a if a not in names else b), color="warning")
+    for self_slug, partner in ((a, b), (b, a)):
+        record = next((r for r in learning.partner_records(result, self_slug) if r["partner_code"] == partner), None)
+        if record is not None:
+            return explanation(record, names[self_slug], result.unit, result.phi)
+    return dbc.Alert(MSG["none"].format(reason=learning.MSG["no_partner"]), color="info")
+
+
+URL_SYNC_JS = """
+function(indicator, buurt, link) {
+    // Keep the view in the address bar without re-rendering the page (a copied link reproduces it).
+    const params = new URLSearchParams(window.location.search);
+    const set = (key, value) => { if (value) { params.set(key, value); } else { params.delete(key); } };
+    set('indicator', indicator); set('buurt', buurt); set('link', link);
+    const query = params.toString();
+    window.history.replaceState(window.history.state, '', window.location.pathname + (query ? '?' + query : ''));
+    return query;
+}
+"""
+
+
+# ---------------------------------------------------------------- /buurt/<slug> section
+
+def update_buurt_section(data):  # noqa: ANN001, ANN201
+    """The learning partners of one programme buurt, each with its explanation and a link to its page."""
+    code = (data or {}).get("code", "") if isinstance(data, dict) else ""
+    if not code or len(code) > 80:
+        return None
+    viewer = current_viewer()
+    with engine().connect() as conn:
+        area = queries.find_area(conn, code)
+        if area is None or area.programme_id is None:
+            return None  # the overview itself explains an unknown buurt
+        if viewer.anonymous:
+            return _section(area.name, [dbc.Alert(MSG["login"], color="info", className="login-explanation")])
+        result = learning.learning_network(conn, viewer, learning.DEFAULT_OUTCOME)
+    records = learning.partner_records(result, area.code)
+    row = result.buurten[result.buurten["slug"] == area.code]
+    intro = html.P(MSG["section_intro"].format(name=area.name, outcome=result.indicator_name), className="mb-2")
+    more = html.A(MSG["all_links"], href=f"/lerende-buurt?{urlencode({'buurt': area.code})}",
+                  className="lerend-all-links")
+    if not records:
+        reason = (row.iloc[0]["reason"] if not row.empty else "") or result.reason or learning.MSG["no_partner"]
+        return _section(area.name, [intro, html.P(MSG["no_partner"].format(reason=reason),
+                                                  className="lerend-no-partner"), more])
+    cards = [explanation(r, area.name, result.unit, result.phi, compact=True) for r in records]
+    return _section(area.name, [intro, *cards, more,
+                                html.P(MSG["method"].format(phi=number(result.phi, 1)),
+                                       className="small text-muted mt-2")])
+
+
+def _section(name: str, children: list) -> html.Section:
+    return html.Section([html.H2(MSG["section_title"], className="h4 mt-4"), *children],
+                        className="lerend-section", **{"aria-label": f"Leerpartners van {name}"})
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(Output(ids.LEREND_INDICATOR, "options"), Output(ids.LEREND_INDICATOR, "value"),
+                 Output(ids.LEREND_BUURT, "options"), Output(ids.LEREND_BUURT, "value"),
+                 Input(ids.LEREND_QUERY, "data"))(init_filters)
+    app.callback(Output(ids.LEREND_SUMMARY, "children"), Output(ids.LEREND_GRAPH, "figure"),
+                 Output(ids.LEREND_LINK, "options"), Output(ids.LEREND_LINK, "value"),
+                 Output(ids.LEREND_TABLE, "children"),
+                 Input(ids.LEREND_INDICATOR, "value"), Input(ids.LEREND_BUURT, "value"),
+                 State(ids.LEREND_QUERY, "data"))(update_network)
+    app.callback(Output(ids.LEREND_LINK, "value", allow_duplicate=True),
+                 Output(ids.LEREND_BUURT, "value", allow_duplicate=True),
+                 Input(ids.LEREND_GRAPH, "clickData"), prevent_initial_call=True)(link_from_click)
+    app.callback(Output(ids.LEREND_CARD, "children"), Input(ids.LEREND_LINK, "value"),
+                 State(ids.LEREND_INDICATOR, "value"))(update_card)
+    app.clientside_callback(URL_SYNC_JS, Output(ids.LEREND_URL_SYNC, "data"), Input(ids.LEREND_INDICATOR, "value"),
+                            Input(ids.LEREND_BUURT, "value"), Input(ids.LEREND_LINK, "value"))
+    app.callback(Output(ids.LEREND_BUURT_SECTION, "children"), Input(ids.BUURT_AREA, "data"))(update_buurt_section)
