@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import buurt, home, lerend, shell
+from callbacks import buurt, home, lerend, shell, vergelijken
 
 
 def register_all(app: dash.Dash) -> None:
@@ -12,3 +12,4 @@ def register_all(app: dash.Dash) -> None:
     home.register(app)
     buurt.register(app)
     lerend.register(app)
+    vergelijken.register(app)

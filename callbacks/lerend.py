@@ -39,6 +39,8 @@ MSG = {
     "alike": "Waarin ze op elkaar lijken",
     "outcome": "Hoe de uitkomst verschilt ({base} → {end})",
     "agenda": "Wat {name} doet (buurtagenda)",
+    "agenda_compact": "Wat {name} anders doet dan {other} (buurtagenda)",
+    "shared": "en {n} interventie(s) die beide buurten doen",
     "agenda_empty": "{name} heeft (nog) geen interventies op de buurtagenda staan.",
     "contact": "Contact bij {name}: {role}.",
     "better_self": "{self} deed het beter dan {partner}.",
@@ -47,6 +49,8 @@ MSG = {
     "method": "Verschil van de twee veranderingen met 95%-interval (deltamethode, teller als Poisson met "
               "overdispersie φ = {phi}). Gelijkenis 0–1 op buurtkenmerken en niveau bij de nulmeting.",
 }
+THEME_NL = {"preventie": "preventie als mindset", "eerste_lijn": "integrale eerste lijn",
+            "dichtbij": "behandeling dichtbij", "zorgzaam": "zorgzame buurt", "lerend": "lerende buurt"}
 STATUS_NL = {"gepland": "gepland", "gestart": "gestart", "afgerond": "afgerond", "gestopt": "gestopt"}
 
 
@@ -66,6 +70,8 @@ def pct_interval(low: float, high: float) -> str:
 def value_text(value: float | None) -> str:
     if value is None:
         return "–"
+    if float(value).is_integer():
+        return number(value, 0)
     size = abs(value)
     return number(value, 0 if size >= 100 else 1 if size >= 10 else 2)
 
@@ -102,27 +108,36 @@ def explanation(record: dict, self_name: str, unit: str, phi: float, compact: bo
     ], className="table table-sm lerend-outcome")
     verdict = MSG["better_self" if record["better"] == "self" else "better_partner"].format(
         self=self_name, partner=partner)
+    shown = [i for i in record["interventions"] if i.get("not_in_other")] if compact else record["interventions"]
     items = []
-    for item in record["interventions"]:
-        tags = [html.Span(f" · {item['theme']} · start {_date(item['start_date'])} · "
+    for item in shown:
+        tags = [html.Span(f" · {THEME_NL.get(item['theme'], item['theme'])} · start {_date(item['start_date'])} · "
                           f"{STATUS_NL.get(item['status'], item['status'])}", className="text-muted")]
-        if item.get("not_in_other"):
+        if item.get("not_in_other") and not compact:
             tags.append(dbc.Badge(MSG["new"].format(other=other_name), color="info", className="ms-1"))
-        if item.get("synthetic"):
-            tags.append(dbc.Badge(MSG["synthetic"], color="warning", text_color="dark", className="ms-1"))
         items.append(html.Li([html.Strong(item["name"]), *tags]))
+    shared = len(record["interventions"]) - len(shown)
+    if compact and shared:
+        items.append(html.Li(MSG["shared"].format(n=shared), className="text-muted"))
     agenda = html.Ul(items, className="mb-1 lerend-agenda") if items else html.P(
         MSG["agenda_empty"].format(name=better_name), className="text-muted")
+    synthetic = any(i.get("synthetic") for i in record["interventions"])
+    agenda_title = [MSG["agenda_compact" if compact else "agenda"].format(name=better_name, other=other_name)]
+    if synthetic:
+        agenda_title.append(dbc.Badge(MSG["synthetic"], color="warning", text_color="dark", className="ms-2"))
     contact = record["contact_role"] or "–"
-    body = [
-        html.P([html.Strong(verdict), f" Gelijkenis {number(record['similarity'], 2)}."], className="mb-2"),
-        html.H4(MSG["outcome"].format(base=record["base_period"], end=record["end_period"]), className="h6"),
-        html.P(f"{record['outcome_name']} ({unit})", className="small text-muted mb-1"),
-        outcome,
-        html.H4(MSG["alike"], className="h6"), drivers,
-        html.H4(MSG["agenda"].format(name=better_name), className="h6"), agenda,
-        html.P(MSG["contact"].format(name=partner, role=contact), className="mb-1"),
-    ]
+    heading = [html.P([html.Strong(verdict), f" Gelijkenis {number(record['similarity'], 2)}."], className="mb-2")]
+    outcome_block = [html.H4(MSG["outcome"].format(base=record["base_period"], end=record["end_period"]),
+                             className="h6"),
+                     html.P(f"{record['outcome_name']} ({unit})", className="small text-muted mb-1"), outcome]
+    alike_block = [html.H4(MSG["alike"], className="h6"), drivers]
+    rest = [html.H4(agenda_title, className="h6"), agenda,
+            html.P(MSG["contact"].format(name=partner, role=contact), className="mb-1")]
+    if compact:  # side by side on the buurt page, where several partners follow each other
+        body = [*heading, dbc.Row([dbc.Col(outcome_block, xs=12, lg=6), dbc.Col(alike_block, xs=12, lg=6)]),
+                *rest]
+    else:
+        body = [*heading, *outcome_block, *alike_block, *rest]
     if not compact:
         body.append(html.P(MSG["method"].format(phi=number(phi, 1)), className="small text-muted mb-0"))
     header = [html.A(partner, href=f"/buurt/{record['partner_code']}", className="lerend-partner-link"),
@@ -240,7 +255,7 @@ def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFram
             x=xy[:, 0], y=xy[:, 1], mode="markers+text" if len(buurten) <= 60 else "markers",
             text=buurten["name"], textposition="top center", customdata=buurten["slug"],
             marker={"size": [18 if s == focus else 12 for s in buurten["slug"]], "color": change,
-                    "colorscale": "RdBu" if reverse else "RdBu_r", "cmid": 0 if np.isfinite(change).any() else None,
+                    "colorscale": "RdBu_r" if reverse else "RdBu", "cmid": 0 if np.isfinite(change).any() else None,
                     "line": {"color": "#333", "width": 1},
                     "colorbar": {"title": {"text": "verandering<br>sinds nulmeting (%)"}, "thickness": 12}},
             hovertext=[f"{n}: {pct(c / 100) if np.isfinite(c) else 'nog niet bekend'} sinds nulmeting"

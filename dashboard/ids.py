@@ -27,6 +27,19 @@ GEBIED_TITLE = "gebied-title"
 
 # vergelijken (/vergelijken)
 VERGELIJK_PREFIX = "vergelijk"
+VERGELIJK_QUERY = "vergelijk-query"  # dcc.Store: the query string the page was opened with
+VERGELIJK_AREAS = "vergelijk-areas"
+VERGELIJK_INDICATORS = "vergelijk-indicators"
+VERGELIJK_MESSAGE = "vergelijk-message"
+VERGELIJK_DOTS = "vergelijk-dots"
+VERGELIJK_FUNNEL_INDICATOR = "vergelijk-funnel-indicator"
+VERGELIJK_FUNNEL = "vergelijk-funnel"
+VERGELIJK_X = "vergelijk-x"
+VERGELIJK_Y = "vergelijk-y"
+VERGELIJK_SCATTER = "vergelijk-scatter"
+VERGELIJK_TABLE = "vergelijk-table"
+VERGELIJK_DOWNLOADS = "vergelijk-downloads"
+VERGELIJK_URL_SYNC = "vergelijk-url-sync"
 
 # lerende buurt (/lerende-buurt)
 LEREND_PREFIX = "lerend"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 
-from layouts import buurt, gebied, home, lerend
+from layouts import buurt, gebied, home, lerend, vergelijken
 
 
 def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the app being built
@@ -21,3 +21,5 @@ def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the ap
                        name="Gebied")
     dash.register_page("lerende-buurt", path="/lerende-buurt", layout=lerend.layout, title=lerend.title,
                        name="Lerende buurt")
+    dash.register_page("vergelijken", path="/vergelijken", layout=vergelijken.layout, title=vergelijken.title,
+                       name="Vergelijken")

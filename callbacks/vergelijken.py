@@ -1,0 +1,337 @@
+"""Callbacks of /vergelijken: selection from the URL, dots with intervals, funnel plot, scatter, table, downloads.
+
+Every area code from the URL or the dropdown is resolved with queries.find_area (unknown → a Dutch message, never
+SQL with it); indicators are checked against the catalogue; values come through data_access.published with the
+current viewer, as in the API whose CSV the download links serve.
+"""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Input, Output, State, html
+from plotly.subplots import make_subplots
+from sqlalchemy import or_, select
+
+from callbacks.buurt import fmt, period_label
+from callbacks.common import current_viewer, engine
+from dashboard import ids
+from data_access import compare, queries
+from data_access.models import Area
+
+THEME_NL = {"preventie": "Preventie als mindset", "eerste_lijn": "Integrale eerste lijn",
+            "dichtbij": "Behandeling dichtbij", "zorgzaam": "Zorgzame buurt", "lerend": "Lerende buurt",
+            "demografie": "Demografie", "huishoudens": "Huishoudens", "sociaaleconomisch": "Sociaaleconomisch",
+            "gezondheid": "Gezondheid", "leefstijl": "Leefstijl", "zorggebruik": "Zorggebruik",
+            "zorgkosten": "Zorgkosten", "voorzieningen": "Voorzieningen", "leefomgeving": "Leefomgeving"}
+LEVEL_NL = {"programma": "programmabuurt", "gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt"}
+DEFAULT_INDICATORS = ["wvpk_uren_per_client", "pct_65plus"]
+DEFAULT_FUNNEL = "wvpk_uren_per_client"
+DEFAULT_X, DEFAULT_Y = "pct_65plus", "wvpk_uren_per_client"
+MAX_SEARCH = 30
+MSG = {
+    "unknown_areas": "Onbekend gebied genegeerd: {codes}. Gebruik een CBS-code (bv. BU03920105) of de naam van een "
+                     "programmabuurt.",
+    "unknown_indicators": "Onbekende indicator genegeerd: {codes}.",
+    "too_many": "Maximaal {n} gebieden tegelijk; de eerste {n} worden getoond.",
+    "pick": "Kies gebieden en indicatoren om te vergelijken.",
+    "no_values": "Geen waarden die u mag zien voor deze keuze (niet openbaar, nog niet aangeleverd of te kleine "
+                 "aantallen).",
+    "funnel_none": "Te weinig programmabuurten met teller en noemer voor een trechter (minstens drie nodig).",
+    "scatter_none": "Geen gebieden met een waarde voor beide indicatoren.",
+    "synthetic": "De niet-openbare cijfers in deze demo zijn synthetisch.",
+}
+BAND_COLOURS = {"binnen": "#6c757d", "boven 95%": "#ff7f0e", "boven 99,8%": "#d62728", "onder 95%": "#1f77b4",
+                "onder 99,8%": "#08306b"}
+
+
+def _missing(value) -> bool:  # noqa: ANN001
+    return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
+
+
+def _label(code: str, name: str, level: str) -> str:
+    return f"{name} ({LEVEL_NL.get(level, level)}, {code})" if level != "programma" else f"{name} (programmabuurt)"
+
+
+def _resolve_many(conn, codes: list[str]) -> tuple[list[queries.AreaInfo], list[str]]:  # noqa: ANN001
+    found, unknown = [], []
+    for code in codes:
+        area = queries.find_area(conn, code) if isinstance(code, str) and 0 < len(code) <= 80 else None
+        if area is None or area.level not in LEVEL_NL:
+            unknown.append(str(code)[:80])
+        elif all(a.code != area.code for a in found):
+            found.append(area)
+    return found, unknown
+
+
+def indicator_options(catalogue: pd.DataFrame, kinds: tuple[str, ...] | None = None) -> list[dict]:
+    """Indicators grouped by theme: a disabled header option per theme, then its indicators."""
+    cat = catalogue if kinds is None else catalogue[catalogue["kind"].isin(kinds)]
+    cat = cat.assign(first_theme=cat["theme"].str.split(",").str[0])
+    order = list(THEME_NL)
+    options = []
+    for theme in sorted(cat["first_theme"].unique(), key=lambda t: order.index(t) if t in order else 99):
+        group = cat[cat["first_theme"] == theme]
+        options.append({"label": f"— {THEME_NL.get(theme, theme)} —", "value": f"thema:{theme}", "disabled": True})
+        options += [{"label": n, "value": c} for c, n in zip(group["code"], group["name"], strict=True)]
+    return options
+
+
+def init_view(query):  # noqa: ANN001, ANN201
+    """Options and values from the URL (or sensible defaults), with a message for unknown codes."""
+    query = query or {}
+    viewer = current_viewer()
+    with engine().connect() as conn:
+        catalogue = queries.indicators(conn)
+        programme = queries.programme_buurten(conn)
+        wanted = query.get("gebieden") or []
+        if not wanted:
+            own = programme[programme["programme_id"].isin(viewer.programme_ids)]["code"].tolist()
+            wanted = (own + [c for c in programme["code"] if c not in own])[:3]
+        areas, unknown_areas = _resolve_many(conn, wanted)
+    codes = set(catalogue["code"])
+    chosen = [c for c in (query.get("indicatoren") or DEFAULT_INDICATORS) if c in codes]
+    unknown_ind = [c for c in (query.get("indicatoren") or []) if c not in codes]
+    area_options = [{"label": _label(c, n, "programma"), "value": c}
+                    for c, n in zip(programme["code"], programme["name"], strict=True)]
+    area_options += [{"label": _label(a.code, a.name, a.level), "value": a.code} for a in areas
+                     if a.programme_id is None]
+    messages = []
+    if unknown_areas:
+        messages.append(dbc.Alert(MSG["unknown_areas"].format(codes=", ".join(unknown_areas)), color="warning",
+                                  className="vergelijk-unknown"))
+    if unknown_ind:
+        messages.append(dbc.Alert(MSG["unknown_indicators"].format(codes=", ".join(unknown_ind)), color="warning",
+                                  className="vergelijk-unknown"))
+    funnel_options = indicator_options(catalogue, ("rate", "percentage"))
+    funnel_codes = {o["value"] for o in funnel_options if not o.get("disabled")}
+    funnel = query.get("funnel") if query.get("funnel") in funnel_codes else DEFAULT_FUNNEL
+    all_options = indicator_options(catalogue)
+    x = query.get("x") if query.get("x") in codes else DEFAULT_X
+    y = query.get("y") if query.get("y") in codes else DEFAULT_Y
+    return (area_options, [a.code for a in areas][:compare.MAX_AREAS], all_options, chosen[:compare.MAX_INDICATORS],
+            funnel_options, funnel, all_options, x, all_options, y, messages)
+
+
+def search_areas(search, value):  # noqa: ANN001, ANN201
+    """Programme buurten plus CBS areas whose name, gemeente or code matches the search text."""
+    value = value or []
+    with engine().connect() as conn:
+        programme = queries.programme_buurten(conn)
+        options = [{"label": _label(c, n, "programma"), "value": c}
+                   for c, n in zip(programme["code"], programme["name"], strict=True)]
+        known = {o["value"] for o in options}
+        extra = [v for v in value if v not in known]
+        rows = []
+        if search and len(search.strip()) >= 2:
+            term = f"%{search.strip()}%"
+            # a gemeente name finds its buurten and wijken too (parent codes point at the gemeente)
+            gemeenten = select(Area.code).where(Area.level == "gemeente", Area.name.ilike(term))
+            wijken = select(Area.code).where(Area.level == "wijk", Area.parent_code.in_(gemeenten))
+            rows = conn.execute(
+                select(Area.code, Area.name, Area.level).where(
+                    or_(Area.name.ilike(term), Area.code.ilike(term), Area.parent_code.in_(gemeenten),
+                        Area.parent_code.in_(wijken)),
+                    Area.level.in_(["buurt", "wijk", "gemeente"])).distinct().order_by(Area.level, Area.name)
+                .limit(MAX_SEARCH)).all()
+        if extra:
+            rows += conn.execute(select(Area.code, Area.name, Area.level).where(Area.code.in_(extra)).distinct()).all()
+    seen = set(known)
+    for code, name, level in rows:
+        if code not in seen:
+            seen.add(code)
+            options.append({"label": _label(code, name, level), "value": code})
+    return options
+
+
+def update_comparison(area_codes, indicator_codes):  # noqa: ANN001, ANN201
+    """Dots with intervals per indicator, the table and the CSV links of the chosen areas."""
+    area_codes = [c for c in (area_codes or []) if isinstance(c, str)]
+    indicator_codes = [c for c in (indicator_codes or []) if isinstance(c, str)]
+    empty = go.Figure().update_layout(height=80, xaxis_visible=False, yaxis_visible=False,
+                                      margin={"l": 0, "r": 0, "t": 0, "b": 0})
+    if not area_codes or not indicator_codes:
+        return empty, dbc.Alert(MSG["pick"], color="info"), None
+    viewer = current_viewer()
+    with engine().connect() as conn:
+        catalogue = queries.indicators(conn)
+        indicator_codes = [c for c in indicator_codes if c in set(catalogue["code"])][:compare.MAX_INDICATORS]
+        areas, _unknown = _resolve_many(conn, area_codes)
+        frame = compare.latest_values(conn, viewer, areas, indicator_codes, catalogue)
+    cat = catalogue.set_index("code")
+    names = {a.code: a.name for a in areas}
+    downloads = html.Div([html.Span("CSV per gebied: ", className="me-1")] + [
+        html.A(names[a.code], href="/api/v1/observations?" + urlencode(
+            {"area": a.code, "indicator": ",".join(indicator_codes), "format": "csv"}),
+            className="vergelijk-csv me-3", target="_blank") for a in areas[:compare.MAX_AREAS]])
+    if frame.empty or frame["value"].notna().sum() == 0:
+        return empty, dbc.Alert(MSG["no_values"], color="info"), downloads
+    figure = make_subplots(rows=len(indicator_codes), cols=1, vertical_spacing=0.35 / max(len(indicator_codes), 1),
+                           subplot_titles=[f"{cat.at[c, 'name']} ({cat.at[c, 'unit']})" for c in indicator_codes])
+    order = [a.code for a in areas]
+    for row, code in enumerate(indicator_codes, start=1):
+        rows = frame[frame["indicator"] == code].set_index("area").reindex(order).dropna(subset=["value"])
+        err_plus = (rows["ci_high"] - rows["value"]).where(rows["ci_high"].notna())
+        err_minus = (rows["value"] - rows["ci_low"]).where(rows["ci_low"].notna())
+        figure.add_trace(go.Scatter(
+            x=rows["value"], y=[names[a] for a in rows.index], mode="markers",
+            marker={"size": 11, "color": "#1f4e79"},
+            error_x={"type": "data", "array": err_plus.fillna(0), "arrayminus": err_minus.fillna(0),
+                     "thickness": 1.5, "width": 4},
+            hovertext=[f"{names[a]}: {fmt(v, cat.at[code, 'kind'], cat.at[code, 'unit'])} ({period_label(p)})"
+                       for a, v, p in zip(rows.index, rows["value"], rows["period"], strict=True)],
+            hoverinfo="text", name=cat.at[code, "name"], showlegend=False), row=row, col=1)
+    figure.update_layout(height=120 + len(indicator_codes) * (110 + 32 * len(areas)), separators=",.",
+                         margin={"l": 10, "r": 10, "t": 40, "b": 20}, plot_bgcolor="white")
+    figure.update_xaxes(gridcolor="#e9ecef", zeroline=False)
+    figure.update_yaxes(autorange="reversed")
+    return figure, _table(frame, areas, indicator_codes, cat), downloads
+
+
+def _table(frame: pd.DataFrame, areas: list[queries.AreaInfo], indicator_codes: list[str],
+           cat: pd.DataFrame) -> html.Div:
+    body = []
+    for area in areas:
+        for code in indicator_codes:
+            match = frame[(frame["area"] == area.code) & (frame["indicator"] == code)]
+            row = match.iloc[0] if not match.empty else None
+            kind, unit = cat.at[code, "kind"], cat.at[code, "unit"]
+            value = None if row is None else row["value"]
+            interval = "–" if row is None or _missing(row["ci_low"]) else \
+                f"{fmt(row['ci_low'], kind, unit)} – {fmt(row['ci_high'], kind, unit)}"
+            note = "geen waarde" if row is None else (row.get("note") or "")
+            badge = [dbc.Badge("synthetisch", color="warning", text_color="dark", className="ms-1")] \
+                if row is not None and bool(row.get("synthetic")) else []
+            body.append(html.Tr([
+                html.Td(html.A(area.name, href=f"/buurt/{area.code}" if area.programme_id is not None
+                               else f"/gebied/{area.code}")),
+                html.Td(cat.at[code, "name"]), html.Td(fmt(value, kind, unit), className="vergelijk-value"),
+                html.Td(period_label(row["period"]) if row is not None else "–"), html.Td(interval),
+                html.Td([note if isinstance(note, str) else "", *badge], className="small"),
+            ], className="vergelijk-row", **{"data-area": area.code, "data-indicator": code}))
+    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
+        "Gebied", "Indicator", "Waarde", "Periode", "95%-interval", "Toelichting")])), html.Tbody(body)],
+        size="sm", hover=True, responsive=True, className="vergelijk-table")
+
+
+def update_funnel(indicator):  # noqa: ANN001, ANN201
+    """Funnel plot of the newest value of every programme buurt, outliers labelled."""
+    figure = go.Figure().update_layout(separators=",.", plot_bgcolor="white", height=460,
+                                       margin={"l": 10, "r": 10, "t": 30, "b": 40})
+    with engine().connect() as conn:
+        catalogue = queries.indicators(conn)
+        if indicator not in set(catalogue["code"]):
+            return figure.add_annotation(text=MSG["funnel_none"], showarrow=False, x=0.5, y=0.5,
+                                         xref="paper", yref="paper")
+        latest = compare.programme_latest(conn, current_viewer(), indicator, catalogue)
+    row = catalogue.set_index("code").loc[indicator]
+    data = compare.funnel_data(latest, str(row["kind"]), None if _missing(row["per"]) else float(row["per"]))
+    if data is None:
+        return figure.add_annotation(text=MSG["funnel_none"], showarrow=False, x=0.5, y=0.5, xref="paper",
+                                     yref="paper")
+    limits, units = data["limits"], data["units"]
+    for col, dash_style, label in (("upper_99_8", "dash", "99,8%-grens"), ("upper_95", "dot", "95%-grens"),
+                                   ("lower_95", "dot", None), ("lower_99_8", "dash", None)):
+        figure.add_trace(go.Scatter(x=limits["denominator"], y=limits[col], mode="lines",
+                                    line={"color": "#adb5bd", "dash": dash_style}, name=label or col,
+                                    showlegend=label is not None, hoverinfo="skip"))
+    figure.add_hline(y=data["target"], line={"color": "#495057", "width": 1})
+    outlier = units["band"] != "binnen"
+    figure.add_trace(go.Scatter(
+        x=units["denominator"], y=units["value"], mode="markers+text",
+        text=[n if o else "" for n, o in zip(units["area_name"], outlier, strict=True)], textposition="top center",
+        marker={"size": 10, "color": [BAND_COLOURS.get(b, "#6c757d") for b in units["band"]],
+                "line": {"color": "#333", "width": 0.5}},
+        hovertext=[f"{n}: {fmt(v, row['kind'], row['unit'])} ({b}; {period_label(p)})" for n, v, b, p in zip(
+            units["area_name"], units["value"], units["band"], units["period"], strict=True)],
+        hoverinfo="text", name="programmabuurt"))
+    figure.update_layout(xaxis_title="noemer (omvang)", yaxis_title=f"{row['name']} ({row['unit']})",
+                         legend={"orientation": "h", "y": -0.2}, title={
+                             "text": f"gemiddelde {fmt(data['target'], row['kind'], row['unit'])}; "
+                                     f"overdispersie φ = {data['phi']:.1f}".replace(".", ","),
+                             "font": {"size": 12}})
+    figure.update_xaxes(type="log", gridcolor="#e9ecef")
+    figure.update_yaxes(gridcolor="#e9ecef")
+    return figure
+
+
+def update_scatter(x, y, area_codes):  # noqa: ANN001, ANN201
+    """One dot per chosen area (two or more chosen) or else per programme buurt."""
+    figure = go.Figure().update_layout(separators=",.", plot_bgcolor="white", height=460,
+                                       margin={"l": 10, "r": 10, "t": 30, "b": 40})
+    viewer = current_viewer()
+    with engine().connect() as conn:
+        catalogue = queries.indicators(conn)
+        codes = set(catalogue["code"])
+        if x not in codes or y not in codes:
+            return figure
+        areas, _ = _resolve_many(conn, [c for c in (area_codes or []) if isinstance(c, str)])
+        if len(areas) >= 2:
+            frame = compare.latest_values(conn, viewer, areas, list({x, y}), catalogue)
+        else:
+            frame = pd.concat([compare.programme_latest(conn, viewer, code, catalogue) for code in {x, y}])
+    cat = catalogue.set_index("code")
+    if frame.empty:
+        return figure.add_annotation(text=MSG["scatter_none"], showarrow=False, x=0.5, y=0.5, xref="paper",
+                                     yref="paper")
+    wide = frame.pivot_table(index=["area", "area_name"], columns="indicator", values="value").reset_index()
+    if x not in wide or y not in wide or wide[[x, y]].dropna().empty:
+        return figure.add_annotation(text=MSG["scatter_none"], showarrow=False, x=0.5, y=0.5, xref="paper",
+                                     yref="paper")
+    wide = wide.dropna(subset=[x, y])
+    figure.add_trace(go.Scatter(x=wide[x], y=wide[y], mode="markers+text" if len(wide) <= 25 else "markers",
+                                text=wide["area_name"], textposition="top center",
+                                marker={"size": 10, "color": "#1f4e79"}, hoverinfo="text",
+                                hovertext=[f"{n}: {fmt(a, cat.at[x, 'kind'], cat.at[x, 'unit'])} / "
+                                           f"{fmt(b, cat.at[y, 'kind'], cat.at[y, 'unit'])}"
+                                           for n, a, b in zip(wide["area_name"], wide[x], wide[y], strict=True)]))
+    figure.update_layout(xaxis_title=f"{cat.at[x, 'name']} ({cat.at[x, 'unit']})",
+                         yaxis_title=f"{cat.at[y, 'name']} ({cat.at[y, 'unit']})")
+    figure.update_xaxes(gridcolor="#e9ecef")
+    figure.update_yaxes(gridcolor="#e9ecef")
+    return figure
+
+
+URL_SYNC_JS = """
+function(areas, indicators, funnel, x, y) {
+    // Keep the whole view in the address bar (a copied link reproduces it) without reloading the page.
+    const params = new URLSearchParams();
+    if (areas && areas.length) { params.set('gebieden', areas.join(',')); }
+    if (indicators && indicators.length) { params.set('indicatoren', indicators.join(',')); }
+    if (funnel) { params.set('funnel', funnel); }
+    if (x) { params.set('x', x); }
+    if (y) { params.set('y', y); }
+    const query = params.toString().replace(/%2C/g, ',');
+    window.history.replaceState(window.history.state, '', window.location.pathname + (query ? '?' + query : ''));
+    return query;
+}
+"""
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(Output(ids.VERGELIJK_AREAS, "options"), Output(ids.VERGELIJK_AREAS, "value"),
+                 Output(ids.VERGELIJK_INDICATORS, "options"), Output(ids.VERGELIJK_INDICATORS, "value"),
+                 Output(ids.VERGELIJK_FUNNEL_INDICATOR, "options"), Output(ids.VERGELIJK_FUNNEL_INDICATOR, "value"),
+                 Output(ids.VERGELIJK_X, "options"), Output(ids.VERGELIJK_X, "value"),
+                 Output(ids.VERGELIJK_Y, "options"), Output(ids.VERGELIJK_Y, "value"),
+                 Output(ids.VERGELIJK_MESSAGE, "children"),
+                 Input(ids.VERGELIJK_QUERY, "data"))(init_view)
+    app.callback(Output(ids.VERGELIJK_AREAS, "options", allow_duplicate=True),
+                 Input(ids.VERGELIJK_AREAS, "search_value"), State(ids.VERGELIJK_AREAS, "value"),
+                 prevent_initial_call=True)(search_areas)
+    app.callback(Output(ids.VERGELIJK_DOTS, "figure"), Output(ids.VERGELIJK_TABLE, "children"),
+                 Output(ids.VERGELIJK_DOWNLOADS, "children"),
+                 Input(ids.VERGELIJK_AREAS, "value"), Input(ids.VERGELIJK_INDICATORS, "value"))(update_comparison)
+    app.callback(Output(ids.VERGELIJK_FUNNEL, "figure"), Input(ids.VERGELIJK_FUNNEL_INDICATOR, "value"))(
+        update_funnel)
+    app.callback(Output(ids.VERGELIJK_SCATTER, "figure"), Input(ids.VERGELIJK_X, "value"),
+                 Input(ids.VERGELIJK_Y, "value"), Input(ids.VERGELIJK_AREAS, "value"))(update_scatter)
+    app.clientside_callback(URL_SYNC_JS, Output(ids.VERGELIJK_URL_SYNC, "data"),
+                            Input(ids.VERGELIJK_AREAS, "value"), Input(ids.VERGELIJK_INDICATORS, "value"),
+                            Input(ids.VERGELIJK_FUNNEL_INDICATOR, "value"), Input(ids.VERGELIJK_X, "value"),
+                            Input(ids.VERGELIJK_Y, "value"))
