@@ -250,7 +250,7 @@ def synthetic_deliveries(engine: Engine, rng: np.random.Generator, today: dt.dat
     start = dict(zip(programme["code"], pd.to_datetime(programme["start_date"]), strict=True))
     effect = effects if effects is not None else buurt_effects(list(programme["code"]), 0)
     units["start_year"] = units["programme"].map(
-        lambda p: (start[p].year + (start[p].dayofyear - 1) / 365.25 - BASE_YEAR) if pd.notna(p) else np.nan)
+        lambda p: (start[p].year + (start[p].day_of_year - 1) / 365.25 - BASE_YEAR) if pd.notna(p) else np.nan)
     units["effect"] = units["programme"].map(lambda p: effect[p] if pd.notna(p) else 0.0)
     units = units.join(ctx, on="code")
     files = {"verzekeraars": insurer_delivery(units, period_list, rng)}

@@ -262,15 +262,16 @@ def learning_network(conn: Connection, viewer: Viewer, indicator: str = DEFAULT_
     main = panel[indicator]
     result.buurten["nulmeting"] = [period_list[b] if b >= 0 else None for b in main["base"]]
     result.buurten["latest"] = [period_list[b] if b >= 0 else None for b in main["latest"]]
+    result.buurten["change"] = np.nan
+    if obs.empty or not (main["base"] >= 0).any():
+        result.reason = MSG["no_values"]
+        result.buurten["reason"] = MSG["no_values"]
+        return result
     rows_n = np.arange(n)
     with np.errstate(divide="ignore", invalid="ignore"):
         own = main["value"][rows_n, main["latest"]] / main["value"][rows_n, main["base"]] - 1
     result.buurten["change"] = np.where((main["base"] >= 0) & (main["latest"] - main["base"] >= MIN_GAP), own,
                                         np.nan)
-    if obs.empty or not (main["base"] >= 0).any():
-        result.reason = MSG["no_values"]
-        result.buurten["reason"] = MSG["no_values"]
-        return result
     with np.errstate(divide="ignore", invalid="ignore"):
         log_r = np.log(main["value"])
     result.phi = overdispersion(log_r, main["var"])
