@@ -6,9 +6,10 @@ outcome change** since the nulmeting, so they can learn from each other.
 
 Method
 ------
-1. *Similar challenges.* One table per programme buurt of baseline context (CBS/RIVM, aggregated from the member
-   areas as ratios of sums; the newest value) and the baseline (nulmeting) level of the outcomes (by default
-   wvpk hours per client, GP consults per patient and SEH visits, plus the chosen outcome). The variables are
+1. *Similar challenges.* One table per programme buurt of baseline context (the public variables of
+   ``data_access.peer_groups``, aggregated from the member areas; the newest value) and the baseline
+   (nulmeting) level of the outcomes (by default wvpk hours per client, GP consults per patient and SEH visits,
+   plus the chosen outcome). The variables are
    transformed and robustly standardised as in ``stats.peers.find_peers`` and compared with its weighted
    distance, for all pairs at once (``stats.peers.distance_matrix``). ``similarity = 1 / (1 + distance)``.
    A buurt's candidates are its ``NEIGHBOURS`` nearest programme buurten.
@@ -42,9 +43,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
-from data_access import periods, queries
+from data_access import peer_groups, periods, queries
 from data_access.access import Viewer
 from data_access.models import AgendaItem, Intervention, ProgrammeBuurt
 from data_access.published import publish
@@ -60,24 +61,6 @@ LEVEL = 0.95
 TOP_DRIVERS = 4
 OUTCOME_WEIGHT = 1.0
 
-# Context variables when data_access.peer_groups is not available: catalogue code, label, transform, weight.
-CONTEXT_VARIABLES: list[dict] = [
-    {"code": "pct_65plus", "label": "65-plussers", "transform": "logit_pct", "weight": 2.0},
-    {"code": "ervaren_gezondheid_goed_18plus", "label": "Goed ervaren gezondheid (18+)", "transform": "logit_pct",
-     "weight": 1.5},
-    {"code": "pct_huishoudens_laag_inkomen", "label": "Huishoudens met laag inkomen", "transform": "logit_pct",
-     "weight": 1.0},
-    {"code": "pct_eenpersoonshuishoudens", "label": "Eenpersoonshuishoudens", "transform": "logit_pct",
-     "weight": 1.0},
-    {"code": "eenzaam_65plus", "label": "Eenzaam (65-plussers)", "transform": "logit_pct", "weight": 1.0},
-    {"code": "uitkering_bijstand_per_100", "label": "Bijstand per 100 inwoners", "transform": "logit_pct",
-     "weight": 1.0},
-    {"code": "wmo_per_1000", "label": "Wmo-cliënten per 1.000 inwoners", "transform": "log1p", "weight": 1.0},
-    {"code": "bevolkingsdichtheid", "label": "Bevolkingsdichtheid", "transform": "log1p", "weight": 1.0},
-    {"code": "stedelijkheid", "label": "Stedelijkheid (1 = zeer sterk)", "transform": None, "weight": 1.0},
-    {"code": "inwoners", "label": "Inwoners", "transform": "log1p", "weight": 0.5},
-]
-
 MSG = {
     "unknown_indicator": "Onbekende uitkomst ‘{code}’: kies een uitkomstindicator uit de lijst.",
     "not_outcome": "‘{name}’ is geen uitkomst met teller en noemer (percentage of rate met een richting); "
@@ -89,16 +72,6 @@ MSG = {
     "no_context": "te weinig kenmerken bekend om vergelijkbare buurten te zoeken",
     "no_partner": "geen leerpartner: de uitkomst van vergelijkbare buurten verschilt niet duidelijk (binnen de ruis)",
 }
-
-
-def context_variables() -> list[dict]:
-    """The context variables for similarity: the shared peer-group definition when present, else our own list."""
-    try:
-        from data_access.peer_groups import PEER_VARIABLES  # the lead's shared contract (issue 3)
-    except ImportError:
-        return CONTEXT_VARIABLES
-    return [{"code": v["code"], "label": v.get("label", v["code"]), "transform": v.get("transform"),
-             "weight": float(v.get("weight", 1.0))} for v in PEER_VARIABLES] or CONTEXT_VARIABLES
 
 
 @dataclass
@@ -205,9 +178,35 @@ def _nulmeting_target(start_date) -> str:  # noqa: ANN001
 
 # ---------------------------------------------------------------- the network
 
+# Computing the network reads all programme outcomes (seconds at 1,000 buurten) and every page view, card and API
+# call needs it, so results are cached per database, data version (imports, programme, buurtagenda), viewer scope,
+# indicator and neighbourhood size. Each worker process keeps its own small copy; the version key makes a copy
+# stale as soon as data changes anywhere. Callers treat a result as read-only.
+_CACHE: dict[tuple, Learning] = {}
+_CACHE_SIZE = 8
+
+
+def _data_version(conn: Connection) -> tuple:
+    agenda = conn.execute(select(func.count(AgendaItem.id), func.max(AgendaItem.updated_at),
+                                 func.max(AgendaItem.id))).one()
+    return (*peer_groups._store_version(conn), *agenda)  # noqa: SLF001 — the shared version key
+
+
 def learning_network(conn: Connection, viewer: Viewer, indicator: str = DEFAULT_OUTCOME,
                      neighbours: int = NEIGHBOURS) -> Learning:
-    """All learning links of the programme for one outcome; ValueError (Dutch) for an unusable indicator."""
+    """All learning links of the programme for one outcome (cached, read-only); ValueError (Dutch) for an unusable
+    indicator."""
+    key = (conn.engine.url.render_as_string(hide_password=True), _data_version(conn), viewer.role,
+           tuple(sorted(viewer.programme_ids)), viewer.supplier_source, indicator, neighbours)
+    if key not in _CACHE:
+        result = _compute(conn, viewer, indicator, neighbours)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = result
+    return _CACHE[key]
+
+
+def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int) -> Learning:
     catalogue = queries.indicators(conn)
     row = check_outcome(catalogue, indicator)
     programme = _programme(conn).reset_index(drop=True)
@@ -276,21 +275,12 @@ def learning_network(conn: Connection, viewer: Viewer, indicator: str = DEFAULT_
         log_r = np.log(main["value"])
     result.phi = overdispersion(log_r, main["var"])
 
-    # similarity table: context + nulmeting levels of the outcomes
-    variables = context_variables()
-    known = set(catalogue["code"])
-    variables = [v for v in variables if v["code"] in known]
-    context = _published(conn, viewer, programme, [v["code"] for v in variables], catalogue)
+    # similarity table: context (the shared peer-group variables, public) + nulmeting levels of the outcomes
+    variables = [v for v in peer_groups.PEER_VARIABLES if v["code"] in set(catalogue["code"])]
+    context = peer_groups.context_table(conn)
     table = pd.DataFrame(index=pd.Index(slugs, name="slug"))
-    if not context.empty:
-        context = context[context["value"].notna()]
-        context = context.assign(_k=context["period"].map(periods.sort_key)).sort_values("_k")
-        newest = context.groupby(["area", "indicator"])["value"].last().unstack()
-        for v in variables:
-            table[v["code"]] = newest[v["code"]].reindex(slugs).to_numpy() if v["code"] in newest else np.nan
-    else:
-        for v in variables:
-            table[v["code"]] = np.nan
+    for v in variables:
+        table[v["code"]] = context[v["code"]].reindex(slugs).to_numpy() if v["code"] in context else np.nan
     labels = {v["code"]: v["label"] for v in variables}
     weights = {v["code"]: v["weight"] for v in variables}
     transforms = {v["code"]: v["transform"] for v in variables}
@@ -363,10 +353,12 @@ def learning_network(conn: Connection, viewer: Viewer, indicator: str = DEFAULT_
     result.buurten["reason"] = np.select(
         [main["base"] < 0, gap < MIN_GAP, ~np.isfinite(distance).any(axis=1), result.buurten["n_partners"] == 0],
         [MSG["no_baseline"], MSG["no_change"].format(gap=MIN_GAP), MSG["no_context"], MSG["no_partner"]], "")
-    agenda = agenda_interventions(conn)
-    result.interventions = {
-        slug: [_intervention(r) for r in group.to_dict("records")] for slug, group in agenda.groupby("slug")
-    }
+    # the buurtagenda of every buurt in a link (one query), as plain records
+    in_links = set(result.links["slug"]) | set(result.links["partner"])
+    ids = programme.loc[programme["slug"].isin(in_links), "programme_id"].astype(int).tolist()
+    result.interventions = {}
+    for record in agenda_interventions(conn, ids).to_dict("records"):
+        result.interventions.setdefault(record["slug"], []).append(_intervention(record))
     return result
 
 
