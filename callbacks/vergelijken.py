@@ -42,6 +42,7 @@ MSG = {
     "pick": "Kies gebieden en indicatoren om te vergelijken.",
     "no_values": "Geen waarden die u mag zien voor deze keuze (niet openbaar, nog niet aangeleverd of te kleine "
                  "aantallen).",
+    "no_value": "geen waarde die u mag zien (niet openbaar op dit niveau, of niet aangeleverd)",
     "funnel_none": "Te weinig programmabuurten met teller en noemer voor een trechter (minstens drie nodig).",
     "scatter_none": "Geen gebieden met een waarde voor beide indicatoren.",
     "synthetic": "De niet-openbare cijfers in deze demo zijn synthetisch.",
@@ -56,6 +57,11 @@ def _missing(value) -> bool:  # noqa: ANN001
 
 def _label(code: str, name: str, level: str) -> str:
     return f"{name} ({LEVEL_NL.get(level, level)}, {code})" if level != "programma" else f"{name} (programmabuurt)"
+
+
+def _chart_name(area: queries.AreaInfo) -> str:
+    """A programme buurt by its name; a CBS area with its code (a CBS buurt may share a programme buurt's name)."""
+    return area.name if area.programme_id is not None else f"{area.name} ({area.code})"
 
 
 def _resolve_many(conn, codes: list[str]) -> tuple[list[queries.AreaInfo], list[str]]:  # noqa: ANN001
@@ -164,7 +170,7 @@ def update_comparison(area_codes, indicator_codes):  # noqa: ANN001, ANN201
         areas, _unknown = _resolve_many(conn, area_codes)
         frame = compare.latest_values(conn, viewer, areas, indicator_codes, catalogue)
     cat = catalogue.set_index("code")
-    names = {a.code: a.name for a in areas}
+    names = {a.code: _chart_name(a) for a in areas}
     downloads = html.Div([html.Span("CSV per gebied: ", className="me-1")] + [
         html.A(names[a.code], href="/api/v1/observations?" + urlencode(
             {"area": a.code, "indicator": ",".join(indicator_codes), "format": "csv"}),
@@ -204,11 +210,11 @@ def _table(frame: pd.DataFrame, areas: list[queries.AreaInfo], indicator_codes: 
             value = None if row is None else row["value"]
             interval = "–" if row is None or _missing(row["ci_low"]) else \
                 f"{fmt(row['ci_low'], kind, unit)} – {fmt(row['ci_high'], kind, unit)}"
-            note = "geen waarde" if row is None else (row.get("note") or "")
+            note = MSG["no_value"] if row is None else (row.get("note") or "")
             badge = [dbc.Badge("synthetisch", color="warning", text_color="dark", className="ms-1")] \
                 if row is not None and bool(row.get("synthetic")) else []
             body.append(html.Tr([
-                html.Td(html.A(area.name, href=f"/buurt/{area.code}" if area.programme_id is not None
+                html.Td(html.A(_chart_name(area), href=f"/buurt/{area.code}" if area.programme_id is not None
                                else f"/gebied/{area.code}")),
                 html.Td(cat.at[code, "name"]), html.Td(fmt(value, kind, unit), className="vergelijk-value"),
                 html.Td(period_label(row["period"]) if row is not None else "–"), html.Td(interval),
@@ -250,7 +256,7 @@ def update_funnel(indicator):  # noqa: ANN001, ANN201
         hovertext=[f"{n}: {fmt(v, row['kind'], row['unit'])} ({b}; {period_label(p)})" for n, v, b, p in zip(
             units["area_name"], units["value"], units["band"], units["period"], strict=True)],
         hoverinfo="text", name="programmabuurt"))
-    figure.update_layout(xaxis_title="noemer (omvang)", yaxis_title=f"{row['name']} ({row['unit']})",
+    figure.update_layout(xaxis_title="noemer (omvang)", yaxis_title=str(row["name"]),
                          legend={"orientation": "h", "y": -0.2}, title={
                              "text": f"gemiddelde {fmt(data['target'], row['kind'], row['unit'])}; "
                                      f"overdispersie φ = {data['phi']:.1f}".replace(".", ","),
@@ -279,6 +285,8 @@ def update_scatter(x, y, area_codes):  # noqa: ANN001, ANN201
     if frame.empty:
         return figure.add_annotation(text=MSG["scatter_none"], showarrow=False, x=0.5, y=0.5, xref="paper",
                                      yref="paper")
+    frame = frame.assign(area_name=frame["area"].map({a.code: _chart_name(a) for a in areas}).fillna(
+        frame["area_name"]))
     wide = frame.pivot_table(index=["area", "area_name"], columns="indicator", values="value").reset_index()
     if x not in wide or y not in wide or wide[[x, y]].dropna().empty:
         return figure.add_annotation(text=MSG["scatter_none"], showarrow=False, x=0.5, y=0.5, xref="paper",
