@@ -129,7 +129,8 @@ def _published(conn: Connection, viewer: Viewer, programme: pd.DataFrame, codes:
         return frame
     frame = frame.sort_values("indeling").drop_duplicates(["area", "indicator", "period"], keep="last")
     programme_of = dict(zip(programme["slug"], programme["programme_id"], strict=True))
-    return publish(frame, viewer, catalogue, programme_of, member_level=False, with_intervals=False)
+    names = dict(zip(programme["slug"], programme["name"], strict=True))
+    return publish(frame, viewer, catalogue, programme_of, member_level=False, names=names, with_intervals=False)
 
 
 def agenda_interventions(conn: Connection, programme_ids: list[int] | None = None) -> pd.DataFrame:
