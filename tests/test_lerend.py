@@ -230,6 +230,19 @@ def test_buurt_page_and_lerende_buurt_page_show_the_partners_the_api_serves(dash
     assert "koppelingen tussen 20 programmabuurten" in dash_duo.find_element("#lerend-summary").text
     rows = dash_duo.driver.find_elements("css selector", ".lerend-links-table tbody tr")
     assert f"{a}|{b}" in {r.get_attribute("data-link") for r in rows}
+    # clicking a link's midpoint in the network opens its card and records it in the URL
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    dash_duo.driver.get(dash_duo.server_url + "/lerende-buurt?buurt=sterrenwijk")
+    dash_duo.wait_for_text_to_equal("#lerend-card", "Kies een koppeling in het netwerk of in de lijst hierboven "
+                                    "voor de uitleg.", timeout=20)
+    traces = dash_duo.driver.find_elements("css selector", "#lerend-graph .scatterlayer .trace")
+    midpoints = traces[1].find_elements("css selector", ".point")
+    # filtered on Sterrenwijk: a midpoint per partner (and per buurt that counts Sterrenwijk among its partners)
+    assert len(midpoints) >= len(api)
+    ActionChains(dash_duo.driver).move_to_element(midpoints[0]).click().perform()
+    card = dash_duo.wait_for_element("#lerend-card .lerend-card", timeout=20)
+    assert "Sterrenwijk" in card.text and "link=" in dash_duo.driver.current_url
     assert _console_errors(dash_duo) == []
 
 
