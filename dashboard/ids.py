@@ -39,6 +39,69 @@ BEST_PREFIX = "best"
 
 # buurtnetwerk inputs (/buurt/<slug>/netwerk): narrative, agenda, reviews, adoption counts
 NETWERK_PREFIX = "netwerk"
+NETWERK_AREA = "netwerk-area"  # dcc.Store with the slug from the URL
+NETWERK_TITLE = "netwerk-title"
+NETWERK_TABS = "netwerk-tabs"
+NETWERK_VERHAAL_FIELD = {f: f"netwerk-verhaal-{f.replace('_', '-')}"
+                         for f in ("challenges", "strengths", "why_it_matters", "if_tackled")}
+NETWERK_VERHAAL_STATE = "netwerk-verhaal-state"
+NETWERK_VERHAAL_SAVE = "netwerk-verhaal-save"
+NETWERK_VERHAAL_OVERWRITE = "netwerk-verhaal-overwrite"
+NETWERK_VERHAAL_MESSAGE = "netwerk-verhaal-message"
+NETWERK_VERHAAL_HISTORY = "netwerk-verhaal-history"
+NETWERK_VERHAAL_OLD = "netwerk-verhaal-old"
+NETWERK_AGENDA_COVERAGE = "netwerk-agenda-coverage"
+NETWERK_AGENDA_LIST = "netwerk-agenda-list"
+NETWERK_AGENDA_ITEMS = "netwerk-agenda-items"  # dcc.Store: {item id: version} of the listed items
+NETWERK_AGENDA_FORM = "netwerk-agenda-form"
+NETWERK_AGENDA_THEME = "netwerk-agenda-theme"
+NETWERK_AGENDA_INTERVENTION = "netwerk-agenda-intervention"
+NETWERK_AGENDA_TITLE = "netwerk-agenda-title"
+NETWERK_AGENDA_START = "netwerk-agenda-start"
+NETWERK_AGENDA_STATUS = "netwerk-agenda-status"
+NETWERK_AGENDA_NOTE = "netwerk-agenda-note"
+NETWERK_AGENDA_STATE = "netwerk-agenda-state"
+NETWERK_AGENDA_SAVE = "netwerk-agenda-save"
+NETWERK_AGENDA_NEW = "netwerk-agenda-new"
+NETWERK_AGENDA_MESSAGE = "netwerk-agenda-message"
+NETWERK_REVIEW_PERIOD = "netwerk-review-period"
+NETWERK_REVIEW_FIELD = {f: f"netwerk-review-{f.replace('_', '-')}"
+                        for f in ("held_on", "attendees", "notes", "actions")}
+NETWERK_REVIEW_STATE = "netwerk-review-state"
+NETWERK_REVIEW_SAVE = "netwerk-review-save"
+NETWERK_REVIEW_OVERWRITE = "netwerk-review-overwrite"
+NETWERK_REVIEW_MESSAGE = "netwerk-review-message"
+NETWERK_REVIEW_HISTORY = "netwerk-review-history"
+NETWERK_REVIEW_OLD = "netwerk-review-old"
+NETWERK_REVIEW_LIST = "netwerk-review-list"
+NETWERK_ADOPTIE_PERIOD = "netwerk-adoptie-period"
+NETWERK_ADOPTIE_FORM = "netwerk-adoptie-form"
+NETWERK_ADOPTIE_SAVE = "netwerk-adoptie-save"
+NETWERK_ADOPTIE_MESSAGE = "netwerk-adoptie-message"
+NETWERK_VERSLAG_YEAR = "netwerk-verslag-year"
+NETWERK_VERSLAG_INTRO = "netwerk-verslag-intro"
+NETWERK_VERSLAG_PUBLISHED = "netwerk-verslag-published"
+NETWERK_VERSLAG_STATE = "netwerk-verslag-state"
+NETWERK_VERSLAG_SAVE = "netwerk-verslag-save"
+NETWERK_VERSLAG_OVERWRITE = "netwerk-verslag-overwrite"
+NETWERK_VERSLAG_MESSAGE = "netwerk-verslag-message"
+# containers on the other buurt pages, filled by callbacks/netwerk.py
+NETWERK_BEELD = "netwerk-beeld"  # /buurt/<slug>/beeld: narrative and buurtagenda
+NETWERK_UIT_REVIEWS = "netwerk-uit-reviews"  # /buurt/<slug>/uitkomsten: notes of the chosen and previous review
+NETWERK_OVERVIEW = "netwerk-overview"  # /buurt/<slug>: links to the netwerk page and published verslagen
+
+
+def netwerk_agenda_edit(item_id: int | str) -> dict:
+    return {"type": "netwerk-agenda-edit", "index": item_id}
+
+
+def netwerk_agenda_delete(item_id: int | str) -> dict:
+    return {"type": "netwerk-agenda-delete", "index": item_id}
+
+
+def netwerk_adoptie_input(indicator: str, field: str) -> dict:
+    return {"type": "netwerk-adoptie-input", "index": indicator, "field": field}
+
 
 # beheer (/beheer/...): users, audit log, uploads
 BEHEER_PREFIX = "beheer"
