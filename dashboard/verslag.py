@@ -61,3 +61,9 @@ def report(slug: str, year: int):  # noqa: ANN201
     agenda = frame.astype(object).where(frame.notna(), None).to_dict("records")  # NaN would print as "nan"
     return render_template("verslag/report.html", report=content, agenda=agenda, themes=THEMES,
                            figure_text=figure_text, period=_period)
+
+
+@bp.get("/verslag/<path:_rest>")
+def not_a_report(_rest: str):  # noqa: ANN201
+    """Anything else under /verslag/ is not found (rather than Dash's page shell, which anonymous users may not get)."""
+    abort(404)

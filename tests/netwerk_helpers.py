@@ -1,4 +1,4 @@
-"""Helpers for tests of the buurtnetwerk callbacks: a crafted POST to Dash's callback endpoint, as a browser sends it."""
+"""Helpers for tests of the buurtnetwerk callbacks: a crafted POST to Dash's callback endpoint, as browsers send."""
 
 from __future__ import annotations
 

@@ -68,7 +68,8 @@ def test_member_of_one_buurt_cannot_save_another_buurts_narrative(app, db):
     body = json.dumps(_response(resp))
     assert "Opslaan geweigerd" in body
     assert count(db, Narrative) == 0 and count(db, RecordVersion) == 0
-    assert count(db, AuditEvent, AuditEvent.action == "bewerking geweigerd", AuditEvent.actor == "vijfhoek@demo.nl") == 1
+    assert count(db, AuditEvent, AuditEvent.action == "bewerking geweigerd",
+                 AuditEvent.actor == "vijfhoek@demo.nl") == 1
     # the same request for the member's own buurt is saved: the refusal above is the authorisation, not the payload
     resp = save_story(client, app, "de-vijfhoek", ["Eenzaamheid", "Buurtvereniging", "", ""], None)
     out = _response(resp)
@@ -207,7 +208,8 @@ def test_agenda_rules_for_mandatory_and_skipped_themes(app, db):
         lerend = menu[menu["theme"] == "lerend"].iloc[0]
         from_menu = agenda_values(conn, None, str(lerend["id"]), "genegeerd", "2026-03-01", "gestart", "")
     assert skipped["status"] == "overgeslagen" and skipped["note"] == "Geen ziekenhuis in de buurt"
-    assert from_menu["theme"] == "lerend" and from_menu["title"] == "" and from_menu["start_date"] == dt.date(2026, 3, 1)
+    assert from_menu["theme"] == "lerend" and from_menu["title"] == ""
+    assert from_menu["start_date"] == dt.date(2026, 3, 1)
     items = pd.DataFrame([{"theme": "lerend", "status": "gestart", "note": ""},
                           {"theme": "dichtbij", "status": "overgeslagen", "note": "Geen ziekenhuis"}])
     text = json.dumps(coverage(items)[0].to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
@@ -280,7 +282,8 @@ def test_review_save_for_a_period_is_versioned_and_refused_for_other_buurten(app
 
     def save(slug, state):  # noqa: ANN001, ANN202
         return dash_post(client, app, "netwerk-review-message",
-                         inputs=[("netwerk-review-save", "n_clicks", 1), ("netwerk-review-overwrite", "n_clicks", None)],
+                         inputs=[("netwerk-review-save", "n_clicks", 1),
+                                 ("netwerk-review-overwrite", "n_clicks", None)],
                          state=[("netwerk-area", "data", {"kind": "buurt", "code": slug}),
                                 ("netwerk-review-period", "value", "2026-B5"), ("netwerk-review-state", "data", state),
                                 ("netwerk-review-held-on", "value", "2026-11-10"),
