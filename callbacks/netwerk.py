@@ -726,8 +726,9 @@ def _review_card(review: dict | None, period: str, heading: str) -> dbc.Card:
                                                        className="small text-muted mb-0")]
     else:
         body = [html.H3(label, className="h6"),
-                html.P(f"Gehouden op {day(review['held_on'])}" + (f" · aanwezig: {review['attendees']}"
-                                                                  if review["attendees"] else ""),
+                html.P((f"Gehouden op {day(review['held_on'])}" if day(review["held_on"]) != "–" else
+                        "Datum niet vastgelegd") + (f" · aanwezig: {review['attendees']}" if review["attendees"]
+                                                    else ""),
                        className="small text-muted"),
                 html.Strong("Aantekeningen", className="small"), html.Div(_paragraphs(review["notes"]),
                                                                          className="small"),

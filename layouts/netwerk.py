@@ -53,6 +53,7 @@ TEXT = {
     "status": "Status",
     "note": "Toelichting (bij een overgeslagen thema: de motivatie)",
     "new": "Nieuwe regel",
+    "agenda_form": "Regel toevoegen of bewerken",
     "review_help": "Elke twee maanden bespreekt het buurtnetwerk het uitkomstendashboard. Leg vast wie er was, wat "
                    "opviel en welke acties zijn afgesproken.",
     "review_period": "Review",
@@ -109,6 +110,7 @@ def verhaal_tab() -> html.Div:
 def agenda_tab() -> html.Div:
     form = dbc.Card(dbc.CardBody([
         dcc.Store(id=ids.NETWERK_AGENDA_STATE),
+        html.H3(TEXT["agenda_form"], className="h6"),
         dbc.Row([
             dbc.Col([dbc.Label(TEXT["theme"], html_for=ids.NETWERK_AGENDA_THEME),
                      dcc.Dropdown(id=ids.NETWERK_AGENDA_THEME, options=[{"label": t, "value": c} for c, t in THEMES],
