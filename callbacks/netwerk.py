@@ -660,8 +660,14 @@ def save_verslag(_save_clicks, _overwrite_clicks, data, year, state, intro, publ
     if year is None:
         return dbc.Alert("Kies een jaar.", color="danger"), no_update, HIDDEN
     published = bool(published)
+    first_published = None
+    record_id = _int(state.get("id")) if isinstance(state, dict) else None
+    if published and record_id is not None:
+        with engine().connect() as conn:  # keep the first publication date when an edit republishes
+            current = records.load(conn, BuurtReport, record_id)
+            first_published = current["published_at"] if current and current["published"] else None
     values = {"year": year, "intro": _text(intro), "published": published,
-              "published_at": utcnow() if published else None}
+              "published_at": (first_published or utcnow()) if published else None}
     message, new_state, style = _save(BuurtReport, data, state, values,
                                       ctx.triggered_id == ids.NETWERK_VERSLAG_OVERWRITE, "buurt_report")
     if published and isinstance(new_state, dict) and "conflict_id" not in new_state:

@@ -4,6 +4,7 @@ when small)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -95,3 +96,29 @@ def test_the_list_shows_published_reports_only(published):
     page = published.server.test_client().get("/verslag").get_data(as_text=True)
     assert 'href="/verslag/de-vijfhoek/2026"' in page
     assert "/verslag/de-vijfhoek/2025" not in page
+
+
+def _publish(client, app, slug: str, year: int):
+    from tests.netwerk_helpers import dash_post
+
+    return dash_post(client, app, "netwerk-verslag-message",
+                     inputs=[("netwerk-verslag-save", "n_clicks", 1), ("netwerk-verslag-overwrite", "n_clicks", None)],
+                     state=[("netwerk-area", "data", {"kind": "buurt", "code": slug}),
+                            ("netwerk-verslag-year", "value", year),
+                            ("netwerk-verslag-state", "data", {"id": None, "version": None}),
+                            ("netwerk-verslag-intro", "value", "Hallo buren"),
+                            ("netwerk-verslag-published", "value", True)],
+                     trigger="netwerk-verslag-save.n_clicks")
+
+
+def test_only_the_buurts_own_network_can_publish_its_report(app):
+    other = app.server.test_client()
+    assert login(other, "sterrenwijk@demo.nl").status_code == 302
+    assert "Opslaan geweigerd" in _publish(other, app, "de-vijfhoek", 2026).get_data(as_text=True)
+    anonymous = app.server.test_client()
+    assert anonymous.get("/verslag/de-vijfhoek/2026").status_code == 404
+    own = app.server.test_client()
+    assert login(own, "vijfhoek@demo.nl").status_code == 302
+    assert "/verslag/de-vijfhoek/2026" in json.dumps(_publish(own, app, "de-vijfhoek", 2026).get_json())
+    page = anonymous.get("/verslag/de-vijfhoek/2026")
+    assert page.status_code == 200 and "Hallo buren" in page.get_data(as_text=True)
