@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
-from dashboard import api, auth
+from dashboard import api, auth, security
 from dashboard.config import ROOT, load_config
 from dashboard.startup import prepare_database
 
@@ -20,6 +20,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
 
     auth.login_manager.init_app(server)
     server.register_blueprint(auth.bp)
+    security.install(server)  # the one guard for every route, and the security headers
     server.register_blueprint(api.bp)
 
     app = dash.Dash(
@@ -38,4 +39,5 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     pages.register(app)
     register_all(app)
     app.layout = shell.layout
+    security.set_script_hashes(server, app.csp_hashes)
     return app
