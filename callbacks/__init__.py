@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import buurt, home, shell
+from callbacks import beheer_audit, beheer_gebruikers, beheer_upload, buurt, home, shell
 
 
 def register_all(app: dash.Dash) -> None:
     shell.register(app)
     home.register(app)
     buurt.register(app)
+    beheer_gebruikers.register(app)
+    beheer_audit.register(app)
+    beheer_upload.register(app)

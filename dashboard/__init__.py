@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
-from dashboard import api, auth, security
+from dashboard import api, auth, beheer, security
 from dashboard.config import ROOT, load_config
 from dashboard.startup import prepare_database
 
@@ -22,6 +22,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     server.register_blueprint(auth.bp)
     security.install(server)  # the one guard for every route, and the security headers
     server.register_blueprint(api.bp)
+    server.register_blueprint(beheer.bp)
 
     app = dash.Dash(
         __name__,

@@ -127,3 +127,20 @@ def start_browser_app(dash_duo, app) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     dash_duo.start_server(app, port=port)
+
+
+def dash_post(client, output: str, inputs: list[dict], state: list[dict] | None = None, csrf: bool = True):
+    """POST a crafted callback request to /_dash-update-component, as dash-renderer would.
+
+    output: "component-id.property" (several: "..a.children...b.data.."); inputs/state: [{"id", "property",
+    "value"}]. The CSRF header is copied from the `_csrf_token` cookie the login set (csrf=False leaves it out).
+    """
+    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+               for part in output.strip(".").split("...")]
+    payload = {"output": output, "outputs": outputs[0] if len(outputs) == 1 else outputs, "inputs": inputs,
+               "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs], "state": state or []}
+    headers = {}
+    cookie = client.get_cookie("_csrf_token")
+    if csrf and cookie is not None:
+        headers["X-CSRFToken"] = cookie.value
+    return client.post("/_dash-update-component", json=payload, headers=headers)
