@@ -29,12 +29,15 @@ DEMO_ACCOUNTS = [
 ]
 MIN_PASSWORD_LENGTH = 10
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ROLE_LABELS = {"beheerder": "beheerder", "transitieteam": "transitieteam", "buurtnetwerk": "buurtnetwerk",
-               "leverancier": "leverancier"}
 
 
 class UserError(ValueError):
     """A change to a user that is not allowed or not valid; the message is Dutch and shown as is."""
+
+
+def _text(value: object) -> str | None:
+    """A stripped text or None (also for pandas' NaN)."""
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def _hash(password: str) -> str:
@@ -96,6 +99,7 @@ def list_users(conn: Connection) -> pd.DataFrame:
                                                            ProgrammeBuurt.id == Membership.programme_id)
         .order_by(ProgrammeBuurt.slug), conn)
     grouped = members.groupby("user_id")["slug"].apply(list)
+    users["supplier_source"] = users["supplier_source"].astype(object).where(users["supplier_source"].notna(), None)
     users["buurten"] = users["id"].map(grouped).apply(lambda v: v if isinstance(v, list) else [])
     return users
 
@@ -106,7 +110,7 @@ def add_user(conn: Connection, actor: str, email: str, role: str, name: str = ""
     """Create a user; without a password a one-time password is generated and returned (shown once)."""
     email = (email or "").strip().lower()
     programmes = sorted(set(programmes or []))
-    supplier_source = (supplier_source or "").strip() or None
+    supplier_source = _text(supplier_source)
     if not EMAIL_RE.match(email) or len(email) > 200:
         raise UserError("Vul een geldig e-mailadres in.")
     _check_fields(role, programmes, supplier_source)
@@ -135,7 +139,7 @@ def update_user(conn: Connection, actor: str, user_id: int, role: str, programme
     """Change role, buurt memberships and supplier source together; returns the audit actions written."""
     row = _user(conn, user_id)
     programmes = sorted(set(programmes or []))
-    supplier_source = (supplier_source or "").strip() or None
+    supplier_source = _text(supplier_source)
     _check_fields(role, programmes, supplier_source)
     if row.email == actor and role != row.role:
         raise UserError("U kunt uw eigen rol niet wijzigen; vraag een andere beheerder.")

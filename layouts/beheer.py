@@ -115,8 +115,8 @@ def audit_layout(actor: str = "", actie: str = "", sinds: str = "", **_query) ->
                                                 value=actie if actie in ACTIONS else None,
                                                 placeholder=TEXT["all_actions"])),
             _field(TEXT["since"], dcc.DatePickerSingle(id=ids.AUDIT_SINCE, date=sinds or None,
-                                                       display_format="DD-MM-YYYY", clearable=True, placeholder="Kies een datum",
-                                                       first_day_of_week=1)),
+                                                       display_format="DD-MM-YYYY", clearable=True,
+                                                       placeholder="Kies een datum", first_day_of_week=1)),
         ]),
         dcc.Loading(html.Div(id=ids.AUDIT_TABLE)),
     ])
