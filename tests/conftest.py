@@ -129,16 +129,19 @@ def start_browser_app(dash_duo, app) -> None:
     dash_duo.start_server(app, port=port)
 
 
-def dash_post(client, output: str, inputs: list[dict], state: list[dict] | None = None, csrf: bool = True):
+def dash_post(client, output: str, inputs: list[dict], state: list[dict] | None = None, csrf: bool = True,
+              changed: list[str] | None = None):
     """POST a crafted callback request to /_dash-update-component, as dash-renderer would.
 
     output: "component-id.property" (several: "..a.children...b.data.."); inputs/state: [{"id", "property",
-    "value"}]. The CSRF header is copied from the `_csrf_token` cookie the login set (csrf=False leaves it out).
+    "value"}]; changed: the "id.property" inputs that triggered it (default: all). The CSRF header is copied
+    from the `_csrf_token` cookie the login set (csrf=False leaves it out).
     """
-    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
                for part in output.strip(".").split("...")]
     payload = {"output": output, "outputs": outputs[0] if len(outputs) == 1 else outputs, "inputs": inputs,
-               "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs], "state": state or []}
+               "changedPropIds": changed if changed is not None else [f"{i['id']}.{i['property']}" for i in inputs],
+               "state": state or []}
     headers = {}
     cookie = client.get_cookie("_csrf_token")
     if csrf and cookie is not None:
