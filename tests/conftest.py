@@ -126,7 +126,10 @@ def start_browser_app(dash_duo, app) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    dash_duo.start_server(app, port=port)
+    # No navigation on start: Dash's implicit wait for its page at "/" would meet the login page (the request
+    # guard); browser tests log in first and then open their page.
+    dash_duo.start_server(app, navigate=False, port=port)
+    dash_duo._url = dash_duo.server.url  # what the server_url setter sets, without its wait_for_page
 
 
 def dash_post(client, output: str, inputs: list[dict], state: list[dict] | None = None, csrf: bool = True,

@@ -91,7 +91,7 @@ def test_no_json_or_csv_row_reveals_a_hidden_value_directly_or_by_subtraction(lo
                 continue
             hidden = [p for p in parts if rows[p].get(key, {}).get("suppressed")]
             assert len(hidden) != 1, f"{total} {key}: one hidden part could be recomputed from the total"
-    for (area, indicator, period), (num, den) in RAW.items():
+    for area, indicator, period in RAW:
         record = rows[area][(indicator, period)]
         if record["suppressed"]:
             assert record["value"] is None and record["numerator"] is None and record["denominator"] is None
