@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import buurt, home, shell
-from callbacks import netwerk
+from callbacks import beheer_audit, beheer_gebruikers, beheer_upload, buurt, home, netwerk, shell
 
 
 def register_all(app: dash.Dash) -> None:
@@ -13,3 +12,6 @@ def register_all(app: dash.Dash) -> None:
     home.register(app)
     buurt.register(app)
     netwerk.register(app)
+    beheer_gebruikers.register(app)
+    beheer_audit.register(app)
+    beheer_upload.register(app)

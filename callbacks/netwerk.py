@@ -161,12 +161,12 @@ def conflict_alert(fields: list[tuple[str, str]], theirs: dict, mine: dict) -> d
 
 
 def _refuse(conn, what: str, code: str) -> dbc.Alert:  # noqa: ANN001
-    record_event(conn, _author() or None, "bewerking geweigerd", target=f"{what} {code}"[:200], ip=_ip())
+    record_event(conn, _author() or None, "access_denied", target=f"{what} {code}"[:200], ip=_ip())
     return dbc.Alert(MSG["refused"], color="danger", className="save-refused")
 
 
 def _audit_saved(conn, record_type: str, record: dict, code: str) -> None:  # noqa: ANN001
-    record_event(conn, _author(), "bewerking", target=f"{record_type}/{record['id']} {code}"[:200],
+    record_event(conn, _author(), "edit", target=f"{record_type}/{record['id']} {code}"[:200],
                  detail=f"versie {record['version']}", ip=_ip())
 
 

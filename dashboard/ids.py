@@ -105,3 +105,49 @@ def netwerk_adoptie_input(indicator: str, field: str) -> dict:
 
 # beheer (/beheer/...): users, audit log, uploads
 BEHEER_PREFIX = "beheer"
+BEHEER_NAV = "beheer-nav"  # the "Beheer" menu in the navbar (only for roles that may use it)
+# /beheer/gebruikers
+USERS_VERSION = "beheer-users-version"  # dcc.Store: bumped after every change, refreshes list and form
+USERS_TABLE = "beheer-users-table"
+USERS_NEW_EMAIL = "beheer-users-new-email"
+USERS_NEW_NAME = "beheer-users-new-name"
+USERS_NEW_ROLE = "beheer-users-new-role"
+USERS_NEW_BUURTEN = "beheer-users-new-buurten"
+USERS_NEW_SOURCE = "beheer-users-new-source"
+USERS_NEW_SUBMIT = "beheer-users-new-submit"
+USERS_NEW_FEEDBACK = "beheer-users-new-feedback"
+USERS_EDIT_USER = "beheer-users-edit-user"
+USERS_EDIT_ROLE = "beheer-users-edit-role"
+USERS_EDIT_BUURTEN = "beheer-users-edit-buurten"
+USERS_EDIT_SOURCE = "beheer-users-edit-source"
+USERS_EDIT_STATUS = "beheer-users-edit-status"
+USERS_EDIT_SAVE = "beheer-users-edit-save"
+USERS_EDIT_DEACTIVATE = "beheer-users-edit-deactivate"
+USERS_EDIT_REACTIVATE = "beheer-users-edit-reactivate"
+USERS_EDIT_UNLOCK = "beheer-users-edit-unlock"
+USERS_EDIT_RESET = "beheer-users-edit-reset"
+USERS_EDIT_FEEDBACK = "beheer-users-edit-feedback"
+
+
+def users_row(user_id: int) -> str:
+    """Row of one user in the list on /beheer/gebruikers."""
+    return f"beheer-users-row-{int(user_id)}"
+
+
+# /beheer/audit
+AUDIT_ACTOR = "beheer-audit-actor"
+AUDIT_ACTION = "beheer-audit-action"
+AUDIT_SINCE = "beheer-audit-since"
+AUDIT_TABLE = "beheer-audit-table"
+AUDIT_URL_SYNC = "beheer-audit-url-sync"
+AUDIT_COUNT = "beheer-audit-count"
+# /beheer/upload
+UPLOAD_KIND = "beheer-upload-kind"
+UPLOAD_FILE = "beheer-upload-file"
+UPLOAD_JOB = "beheer-upload-job"  # dcc.Store: the import_batch id being polled
+UPLOAD_POLL = "beheer-upload-poll"  # dcc.Interval while an import runs
+UPLOAD_STATUS = "beheer-upload-status"
+UPLOAD_REPORT = "beheer-upload-report"
+UPLOAD_BATCHES = "beheer-upload-batches"
+UPLOAD_BATCH = "beheer-upload-batch"  # dropdown: an earlier import report to show
+UPLOAD_REJECTED_CSV = "beheer-upload-rejected-csv"

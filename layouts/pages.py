@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dash
 
-from layouts import buurt, gebied, home
-from layouts import netwerk
+from layouts import beheer, buurt, gebied, home, netwerk
 
 
 def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the app being built
@@ -22,3 +21,9 @@ def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the ap
                        title=buurt.overview_title, name="Buurt")
     dash.register_page("gebied", path_template="/gebied/<code>", layout=gebied.layout, title=gebied.title,
                        name="Gebied")
+    dash.register_page("beheer-gebruikers", path="/beheer/gebruikers", layout=beheer.users_layout,
+                       title="Gebruikers – Buurtdashboard", name="Gebruikers")
+    dash.register_page("beheer-audit", path="/beheer/audit", layout=beheer.audit_layout,
+                       title="Auditlog – Buurtdashboard", name="Auditlog")
+    dash.register_page("beheer-upload", path="/beheer/upload", layout=beheer.upload_layout,
+                       title="Uploaden – Buurtdashboard", name="Uploaden")
