@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import buurt, home, lerend, shell, vergelijken
+from callbacks import beheer_audit, beheer_gebruikers, beheer_upload, buurt, home, lerend, netwerk, shell, vergelijken
 
 
 def register_all(app: dash.Dash) -> None:
     shell.register(app)
     home.register(app)
     buurt.register(app)
+    netwerk.register(app)
+    beheer_gebruikers.register(app)
+    beheer_audit.register(app)
+    beheer_upload.register(app)
     lerend.register(app)
     vergelijken.register(app)
