@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import buurt, home, shell
+from callbacks import buurt, buurt_beeld, home, shell
 
 
 def register_all(app: dash.Dash) -> None:
     shell.register(app)
     home.register(app)
     buurt.register(app)
+    buurt_beeld.register(app)

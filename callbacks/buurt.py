@@ -53,9 +53,6 @@ MSG = {
     "provisional": "Het gebied van deze buurt is voorlopig: het plan noemt alleen een gemeente; de CBS-gebieden "
                    "zijn een keuze die nog wordt bevestigd.",
 }
-CMP_CLASS = {"similar": "cmp-similar", "better": "cmp-better", "much_better": "cmp-better", "worse": "cmp-worse",
-             "much_worse": "cmp-worse", "higher": "cmp-higher", "lower": "cmp-lower", "much_higher": "cmp-higher",
-             "much_lower": "cmp-lower"}
 SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -216,41 +213,8 @@ def update_overview(data):  # noqa: ANN001, ANN201
 
 # ---------------------------------------------------------------- buurtbeeld
 
-def _comparison(row, bench_value, polarity: str, kind: str = "") -> tuple[str, str]:  # noqa: ANN001
-    """(word, css class) comparing a value with a benchmark, through the statistics package when present."""
-    if kind == "count":  # a number of people or households says nothing when set against a bigger area
-        return "", "cmp-blank"
-    if row is None or _missing(row["value"]) or _missing(bench_value):
-        return "–", "cmp-none"
-    try:
-        from data_access.stats.benchmark import COMPARISON_LABELS_NL, compare
-
-        key = compare(row["value"], (None if _missing(row["ci_low"]) else row["ci_low"],
-                                     None if _missing(row["ci_high"]) else row["ci_high"]),
-                      None, bench_value, polarity if polarity in ("higher_is_better", "lower_is_better")
-                      else "neutral")
-    except ImportError:  # statistics package not there: compare on the interval only
-        key = "not_comparable"
-        if not _missing(row["ci_low"]) and not _missing(row["ci_high"]):
-            key = "similar" if row["ci_low"] <= bench_value <= row["ci_high"] else (
-                "higher" if bench_value < row["ci_low"] else "lower")
-        COMPARISON_LABELS_NL = {"similar": "vergelijkbaar", "higher": "hoger", "lower": "lager"}  # noqa: N806
-    if key == "not_comparable":
-        # No interval (model estimates, means): describe the difference, without a judgement.
-        diff = (row["value"] - bench_value) / abs(bench_value) * 100 if bench_value else 0.0
-        word = "gelijk" if abs(diff) < 0.5 else f"{number(abs(diff), 0)}% {'hoger' if diff > 0 else 'lager'}"
-        return f"{word} (geen interval)", "cmp-none"
-    return COMPARISON_LABELS_NL.get(key, key), CMP_CLASS.get(key, "cmp-none")
-
-
-def _cmp_cell(word: str, css: str) -> html.Td:
-    if css == "cmp-blank":
-        return html.Td("")
-    return html.Td([html.Span(className=f"cmp-dot {css}", **{"aria-hidden": "true"}), " ", word])
-
-
 def update_beeld(data):  # noqa: ANN001, ANN201
-    """Title, headline cards, trends and the comparison table of the context indicators."""
+    """Title, headline cards and trends (the spine chart and its table: callbacks/buurt_beeld.py)."""
     code = _code(data)
     is_gebied = isinstance(data, dict) and data.get("kind") == "gebied"
     with engine().connect() as conn:
@@ -258,7 +222,7 @@ def update_beeld(data):  # noqa: ANN001, ANN201
         if area is None or (is_gebied and area.programme_id is not None) or (
                 not is_gebied and area.programme_id is None):
             msg = MSG["unknown_area" if is_gebied else "unknown"].format(code=code)
-            return dbc.Alert(msg, color="warning"), None, None, None
+            return dbc.Alert(msg, color="warning"), None, None
         viewer = ANONYMOUS if is_gebied else current_viewer()
         catalogue = queries.indicators(conn)
         context = catalogue[catalogue["group"] == "context"]
@@ -335,55 +299,7 @@ def update_beeld(data):  # noqa: ANN001, ANN201
                                                                                          className="g-2")]) \
         if trend_cols else None
 
-    # comparison table of all context indicators
-    body = []
-    current_theme = None
-    for ind in codes:
-        rows = _sorted_rows(frames["buurt"], ind)
-        row = _latest(rows)
-        if row is None:
-            continue
-        theme = cat.at[ind, "theme"]
-        if theme != current_theme:
-            current_theme = theme
-            body.append(html.Tr(html.Th(str(theme).replace("_", " ").capitalize(), colSpan=7,
-                                        className="theme-row")))
-        kind, unit, polarity = cat.at[ind, "kind"], cat.at[ind, "unit"], cat.at[ind, "polarity"]
-        gm_row = _latest(_sorted_rows(frames["gemeente"], ind), row["period"])
-        nl_row = _latest(_sorted_rows(frames["nl"], ind), row["period"])
-        gm_value = None if gm_row is None else gm_row["value"]
-        nl_value = None if nl_row is None else nl_row["value"]
-        value_cell = [fmt(row["value"], kind, unit)]
-        if _missing(row["value"]):
-            value_cell.append(html.Div(_note(row), className="small text-muted"))
-        if bool(row["synthetic"]):
-            value_cell.append(synthetic_badge())
-        body.append(html.Tr([
-            html.Td([cat.at[ind, "name"], html.Div(unit, className="small text-muted")]),
-            html.Td(value_cell + [html.Div(period_label(row["period"]), className="small text-muted")]),
-            html.Td(fmt(gm_value, kind, unit)),
-            html.Td(fmt(nl_value, kind, unit)),
-            _cmp_cell(*_comparison(row, gm_value, polarity, kind)),
-            _cmp_cell(*_comparison(row, nl_value, polarity, kind)),
-            html.Td([html.Span(cat.at[ind, "source"] or "", className="small"), " ", csv_link(area.code, ind)]),
-        ]))
-    if body:
-        table = dbc.Table([
-            html.Thead(html.Tr([html.Th("Indicator"), html.Th(area.name), html.Th(gm_name), html.Th("Nederland"),
-                                html.Th(f"t.o.v. {gm_name}"), html.Th("t.o.v. Nederland"), html.Th("Bron")])),
-            html.Tbody(body),
-        ], bordered=False, hover=True, responsive=True, size="sm", className="beeld-table")
-        legend = html.P([
-            "Vergelijking op het 95%-betrouwbaarheidsinterval: ",
-            html.Span(className="cmp-dot cmp-better"), " beter/hoger · ",
-            html.Span(className="cmp-dot cmp-similar"), " vergelijkbaar · ",
-            html.Span(className="cmp-dot cmp-worse"), " slechter/lager · ",
-            html.Span(className="cmp-dot cmp-none"), " geen interval (alleen het verschil). ",
-            "De kleur staat altijd naast het woord.",
-        ], className="small text-muted")
-    else:
-        table, legend = dbc.Alert("Voor dit gebied zijn nog geen contextcijfers geïmporteerd.", color="info"), None
-    return title, headlines, trends, html.Section([html.H2("Alle contextcijfers", className="h4"), legend, table])
+    return title, headlines, trends
 
 
 # ---------------------------------------------------------------- uitkomsten
@@ -614,8 +530,7 @@ function(review, indicator) {
 def register(app: dash.Dash) -> None:
     app.callback(Output(ids.BUURT_OVERVIEW, "children"), Input(ids.BUURT_AREA, "data"))(update_overview)
     app.callback(Output(ids.BUURT_BEELD_TITLE, "children"), Output(ids.BUURT_BEELD_HEADLINES, "children"),
-                 Output(ids.BUURT_BEELD_TRENDS, "children"), Output(ids.BUURT_BEELD_TABLE, "children"),
-                 Input(ids.BUURT_AREA, "data"))(update_beeld)
+                 Output(ids.BUURT_BEELD_TRENDS, "children"), Input(ids.BUURT_AREA, "data"))(update_beeld)
     app.callback(Output(ids.UIT_TITLE, "children"), Output(ids.UIT_CONTENT, "children"),
                  Input(ids.BUURT_AREA, "data"), Input(ids.UIT_REVIEW, "value"))(update_uitkomsten)
     app.callback(Output(ids.UIT_INDICATOR, "options"), Output(ids.UIT_INDICATOR, "value"),

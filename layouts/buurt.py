@@ -80,11 +80,13 @@ def beeld_body() -> html.Div:
     """The buurtbeeld containers, shared with /gebied/<code>."""
     return html.Div([
         html.Div(id=ids.BUURT_BEELD_TITLE),
-        dcc.Loading([
-            html.Div(id=ids.BUURT_BEELD_HEADLINES, className="mb-4"),
-            html.Div(id=ids.BUURT_BEELD_TRENDS, className="mb-4"),
-            html.Div(id=ids.BUURT_BEELD_TABLE),
-        ]),
+        dcc.Loading(html.Div(id=ids.BUURT_BEELD_HEADLINES, className="mb-4")),
+        dbc.Row([
+            dbc.Col(dcc.Loading(html.Div(id=ids.BUURT_BEELD_WORDS)), xs=12, lg=7),
+            dbc.Col(dcc.Loading(html.Div(id=ids.BUURT_BEELD_MAP)), xs=12, lg=5),
+        ], className="g-4"),
+        dcc.Loading(html.Div(id=ids.BUURT_BEELD_SPINE, className="mb-4")),
+        dcc.Loading(html.Div(id=ids.BUURT_BEELD_TRENDS, className="mb-4")),
     ])
 
 
