@@ -57,8 +57,8 @@ TEXT = {
     "no_profile": "Voor dit gebied zijn nog geen contextcijfers geïmporteerd.",
     "no_chart_rows": "Geen indicator met zowel een waarde als een landelijk cijfer: de grafiek blijft leeg. De tabel "
                      "hieronder toont wat er wel is.",
-    "nl_other_period": "NL: {period}, niet getoetst",
-    "no_nl": "geen landelijk cijfer (midden = vergelijkbare buurten)",
+    "nl_other_period": "niet getoetst (NL: {period})",
+    "no_nl": "geen NL-cijfer",
     "words_title": "Uitdagingen en krachten volgens de cijfers",
     "words_intro": "Afgeleid uit de contextcijfers: een indicator telt als uitdaging of kracht wanneer het "
                    "landelijk gemiddelde buiten het 95%-betrouwbaarheidsinterval van {name} ligt. Het "
