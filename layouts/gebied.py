@@ -21,4 +21,6 @@ def layout(code: str | None = None, **_query) -> html.Div:
 def title(code: str | None = None, **_query) -> str:
     code = (code or "").strip().strip("/").upper()
     name = area_name(code) if code[:2] in ("BU", "WK", "GM", "NL") else None
-    return f"{name} ({code}) – gebied – Buurtdashboard" if name else "Onbekend gebied – Buurtdashboard"
+    if name is None:
+        return "Onbekend gebied – Buurtdashboard"
+    return f"{name} ({code}) – gebied – Buurtdashboard" if name != code else f"{code} – gebied – Buurtdashboard"
