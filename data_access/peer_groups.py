@@ -89,7 +89,9 @@ def _build_context_table(conn: Connection) -> pd.DataFrame:
     wide["level"] = wide["level"].fillna("buurt")
     members = queries.programme_buurten(conn)
     wide["gemeente"] = np.where(wide.index.str.startswith("BU"), "GM" + wide.index.str[2:6], None)
-    wide.loc[wide.index.isin(members["code"]), "gemeente"] = members.set_index("code")["gemeente_code"]
+    programme_gemeente = pd.Series(wide.index, index=wide.index).map(
+        members.set_index("code")["gemeente_code"])
+    wide["gemeente"] = programme_gemeente.where(programme_gemeente.notna(), wide["gemeente"])
     wide.index.name = "code"
     return wide
 

@@ -18,6 +18,8 @@ Arrays: ``num`` and ``den`` have shape (units, periods) with NaN where a unit di
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy import stats as sps
 
@@ -53,7 +55,8 @@ def matched_did(
 
     sum_num = c_num.sum(axis=1)  # (b, p)
     sum_den = c_den.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells (no comparison buurt) stay NaN
         # the comparison index uses, per period, the buurten present then and at the base
         base_num = (c_num[:, :, [base]] * present).sum(axis=1)
         base_den = (c_den[:, :, [base]] * present).sum(axis=1)
