@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import buurt, buurt_beeld, home, shell
+from callbacks import buurt, buurt_beeld, buurt_uitkomsten, home, shell
 
 
 def register_all(app: dash.Dash) -> None:
@@ -12,3 +12,4 @@ def register_all(app: dash.Dash) -> None:
     home.register(app)
     buurt.register(app)
     buurt_beeld.register(app)
+    buurt_uitkomsten.register(app)

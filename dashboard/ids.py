@@ -27,6 +27,8 @@ UIT_CONTENT = "buurt-uit-content"
 UIT_DETAIL = "buurt-uit-detail"
 UIT_TITLE = "buurt-uit-title"
 UIT_URL_SYNC = "buurt-uit-url-sync"
+UIT_KPI = "buurt-uit-kpi"  # headline KPI chart and the cards of the other hypotheses
+UIT_KPI_GRAPH = "buurt-uit-kpi-graph"
 GEBIED_TITLE = "gebied-title"
 
 # vergelijken (/vergelijken)

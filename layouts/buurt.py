@@ -117,6 +117,7 @@ def uitkomsten_layout(slug: str | None = None, review: str | None = None, indica
                              placeholder=TEXT["indicator_placeholder"]),
             ], xs=12, md=7, lg=5),
         ], className="g-3 mb-3"),
+        dcc.Loading(html.Div(id=ids.UIT_KPI)),
         dcc.Loading([
             html.Div(id=ids.UIT_DETAIL, className="mb-3"),
             html.Div(id=ids.UIT_CONTENT),
