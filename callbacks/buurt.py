@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from callbacks.common import current_viewer, engine
 from dashboard import ids
-from data_access import periods, queries
+from data_access import outcome_compare, periods, queries
 from data_access.access import ANONYMOUS
 from data_access.models import Area
 from data_access.published import visible_observations
@@ -384,6 +384,40 @@ def update_detail(selected, review, data):  # noqa: ANN001, ANN201
     return _detail(area, frame, catalogue.set_index("code"), selected, review)
 
 
+BAND_WORDS = {"binnen": "binnen de trechter", "boven 95%": "hoger dan verwacht (95%)",
+              "boven 99,8%": "veel hoger dan verwacht (99,8%)", "onder 95%": "lager dan verwacht (95%)",
+              "onder 99,8%": "veel lager dan verwacht (99,8%)"}
+
+
+def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, review: str,  # noqa: ANN001
+                     catalogue: pd.DataFrame) -> dict[str, list]:
+    """Per indicator: rank and funnel position among the programme buurten, and the comparison group's value."""
+    if viewer.anonymous or frame.empty:
+        return {}
+    latest = outcome_compare.latest_as_of(frame, review)
+    positions = outcome_compare.programme_positions(conn, viewer, area.code, latest, catalogue)
+    group = outcome_compare.comparison_group(conn, area.code, latest, catalogue)
+    cat = catalogue.set_index("code")
+    own = latest.set_index("indicator")["value"]
+    cells: dict[str, list] = {}
+    for p in positions.itertuples():
+        word = "hoogste" if cat.at[p.indicator, "polarity"] == "neutral" else "beste"
+        text = f"programma: {p.rank}e van {p.n}" + (f" ({word} = 1)" if p.rank == 1 else "")
+        cells.setdefault(p.indicator, []).append(html.Div(text, className="cmp-programme"))
+        if p.band:
+            cells[p.indicator].append(html.Div(BAND_WORDS.get(p.band, p.band), className="text-muted"))
+    for g in group.itertuples():
+        kind, unit = cat.at[g.indicator, "kind"], cat.at[g.indicator, "unit"]
+        diff = (own[g.indicator] - g.comparison_value) / g.comparison_value * 100 if g.comparison_value else None
+        text = f"vergelijkingsgroep ({g.comparison_n} buurten): {fmt(g.comparison_value, kind, unit)}"
+        if diff is not None and kind != "percentage":
+            text += f", buurt {signed(diff, 0, '%')}"
+        elif diff is not None:
+            text += f", buurt {signed(own[g.indicator] - g.comparison_value, 1, ' %-punt')}"
+        cells.setdefault(g.indicator, []).append(html.Div(text, className="cmp-group"))
+    return cells
+
+
 def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
     """Title and the themes' tables, as of the chosen review."""
     code = _code(data)
@@ -396,8 +430,9 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
         monitoring = catalogue[catalogue["group"].isin([g for g, _ in GROUPS])]
         # one query for all monitoring indicators of this buurt
         frame = visible_observations(conn, viewer, area, list(monitoring["code"]), catalogue=catalogue)
-    review = review if isinstance(review, str) and periods.is_valid(review) else periods.bimonthly(
-        pd.Timestamp.today().date())
+        review = review if isinstance(review, str) and periods.is_valid(review) else periods.bimonthly(
+            pd.Timestamp.today().date())
+        compared = comparison_cells(conn, viewer, area, frame, review, catalogue)
     cat = catalogue.set_index("code")
     title = [html.H1(f"Uitkomsten {area.name}"),
              html.P(f"Stand bij review {review} ({period_label(review)}). Nulmeting = eerste aangeleverde periode.",
@@ -450,6 +485,7 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
                     html.Td(_change(latest, prev, kind)),
                     html.Td(sparkline(s["values"])),
                     html.Td(_target(c), className="small"),
+                    html.Td(compared.get(ind, "–"), className="small uit-compare"),
                     html.Td(note_cell, className="small uit-note"),
                     html.Td(csv_link(area.code, ind)),
                 ], id=f"uit-row-{theme}-{ind}", className="uit-row", **{"data-indicator": ind}))
@@ -457,7 +493,8 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
                 html.H3(group_label, className="h6 mt-3"),
                 dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
                     "Indicator", "Laatste waarde", "Periode", "95%-interval", "Nulmeting", "Sinds nulmeting",
-                    "Sinds vorige", "Trend", "Doel", "Toelichting", "Download")])), html.Tbody(body)],
+                    "Sinds vorige", "Trend", "Doel", "Vergeleken met", "Toelichting", "Download")])),
+                    html.Tbody(body)],
                     size="sm", hover=True, responsive=True, className="uit-table"),
             ]))
         sections.append(html.Section([html.H2(theme_label, className="h4"), *group_blocks],
