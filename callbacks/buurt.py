@@ -50,6 +50,9 @@ MSG = {
     "no_data": "Voor deze buurt is nog niets aangeleverd. Zodra de eerste levering binnen is, verschijnen hier "
                "de uitkomsten.",
     "synthetic": "Let op: de niet-openbare cijfers op deze pagina zijn synthetisch (demo), niet echt.",
+    "one_value": "één meting",
+    "one_value_chart": "Eén meting ({period}): nog geen ontwikkeling te tonen.",
+    "no_values_chart": "Geen waarde om te tonen: {reason}.",
     "provisional": "Het gebied van deze buurt is voorlopig: het plan noemt alleen een gemeente; de CBS-gebieden "
                    "zijn een keuze die nog wordt bevestigd.",
 }
@@ -110,6 +113,8 @@ def synthetic_badge() -> dbc.Badge:
 def sparkline(values: list[float]) -> html.Span:
     """A text sparkline (screen readers get the first and last value)."""
     clean = [v for v in values if not _missing(v)]
+    if len(clean) == 1:
+        return html.Span(MSG["one_value"], className="small text-muted sparkline-single")
     if len(clean) < 2:
         return html.Span("–")
     low, high = min(clean), max(clean)
@@ -289,7 +294,9 @@ def update_beeld(data):  # noqa: ANN001, ANN201
                           separators=",.", template="plotly_white", yaxis_title=cat.at[ind, "unit"])
         trend_cols.append(dbc.Col(dbc.Card(dbc.CardBody([
             html.H3(label, className="h6"),
-            dcc.Graph(figure=fig, config={"displayModeBar": False}, className="trend-graph"),
+            html.Figure(dcc.Graph(figure=fig, config={"displayModeBar": False}, className="trend-graph"),
+                        role="group", className="m-0",
+                        **{"aria-label": f"Grafiek: {label} van {area.name}, {gm_name} en Nederland door de jaren"}),
             html.Details([html.Summary("Tabel"), dbc.Table([html.Thead(html.Tr([html.Th("Periode"),
                                                                                  html.Th(area.name)])),
                                                             html.Tbody(table_rows)], size="sm")]),
@@ -535,13 +542,27 @@ def _detail(area: queries.AreaInfo, frame: pd.DataFrame, cat: pd.DataFrame, ind:
                         name=area.name,
                         error_y=dict(type="data", symmetric=False, array=valued["ci_high"] - valued["value"],
                                      arrayminus=valued["value"] - valued["ci_low"], visible=True))
+    valued = rows[rows["value"].notna()] if not rows.empty else rows
+    if valued.empty:  # an empty chart explains nothing: say why there is no value
+        reasons = sorted({_note(r) for _, r in rows.iterrows()} - {""}) if not rows.empty else []
+        fig.add_annotation(text=MSG["no_values_chart"].format(reason="; ".join(reasons) or MSG["not_delivered"]),
+                           showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+    elif len(valued) == 1:
+        fig.add_annotation(text=MSG["one_value_chart"].format(period=period_label(valued.iloc[0]["period"])),
+                           showarrow=False, xref="paper", yref="paper", x=0.5, y=1.0, yanchor="top")
     fig.update_layout(height=280, margin=dict(l=50, r=10, t=10, b=40), separators=",.", template="plotly_white",
                       yaxis_title=c["unit"])
     return dbc.Card(dbc.CardBody([
         html.H2(c["name"], className="h5"),
         html.P(c["description"] or "", className="small"),
         dbc.Row([
-            dbc.Col(dcc.Graph(figure=fig, config={"displayModeBar": False}), xs=12, lg=7),
+            dbc.Col(html.Figure([
+                dcc.Graph(figure=fig, config={"displayModeBar": False}, className="detail-graph"),
+                html.Figcaption(f"{c['name']} van {area.name} per periode, met 95%-interval; de tabel ernaast "
+                                "bevat dezelfde cijfers.", className="small text-muted"),
+            ], role="group", **{"aria-label": f"Grafiek: {c['name']} van {area.name} per periode"}), xs=12, lg=7),
             dbc.Col(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("Periode", "Waarde", "95%-interval",
                                                                           "Toelichting", "Bron")])),
                                html.Tbody(table_rows)], size="sm", responsive=True, className="detail-table"),

@@ -42,15 +42,16 @@ def pooled_value(group: pd.DataFrame, kind: str, per: float | None) -> float:
 
 
 def latest_as_of(frame: pd.DataFrame, review: str) -> pd.DataFrame:
-    """Per indicator the newest row with a value in a period up to the review."""
+    """Per indicator the newest row up to the review, when it has a value (as the table's 'latest value')."""
     if frame.empty:
         return frame
     keys = frame["period"].map(periods.sort_key)
-    rows = frame[(keys <= periods.sort_key(review)) & frame["value"].notna()]
+    rows = frame[keys <= periods.sort_key(review)]
     if rows.empty:
         return rows
     rows = rows.assign(_k=rows["period"].map(periods.sort_key)).sort_values(["indicator", "_k"])
-    return rows.groupby("indicator").tail(1).drop(columns="_k").reset_index(drop=True)
+    newest = rows.groupby("indicator").tail(1).drop(columns="_k")
+    return newest[newest["value"].notna()].reset_index(drop=True)
 
 
 def _funnel_kind(kind: str, numerators: pd.Series) -> str | None:
