@@ -403,7 +403,7 @@ def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, 
         return {}
     latest = outcome_compare.latest_as_of(frame, review)
     positions = outcome_compare.programme_positions(conn, viewer, area.code, latest, catalogue)
-    group = outcome_compare.comparison_group(conn, area.code, latest, catalogue)
+    group = outcome_compare.comparison_group(conn, area, latest, catalogue)
     cat = catalogue.set_index("code")
     own = latest.set_index("indicator")["value"]
     cells: dict[str, list] = {}
@@ -416,7 +416,8 @@ def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, 
     for g in group.itertuples():
         kind, unit = cat.at[g.indicator, "kind"], cat.at[g.indicator, "unit"]
         diff = (own[g.indicator] - g.comparison_value) / g.comparison_value * 100 if g.comparison_value else None
-        text = f"vergelijkingsgroep ({g.comparison_n} buurten): {fmt(g.comparison_value, kind, unit)}"
+        how = "lijken het meest" if g.comparison_method == "matched" else "zelfde gemeente"
+        text = f"vergelijkingsgroep ({g.comparison_n} buurten, {how}): {fmt(g.comparison_value, kind, unit)}"
         if diff is not None and kind != "percentage":
             text += f", buurt {signed(diff, 0, '%')}"
         elif diff is not None:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 
 from data_access import periods, queries
 from data_access.access import Viewer
-from data_access.models import Area, Indicator, Observation
+from data_access.models import Area, Indicator, Observation, ProgrammeMember
 from data_access.profile import _observations_of
 from data_access.published import publish
 from data_access.stats.funnel import BAND_NOT_COMPUTABLE, funnel
@@ -25,7 +25,7 @@ MIN_BUURTEN = 3  # a rank among fewer programme buurten says nothing
 MIN_COMPARISON = 5  # a pooled comparison value needs at least this many buurten (also protects privacy)
 COMPARISON_SIZE = 30
 POSITION_COLUMNS = ["indicator", "period", "n", "rank", "band", "programme_value"]
-COMPARISON_COLUMNS = ["indicator", "period", "comparison_value", "comparison_n"]
+COMPARISON_COLUMNS = ["indicator", "period", "comparison_value", "comparison_n", "comparison_method"]
 
 
 def pooled_value(group: pd.DataFrame, kind: str, per: float | None) -> float:
@@ -101,16 +101,23 @@ def _delivering_buurten(conn: Connection, indicators: list[str], period_list: li
     return list(conn.execute(stmt).scalars())
 
 
-def comparison_group(conn: Connection, slug: str, latest: pd.DataFrame, catalogue: pd.DataFrame,
+def _programme_member_codes(conn: Connection) -> set[str]:
+    return set(conn.execute(select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)).scalars())
+
+
+def comparison_group(conn: Connection, area: queries.AreaInfo, latest: pd.DataFrame, catalogue: pd.DataFrame,
                      n: int = COMPARISON_SIZE) -> pd.DataFrame:
     """Pooled value of the buurt's comparison group per indicator, in the period of the buurt's own value.
 
-    Only for indicators delivered for CBS buurten (insurer data); buurtnetwerk counts have no comparison group.
+    Method "matched": the n non-transition buurten nearest on context among those delivering; when the buurt
+    cannot be matched (no context data), "gemeente": the delivering non-transition buurten of its gemeente(n),
+    as the KPI service does. Only for values aggregated from CBS areas (insurer data).
     """
     from data_access.peer_groups import context_peers
 
+    empty = pd.DataFrame(columns=COMPARISON_COLUMNS)
     if latest.empty:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+        return empty
     cat = catalogue.set_index("code")
     # values aggregated from member CBS areas (members_total set); values delivered for the programme buurt as
     # a whole (buurtnetwerk counts, surveys) have no counterpart in other buurten
@@ -118,19 +125,24 @@ def comparison_group(conn: Connection, slug: str, latest: pd.DataFrame, catalogu
     ratio = latest[latest["indicator"].map(cat["kind"]).isin(["percentage", "rate", "mean"]) & from_members
                    & latest["numerator"].notna() & latest["denominator"].notna()]
     if ratio.empty:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+        return empty
     # buurten delivering in the newest of these periods: the pool to match from (insurers deliver all at once)
     newest = max(ratio["period"], key=periods.sort_key)
-    candidates = _delivering_buurten(conn, list(ratio.loc[ratio["period"] == newest, "indicator"]), [newest])
-    if len(candidates) < MIN_COMPARISON:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    members = _programme_member_codes(conn)
+    candidates = [c for c in _delivering_buurten(conn, list(ratio.loc[ratio["period"] == newest, "indicator"]),
+                                                 [newest]) if c not in members]
     try:
-        peers = context_peers(conn, slug, n=n, pool="alle", candidates=candidates)
+        peers = list(context_peers(conn, area.code, n=n, pool="alle", candidates=candidates)["code"])
+        method = "matched"
     except ValueError:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+        peers = []
     if len(peers) < MIN_COMPARISON:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    obs = _observations_of(conn, list(peers["code"]), list(ratio["indicator"]))
+        gemeenten = {"GM" + code[2:6] for code in area.member_codes}
+        peers = [c for c in candidates if "GM" + c[2:6] in gemeenten]
+        method = "gemeente"
+    if len(peers) < MIN_COMPARISON:
+        return empty
+    obs = _observations_of(conn, peers, list(ratio["indicator"]))
     wanted = ratio.set_index("indicator")["period"]
     obs = obs[obs["period"].eq(obs["indicator"].map(wanted)) & obs["value"].notna() & ~obs["suppressed"]]
     out = []
@@ -139,5 +151,5 @@ def comparison_group(conn: Connection, slug: str, latest: pd.DataFrame, catalogu
             continue
         value = pooled_value(group, cat.at[indicator, "kind"], cat.at[indicator, "per"])
         out.append({"indicator": indicator, "period": wanted[indicator], "comparison_value": value,
-                    "comparison_n": group["area"].nunique()})
+                    "comparison_n": group["area"].nunique(), "comparison_method": method})
     return pd.DataFrame(out, columns=COMPARISON_COLUMNS)
