@@ -479,13 +479,18 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
                 note_cell = ["; ".join(notes)]
                 if latest is not None and bool(latest["synthetic"]):
                     note_cell += [" ", synthetic_badge()]
+                # period and interval sit under the value (as the nulmeting's period does): fewer columns, so
+                # the table fits a tablet without scrolling sideways
+                interval = _interval(latest, kind)
+                value_cell += [html.Div(period_label(latest["period"]) if latest is not None else "",
+                                        className="small text-muted uit-period"),
+                               html.Div(f"95%: {interval}" if interval != "–" else "",
+                                        className="small text-muted uit-interval")]
                 body.append(html.Tr([
                     html.Td([html.A(c["name"], href=f"?{urlencode({'review': review, 'indicator': ind})}",
                                     className="uit-name"),
-                             html.Div(unit, className="small text-muted")]),
+                             html.Div([unit, " · ", csv_link(area.code, ind)], className="small text-muted")]),
                     html.Td(value_cell),
-                    html.Td(period_label(latest["period"]) if latest is not None else "–", className="uit-period"),
-                    html.Td(_interval(latest, kind)),
                     html.Td([fmt(None if first is None else first["value"], kind, unit),
                              html.Div(period_label(first["period"]) if first is not None else "",
                                       className="small text-muted")]),
@@ -495,13 +500,12 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
                     html.Td(_target(c), className="small"),
                     html.Td(compared.get(ind, "–"), className="small uit-compare"),
                     html.Td(note_cell, className="small uit-note"),
-                    html.Td(csv_link(area.code, ind)),
                 ], id=f"uit-row-{theme}-{ind}", className="uit-row", **{"data-indicator": ind}))
             group_blocks.append(html.Div([
                 html.H3(group_label, className="h6 mt-3"),
-                dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
-                    "Indicator", "Laatste waarde", "Periode", "95%-interval", "Nulmeting", "Sinds nulmeting",
-                    "Sinds vorige", "Trend", "Doel", "Vergeleken met", "Toelichting", "Download")])),
+                dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
+                    "Indicator", "Laatste waarde", "Nulmeting", "Sinds nulmeting", "Sinds vorige", "Trend", "Doel",
+                    "Vergeleken met", "Toelichting")])),
                     html.Tbody(body)],
                     size="sm", hover=True, responsive=True, className="uit-table"),
             ]))

@@ -65,25 +65,26 @@ def test_uitkomsten_show_the_values_the_api_serves_with_explanations(dash_duo, l
     api = {r["period"]: r for r in _api(loaded_app, "area=de-vijfhoek&indicator=wvpk_uren_per_client")}
     cells = _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")
     # latest value and period, nulmeting, change since nulmeting, missing period
-    assert cells[1] == fmt(api["2025-B5"]["value"]) == "110"
-    assert cells[2] == "sep–okt 2025"
-    assert cells[3].startswith(fmt(api["2025-B5"]["ci_low"]))
-    assert cells[4].startswith(fmt(api["2025-B1"]["value"])) and "jan–feb 2025" in cells[4]
-    assert cells[5].startswith("−30")  # 110 − 140
-    assert "nog niet aangeleverd: jul–aug 2025" in cells[10]
+    row = "#uit-row-preventie-wvpk_uren_per_client"
+    assert cells[1].split("\n")[0] == fmt(api["2025-B5"]["value"]) == "110"
+    assert dash_duo.find_element(f"{row} .uit-period").text == "sep–okt 2025"
+    assert dash_duo.find_element(f"{row} .uit-interval").text.startswith("95%: " + fmt(api["2025-B5"]["ci_low"]))
+    assert cells[2].startswith(fmt(api["2025-B1"]["value"])) and "jan–feb 2025" in cells[2]
+    assert cells[3].startswith("−30")  # 110 − 140
+    assert "nog niet aangeleverd: jul–aug 2025" in cells[8]
     assert "/api/v1/observations?area=de-vijfhoek&indicator=wvpk_uren_per_client&format=csv-nl" in \
         dash_duo.find_element("#uit-row-preventie-wvpk_uren_per_client a.csv-link").get_attribute("href")
     # the suppressed value is hidden with its reason, as in the API
     seh = {r["period"]: r for r in _api(loaded_app, "area=de-vijfhoek&indicator=seh_per_1000")}
     assert seh["2025-B5"]["value"] is None and seh["2025-B5"]["suppressed"]
     cells = _cells(dash_duo, "uit-row-preventie-seh_per_1000")
-    assert cells[1] == "–" and "te weinig personen" in cells[10]
+    assert cells[1].split("\n")[0] == "–" and "te weinig personen" in cells[8]
     # the detail panel from ?indicator= lists every period, the missing one explained
     detail = dash_duo.wait_for_element(".uit-detail", timeout=10).text
     assert "Uren wijkverpleging per cliënt per jaar" in detail and "nog niet aangeleverd" in detail
     # an earlier review makes an earlier period the latest, and the URL records the choice
     dash_duo.select_dcc_dropdown("#buurt-uit-review", value="Review 2025-B2 (mrt–apr 2025)")
-    dash_duo.wait_for_text_to_equal("#uit-row-preventie-wvpk_uren_per_client td.uit-period", "mrt–apr 2025",
+    dash_duo.wait_for_text_to_equal("#uit-row-preventie-wvpk_uren_per_client .uit-period", "mrt–apr 2025",
                                     timeout=10)
     assert "review=2025-B2" in dash_duo.driver.current_url
     assert _console_errors(dash_duo) == []
@@ -96,7 +97,7 @@ def test_anonymous_visitor_gets_the_login_explanation_not_values(dash_duo, loade
     assert loaded_app.server.test_client().get(
         "/api/v1/observations?area=de-vijfhoek&indicator=wvpk_uren_per_client").get_json()["data"] == []
     cells = _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")
-    assert cells[1] == "–" and "niet openbaar" in cells[10]
+    assert cells[1].split("\n")[0] == "–" and "niet openbaar" in cells[8]
     assert _console_errors(dash_duo) == []
 
 
@@ -105,7 +106,7 @@ def test_buurt_without_deliveries_explains_instead_of_failing(dash_duo, loaded_a
     _browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/buurt/kleverpark-zuid/uitkomsten")
     assert "nog niets aangeleverd" in dash_duo.wait_for_element(".no-data-explanation", timeout=10).text
-    assert "nog niet aangeleverd" in _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")[10]
+    assert "nog niet aangeleverd" in _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")[8]
     assert _console_errors(dash_duo) == []
 
 
