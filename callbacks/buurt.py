@@ -354,12 +354,15 @@ def _change(new, old, kind: str) -> str:  # noqa: ANN001
     return signed(diff, _decimals(old["value"])) + rel
 
 
-def _target(cat_row) -> str:  # noqa: ANN001
+def _target(cat_row):  # noqa: ANN001, ANN202
+    """The target in short (−15%), with its full wording under it on wide screens and as a tooltip."""
     if _missing(cat_row["target_value"]):
         return "–"
-    if isinstance(cat_row["target_description"], str) and cat_row["target_description"]:
-        return cat_row["target_description"]
-    return signed(cat_row["target_value"] * 100, 0, "%")
+    short = signed(cat_row["target_value"] * 100, 0, "%")
+    text = cat_row["target_description"] if isinstance(cat_row["target_description"], str) else ""
+    if not text:
+        return short
+    return html.Span([html.Strong(short), html.Div(text, className="d-none d-xl-block")], title=text)
 
 
 def indicator_options(data, requested):  # noqa: ANN001, ANN201
@@ -416,12 +419,12 @@ def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, 
     for g in group.itertuples():
         kind, unit = cat.at[g.indicator, "kind"], cat.at[g.indicator, "unit"]
         diff = (own[g.indicator] - g.comparison_value) / g.comparison_value * 100 if g.comparison_value else None
-        how = "lijken het meest" if g.comparison_method == "matched" else "zelfde gemeente"
-        text = f"vergelijkingsgroep ({g.comparison_n} buurten, {how}): {fmt(g.comparison_value, kind, unit)}"
+        how = "vergelijkbare buurten" if g.comparison_method == "matched" else "buurten in de gemeente"
+        text = f"{how} ({g.comparison_n}): {fmt(g.comparison_value, kind, unit)}"
         if diff is not None and kind != "percentage":
-            text += f", buurt {signed(diff, 0, '%')}"
+            text += f" · buurt {signed(diff, 0, '%')}"
         elif diff is not None:
-            text += f", buurt {signed(own[g.indicator] - g.comparison_value, 1, ' %-punt')}"
+            text += f" · buurt {signed(own[g.indicator] - g.comparison_value, 1, ' %-punt')}"
         cells.setdefault(g.indicator, []).append(html.Div(text, className="cmp-group"))
     return cells
 

@@ -144,7 +144,7 @@ def test_comparison_column_suppressed_value_and_single_period_explained(dash_duo
     dash_duo.driver.get(dash_duo.server_url + "/buurt/de-vijfhoek/uitkomsten?review=2025-B5"
                         "&indicator=prev_nps_clienten")
     cells = _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")
-    assert "vergelijkingsgroep (9 buurten, zelfde gemeente)" in cells[7]
+    assert "buurten in de gemeente (9)" in cells[7]
     nps = _cells(dash_duo, "uit-row-preventie-prev_nps_clienten")
     assert nps[1].split("\n")[0] == "50,0" and nps[5] == "één meting"  # a single period: no trend, said in words
     assert "programma: 1e van 3" in nps[7]
