@@ -74,7 +74,8 @@ TEXT = {
     "sentence": "{phrase} dan gemiddeld in Nederland ({value} tegen {nl}, {period})",
     "map_title": "Ligging",
     "map_none": "Voor dit gebied is (nog) geen kaart beschikbaar: de grenzen zijn niet geïmporteerd.",
-    "map_caption": "Kaart van {what}. Grenzen: CBS/Kadaster {year}.",
+    "map_caption": "Kaart van {what}. Grenzen: CBS/Kadaster {year}. Slepen zoomt in, dubbelklikken toont het "
+                   "geheel.",
     "map_reconstructed": " De buurtgrenzen zijn gereconstrueerd en tot op enkele tientallen meters nauwkeurig.",
     "suppressed": "onderdrukt",
 }
@@ -433,10 +434,11 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return []
 
 
-def map_figure(outlines: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+def map_figure(outlines: pd.DataFrame, names: dict[str, str], area_name: str | None = None) -> go.Figure:
     """Outlines as plain scatter lines (no tile server, works offline), with equal distances on both axes."""
     fig = go.Figure()
     lats = []
+    near: list[tuple[float, float]] = []  # points of everything but the gemeente: the initial view
     for role in ("gemeente", "omgeving", "wijk", "gebied"):
         part = outlines[outlines["role"] == role]
         if part.empty:
@@ -450,17 +452,31 @@ def map_figure(outlines: pd.DataFrame, names: dict[str, str]) -> go.Figure:
                     xs += [p[0] for p in ring] + [None]
                     ys += [p[1] for p in ring] + [None]
             lats += [y for y in ys if y is not None]
+            if role != "gemeente":
+                near += [(x, y) for x, y in zip(xs, ys, strict=True) if x is not None]
             name = label.format(name=names.get(group["code"].iloc[0], group["name"].iloc[0])) \
                 if len(group) == 1 else label.format(name="")
             fig.add_scatter(x=xs, y=ys, mode="lines", name=name, fill="toself" if fill else "none",
                             fillcolor=fill, line=dict(color=colour, width=width, dash=dash_style),
                             hoveron="fills" if fill else "points", hoverinfo="name" if fill else "skip",
-                            showlegend=role != "gebied" or i == 0, legendgroup=role)
+                            showlegend=role != "gebied" or (i == 0 and len(groups) == 1), legendgroup=role)
+        if role == "gebied" and len(groups) > 1:  # one legend entry for a programme buurt of several areas
+            fig.add_scatter(x=[None], y=[None], mode="lines", fill="toself", fillcolor=fill, legendgroup=role,
+                            line=dict(color=colour, width=width), name=f"{area_name} ({len(groups)} CBS-gebieden)")
     mid = (min(lats) + max(lats)) / 2 if lats else 52.0
+    if near and lats:
+        # in a large gemeente the buurt would be a dot: start zoomed on the buurt and its wijk (double-click
+        # shows the whole gemeente again)
+        xs_n, ys_n = [p[0] for p in near], [p[1] for p in near]
+        span_y = max(max(ys_n) - min(ys_n), 0.004)
+        if span_y * 3 < max(lats) - min(lats):
+            pad = span_y * 0.6
+            fig.update_yaxes(range=[min(ys_n) - pad, max(ys_n) + pad])
+            fig.update_xaxes(range=[min(xs_n) - pad * 1.6, max(xs_n) + pad * 1.6])
     fig.update_layout(
         height=360, margin=dict(l=0, r=0, t=0, b=0), template="plotly_white", showlegend=True,
         legend=dict(orientation="h", y=0, yanchor="top", x=0, font=dict(size=12)),
-        xaxis=dict(visible=False, fixedrange=False), plot_bgcolor="#ffffff",
+        xaxis=dict(visible=False), plot_bgcolor="#ffffff",
         # one degree of longitude is cos(latitude) times a degree of latitude: keep the shapes true
         yaxis=dict(visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mid))),
     )
@@ -481,7 +497,7 @@ def update_map(data):  # noqa: ANN001, ANN201
     names = dict(zip(outlines["code"], outlines["name"], strict=True))
     if area.programme_id is not None and len(own) == 1:
         names[own["code"].iloc[0]] = area.name  # a one-area programme buurt goes by its programme name
-    fig = map_figure(outlines, names)
+    fig = map_figure(outlines, names, area.name)
     wijk = outlines.loc[outlines["role"] == "wijk", "name"].tolist()
     gemeente = outlines.loc[outlines["role"] == "gemeente", "name"].tolist()
     what = area.name + (f" in wijk {', '.join(wijk)}" if wijk else "") + (
