@@ -179,8 +179,9 @@ def update_overview(data):  # noqa: ANN001, ANN201
         if area is None or area.programme_id is None:
             return dbc.Alert(MSG["unknown"].format(code=code), color="warning")
         programme = queries.programme_buurten(conn)
+        gemeenten = list(programme.loc[programme["code"] == area.code, "gemeente_code"].dropna())
         member_names = dict(conn.execute(
-            select(Area.code, Area.name).where(Area.code.in_(area.member_codes))
+            select(Area.code, Area.name).where(Area.code.in_(area.member_codes + gemeenten))
         ).all())
     row = programme[programme["code"] == area.code].iloc[0]
     facts = [
@@ -189,7 +190,8 @@ def update_overview(data):  # noqa: ANN001, ANN201
         ("Status", row["status"] or "–"),
         ("CBS-gebieden", html.Ul([html.Li([html.A(f"{member_names.get(m, m)} ({m})", href=f"/gebied/{m}")])
                                   for m in area.member_codes], className="mb-0 ps-3")),
-        ("Gemeente", html.A(row["gemeente_code"], href=f"/gebied/{row['gemeente_code']}")
+        ("Gemeente", html.A(f"{member_names.get(row['gemeente_code'], row['gemeente_code'])} "
+                            f"({row['gemeente_code']})", href=f"/gebied/{row['gemeente_code']}")
          if isinstance(row["gemeente_code"], str) else "–"),
     ]
     children = [
