@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import buurt, buurt_beeld, buurt_uitkomsten, home, shell
+from callbacks import (
+    beheer_audit,
+    beheer_gebruikers,
+    beheer_upload,
+    buurt,
+    buurt_beeld,
+    buurt_uitkomsten,
+    home,
+    netwerk,
+    shell,
+)
 
 
 def register_all(app: dash.Dash) -> None:
@@ -13,3 +23,7 @@ def register_all(app: dash.Dash) -> None:
     buurt.register(app)
     buurt_beeld.register(app)
     buurt_uitkomsten.register(app)
+    netwerk.register(app)
+    beheer_gebruikers.register(app)
+    beheer_audit.register(app)
+    beheer_upload.register(app)
