@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import dash
 
-from callbacks import beheer_audit, beheer_gebruikers, beheer_upload, buurt, home, lerend, netwerk, shell, vergelijken
+from callbacks import (
+    beheer_audit,
+    beheer_gebruikers,
+    beheer_upload,
+    buurt,
+    buurt_beeld,
+    buurt_uitkomsten,
+    home,
+    lerend,
+    netwerk,
+    shell,
+    vergelijken,
+)
 
 
 def register_all(app: dash.Dash) -> None:
     shell.register(app)
     home.register(app)
     buurt.register(app)
+    buurt_beeld.register(app)
+    buurt_uitkomsten.register(app)
     netwerk.register(app)
     beheer_gebruikers.register(app)
     beheer_audit.register(app)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from callbacks.common import current_viewer, engine
 from dashboard import ids
-from data_access import periods, queries
+from data_access import outcome_compare, periods, queries
 from data_access.access import ANONYMOUS
 from data_access.models import Area
 from data_access.published import visible_observations
@@ -50,12 +50,12 @@ MSG = {
     "no_data": "Voor deze buurt is nog niets aangeleverd. Zodra de eerste levering binnen is, verschijnen hier "
                "de uitkomsten.",
     "synthetic": "Let op: de niet-openbare cijfers op deze pagina zijn synthetisch (demo), niet echt.",
+    "one_value": "één meting",
+    "one_value_chart": "Eén meting ({period}): nog geen ontwikkeling te tonen.",
+    "no_values_chart": "Geen waarde om te tonen: {reason}.",
     "provisional": "Het gebied van deze buurt is voorlopig: het plan noemt alleen een gemeente; de CBS-gebieden "
                    "zijn een keuze die nog wordt bevestigd.",
 }
-CMP_CLASS = {"similar": "cmp-similar", "better": "cmp-better", "much_better": "cmp-better", "worse": "cmp-worse",
-             "much_worse": "cmp-worse", "higher": "cmp-higher", "lower": "cmp-lower", "much_higher": "cmp-higher",
-             "much_lower": "cmp-lower"}
 SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -113,6 +113,8 @@ def synthetic_badge() -> dbc.Badge:
 def sparkline(values: list[float]) -> html.Span:
     """A text sparkline (screen readers get the first and last value)."""
     clean = [v for v in values if not _missing(v)]
+    if len(clean) == 1:
+        return html.Span(MSG["one_value"], className="small text-muted sparkline-single")
     if len(clean) < 2:
         return html.Span("–")
     low, high = min(clean), max(clean)
@@ -177,8 +179,9 @@ def update_overview(data):  # noqa: ANN001, ANN201
         if area is None or area.programme_id is None:
             return dbc.Alert(MSG["unknown"].format(code=code), color="warning")
         programme = queries.programme_buurten(conn)
+        gemeenten = list(programme.loc[programme["code"] == area.code, "gemeente_code"].dropna())
         member_names = dict(conn.execute(
-            select(Area.code, Area.name).where(Area.code.in_(area.member_codes))
+            select(Area.code, Area.name).where(Area.code.in_(area.member_codes + gemeenten))
         ).all())
     row = programme[programme["code"] == area.code].iloc[0]
     facts = [
@@ -187,7 +190,8 @@ def update_overview(data):  # noqa: ANN001, ANN201
         ("Status", row["status"] or "–"),
         ("CBS-gebieden", html.Ul([html.Li([html.A(f"{member_names.get(m, m)} ({m})", href=f"/gebied/{m}")])
                                   for m in area.member_codes], className="mb-0 ps-3")),
-        ("Gemeente", html.A(row["gemeente_code"], href=f"/gebied/{row['gemeente_code']}")
+        ("Gemeente", html.A(f"{member_names.get(row['gemeente_code'], row['gemeente_code'])} "
+                            f"({row['gemeente_code']})", href=f"/gebied/{row['gemeente_code']}")
          if isinstance(row["gemeente_code"], str) else "–"),
     ]
     children = [
@@ -216,41 +220,8 @@ def update_overview(data):  # noqa: ANN001, ANN201
 
 # ---------------------------------------------------------------- buurtbeeld
 
-def _comparison(row, bench_value, polarity: str, kind: str = "") -> tuple[str, str]:  # noqa: ANN001
-    """(word, css class) comparing a value with a benchmark, through the statistics package when present."""
-    if kind == "count":  # a number of people or households says nothing when set against a bigger area
-        return "", "cmp-blank"
-    if row is None or _missing(row["value"]) or _missing(bench_value):
-        return "–", "cmp-none"
-    try:
-        from data_access.stats.benchmark import COMPARISON_LABELS_NL, compare
-
-        key = compare(row["value"], (None if _missing(row["ci_low"]) else row["ci_low"],
-                                     None if _missing(row["ci_high"]) else row["ci_high"]),
-                      None, bench_value, polarity if polarity in ("higher_is_better", "lower_is_better")
-                      else "neutral")
-    except ImportError:  # statistics package not there: compare on the interval only
-        key = "not_comparable"
-        if not _missing(row["ci_low"]) and not _missing(row["ci_high"]):
-            key = "similar" if row["ci_low"] <= bench_value <= row["ci_high"] else (
-                "higher" if bench_value < row["ci_low"] else "lower")
-        COMPARISON_LABELS_NL = {"similar": "vergelijkbaar", "higher": "hoger", "lower": "lager"}  # noqa: N806
-    if key == "not_comparable":
-        # No interval (model estimates, means): describe the difference, without a judgement.
-        diff = (row["value"] - bench_value) / abs(bench_value) * 100 if bench_value else 0.0
-        word = "gelijk" if abs(diff) < 0.5 else f"{number(abs(diff), 0)}% {'hoger' if diff > 0 else 'lager'}"
-        return f"{word} (geen interval)", "cmp-none"
-    return COMPARISON_LABELS_NL.get(key, key), CMP_CLASS.get(key, "cmp-none")
-
-
-def _cmp_cell(word: str, css: str) -> html.Td:
-    if css == "cmp-blank":
-        return html.Td("")
-    return html.Td([html.Span(className=f"cmp-dot {css}", **{"aria-hidden": "true"}), " ", word])
-
-
 def update_beeld(data):  # noqa: ANN001, ANN201
-    """Title, headline cards, trends and the comparison table of the context indicators."""
+    """Title, headline cards and trends (the spine chart and its table: callbacks/buurt_beeld.py)."""
     code = _code(data)
     is_gebied = isinstance(data, dict) and data.get("kind") == "gebied"
     with engine().connect() as conn:
@@ -258,7 +229,7 @@ def update_beeld(data):  # noqa: ANN001, ANN201
         if area is None or (is_gebied and area.programme_id is not None) or (
                 not is_gebied and area.programme_id is None):
             msg = MSG["unknown_area" if is_gebied else "unknown"].format(code=code)
-            return dbc.Alert(msg, color="warning"), None, None, None
+            return dbc.Alert(msg, color="warning"), None, None
         viewer = ANONYMOUS if is_gebied else current_viewer()
         catalogue = queries.indicators(conn)
         context = catalogue[catalogue["group"] == "context"]
@@ -325,7 +296,9 @@ def update_beeld(data):  # noqa: ANN001, ANN201
                           separators=",.", template="plotly_white", yaxis_title=cat.at[ind, "unit"])
         trend_cols.append(dbc.Col(dbc.Card(dbc.CardBody([
             html.H3(label, className="h6"),
-            dcc.Graph(figure=fig, config={"displayModeBar": False}, className="trend-graph"),
+            html.Figure(dcc.Graph(figure=fig, config={"displayModeBar": False}, className="trend-graph"),
+                        role="group", className="m-0",
+                        **{"aria-label": f"Grafiek: {label} van {area.name}, {gm_name} en Nederland door de jaren"}),
             html.Details([html.Summary("Tabel"), dbc.Table([html.Thead(html.Tr([html.Th("Periode"),
                                                                                  html.Th(area.name)])),
                                                             html.Tbody(table_rows)], size="sm")]),
@@ -335,55 +308,7 @@ def update_beeld(data):  # noqa: ANN001, ANN201
                                                                                          className="g-2")]) \
         if trend_cols else None
 
-    # comparison table of all context indicators
-    body = []
-    current_theme = None
-    for ind in codes:
-        rows = _sorted_rows(frames["buurt"], ind)
-        row = _latest(rows)
-        if row is None:
-            continue
-        theme = cat.at[ind, "theme"]
-        if theme != current_theme:
-            current_theme = theme
-            body.append(html.Tr(html.Th(str(theme).replace("_", " ").capitalize(), colSpan=7,
-                                        className="theme-row")))
-        kind, unit, polarity = cat.at[ind, "kind"], cat.at[ind, "unit"], cat.at[ind, "polarity"]
-        gm_row = _latest(_sorted_rows(frames["gemeente"], ind), row["period"])
-        nl_row = _latest(_sorted_rows(frames["nl"], ind), row["period"])
-        gm_value = None if gm_row is None else gm_row["value"]
-        nl_value = None if nl_row is None else nl_row["value"]
-        value_cell = [fmt(row["value"], kind, unit)]
-        if _missing(row["value"]):
-            value_cell.append(html.Div(_note(row), className="small text-muted"))
-        if bool(row["synthetic"]):
-            value_cell.append(synthetic_badge())
-        body.append(html.Tr([
-            html.Td([cat.at[ind, "name"], html.Div(unit, className="small text-muted")]),
-            html.Td(value_cell + [html.Div(period_label(row["period"]), className="small text-muted")]),
-            html.Td(fmt(gm_value, kind, unit)),
-            html.Td(fmt(nl_value, kind, unit)),
-            _cmp_cell(*_comparison(row, gm_value, polarity, kind)),
-            _cmp_cell(*_comparison(row, nl_value, polarity, kind)),
-            html.Td([html.Span(cat.at[ind, "source"] or "", className="small"), " ", csv_link(area.code, ind)]),
-        ]))
-    if body:
-        table = dbc.Table([
-            html.Thead(html.Tr([html.Th("Indicator"), html.Th(area.name), html.Th(gm_name), html.Th("Nederland"),
-                                html.Th(f"t.o.v. {gm_name}"), html.Th("t.o.v. Nederland"), html.Th("Bron")])),
-            html.Tbody(body),
-        ], bordered=False, hover=True, responsive=True, size="sm", className="beeld-table")
-        legend = html.P([
-            "Vergelijking op het 95%-betrouwbaarheidsinterval: ",
-            html.Span(className="cmp-dot cmp-better"), " beter/hoger · ",
-            html.Span(className="cmp-dot cmp-similar"), " vergelijkbaar · ",
-            html.Span(className="cmp-dot cmp-worse"), " slechter/lager · ",
-            html.Span(className="cmp-dot cmp-none"), " geen interval (alleen het verschil). ",
-            "De kleur staat altijd naast het woord.",
-        ], className="small text-muted")
-    else:
-        table, legend = dbc.Alert("Voor dit gebied zijn nog geen contextcijfers geïmporteerd.", color="info"), None
-    return title, headlines, trends, html.Section([html.H2("Alle contextcijfers", className="h4"), legend, table])
+    return title, headlines, trends
 
 
 # ---------------------------------------------------------------- uitkomsten
@@ -431,12 +356,15 @@ def _change(new, old, kind: str) -> str:  # noqa: ANN001
     return signed(diff, _decimals(old["value"])) + rel
 
 
-def _target(cat_row) -> str:  # noqa: ANN001
+def _target(cat_row):  # noqa: ANN001, ANN202
+    """The target in short (−15%), with its full wording under it on wide screens and as a tooltip."""
     if _missing(cat_row["target_value"]):
         return "–"
-    if isinstance(cat_row["target_description"], str) and cat_row["target_description"]:
-        return cat_row["target_description"]
-    return signed(cat_row["target_value"] * 100, 0, "%")
+    short = signed(cat_row["target_value"] * 100, 0, "%")
+    text = cat_row["target_description"] if isinstance(cat_row["target_description"], str) else ""
+    if not text:
+        return short
+    return html.Span([html.Strong(short), html.Div(text, className="d-none d-xl-block")], title=text)
 
 
 def indicator_options(data, requested):  # noqa: ANN001, ANN201
@@ -468,6 +396,41 @@ def update_detail(selected, review, data):  # noqa: ANN001, ANN201
     return _detail(area, frame, catalogue.set_index("code"), selected, review)
 
 
+BAND_WORDS = {"binnen": "binnen de trechter", "boven 95%": "hoger dan verwacht (95%)",
+              "boven 99,8%": "veel hoger dan verwacht (99,8%)", "onder 95%": "lager dan verwacht (95%)",
+              "onder 99,8%": "veel lager dan verwacht (99,8%)"}
+
+
+def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, review: str,  # noqa: ANN001
+                     catalogue: pd.DataFrame) -> dict[str, list]:
+    """Per indicator: rank and funnel position among the programme buurten, and the comparison group's value."""
+    if viewer.anonymous or frame.empty:
+        return {}
+    latest = outcome_compare.latest_as_of(frame, review)
+    positions = outcome_compare.programme_positions(conn, viewer, area.code, latest, catalogue)
+    group = outcome_compare.comparison_group(conn, area, latest, catalogue)
+    cat = catalogue.set_index("code")
+    own = latest.set_index("indicator")["value"]
+    cells: dict[str, list] = {}
+    for p in positions.itertuples():
+        word = "hoogste" if cat.at[p.indicator, "polarity"] == "neutral" else "beste"
+        text = f"programma: {p.rank}e van {p.n}" + (f" ({word} = 1)" if p.rank == 1 else "")
+        cells.setdefault(p.indicator, []).append(html.Div(text, className="cmp-programme"))
+        if p.band:
+            cells[p.indicator].append(html.Div(BAND_WORDS.get(p.band, p.band), className="text-muted"))
+    for g in group.itertuples():
+        kind, unit = cat.at[g.indicator, "kind"], cat.at[g.indicator, "unit"]
+        diff = (own[g.indicator] - g.comparison_value) / g.comparison_value * 100 if g.comparison_value else None
+        how = "vergelijkbare buurten" if g.comparison_method == "matched" else "buurten in de gemeente"
+        text = f"{how} ({g.comparison_n}): {fmt(g.comparison_value, kind, unit)}"
+        if diff is not None and kind != "percentage":
+            text += f" · buurt {signed(diff, 0, '%')}"
+        elif diff is not None:
+            text += f" · buurt {signed(own[g.indicator] - g.comparison_value, 1, ' %-punt')}"
+        cells.setdefault(g.indicator, []).append(html.Div(text, className="cmp-group"))
+    return cells
+
+
 def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
     """Title and the themes' tables, as of the chosen review."""
     code = _code(data)
@@ -480,8 +443,9 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
         monitoring = catalogue[catalogue["group"].isin([g for g, _ in GROUPS])]
         # one query for all monitoring indicators of this buurt
         frame = visible_observations(conn, viewer, area, list(monitoring["code"]), catalogue=catalogue)
-    review = review if isinstance(review, str) and periods.is_valid(review) else periods.bimonthly(
-        pd.Timestamp.today().date())
+        review = review if isinstance(review, str) and periods.is_valid(review) else periods.bimonthly(
+            pd.Timestamp.today().date())
+        compared = comparison_cells(conn, viewer, area, frame, review, catalogue)
     cat = catalogue.set_index("code")
     title = [html.H1(f"Uitkomsten {area.name}"),
              html.P(f"Stand bij review {review} ({period_label(review)}). Nulmeting = eerste aangeleverde periode.",
@@ -520,13 +484,18 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
                 note_cell = ["; ".join(notes)]
                 if latest is not None and bool(latest["synthetic"]):
                     note_cell += [" ", synthetic_badge()]
+                # period and interval sit under the value (as the nulmeting's period does): fewer columns, so
+                # the table fits a tablet without scrolling sideways
+                interval = _interval(latest, kind)
+                value_cell += [html.Div(period_label(latest["period"]) if latest is not None else "",
+                                        className="small text-muted uit-period"),
+                               html.Div(f"95%: {interval}" if interval != "–" else "",
+                                        className="small text-muted uit-interval")]
                 body.append(html.Tr([
                     html.Td([html.A(c["name"], href=f"?{urlencode({'review': review, 'indicator': ind})}",
                                     className="uit-name"),
-                             html.Div(unit, className="small text-muted")]),
+                             html.Div([unit, " · ", csv_link(area.code, ind)], className="small text-muted")]),
                     html.Td(value_cell),
-                    html.Td(period_label(latest["period"]) if latest is not None else "–", className="uit-period"),
-                    html.Td(_interval(latest, kind)),
                     html.Td([fmt(None if first is None else first["value"], kind, unit),
                              html.Div(period_label(first["period"]) if first is not None else "",
                                       className="small text-muted")]),
@@ -534,14 +503,15 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
                     html.Td(_change(latest, prev, kind)),
                     html.Td(sparkline(s["values"])),
                     html.Td(_target(c), className="small"),
+                    html.Td(compared.get(ind, "–"), className="small uit-compare"),
                     html.Td(note_cell, className="small uit-note"),
-                    html.Td(csv_link(area.code, ind)),
                 ], id=f"uit-row-{theme}-{ind}", className="uit-row", **{"data-indicator": ind}))
             group_blocks.append(html.Div([
                 html.H3(group_label, className="h6 mt-3"),
-                dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
-                    "Indicator", "Laatste waarde", "Periode", "95%-interval", "Nulmeting", "Sinds nulmeting",
-                    "Sinds vorige", "Trend", "Doel", "Toelichting", "Download")])), html.Tbody(body)],
+                dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
+                    "Indicator", "Laatste waarde", "Nulmeting", "Sinds nulmeting", "Sinds vorige", "Trend", "Doel",
+                    "Vergeleken met", "Toelichting")])),
+                    html.Tbody(body)],
                     size="sm", hover=True, responsive=True, className="uit-table"),
             ]))
         sections.append(html.Section([html.H2(theme_label, className="h4"), *group_blocks],
@@ -582,13 +552,27 @@ def _detail(area: queries.AreaInfo, frame: pd.DataFrame, cat: pd.DataFrame, ind:
                         name=area.name,
                         error_y=dict(type="data", symmetric=False, array=valued["ci_high"] - valued["value"],
                                      arrayminus=valued["value"] - valued["ci_low"], visible=True))
+    valued = rows[rows["value"].notna()] if not rows.empty else rows
+    if valued.empty:  # an empty chart explains nothing: say why there is no value
+        reasons = sorted({_note(r) for _, r in rows.iterrows()} - {""}) if not rows.empty else []
+        fig.add_annotation(text=MSG["no_values_chart"].format(reason="; ".join(reasons) or MSG["not_delivered"]),
+                           showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+    elif len(valued) == 1:
+        fig.add_annotation(text=MSG["one_value_chart"].format(period=period_label(valued.iloc[0]["period"])),
+                           showarrow=False, xref="paper", yref="paper", x=0.5, y=1.0, yanchor="top")
     fig.update_layout(height=280, margin=dict(l=50, r=10, t=10, b=40), separators=",.", template="plotly_white",
                       yaxis_title=c["unit"])
     return dbc.Card(dbc.CardBody([
         html.H2(c["name"], className="h5"),
         html.P(c["description"] or "", className="small"),
         dbc.Row([
-            dbc.Col(dcc.Graph(figure=fig, config={"displayModeBar": False}), xs=12, lg=7),
+            dbc.Col(html.Figure([
+                dcc.Graph(figure=fig, config={"displayModeBar": False}, className="detail-graph"),
+                html.Figcaption(f"{c['name']} van {area.name} per periode, met 95%-interval; de tabel ernaast "
+                                "bevat dezelfde cijfers.", className="small text-muted"),
+            ], role="group", **{"aria-label": f"Grafiek: {c['name']} van {area.name} per periode"}), xs=12, lg=7),
             dbc.Col(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in ("Periode", "Waarde", "95%-interval",
                                                                           "Toelichting", "Bron")])),
                                html.Tbody(table_rows)], size="sm", responsive=True, className="detail-table"),
@@ -614,8 +598,7 @@ function(review, indicator) {
 def register(app: dash.Dash) -> None:
     app.callback(Output(ids.BUURT_OVERVIEW, "children"), Input(ids.BUURT_AREA, "data"))(update_overview)
     app.callback(Output(ids.BUURT_BEELD_TITLE, "children"), Output(ids.BUURT_BEELD_HEADLINES, "children"),
-                 Output(ids.BUURT_BEELD_TRENDS, "children"), Output(ids.BUURT_BEELD_TABLE, "children"),
-                 Input(ids.BUURT_AREA, "data"))(update_beeld)
+                 Output(ids.BUURT_BEELD_TRENDS, "children"), Input(ids.BUURT_AREA, "data"))(update_beeld)
     app.callback(Output(ids.UIT_TITLE, "children"), Output(ids.UIT_CONTENT, "children"),
                  Input(ids.BUURT_AREA, "data"), Input(ids.UIT_REVIEW, "value"))(update_uitkomsten)
     app.callback(Output(ids.UIT_INDICATOR, "options"), Output(ids.UIT_INDICATOR, "value"),

@@ -13,7 +13,11 @@ HOME_STATUS = "home-status"
 BUURT_AREA = "buurt-area"  # dcc.Store with the slug or CBS code from the URL
 BUURT_OVERVIEW = "buurt-overview"
 BUURT_BEELD_HEADLINES = "buurt-beeld-headlines"
-BUURT_BEELD_TABLE = "buurt-beeld-table"
+BUURT_BEELD_SPINE = "buurt-beeld-spine"  # spine chart section with its table and CSV link
+BUURT_BEELD_SPINE_GRAPH = "buurt-beeld-spine-graph"
+BUURT_BEELD_WORDS = "buurt-beeld-words"  # challenges and strengths in words
+BUURT_BEELD_MAP = "buurt-beeld-map"
+BUURT_BEELD_MAP_GRAPH = "buurt-beeld-map-graph"
 BUURT_BEELD_TRENDS = "buurt-beeld-trends"
 BUURT_BEELD_TITLE = "buurt-beeld-title"
 UIT_REVIEW = "buurt-uit-review"
@@ -23,6 +27,8 @@ UIT_CONTENT = "buurt-uit-content"
 UIT_DETAIL = "buurt-uit-detail"
 UIT_TITLE = "buurt-uit-title"
 UIT_URL_SYNC = "buurt-uit-url-sync"
+UIT_KPI = "buurt-uit-kpi"  # headline KPI chart and the cards of the other hypotheses
+UIT_KPI_GRAPH = "buurt-uit-kpi-graph"
 GEBIED_TITLE = "gebied-title"
 
 # vergelijken (/vergelijken)

@@ -12,9 +12,10 @@ import datetime as dt
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from flask import current_app
 
 from dashboard import ids
-from data_access import periods
+from data_access import periods, queries
 
 FIRST_REVIEW = "2024-B1"
 
@@ -85,11 +86,13 @@ def beeld_body() -> html.Div:
     """The buurtbeeld containers, shared with /gebied/<code>."""
     return html.Div([
         html.Div(id=ids.BUURT_BEELD_TITLE),
-        dcc.Loading([
-            html.Div(id=ids.BUURT_BEELD_HEADLINES, className="mb-4"),
-            html.Div(id=ids.BUURT_BEELD_TRENDS, className="mb-4"),
-            html.Div(id=ids.BUURT_BEELD_TABLE),
-        ]),
+        dcc.Loading(html.Div(id=ids.BUURT_BEELD_HEADLINES, className="mb-4")),
+        dbc.Row([
+            dbc.Col(dcc.Loading(html.Div(id=ids.BUURT_BEELD_WORDS)), xs=12, lg=7),
+            dbc.Col(dcc.Loading(html.Div(id=ids.BUURT_BEELD_MAP)), xs=12, lg=5),
+        ], className="g-4"),
+        dcc.Loading(html.Div(id=ids.BUURT_BEELD_SPINE, className="mb-4")),
+        dcc.Loading(html.Div(id=ids.BUURT_BEELD_TRENDS, className="mb-4")),
     ])
 
 
@@ -119,6 +122,7 @@ def uitkomsten_layout(slug: str | None = None, review: str | None = None, indica
                              placeholder=TEXT["indicator_placeholder"]),
             ], xs=12, md=7, lg=5),
         ], className="g-3 mb-3"),
+        dcc.Loading(html.Div(id=ids.UIT_KPI)),
         html.Div(id=ids.NETWERK_UIT_REVIEWS, className="mb-3"),  # review notes, from callbacks/netwerk.py
         dcc.Loading([
             html.Div(id=ids.UIT_DETAIL, className="mb-3"),
@@ -127,13 +131,38 @@ def uitkomsten_layout(slug: str | None = None, review: str | None = None, indica
     ], className="buurt-page")
 
 
+def area_name(code: str | None) -> str | None:
+    """Name of a programme buurt or CBS area for the browser tab; None when unknown or outside a request.
+
+    Not a layout (those never read the database): Dash calls page titles once per navigation, inside the
+    request, and one indexed lookup gives the tab a name a person recognises.
+    """
+    code = _normalise(code)
+    if not code or len(code) > 80 or "/" in code:
+        return None
+    try:
+        engine = current_app.extensions["engine"]
+    except (RuntimeError, KeyError):
+        return None
+    with engine.connect() as conn:
+        area = queries.find_area(conn, code)
+    return area.name if area is not None else None
+
+
+def _title(slug: str | None, page: str | None) -> str:
+    name = area_name(slug)
+    if name is None:
+        return "Onbekende buurt – Buurtdashboard"
+    return f"{name} – {page} – Buurtdashboard" if page else f"{name} – Buurtdashboard"
+
+
 def overview_title(slug: str | None = None, **_query) -> str:
-    return f"Buurt {_normalise(slug)} – Buurtdashboard"
+    return _title(slug, None)
 
 
 def beeld_title(slug: str | None = None, **_query) -> str:
-    return f"Buurtbeeld {_normalise(slug)} – Buurtdashboard"
+    return _title(slug, "buurtbeeld")
 
 
 def uitkomsten_title(slug: str | None = None, **_query) -> str:
-    return f"Uitkomsten {_normalise(slug)} – Buurtdashboard"
+    return _title(slug, "uitkomsten")

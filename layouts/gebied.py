@@ -8,7 +8,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
-from layouts.buurt import beeld_body
+from layouts.buurt import area_name, beeld_body
 
 
 def layout(code: str | None = None, **_query) -> html.Div:
@@ -19,4 +19,8 @@ def layout(code: str | None = None, **_query) -> html.Div:
 
 
 def title(code: str | None = None, **_query) -> str:
-    return f"Gebied {(code or '').upper()} – Buurtdashboard"
+    code = (code or "").strip().strip("/").upper()
+    name = area_name(code) if code[:2] in ("BU", "WK", "GM", "NL") else None
+    if name is None:
+        return "Onbekend gebied – Buurtdashboard"
+    return f"{name} ({code}) – gebied – Buurtdashboard" if name != code else f"{code} – gebied – Buurtdashboard"

@@ -15,6 +15,7 @@ NAV_LINKS = [("Overzicht", "/"), ("Vergelijken", "/vergelijken"), ("Lerende buur
 def layout() -> html.Div:
     return html.Div([
         dcc.Location(id=ids.URL),
+        html.A("Direct naar de inhoud", href="#main", className="visually-hidden-focusable skip-link"),
         dbc.Navbar(
             dbc.Container([
                 dbc.NavbarBrand("Buurtdashboard", href="/", className="fw-bold"),
