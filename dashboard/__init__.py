@@ -7,7 +7,7 @@ from flask import Flask
 
 from dashboard import api, api_lerend, auth, beheer, security, verslag  # noqa: F401 — api_lerend adds routes to api.bp
 from dashboard.config import ROOT, load_config
-from dashboard.startup import prepare_database
+from dashboard.startup import prepare_database, warm_caches
 
 
 def create_app(overrides: dict | None = None) -> dash.Dash:
@@ -41,5 +41,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     pages.register(app)
     register_all(app)
     app.layout = shell.layout
+    if not config["TESTING"]:
+        warm_caches(engine)
     security.set_script_hashes(server, app.csp_hashes)
     return app

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from sqlalchemy import Engine, func, select
 
+from data_access.access import Viewer
 from data_access.db import make_engine, upgrade
 from data_access.models import ImportBatch
 from data_access.seed import sync_catalogue, sync_menukaart, sync_programme
@@ -34,3 +36,25 @@ def prepare_database(config: dict) -> Engine:
 
     ensure_demo_accounts(engine) if config["DEMO_MODE"] else remove_demo_accounts(engine)
     return engine
+
+
+def warm_caches(engine: Engine) -> threading.Thread:
+    """Compute the peer table and the KPI results in the background, so the first visitor does not wait.
+
+    Both are cached per process and store version (see data_access.peer_groups and kpi_service); a worker that
+    starts warms its own copy. Failures are logged, never raised: the pages compute on demand as before.
+    """
+
+    def run() -> None:
+        try:
+            from data_access import kpi_service, peer_groups
+
+            with engine.connect() as conn:
+                peer_groups.context_table(conn)
+                kpi_service.kpi_overview(conn, Viewer(role="transitieteam"))
+        except Exception:  # noqa: BLE001 — a warm-up must never stop the app
+            log.exception("Voorberekenen van vergelijkingsgroepen en KPI mislukt; de pagina's rekenen zelf")
+
+    thread = threading.Thread(target=run, name="warm-caches", daemon=True)
+    thread.start()
+    return thread

@@ -132,9 +132,18 @@ def _observation_select(indicator_list: list[str] | None, period: str | None):  
 
 def observations(conn: Connection, codes: list[str], indicator_list: list[str] | None = None,
                  period: str | None = None) -> pd.DataFrame:
-    """Stored observations of CBS areas or programme buurten (all indelingen of each code)."""
-    stmt = _observation_select(indicator_list, period).where(Area.code.in_(codes))
-    return _sorted(pd.read_sql(stmt, conn))
+    """Stored observations of CBS areas or programme buurten (all indelingen of each code).
+
+    For a few areas the indicators are filtered after reading: a filter on indicator codes in SQL makes SQLite
+    scan each indicator across all 14,000 buurten (1.3 s instead of a few ms for 20 areas).
+    """
+    few = len(codes) <= 50
+    stmt = _observation_select(None if few else indicator_list, period).where(
+        Observation.area_id.in_(select(Area.id).where(Area.code.in_(codes))))
+    frame = pd.read_sql(stmt, conn)
+    if few and indicator_list:
+        frame = frame[frame["indicator"].isin(indicator_list)].reset_index(drop=True)
+    return _sorted(frame)
 
 
 def observations_by_indicator(conn: Connection, indicator: str, level: str | None = None,
