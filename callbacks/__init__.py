@@ -5,9 +5,11 @@ from __future__ import annotations
 import dash
 
 from callbacks import buurt, home, shell
+from callbacks import transitie as transitie_callbacks
 
 
 def register_all(app: dash.Dash) -> None:
     shell.register(app)
     home.register(app)
     buurt.register(app)
+    transitie_callbacks.register(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 
 from layouts import buurt, gebied, home
+from layouts import transitie as transitie_page
 
 
 def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the app being built
@@ -19,3 +20,5 @@ def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the ap
                        title=buurt.overview_title, name="Buurt")
     dash.register_page("gebied", path_template="/gebied/<code>", layout=gebied.layout, title=gebied.title,
                        name="Gebied")
+    dash.register_page("transitie", path="/transitie", layout=transitie_page.layout,
+                       title="Buurtdashboard – transitie", name="Transitie")
