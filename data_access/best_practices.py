@@ -1,0 +1,313 @@
+"""Best practices (/best-practices): positive deviance proposals, the stories and their live evidence.
+
+Positive deviance
+-----------------
+A programme buurt is proposed when its outcome changed clearly more favourably since its nulmeting than the
+change in its peer group, in at least two consecutive periods. Per period p after the baseline b:
+
+* change of a unit: x = log(R(p) / R(b)), with R = numerator / denominator (a ratio of the unit's own sums);
+* the peer group's changes x_1 … x_n (each peer on the same baseline period), mean m and standard deviation s;
+* the buurt "beats its peers beyond noise" when its change lies outside the 95% prediction interval of a peer's
+  change, on the favourable side: (m − x) > z · s · √(1 + 1/n) for lower-is-better indicators, (x − m) > … for
+  higher-is-better ones. The prediction interval asks whether the buurt is unlike a typical peer, not whether
+  the peer mean is known precisely, so one noisy period in a large peer group does not make a best practice.
+
+A peer group needs at least MIN_PEERS peers with data in both periods; otherwise the period is not judged.
+The relative difference shown is exp(x − m) − 1: "−12%" means the buurt's rate fell 12% more than its peers'.
+
+The peer group of a programme buurt is, for now, the CBS buurten outside the programme with data for the
+indicator in the same gemeente(n) as its member areas; with fewer than MIN_PEERS of those, all such buurten.
+
+The functions `deviance_series` and `propose` are pure (tested on a hand-built panel); `proposals` and `evidence`
+read the store on every call, so the evidence charts stay live on the data and are never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
+
+from data_access import periods, queries
+from data_access.models import Area, BestPractice, Intervention, ProgrammeBuurt, ProgrammeMember, RecordVersion, utcnow
+
+Z_95 = 1.959963984540054
+MIN_PEERS = 5
+MIN_CONSECUTIVE = 2
+OUTCOME_INDICATORS = ["wvpk_uren_per_client", "ha_consulten_per_patient", "seh_per_1000",
+                      "opnames_kwetsbare_ouderen_per_1000", "ligduur_kwetsbare_ouderen", "wvpk_instroom_per_1000",
+                      "seh_kwetsbare_ouderen_per_1000", "hap_per_1000"]
+SERIES_COLUMNS = ["target", "period", "change", "peer_mean", "peer_low", "peer_high", "n_peers", "better",
+                  "relative_difference"]
+
+
+# ---------------------------------------------------------------- pure statistics
+
+def _rates(panel: pd.DataFrame) -> pd.DataFrame:
+    """unit × period matrix of numerator / denominator (NaN where the denominator is not positive)."""
+    frame = panel.copy()
+    frame["rate"] = frame["numerator"] / frame["denominator"].where(frame["denominator"] > 0)
+    return frame.pivot_table(index="unit", columns="period", values="rate", aggfunc="first")
+
+
+def deviance_series(panel: pd.DataFrame, groups: dict[str, list[str]], baselines: dict[str, str],
+                    polarity: str = "lower_is_better", z: float = Z_95, min_peers: int = MIN_PEERS,
+                    evaluate_from: dict[str, str] | None = None) -> pd.DataFrame:
+    """Per target and period after its baseline: its change, the peer band and whether it beats its peers.
+
+    panel: unit, period, numerator, denominator. groups: target → peer units. baselines: target → baseline
+    period. evaluate_from: target → first period to judge (default: the period after the baseline).
+    """
+    if polarity not in ("lower_is_better", "higher_is_better"):
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    rates = _rates(panel) if not panel.empty else pd.DataFrame()
+    order = sorted(rates.columns, key=periods.sort_key) if not rates.empty else []
+    sign = -1.0 if polarity == "lower_is_better" else 1.0
+    out = []
+    for target, peers in groups.items():
+        base = baselines.get(target)
+        if target not in rates.index or base not in rates.columns:
+            continue
+        first = (evaluate_from or {}).get(target)
+        later = [p for p in order if periods.sort_key(p) > periods.sort_key(base)
+                 and (first is None or periods.sort_key(p) >= periods.sort_key(first))]
+        peer_rows = rates.reindex([p for p in peers if p != target])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            target_base = rates.at[target, base]
+            peer_base = peer_rows[base]
+            for period in later:
+                value = rates.at[target, period]
+                change = math.log(value / target_base) if value > 0 and target_base > 0 else math.nan
+                peer_change = np.log(peer_rows[period] / peer_base)
+                peer_change = peer_change[np.isfinite(peer_change)]
+                n = len(peer_change)
+                if n < min_peers or math.isnan(change):
+                    out.append({"target": target, "period": period, "change": change, "peer_mean": math.nan,
+                                "peer_low": math.nan, "peer_high": math.nan, "n_peers": n, "better": False,
+                                "relative_difference": math.nan})
+                    continue
+                mean = float(peer_change.mean())
+                half = z * float(peer_change.std(ddof=1)) * math.sqrt(1 + 1 / n)
+                out.append({
+                    "target": target, "period": period, "change": change, "peer_mean": mean,
+                    "peer_low": mean - half, "peer_high": mean + half, "n_peers": n,
+                    "better": bool(sign * (change - mean) > half),
+                    "relative_difference": math.exp(change - mean) - 1,
+                })
+    return pd.DataFrame(out, columns=SERIES_COLUMNS)
+
+
+def propose(series: pd.DataFrame, min_consecutive: int = MIN_CONSECUTIVE) -> pd.DataFrame:
+    """Per target: longest run of consecutive better periods, the newest run, and whether it is proposed."""
+    columns = ["target", "proposed", "longest_run", "run_end", "periods_better", "latest_period",
+               "latest_better", "relative_difference", "n_peers"]
+    if series.empty:
+        return pd.DataFrame(columns=columns)
+    out = []
+    for target, part in series.groupby("target", sort=False):
+        part = part.assign(_k=part["period"].map(periods.sort_key)).sort_values("_k")
+        longest, run, best_end = 0, 0, None
+        for period, better in zip(part["period"], part["better"], strict=True):
+            run = run + 1 if better else 0
+            if run and run >= longest:
+                longest, best_end = run, period
+        judged = part[(part["n_peers"] >= MIN_PEERS) & part["change"].notna()]
+        latest = judged.iloc[-1] if not judged.empty else part.iloc[-1]
+        out.append({
+            "target": target, "proposed": longest >= min_consecutive, "longest_run": longest,
+            "run_end": best_end, "periods_better": list(part.loc[part["better"], "period"]),
+            "latest_period": latest["period"], "latest_better": bool(latest["better"]),
+            "relative_difference": latest["relative_difference"], "n_peers": int(latest["n_peers"]),
+        })
+    frame = pd.DataFrame(out, columns=columns)
+    return frame.sort_values(["proposed", "longest_run", "relative_difference"], ascending=[False, False, True]) \
+        .reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- from the store
+
+def _bimonthly(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["period"].astype(str).str.contains("-B")]
+
+
+def _panel_and_groups(conn: Connection, indicator: str, slugs: list[str] | None = None):  # noqa: ANN202
+    """Programme buurt aggregates and comparison buurten of one indicator, with peer groups and baselines."""
+    catalogue = queries.indicators(conn)
+    programme = queries.programme_buurten(conn)
+    if slugs is not None:
+        programme = programme[programme["code"].isin(slugs)]
+    if programme.empty:
+        return pd.DataFrame(), {}, {}, {}, catalogue
+    own = queries.programme_observations(conn, list(programme["programme_id"]), [indicator], catalogue=catalogue)
+    member_codes = set(conn.execute(
+        select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)).scalars())
+    others = queries.observations_by_indicator(conn, indicator, level="buurt")
+    if not others.empty:
+        others = others[~others["area"].isin(member_codes)]
+    frames = [f[["area", "period", "numerator", "denominator"]] for f in (own, others) if not f.empty]
+    if not frames:
+        return pd.DataFrame(), {}, {}, {}, catalogue
+    panel = _bimonthly(pd.concat(frames, ignore_index=True).rename(columns={"area": "unit"}))
+    panel = panel.dropna(subset=["numerator", "denominator"])
+    pool = panel.loc[~panel["unit"].isin(programme["code"]), "unit"].drop_duplicates()
+    pool_gemeente = pool.str[2:6]
+    groups, baselines, starts = {}, {}, {}
+    available = set(panel["period"])
+    for row in programme.itertuples():
+        gemeenten = {m[2:6] for m in row.members}
+        peers = list(pool[pool_gemeente.isin(gemeenten)])
+        groups[row.code] = peers if len(peers) >= MIN_PEERS else list(pool)
+        start = row.start_date if isinstance(row.start_date, dt.date) else pd.Timestamp(row.start_date).date()
+        first_active = periods.bimonthly(start)
+        wanted = periods.previous(first_active)
+        own_periods = sorted(set(panel.loc[panel["unit"] == row.code, "period"]) & available, key=periods.sort_key)
+        before = [p for p in own_periods if periods.sort_key(p) <= periods.sort_key(wanted)]
+        baselines[row.code] = before[-1] if before else (own_periods[0] if own_periods else wanted)
+        starts[row.code] = first_active
+    return panel, groups, baselines, starts, catalogue
+
+
+def proposals(conn: Connection, indicator: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Positive-deviance proposals for all programme buurten on one indicator: (summary, series)."""
+    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator)
+    if panel.empty:
+        return propose(pd.DataFrame(columns=SERIES_COLUMNS)), pd.DataFrame(columns=SERIES_COLUMNS)
+    polarity = catalogue.set_index("code").at[indicator, "polarity"]
+    series = deviance_series(panel, groups, baselines, polarity, evaluate_from=starts)
+    summary = propose(series)
+    names = queries.programme_buurten(conn).set_index("code")["name"]
+    summary["name"] = summary["target"].map(names)
+    summary["baseline"] = summary["target"].map(baselines)
+    return summary, series
+
+
+def evidence(conn: Connection, slug: str, indicator: str) -> pd.DataFrame:
+    """The live evidence of one buurt: its change since the nulmeting next to its peers' band, per period."""
+    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, [slug])
+    if panel.empty or slug not in groups:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    polarity = catalogue.set_index("code").at[indicator, "polarity"]
+    series = deviance_series(panel, {slug: groups[slug]}, baselines, polarity, evaluate_from=starts)
+    series.attrs["baseline"] = baselines.get(slug)
+    return series
+
+
+# ---------------------------------------------------------------- stories
+
+STORY_FIELDS = ("title", "story", "interventions", "indicator_code", "contact", "status")
+STATUSES = ("concept", "gepubliceerd")
+RECORD_TYPE = "best_practice"
+
+
+@dataclass
+class SaveResult:
+    """What a save did: opgeslagen (with the record), conflict (with the other person's version) or onbekend."""
+
+    status: str
+    record: dict | None = None
+    unsaved: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "opgeslagen"
+
+
+def practices(conn: Connection, published_only: bool = False) -> pd.DataFrame:
+    """The stories (not deleted) with their buurt's slug and name, newest first."""
+    stmt = (select(BestPractice.__table__, ProgrammeBuurt.slug, ProgrammeBuurt.name.label("buurt"),
+                   ProgrammeBuurt.contact_role)
+            .join(ProgrammeBuurt, ProgrammeBuurt.id == BestPractice.programme_id)
+            .where(BestPractice.deleted.is_(False)))
+    if published_only:
+        stmt = stmt.where(BestPractice.status == "gepubliceerd")
+    return pd.read_sql(stmt.order_by(BestPractice.updated_at.desc(), BestPractice.id.desc()), conn)
+
+
+def load_practice(conn: Connection, practice_id: int) -> dict | None:
+    row = conn.execute(select(BestPractice.__table__).where(BestPractice.id == practice_id,
+                                                            BestPractice.deleted.is_(False))).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def clean_story(conn: Connection, values: dict) -> dict:
+    """Check a story's fields: a title, known menukaart codes, a known indicator and status; Dutch errors."""
+    out = {k: (values.get(k) or "") for k in STORY_FIELDS}
+    out["title"] = str(out["title"]).strip()
+    if not out["title"]:
+        raise ValueError("Geef de best practice een titel.")
+    codes = [c.strip() for c in (out["interventions"] if isinstance(out["interventions"], list)
+                                 else str(out["interventions"]).split(",")) if c and c.strip()]
+    known = set(conn.execute(select(Intervention.code)).scalars())
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValueError(f"Onbekende interventie(s) van de menukaart: {', '.join(unknown)}")
+    out["interventions"] = ",".join(codes)
+    if out["indicator_code"] and out["indicator_code"] not in queries.indicator_codes(conn):
+        raise ValueError(f"Onbekende indicator '{out['indicator_code']}'")
+    out["indicator_code"] = out["indicator_code"] or None
+    if out["status"] not in STATUSES:
+        out["status"] = "concept"
+    return out
+
+
+def _write_version(conn: Connection, record: dict, author: str) -> None:
+    snapshot = {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in record.items()
+                if k not in ("updated_by", "updated_at")}
+    conn.execute(RecordVersion.__table__.insert().values(
+        record_type=RECORD_TYPE, record_id=record["id"], programme_id=record["programme_id"],
+        version=record["version"], author=author, saved_at=record["updated_at"],
+        data=json.dumps(snapshot, ensure_ascii=False, sort_keys=True)))
+
+
+def save_practice(conn: Connection, practice_id: int | None, values: dict, base_version: int | None,
+                  author: str, programme_id: int) -> SaveResult:
+    """Insert or update a story with optimistic locking (UPDATE … WHERE version = base) and write its version."""
+    values = clean_story(conn, values)
+    table = BestPractice.__table__
+    now = utcnow()
+    if practice_id is None:
+        new_id = conn.execute(table.insert().values(**values, programme_id=programme_id, version=1,
+                                                    updated_by=author, updated_at=now)
+                              .returning(table.c.id)).scalar_one()
+        record = load_practice(conn, new_id)
+        _write_version(conn, record, author)
+        return SaveResult("opgeslagen", record)
+    updated = conn.execute(
+        table.update().where(table.c.id == practice_id, table.c.version == base_version,
+                             table.c.deleted.is_(False))
+        .values(**values, programme_id=programme_id, version=(base_version or 0) + 1, updated_by=author,
+                updated_at=now))
+    if updated.rowcount != 1:
+        current = load_practice(conn, practice_id)
+        return SaveResult("conflict" if current else "onbekend", current, values)
+    record = load_practice(conn, practice_id)
+    try:
+        with conn.begin_nested():
+            _write_version(conn, record, author)
+    except IntegrityError:
+        return SaveResult("conflict", load_practice(conn, practice_id), values)
+    return SaveResult("opgeslagen", record)
+
+
+def practice_history(conn: Connection, practice_id: int) -> list[dict]:
+    """Every saved version of a story, newest first: version, author, saved_at, data."""
+    rows = conn.execute(
+        select(RecordVersion.version, RecordVersion.author, RecordVersion.saved_at, RecordVersion.data)
+        .where(RecordVersion.record_type == RECORD_TYPE, RecordVersion.record_id == practice_id)
+        .order_by(RecordVersion.version.desc())).all()
+    return [{"version": r.version, "author": r.author, "saved_at": r.saved_at, "data": json.loads(r.data)}
+            for r in rows]
+
+
+def interventions_named(conn: Connection, codes: str) -> list[tuple[str, str]]:
+    """(code, name) of the menukaart codes in a story, in the story's order."""
+    wanted = [c for c in (codes or "").split(",") if c]
+    names = dict(conn.execute(select(Intervention.code, Intervention.name)
+                              .where(Intervention.code.in_(wanted))).all()) if wanted else {}
+    return [(c, names.get(c, c)) for c in wanted]
