@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dash
 
+from callbacks import best_practices as best_practices_callbacks
 from callbacks import buurt, home, shell
+from callbacks import menukaart as menukaart_callbacks
 from callbacks import transitie as transitie_callbacks
 
 
@@ -13,3 +15,5 @@ def register_all(app: dash.Dash) -> None:
     home.register(app)
     buurt.register(app)
     transitie_callbacks.register(app)
+    best_practices_callbacks.register(app)
+    menukaart_callbacks.register(app)

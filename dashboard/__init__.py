@@ -6,6 +6,7 @@ import dash
 from flask import Flask
 
 from dashboard import api, auth
+from dashboard import exports
 from dashboard.config import ROOT, load_config
 from dashboard.startup import prepare_database
 
@@ -21,6 +22,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     auth.login_manager.init_app(server)
     server.register_blueprint(auth.bp)
     server.register_blueprint(api.bp)
+    server.register_blueprint(exports.bp)
 
     app = dash.Dash(
         __name__,

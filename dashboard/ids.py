@@ -63,6 +63,9 @@ def transitie_weight(component: str) -> dict:
 # best practices (/best-practices) and menukaart (/menukaart)
 BEST_PREFIX = "best"
 BEST_CONTENT = "best-content"
+BEST_TEAM = "best-team"  # the part only the transitieteam sees: proposals and the editor
+BEST_PRESENTATION = "best-presentation"
+BEST_FULLSCREEN = "best-fullscreen"
 BEST_INDICATOR = "best-indicator"
 BEST_PROPOSALS = "best-proposals"
 BEST_LIST = "best-list"
@@ -87,11 +90,17 @@ BEST_SLIDE_COUNTER = "best-slide-counter"
 MENU_CONTENT = "best-menu-content"
 MENU_INDICATOR = "best-menu-indicator"
 MENU_COMPARISON = "best-menu-comparison"
+MENU_CAUSAL = "best-menu-causal"
 
 
 def best_edit_button(practice_id: int) -> dict:
     """Pattern-matching ID of the edit button of one best-practice story."""
     return {"type": "best-edit", "id": practice_id}
+
+
+def best_slide(index: int) -> dict:
+    """Pattern-matching ID of one presentation slide."""
+    return {"type": "best-slide", "index": index}
 
 
 def best_use_proposal(slug: str) -> dict:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dash
 
+from layouts import best_practices as best_practices_page
 from layouts import buurt, gebied, home
+from layouts import menukaart as menukaart_page
 from layouts import transitie as transitie_page
 
 
@@ -22,3 +24,10 @@ def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the ap
                        name="Gebied")
     dash.register_page("transitie", path="/transitie", layout=transitie_page.layout,
                        title="Buurtdashboard – transitie", name="Transitie")
+    dash.register_page("best-practices", path="/best-practices", layout=best_practices_page.layout,
+                       title="Buurtdashboard – best practices", name="Best practices")
+    dash.register_page("best-practices-presentatie", path="/best-practices/presentatie",
+                       layout=best_practices_page.presentation_layout, title="Best practices – presentatie",
+                       name="Presentatie")
+    dash.register_page("menukaart", path="/menukaart", layout=menukaart_page.layout,
+                       title="Buurtdashboard – menukaart", name="Menukaart")
