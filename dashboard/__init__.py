@@ -34,8 +34,8 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
         title="Buurtdashboard",
         update_title=None,
     )
-    from layouts import pages, shell
     from callbacks import register_all
+    from layouts import pages, shell
 
     pages.register(app)
     register_all(app)

@@ -13,7 +13,7 @@ import pandas as pd
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from dashboard.auth import current_viewer
-from data_access import periods, queries
+from data_access import kpi_service, periods, queries
 from data_access.comparisons import BENCHMARKS, with_comparison
 from data_access.published import visible_observations
 
@@ -129,3 +129,41 @@ def list_observations() -> Response:
             frame = with_comparison(conn, frame, area, benchmark, queries.indicators(conn))
     return respond(frame, f"waarnemingen_{area.code}", {"area": {"code": area.code, "name": area.name,
                                                                 "level": area.level}})
+
+
+def _kpi_comparison() -> str:
+    comparison = request.args.get("vergelijking", "matched")
+    if comparison not in kpi_service.COMPARISONS:
+        raise ApiError(400, f"onbekende vergelijkingsgroep '{comparison}'; kies uit "
+                            f"{', '.join(kpi_service.COMPARISONS)}")
+    return comparison
+
+
+def _kpi_response(results: list[dict], extra: dict) -> Response:
+    if _format() != "json":
+        flat = pd.DataFrame([{k: v for k, v in r.items() if k not in ("series", "event_study", "comparison")}
+                             | {"comparison_n_buurten": r["comparison"]["n_buurten"]} for r in results])
+        return respond(flat, "kpi_" + str(extra.get("programme", "programma")))
+    return Response(json.dumps({"data": results, "count": len(results)} | extra, ensure_ascii=False, default=str),
+                    mimetype="application/json")
+
+
+@bp.get("/programma/<slug>/kpi")
+def buurt_kpi(slug: str) -> Response:
+    """The KPI and the plan's other outcome targets for one programme buurt (non-public: authorised viewers)."""
+    comparison = _kpi_comparison()
+    with _engine().connect() as conn:
+        area = queries.find_area(conn, slug)
+        if area is None or area.programme_id is None:
+            raise ApiError(404, f"onbekende programmabuurt '{slug}'")
+        results = kpi_service.buurt_kpi(conn, area.code, current_viewer(), comparison)
+    return _kpi_response(results, {"programme": area.code, "name": area.name, "base_period": kpi_service.BASE_PERIOD})
+
+
+@bp.get("/programma/kpi")
+def programme_kpi() -> Response:
+    """The KPI for the programme as a whole, with the event study over the staggered cohorts."""
+    comparison = _kpi_comparison()
+    with _engine().connect() as conn:
+        results = kpi_service.programme_kpi(conn, current_viewer(), comparison)
+    return _kpi_response(results, {"programme": "programma", "base_period": kpi_service.BASE_PERIOD})

@@ -9,7 +9,8 @@ from data_access import queries
 from data_access.published import add_intervals
 from data_access.stats.benchmark import COMPARISON_LABELS_NL, compare
 
-BENCHMARKS = ("NL", "gemeente", "programma")
+BENCHMARKS = ("NL", "gemeente", "peers", "programma")
+PEER_GROUP_SIZE = 20
 
 
 def gemeente_of(area: queries.AreaInfo) -> str | None:
@@ -26,6 +27,8 @@ def benchmark_values(conn: Connection, area: queries.AreaInfo, benchmark: str, i
         if frame.empty:
             return pd.DataFrame(columns=["indicator", "period", "benchmark_value"])
         return _pooled(frame[~frame["suppressed"]], catalogue)
+    if benchmark == "peers":
+        return _peer_benchmark(conn, area, indicator_list, catalogue)
     code = "NL00" if benchmark == "NL" else gemeente_of(area)
     if code is None or code == area.code:
         return pd.DataFrame(columns=["indicator", "period", "benchmark_value"])
@@ -34,6 +37,25 @@ def benchmark_values(conn: Connection, area: queries.AreaInfo, benchmark: str, i
         return pd.DataFrame(columns=["indicator", "period", "benchmark_value"])
     newest = frame.sort_values("indeling").groupby(["indicator", "period"]).last().reset_index()
     return newest.rename(columns={"value": "benchmark_value"})[["indicator", "period", "benchmark_value"]]
+
+
+def _peer_benchmark(conn: Connection, area: queries.AreaInfo, indicator_list: list[str] | None,
+                    catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The peer group pooled: the 20 buurten most alike on context (none for wijken and gemeenten)."""
+    from data_access.peer_groups import context_peers
+
+    empty = pd.DataFrame(columns=["indicator", "period", "benchmark_value"])
+    try:
+        peers = context_peers(conn, area.code, n=PEER_GROUP_SIZE)
+    except ValueError:
+        return empty
+    if peers.empty:
+        return empty
+    frame = queries.observations(conn, list(peers["code"]), indicator_list)
+    if frame.empty:
+        return empty
+    frame = frame.sort_values("indeling").drop_duplicates(["area", "indicator", "period"], keep="last")
+    return _pooled(frame[~frame["suppressed"]], catalogue)
 
 
 def _pooled(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:

@@ -146,6 +146,14 @@ def observations_by_indicator(conn: Connection, indicator: str, level: str | Non
     return _sorted(pd.read_sql(stmt, conn))
 
 
+def observations_for_level(conn: Connection, level: str | tuple[str, ...], indicator_list: list[str]) -> pd.DataFrame:
+    """Several indicators across all areas of one level or levels (all periods and indelingen), unsorted."""
+    levels = (level,) if isinstance(level, str) else tuple(level)
+    frame = pd.read_sql(_observation_select(indicator_list, None).where(Area.level.in_(levels)), conn)
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    return frame
+
+
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame

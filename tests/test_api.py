@@ -151,3 +151,40 @@ def test_benchmark_against_programme_adds_value_and_verdict(loaded):
 def test_unknown_benchmark_is_a_bad_request(client):
     response = client.get("/api/v1/observations?area=de-vijfhoek&benchmark=wereld")
     assert response.status_code == 400 and "benchmark" in response.get_json()["error"]
+
+
+PEER_CONTEXT = "gebied;indicator;periode;teller;noemer;waarde;bron\n" + "".join(
+    f"{code};pct_65plus;2024;{n65};{inw};;CBS\n{code};inwoners;2024;;;{inw};CBS\n"
+    f"{code};pct_eenpersoonshuishoudens;2023;{alone};{hh};;CBS\n{code};stedelijkheid;2023;;;{sted};CBS\n"
+    f"{code};bevolkingsdichtheid;2024;{inw};{area};;CBS\n"
+    for code, inw, n65, hh, alone, sted, area in (
+        ("BU03920105", 3500, 520, 2200, 1240, 1, 0.25),   # De Vijfhoek: young, urban, many living alone
+        ("BU03920106", 3300, 500, 2100, 1150, 1, 0.24),   # its twin
+        ("BU03920107", 3700, 560, 2300, 1300, 1, 0.27),   # another twin
+        ("BU03920108", 2000, 700, 900, 300, 4, 2.0),      # old, rural families
+        ("BU03920109", 2100, 760, 950, 310, 5, 2.4),      # old, rural families
+    ))
+PEER_AREAS = "bu_code,bu_naam,wk_code,wk_naam,gm_code,gm_naam\n" + "".join(
+    f"BU0392010{i},Buurt {i},WK039201,Oude Stad,GM0392,Haarlem\n" for i in range(5, 10))
+
+
+def test_benchmark_against_peers_pools_the_most_alike_buurten(app, tmp_path):
+    """With context for five buurten, De Vijfhoek's peers are all four others, nearest first; the pooled
+    benchmark of a count-based indicator is their ratio of sums."""
+    engine = app.server.extensions["engine"]
+    assert import_file(engine, "gebieden", write_csv(tmp_path / "gebieden.csv", PEER_AREAS)).ok
+    report = import_file(engine, "levering", write_csv(tmp_path / "ctx.csv", PEER_CONTEXT))
+    assert report.ok, report.summary()
+    from data_access.peer_groups import context_peers
+
+    with engine.connect() as conn:
+        peers = context_peers(conn, "BU03920105", n=20)
+    assert set(peers["code"][:2]) == {"BU03920106", "BU03920107"}
+    assert peers["similarity"].is_monotonic_decreasing and peers["similarity"].between(0, 1).all()
+    assert sum(v for v in peers["contributions"][0].values() if v) == pytest.approx(1.0)
+    client = app.server.test_client()
+    data = rows(client.get("/api/v1/observations?area=BU03920105&indicator=pct_65plus&benchmark=peers"))
+    assert data[0]["benchmark_value"] == pytest.approx(100 * (500 + 560 + 700 + 760) / (3300 + 3700 + 2000 + 2100))
+    assert data[0]["comparison"] in ("similar", "better", "worse", "higher", "lower", "much_higher", "much_lower")
+    wijk = rows(client.get("/api/v1/observations?area=WK039201&benchmark=peers"))
+    assert all(r["benchmark_value"] is None for r in wijk)

@@ -8,9 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from data_access.importers import levering
-from data_access.importers import rivm, vektis
-from data_access.importers import gebieden, geo, kwb
+from data_access.importers import gebieden, geo, kwb, levering, rivm, vektis
 from data_access.importers.common import ImportReport, run_import
 
 PARSERS = {

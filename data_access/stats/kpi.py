@@ -205,6 +205,36 @@ def cluster_bootstrap_did(
     return result
 
 
+def cluster_bootstrap_change(
+    panel: pd.DataFrame,
+    units: Iterable[str],
+    base_period: Any,
+    period: Any,
+    n_boot: int = 999,
+    seed: int | None = 0,
+    level: float = 0.95,
+) -> dict[str, Any]:
+    """Return the group's own relative change R(period) / R(base) - 1 with a cluster-bootstrap interval.
+
+    For targets "versus the start" (no comparison group). Keys: status, reason, change, change_ci, n_units.
+    """
+    units = list(units)
+    sums = _unit_sums(panel, units, (base_period, period))
+    if sums.shape[0] == 0 or sums[:, 1].sum() <= 0 or sums[:, 3].sum() <= 0 or sums[:, 0].sum() <= 0:
+        return _not_computable("geen gegevens in de basisperiode of de laatste periode")
+    change = (sums[:, 2].sum() / sums[:, 3].sum()) / (sums[:, 0].sum() / sums[:, 1].sum()) - 1
+    if sums.shape[0] < 2:
+        return {"status": "ok", "reason": None, "change": change, "change_ci": None, "n_units": 1}
+    rng = np.random.default_rng(seed)
+    n = sums.shape[0]
+    draws = rng.multinomial(n, np.full(n, 1 / n), size=n_boot) @ sums
+    with np.errstate(divide="ignore", invalid="ignore"):
+        changes = (draws[:, 2] / draws[:, 3]) / (draws[:, 0] / draws[:, 1]) - 1
+    changes = changes[np.isfinite(changes)]
+    return {"status": "ok", "reason": None, "change": change, "change_ci": _percentile_ci(changes, level),
+            "n_units": n}
+
+
 def staggered_att(
     panel: pd.DataFrame,
     base_period_rule: str = "varying",

@@ -188,3 +188,43 @@ def _robust_z(x: np.ndarray) -> np.ndarray:
         else:
             z[:, j] = (col - med) / scale
     return z
+
+
+def nearest_many(
+    table: pd.DataFrame,
+    target_codes: Iterable[str],
+    variables: Mapping[str, float] | None = None,
+    transforms: Mapping[str, str | None] | None = None,
+    k: int = 10,
+    candidates: Iterable[str] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """``find_peers`` for many targets at once: standardises once, so 1,000 targets take a second, not a minute.
+
+    Returns target code -> frame with code, distance, similarity (same values and order as ``find_peers``).
+    """
+    variables = DEFAULT_PEER_VARIABLES if variables is None else dict(variables)
+    transforms = DEFAULT_PEER_TRANSFORMS if transforms is None else dict(transforms)
+    columns = list(variables)
+    weights = np.array([variables[c] for c in columns], dtype=float)
+    weights = weights / weights.sum()
+    z = _robust_z(_transformed(table, columns, transforms))
+    codes = table.index.to_numpy()
+    base_pool = np.ones(len(codes), dtype=bool) if candidates is None else table.index.isin(list(candidates))
+    out: dict[str, pd.DataFrame] = {}
+    for target in target_codes:
+        if target not in table.index:
+            continue
+        pos = table.index.get_loc(target)
+        pool = base_pool.copy()
+        pool[pos] = False
+        diff2 = (z[pool] - z[pos]) ** 2
+        share = (~np.isnan(diff2)) @ weights
+        keep = share >= MIN_WEIGHT_SHARE
+        with np.errstate(invalid="ignore", divide="ignore"):
+            d2 = np.nansum(weights * diff2[keep] / share[keep, None], axis=1)
+        distance = np.sqrt(d2)
+        pool_codes = codes[pool][keep]
+        order = np.lexsort((pool_codes.astype(str), distance))[:k]
+        out[target] = pd.DataFrame({"code": pool_codes[order], "distance": distance[order],
+                                    "similarity": 1 / (1 + distance[order])})
+    return out

@@ -251,3 +251,23 @@ def test_kpi_status(effect, ci, elapsed, expected):
 def test_kpi_status_for_an_increase_target():
     assert kpi_status(0.12, (0.08, 0.16), 0.20, 2, 4) == "op koers"
     assert kpi_status(0.05, (0.03, 0.07), 0.20, 2, 4) == "niet op koers"
+
+
+def test_cluster_bootstrap_change_recovers_a_known_drop_within_its_interval():
+    from data_access.stats.kpi import cluster_bootstrap_change
+
+    rng = np.random.default_rng(11)
+    rows = []
+    for u in range(30):
+        clients = rng.integers(50, 200)
+        for period, factor in ((0, 1.0), (1, 0.8)):
+            rows.append({"unit": f"u{u}", "year_or_period": period, "numerator": clients * 100 * factor
+                         * rng.lognormal(0, 0.05), "denominator": clients, "treated_from": 1})
+    panel = pd.DataFrame(rows)
+    out = cluster_bootstrap_change(panel, [f"u{u}" for u in range(30)], 0, 1, n_boot=499)
+    assert out["status"] == "ok"
+    assert out["change"] == pytest.approx(-0.2, abs=0.03)
+    assert out["change_ci"][0] <= -0.2 <= out["change_ci"][1]
+    single = cluster_bootstrap_change(panel, ["u0"], 0, 1)
+    assert single["change_ci"] is None
+    assert cluster_bootstrap_change(panel, ["nobody"], 0, 1)["status"] == "niet berekenbaar"

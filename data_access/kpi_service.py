@@ -1,0 +1,434 @@
+"""The programme's KPI and outcome hypotheses, computed from the store for one programme buurt or the programme.
+
+The contracted KPI: −15 % district-nursing hours per client in transition buurten versus non-transition buurten
+within three years, as a difference in differences on indices with 2024 = 100. The plan's other hypotheses (GP
+consults, admissions and length of stay of frail elderly) are targets "versus the start": they are judged on the
+programme buurt's own change since 2024, and the same comparison is shown next to it so a national trend is
+not mistaken for an effect.
+
+Comparison group (default "matched"): per programme buurt the 30 non-transition CBS buurten nearest on context
+(`data_access.peer_groups`), among buurten with deliveries in the base period. Alternative "gemeente": all
+non-transition buurten in the programme buurt's gemeente(n). Uncertainty for one buurt: placebo inference on its
+comparison buurten (`stats.matched`); for the programme: cluster bootstrap over buurten (`stats.kpi`), and a
+Callaway–Sant'Anna event study over the staggered cohorts with not-yet-treated controls.
+
+Base period: the rolling year ending with 2024-B6, i.e. calendar 2024 (the programme's "2024 = 100"). For cohort
+1 (start April 2024) the base year already holds its first months; the event study uses the period before each
+buurt's start instead, so both views are shown.
+
+Everything is computed once per store version (imports change it) and cached per process; what a viewer gets
+is filtered afterwards, so the cache never mixes users.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection
+
+from data_access import peer_groups, periods, queries
+from data_access.access import Viewer, may_see_nonpublic
+from data_access.published import SYNTHETIC_MARK
+from data_access.stats import kpi as kpi_stats
+from data_access.stats.matched import MIN_CONTROLS, matched_did, pre_trend_p
+from data_access.stats.peers import nearest_many
+
+BASE_PERIOD = "2024-B6"
+PERIODS_TOTAL = 18  # three years of bimonthly periods to reach the target
+COMPARISON_SIZE = 30
+COMPARISONS = ("matched", "gemeente")
+DID_INDICATORS = {"wvpk_uren_per_client"}  # the contracted KPI; the other targets are "versus the start"
+STATUS_KEYS = {"op koers": "op_koers", "niet op koers": "niet_op_koers", "nog niet bekend": "nog_niet_bekend"}
+STATUS_LABELS = {"op_koers": "Op koers", "niet_op_koers": "Niet op koers", "nog_niet_bekend": "Nog niet bekend"}
+COMPARISON_TEXT = {
+    "matched": "de {n} niet-transitiebuurten die qua bevolking en context het meest op deze buurt lijken",
+    "gemeente": "alle {n} niet-transitiebuurten met leveringen in dezelfde gemeente",
+}
+
+_CACHE: dict[tuple, _Computed] = {}
+_CACHE_SIZE = 4
+
+
+@dataclass
+class _Computed:
+    """Full results for every programme buurt and KPI indicator (before access filtering)."""
+
+    buurt: dict[tuple[str, str], dict]  # (slug, indicator) -> result dict
+    programme: dict[str, dict]  # indicator -> result dict
+    sources: dict[tuple[str, str], str]  # (slug, indicator) -> source of the data
+    programme_ids: dict[str, int]
+
+
+def kpi_indicators(catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Catalogue rows of outcome indicators with a target that can be computed from counts."""
+    rows = catalogue[catalogue["target_value"].notna() & (catalogue["group"] == "effectiviteit")
+                     & catalogue["kind"].isin(["rate", "mean", "percentage"])]
+    return rows.sort_values("sort_order")
+
+
+def buurt_kpi(conn: Connection, slug: str, viewer: Viewer, comparison: str = "matched") -> list[dict]:
+    """KPI results for one programme buurt, one dict per indicator with a target (see module docstring)."""
+    computed = _computed(conn, comparison)
+    slug = queries.normalise_code(slug)
+    if slug not in computed.programme_ids:
+        raise ValueError(f"onbekende programmabuurt '{slug}'")
+    out = []
+    for (s, indicator), result in computed.buurt.items():
+        if s != slug:
+            continue
+        if _allowed(viewer, computed, slug, indicator, result):
+            out.append(result)
+    return out
+
+
+def programme_kpi(conn: Connection, viewer: Viewer, comparison: str = "matched") -> list[dict]:
+    """KPI results for the programme as a whole (all programme buurten, staggered cohorts)."""
+    computed = _computed(conn, comparison)
+    return [r for r in computed.programme.values()
+            if r.get("public") or (not viewer.anonymous and (
+                viewer.role != "leverancier" or r.get("source") == viewer.supplier_source))]
+
+
+def kpi_overview(conn: Connection, viewer: Viewer, comparison: str = "matched") -> pd.DataFrame:
+    """One row per programme buurt and KPI indicator with status and relative effect (for the overview)."""
+    computed = _computed(conn, comparison)
+    programme = queries.programme_buurten(conn).set_index("code")
+    rows = []
+    for (slug, indicator), r in computed.buurt.items():
+        if not _allowed(viewer, computed, slug, indicator, r):
+            continue
+        rows.append({"slug": slug, "name": programme.at[slug, "name"], "cohort": programme.at[slug, "cohort"],
+                     "alliance_partner": programme.at[slug, "alliance_partner"], "indicator": indicator,
+                     "status": r["status"], "status_label": r["status_label"],
+                     "relative_effect": r["relative_effect"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
+                     "latest_period": r["latest_period"], "reason": r["reason"]})
+    return pd.DataFrame(rows, columns=["slug", "name", "cohort", "alliance_partner", "indicator", "status",
+                                       "status_label", "relative_effect", "ci_low", "ci_high", "latest_period",
+                                       "reason"])
+
+
+# ----------------------------------------------------------------------------------------------- computation
+
+
+def _allowed(viewer: Viewer, computed: _Computed, slug: str, indicator: str, result: dict) -> bool:
+    if result.get("public"):
+        return True
+    return may_see_nonpublic(viewer, programme_id=computed.programme_ids[slug], member_level=False,
+                             source=computed.sources.get((slug, indicator)))
+
+
+def _computed(conn: Connection, comparison: str) -> _Computed:
+    if comparison not in COMPARISONS:
+        raise ValueError(f"onbekende vergelijkingsgroep '{comparison}'; kies uit {', '.join(COMPARISONS)}")
+    key = (conn.engine.url.render_as_string(hide_password=True), peer_groups._store_version(conn), comparison)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _compute(conn, comparison)
+    return _CACHE[key]
+
+
+def _compute(conn: Connection, comparison: str) -> _Computed:
+    catalogue = queries.indicators(conn)
+    targets = kpi_indicators(catalogue)
+    programme = queries.programme_buurten(conn)
+    members = programme[["code", "members"]].explode("members").dropna().rename(columns={"members": "member"})
+    programme_ids = dict(zip(programme["code"], programme["programme_id"]))
+    obs = queries.observations_for_level(conn, ("buurt", "wijk"), list(targets["code"]))
+    result = _Computed({}, {}, {}, programme_ids)
+    if programme.empty:
+        return result
+    period_list = _period_list(obs)
+    member_set = set(members["member"])
+    pool_codes = sorted(set(obs.loc[(obs["level"] == "buurt") & ~obs["area"].isin(member_set)
+                                    & (obs["period"] == BASE_PERIOD), "area"]))
+    controls_of = _comparison_sets(conn, programme, pool_codes, comparison)
+    for _, ind in targets.iterrows():
+        sub = obs[obs["indicator"] == ind["code"]]
+        for (slug, indicator), source in _sources(sub, members).items():
+            result.sources[(slug, indicator)] = source
+        buurt_results, programme_result = _indicator_results(ind, sub, period_list, programme, members,
+                                                             controls_of, comparison)
+        result.buurt.update({(slug, ind["code"]): r for slug, r in buurt_results.items()})
+        result.programme[ind["code"]] = programme_result
+    for key, r in result.buurt.items():
+        r["synthetic"] = SYNTHETIC_MARK in result.sources.get(key, "")
+    for code, r in result.programme.items():
+        r["synthetic"] = any(SYNTHETIC_MARK in src for (_, ind), src in result.sources.items() if ind == code)
+        r["source"] = next((src for (_, ind), src in result.sources.items() if ind == code), None)
+    return result
+
+
+def _period_list(obs: pd.DataFrame) -> list[str]:
+    found = sorted(set(obs["period"]), key=periods.sort_key) if not obs.empty else []
+    return [p for p in found if periods.is_valid(p) and periods.parse(p)[1] == "B"]
+
+
+def _sources(sub: pd.DataFrame, members: pd.DataFrame) -> dict[tuple[str, str], str]:
+    merged = sub.merge(members, left_on="area", right_on="member")
+    if merged.empty:
+        return {}
+    return {(slug, ind): group["source"].mode().iat[0]
+            for (slug, ind), group in merged.groupby(["code", "indicator"])}
+
+
+def _comparison_sets(conn: Connection, programme: pd.DataFrame, pool_codes: list[str],
+                     comparison: str) -> dict[str, tuple[list[str], str]]:
+    """Per programme buurt the codes of its comparison buurten and the method used.
+
+    Matching needs context data; a buurt that cannot be matched (no CBS context imported, or too few values)
+    falls back to the buurten of its own gemeente(n), and says so.
+    """
+    pool = pd.Series(pool_codes, dtype=object)
+    by_gemeente = {}
+    for slug, members in zip(programme["code"], programme["members"]):
+        gemeenten = {"GM" + m[2:6] for m in members}
+        by_gemeente[slug] = list(pool[("GM" + pool.str[2:6]).isin(gemeenten)]) if len(pool) else []
+    if comparison == "gemeente" or not pool_codes:
+        return {slug: (codes, "gemeente") for slug, codes in by_gemeente.items()}
+    table = peer_groups.context_table(conn)
+    variables = {v["code"]: v["weight"] for v in peer_groups.PEER_VARIABLES}
+    transforms = {v["code"]: v["transform"] for v in peer_groups.PEER_VARIABLES}
+    candidates = [c for c in pool_codes if c in table.index]
+    targets = [s for s in programme["code"] if s in table.index]
+    nearest = nearest_many(table[list(variables)], targets, variables, transforms, k=COMPARISON_SIZE,
+                           candidates=candidates) if candidates and targets else {}
+    out = {}
+    for slug in programme["code"]:
+        matched = list(nearest[slug]["code"]) if slug in nearest else []
+        out[slug] = (matched, "matched") if len(matched) >= MIN_CONTROLS else (by_gemeente[slug], "gemeente")
+    return out
+
+
+def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str], programme: pd.DataFrame,
+                       members: pd.DataFrame, controls_of: dict[str, tuple[list[str], str]],
+                       comparison: str) -> tuple[dict[str, dict], dict]:
+    design = "did" if ind["code"] in DID_INDICATORS else "voor_na"
+    sub = sub[sub["period"].isin(period_list) & ~sub["suppressed"]].dropna(subset=["numerator", "denominator"])
+    sub = sub.sort_values("indeling").drop_duplicates(["area", "period"], keep="last")
+    codes = sorted(set(sub["area"]))
+    row_of = {c: i for i, c in enumerate(codes)}
+    col_of = {p: j for j, p in enumerate(period_list)}
+    num = np.full((len(codes), len(period_list)), np.nan)
+    den = np.full_like(num, np.nan)
+    if not sub.empty:
+        r = sub["area"].map(row_of).to_numpy()
+        c = sub["period"].map(col_of).to_numpy()
+        num[r, c] = sub["numerator"].to_numpy(float)
+        den[r, c] = sub["denominator"].to_numpy(float)
+
+    slugs = list(programme["code"])
+    t_num = np.full((len(slugs), len(period_list)), np.nan)
+    t_den = np.full_like(t_num, np.nan)
+    for i, slug in enumerate(slugs):
+        rows = [row_of[m] for m in members.loc[members["code"] == slug, "member"] if m in row_of]
+        n_members = int((members["code"] == slug).sum())
+        if rows and len(rows) == n_members:  # a buurt counts only when every member area delivered
+            t_num[i] = num[rows].sum(axis=0)
+            t_den[i] = den[rows].sum(axis=0)
+    width = max([len(v[0]) for v in controls_of.values()] + [1])
+    controls = np.full((len(slugs), width), -1)
+    for i, slug in enumerate(slugs):
+        idx = [row_of[c] for c in controls_of.get(slug, ([], ""))[0] if c in row_of]
+        controls[i, :len(idx)] = idx
+
+    base = col_of.get(BASE_PERIOD)
+    meta = _meta(ind, design, comparison)
+    if sub.empty:
+        reason = "nog geen gegevens aangeleverd"
+        return ({slug: _not_known(meta, reason) for slug in slugs}, _not_known(meta, reason))
+    if base is None or not period_list:
+        reason = f"geen gegevens voor de basisperiode {periods.label(BASE_PERIOD)}" if period_list \
+            else "nog geen gegevens aangeleverd"
+        return ({slug: _not_known(meta, reason) for slug in slugs}, _not_known(meta, reason))
+
+    res = matched_did(num, den, t_num, t_den, controls, base)
+    starts = [periods.bimonthly(_as_date(d)) for d in programme["start_date"]]
+    threshold = ind["suppression_threshold"] if pd.notna(ind["suppression_threshold"]) else 0
+    buurt_results = {}
+    for i, slug in enumerate(slugs):
+        buurt_meta = {**meta, "comparison_method": controls_of.get(slug, ([], "gemeente"))[1]}
+        buurt_results[slug] = _buurt_result(buurt_meta, res, i, period_list, base, starts[i], t_den[i], threshold,
+                                            num, den, t_num, t_den, controls)
+    programme_result = _programme_result(meta, num, den, row_of, period_list, base, programme, members,
+                                         controls_of, starts)
+    return buurt_results, programme_result
+
+
+def _meta(ind: pd.Series, design: str, comparison: str) -> dict:
+    return {"indicator": ind["code"], "name": ind["name"], "unit": ind["unit"], "polarity": ind["polarity"],
+            "target_relative": float(ind["target_value"]), "target_description": ind["target_description"] or "",
+            "design": design, "public": bool(ind["public"]), "comparison_method": comparison}
+
+
+def _not_known(meta: dict, reason: str) -> dict:
+    return {**{k: v for k, v in meta.items() if k != "comparison_method"},
+            "baseline_period": BASE_PERIOD, "latest_period": None, "index_t": None, "index_c": None, "did": None,
+            "relative_effect": None, "change_since_start": None, "ci_low": None, "ci_high": None,
+            "status": "nog_niet_bekend", "status_label": STATUS_LABELS["nog_niet_bekend"], "reason": reason,
+            "comparison": {"method": meta["comparison_method"], "description": "", "n_buurten": 0},
+            "series": [], "event_study": [], "pre_trend_p": None, "synthetic": False}
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def _buurt_result(meta: dict, res: dict, i: int, period_list: list[str], base: int, start: str,  # noqa: PLR0913
+                  own_den: np.ndarray, threshold: float, num: np.ndarray, den: np.ndarray,
+                  t_num: np.ndarray, t_den: np.ndarray, controls: np.ndarray) -> dict:
+    index_t, index_c = res["index_t"][i], res["index_c"][i]
+    n_controls = int(res["n_controls"][i])
+    has_t = np.isfinite(index_t)
+    if not has_t.any():
+        return _not_known(meta, "nog geen (volledige) levering voor deze buurt")
+    latest = int(np.flatnonzero(has_t)[-1])
+    if latest <= base:
+        return _not_known(meta, f"alleen gegevens tot en met de basisperiode {periods.label(period_list[base])}; "
+                                "nog geen verandering te berekenen")
+    if not np.isfinite(own_den[base]) or own_den[latest] < threshold or own_den[base] < threshold:
+        return _not_known(meta, "te weinig cliënten om te tonen")
+    result = _not_known(meta, "")
+    result.update({"latest_period": period_list[latest], "index_t": _num(index_t[latest]),
+                   "change_since_start": _num(index_t[latest] / 100 - 1)})
+    result["comparison"] = {"method": meta["comparison_method"], "n_buurten": n_controls,
+                            "description": COMPARISON_TEXT[meta["comparison_method"]].format(n=n_controls)}
+    result["synthetic"] = False
+    if not np.isfinite(index_c[latest]):
+        result["reason"] = "te weinig vergelijkingsbuurten met leveringen (minimaal 5)"
+        return result
+    effect, se = res["effect"][i, latest], res["se"][i, latest]
+    result.update({"index_c": _num(index_c[latest]), "did": _num(index_t[latest] - index_c[latest]),
+                   "relative_effect": _num(math.expm1(effect))})
+    if meta["design"] == "did":
+        estimate, ci = math.expm1(effect), (res["ci_low"][i, latest], res["ci_high"][i, latest])
+    else:
+        # versus the start: the buurt's own change; its noise is the single-buurt part of the placebo variance
+        own_se = se / math.sqrt(2) if np.isfinite(se) else float("nan")
+        change = math.log(index_t[latest] / 100)
+        estimate = math.expm1(change)
+        ci = (math.expm1(change - 1.96 * own_se), math.expm1(change + 1.96 * own_se))
+    result["ci_low"], result["ci_high"] = _num(ci[0]), _num(ci[1])
+    elapsed = max(0, latest - _first_col(start, period_list, {p: j for j, p in enumerate(period_list)}) + 1)
+    status = kpi_stats.kpi_status(estimate, tuple(ci) if all(map(math.isfinite, ci)) else None,
+                                  meta["target_relative"], elapsed, PERIODS_TOTAL)
+    result["status"] = STATUS_KEYS[status]
+    result["status_label"] = STATUS_LABELS[result["status"]]
+    if result["status"] == "nog_niet_bekend":
+        result["reason"] = ("minder dan twee perioden sinds de start" if elapsed < 2 else
+                            "het interval omvat zowel geen effect als het streefpad")
+    target = meta["target_relative"]
+    result["series"] = [
+        {"period": p, "index_t": _num(index_t[j]), "index_c": _num(index_c[j]),
+         "band_low": _num(res["band_low"][i, j]), "band_high": _num(res["band_high"][i, j]),
+         "target_index": _num(index_c[j] * (1 + target * min(max(j - base, 0), PERIODS_TOTAL) / PERIODS_TOTAL))
+         if meta["design"] == "did" else _num(100 * (1 + target * min(max(j - base, 0), PERIODS_TOTAL)
+                                                     / PERIODS_TOTAL))}
+        for j, p in enumerate(period_list)
+    ]
+    result["event_study"], result["pre_trend_p"] = _event_study(num, den, t_num[[i]], t_den[[i]], controls[[i]],
+                                                                period_list, start)
+    return result
+
+
+def _event_study(num: np.ndarray, den: np.ndarray, t_num: np.ndarray, t_den: np.ndarray, controls: np.ndarray,
+                 period_list: list[str], start: str) -> tuple[list[dict], float | None]:
+    """Effects per period relative to the period before the buurt's start (event time 0 = first period)."""
+    start_col = next((j for j, p in enumerate(period_list) if periods.sort_key(p) >= periods.sort_key(start)), None)
+    if start_col is None or start_col == 0:
+        return [], None
+    res = matched_did(num, den, t_num, t_den, controls, start_col - 1)
+    points = [{"event_time": j - start_col, "att": _num(res["effect"][0, j]),
+               "ci_low": _num(math.log1p(res["ci_low"][0, j])) if np.isfinite(res["ci_low"][0, j]) else None,
+               "ci_high": _num(math.log1p(res["ci_high"][0, j])) if np.isfinite(res["ci_high"][0, j]) else None}
+              for j in range(len(period_list)) if np.isfinite(res["effect"][0, j])]
+    pre = [j for j in range(start_col - 1) if np.isfinite(res["effect"][0, j])]
+    p_value = pre_trend_p(res["effect"][0, pre], res["se"][0, pre]) if pre else None
+    return points, p_value
+
+
+def _programme_result(meta: dict, num: np.ndarray, den: np.ndarray, row_of: dict[str, int],
+                      period_list: list[str], base: int, programme: pd.DataFrame, members: pd.DataFrame,
+                      controls_of: dict[str, tuple[list[str], str]], starts: list[str]) -> dict:
+    """All programme buurten together: DiD with a cluster bootstrap, plus the staggered event study."""
+    result = _not_known(meta, "")
+    start_of = dict(zip(programme["code"], starts))
+    rows = []
+    for slug, member in zip(members["code"], members["member"]):
+        if member in row_of:
+            rows.append((slug, row_of[member]))
+    control_codes = sorted({c for codes, _ in controls_of.values() for c in codes if c in row_of})
+    panel_rows = []
+    col_pos = {p: j for j, p in enumerate(period_list)}
+    for unit, cohort, idx in [(s, start_of[s], r) for s, r in rows] + [(c, None, row_of[c]) for c in control_codes]:
+        for j in range(len(period_list)):
+            if np.isfinite(num[idx, j]) and np.isfinite(den[idx, j]):
+                panel_rows.append((unit, j, num[idx, j], den[idx, j],
+                                   np.nan if cohort is None else _first_col(cohort, period_list, col_pos)))
+    panel = pd.DataFrame(panel_rows, columns=list(kpi_stats.COLUMNS))
+    panel = panel.groupby([kpi_stats.UNIT, kpi_stats.PERIOD], as_index=False).agg(
+        {kpi_stats.NUM: "sum", kpi_stats.DEN: "sum", kpi_stats.TREATED_FROM: "first"})
+    treated = sorted(set(s for s, _ in rows))
+    result["comparison"] = {"method": meta["comparison_method"], "n_buurten": len(control_codes),
+                            "description": f"{len(control_codes)} vergelijkingsbuurten (samengevoegd over alle "
+                                           "programmabuurten)"}
+    if panel.empty or not treated or not control_codes:
+        result["reason"] = "nog geen gegevens voor programma en vergelijkingsgroep"
+        return result
+    latest = int(panel[panel[kpi_stats.UNIT].isin(treated)][kpi_stats.PERIOD].max())
+    boot = kpi_stats.cluster_bootstrap_did(panel, treated, control_codes, base, latest, n_boot=499)
+    index_t = kpi_stats.group_index(panel, treated, base)
+    index_c = kpi_stats.group_index(panel, control_codes, base)
+    result["latest_period"] = period_list[latest]
+    if boot["status"] != "ok" or isinstance(index_t, kpi_stats.NotComputable):
+        result["reason"] = boot.get("reason") or "niet berekenbaar"
+        return result
+    rel = boot["relative_effect"]
+    change = index_t.loc[latest] / 100 - 1
+    result.update({"index_t": _num(boot["index_t"]), "index_c": _num(boot["index_c"]), "did": _num(boot["did"]),
+                   "relative_effect": _num(rel), "change_since_start": _num(change)})
+    if meta["design"] == "did":
+        estimate, ci = rel, boot["relative_effect_ci"]
+    else:
+        own = kpi_stats.cluster_bootstrap_change(panel, treated, base, latest, n_boot=499)
+        estimate, ci = change, own.get("change_ci")
+    result["ci_low"], result["ci_high"] = (_num(ci[0]), _num(ci[1])) if ci else (None, None)
+    first_start = min(starts)
+    elapsed = max(0, latest - _first_col(first_start, period_list, col_pos) + 1)
+    status = kpi_stats.kpi_status(estimate, ci, meta["target_relative"], elapsed, PERIODS_TOTAL)
+    result["status"] = STATUS_KEYS[status]
+    result["status_label"] = STATUS_LABELS[result["status"]]
+    target = meta["target_relative"]
+    result["series"] = [
+        {"period": p, "index_t": _num(index_t.get(j, np.nan)),
+         "index_c": _num(index_c.get(j, np.nan)) if not isinstance(index_c, kpi_stats.NotComputable) else None,
+         "band_low": None, "band_high": None,
+         "target_index": _num((index_c.get(j, np.nan) if meta["design"] == "did" else 100.0)
+                              * (1 + target * min(max(j - base, 0), PERIODS_TOTAL) / PERIODS_TOTAL))}
+        for j, p in enumerate(period_list)
+    ]
+    staggered = kpi_stats.staggered_att(panel, n_boot=199)
+    if staggered.status == "ok":
+        result["event_study"] = [
+            {"event_time": int(r.event_time), "att": _num(r.estimate), "ci_low": _num(r.ci_low),
+             "ci_high": _num(r.ci_high)} for r in staggered.event_study.itertuples()]
+        result["pre_trend_p"] = _num(staggered.pre_trend_p_value) if staggered.pre_trend_p_value is not None \
+            else None
+    return result
+
+
+def _first_col(start: str, period_list: list[str], col_pos: dict[str, int]) -> int:
+    if start in col_pos:
+        return col_pos[start]
+    later = [j for j, p in enumerate(period_list) if periods.sort_key(p) >= periods.sort_key(start)]
+    return later[0] if later else len(period_list)
+
+
+def _as_date(value: object) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return pd.Timestamp(value).date()

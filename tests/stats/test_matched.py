@@ -1,0 +1,85 @@
+"""Matched DiD for one programme buurt with placebo inference, and the batched peer search."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data_access.stats.matched import matched_did, pre_trend_p
+from data_access.stats.peers import find_peers, nearest_many
+
+
+def _panel(rng, n_controls=40, periods=8, effect=-0.2, noise=0.05, clients=100):
+    """Controls and one treated unit sharing a national trend; the treated unit drops by `effect` from period 4."""
+    trend = 0.97 ** np.arange(periods)
+    den = rng.integers(clients // 2, clients * 2, size=(n_controls, periods)).astype(float)
+    rate = 150 * trend * np.exp(rng.normal(0, noise, size=(n_controls, periods)) / np.sqrt(den / clients))
+    num = rate * den
+    t_den = np.full((1, periods), float(clients))
+    t_rate = 150 * trend * np.where(np.arange(periods) >= 4, np.exp(effect), 1.0)
+    t_rate = t_rate * np.exp(rng.normal(0, noise, size=(1, periods)))
+    return num, den, t_rate * t_den, t_den
+
+
+def test_without_noise_the_effect_is_exact_and_the_interval_closes():
+    num, den, t_num, t_den = _panel(np.random.default_rng(1), noise=0.0)
+    out = matched_did(num, den, t_num, t_den, np.arange(40)[None, :], base=0)
+    assert out["effect"][0, 6] == pytest.approx(-0.2)
+    assert np.expm1(out["effect"][0, 6]) == pytest.approx(np.expm1(-0.2))
+    assert out["ci_low"][0, 6] == pytest.approx(out["ci_high"][0, 6])
+    assert out["effect"][0, 2] == pytest.approx(0.0, abs=1e-12)
+    assert out["index_c"][0, 0] == pytest.approx(100.0)
+    assert out["index_c"][0, 7] == pytest.approx(100 * 0.97 ** 7)
+    assert out["index_t"][0, 7] == pytest.approx(100 * 0.97 ** 7 * np.exp(-0.2))
+
+
+def test_interval_covers_the_true_effect_about_95_percent_of_the_time():
+    rng = np.random.default_rng(7)
+    hits = 0
+    runs = 300
+    for _ in range(runs):
+        num, den, t_num, t_den = _panel(rng)
+        out = matched_did(num, den, t_num, t_den, np.arange(40)[None, :], base=0)
+        true = np.expm1(-0.2)
+        hits += out["ci_low"][0, 7] <= true <= out["ci_high"][0, 7]
+    assert 0.90 <= hits / runs <= 0.99
+
+
+def test_fewer_than_five_delivering_controls_give_no_estimate():
+    num, den, t_num, t_den = _panel(np.random.default_rng(2), n_controls=6)
+    num[:3, 5] = np.nan  # three controls miss period 5: three remain
+    out = matched_did(num, den, t_num, t_den, np.arange(6)[None, :], base=0)
+    assert np.isnan(out["effect"][0, 5])
+    assert np.isfinite(out["effect"][0, 6])
+
+
+def test_padding_and_several_buurten_at_once_match_one_at_a_time():
+    num, den, t_num, t_den = _panel(np.random.default_rng(3))
+    controls = np.array([list(range(20)) + [-1] * 5, list(range(15, 40))])
+    both = matched_did(num, den, np.vstack([t_num, t_num * 1.1]), np.vstack([t_den, t_den]), controls, base=1)
+    first = matched_did(num, den, t_num, t_den, np.arange(20)[None, :], base=1)
+    np.testing.assert_allclose(both["effect"][0], first["effect"][0])
+    np.testing.assert_allclose(both["se"][0], first["se"][0])
+    assert both["n_controls"].tolist() == [20, 25]
+
+
+def test_pre_trend_p_is_small_for_a_clear_pre_trend_and_none_without_enough_periods():
+    assert pre_trend_p(np.array([0.3, 0.25]), np.array([0.05, 0.05])) < 0.001
+    assert pre_trend_p(np.array([0.01, -0.02]), np.array([0.05, 0.05])) > 0.5
+    assert pre_trend_p(np.array([0.3]), np.array([0.05])) is None
+
+
+def test_nearest_many_gives_the_same_peers_as_find_peers():
+    rng = np.random.default_rng(4)
+    table = pd.DataFrame({"a": rng.normal(size=200), "b": rng.lognormal(size=200), "c": rng.uniform(1, 99, 200)},
+                         index=[f"BU{i:08d}" for i in range(200)])
+    table.iloc[5, 1] = np.nan
+    variables = {"a": 1.0, "b": 2.0, "c": 1.0}
+    transforms = {"a": None, "b": "log1p", "c": "logit_pct"}
+    pool = list(table.index[50:])
+    many = nearest_many(table, ["BU00000001", "BU00000005"], variables, transforms, k=7, candidates=pool)
+    for target in ("BU00000001", "BU00000005"):
+        one = find_peers(table, target, variables, transforms, k=7, candidates=pool)
+        assert many[target]["code"].tolist() == one["code"].tolist()
+        np.testing.assert_allclose(many[target]["distance"], one["distance"])

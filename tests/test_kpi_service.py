@@ -1,0 +1,169 @@
+"""The KPI service and its API on a hand-built delivery with a known effect, and its "not computable" cases.
+
+De Vijfhoek and Kleverpark-Zuid (Haarlem) started in 2024-B2 and lose 20 % of their district-nursing hours per
+client from 2025 on (effects take time, so the 2024 base year holds none); twelve Haarlem comparison buurten
+follow the national trend only. Everything enters through the
+real `gebieden` and `levering` imports.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from data_access import kpi_service, periods
+from data_access.access import ANONYMOUS, Viewer
+from data_access.importers import import_file
+from tests.conftest import login, write_csv
+
+PERIODS = periods.bimonthly_range("2024-B1", "2026-B5")
+TREATED = {"BU03920105": "de-vijfhoek", "BU03921207": "kleverpark-zuid"}
+CONTROLS = [f"BU039230{i:02d}" for i in range(12)]
+EFFECT = -0.20
+TRANSITIE = Viewer(role="transitieteam")
+
+
+def _gebieden() -> str:
+    rows = ["bu_code,bu_naam,wk_code,wk_naam,gm_code,gm_naam"]
+    for code in [*TREATED, *CONTROLS, "BU03440522"]:
+        rows.append(f"{code},Buurt {code[-4:]},WK{code[2:8]},Wijk {code[4:8]},GM{code[2:6]},Gemeente {code[2:6]}")
+    return "\n".join(rows) + "\n"
+
+
+def _delivery(rng: np.random.Generator) -> str:
+    rows = ["gebied;indicator;periode;teller;noemer;waarde;bron"]
+    for j, period in enumerate(PERIODS):
+        trend = 0.97 ** (j / 6)
+        for code in [*TREATED, *CONTROLS]:
+            clients = 80 + 5 * (int(code[-2:]) % 7)
+            effect = 1 + EFFECT if code in TREATED and j >= 6 else 1.0
+            hours = clients * 150 * trend * effect * rng.lognormal(0, 0.02)
+            rows.append(f"{code};wvpk_uren_per_client;{period};{hours:.1f};{clients};;Verzekeraar A")
+            consults = clients * 40 * trend * (0.85 if code in TREATED and j >= 6 else 1.0)
+            rows.append(f"{code};ha_consulten_per_patient;{period};{consults:.0f};{clients * 10};;Verzekeraar A")
+    # Sterrenwijk (Utrecht) delivers, but Utrecht has no comparison buurten in this store
+    for period in PERIODS:
+        rows.append(f"BU03440522;wvpk_uren_per_client;{period};15000;100;;Verzekeraar A")
+    return "\n".join(rows) + "\n"
+
+
+@pytest.fixture
+def kpi_app(app, tmp_path):
+    engine = app.server.extensions["engine"]
+    for kind, name, text in (("gebieden", "gebieden.csv", _gebieden()),
+                             ("levering", "levering.csv", _delivery(np.random.default_rng(5)))):
+        report = import_file(engine, kind, write_csv(tmp_path / name, text))
+        assert report.ok, report.summary()
+    return app
+
+
+def _wvpk(results: list[dict]) -> dict:
+    return next(r for r in results if r["indicator"] == "wvpk_uren_per_client")
+
+
+def test_buurt_kpi_recovers_the_known_effect_within_its_interval(kpi_app):
+    with kpi_app.server.extensions["engine"].connect() as conn:
+        result = _wvpk(kpi_service.buurt_kpi(conn, "de-vijfhoek", TRANSITIE))
+    assert result["design"] == "did"
+    assert result["latest_period"] == "2026-B5"
+    assert result["relative_effect"] == pytest.approx(EFFECT, abs=0.03)
+    assert result["ci_low"] <= EFFECT <= result["ci_high"]
+    assert result["ci_high"] < 0  # beyond noise
+    assert result["index_t"] / result["index_c"] - 1 == pytest.approx(result["relative_effect"])
+    assert result["did"] == pytest.approx(result["index_t"] - result["index_c"])
+    assert result["status"] == "op_koers" and result["status_label"] == "Op koers"
+    assert result["comparison"]["n_buurten"] == 12
+    # no CBS context imported: the buurt cannot be matched and falls back to its gemeente, and says so
+    assert result["comparison"]["method"] == "gemeente"
+    assert "dezelfde gemeente" in result["comparison"]["description"]
+    base = next(p for p in result["series"] if p["period"] == kpi_service.BASE_PERIOD)
+    assert base["index_t"] == pytest.approx(100) and base["index_c"] == pytest.approx(100)
+    last = result["series"][-1]
+    assert last["band_low"] < last["index_c"] < last["band_high"]
+    assert last["target_index"] == pytest.approx(last["index_c"] * (1 - 0.15 * 11 / 18))
+    assert [p["event_time"] for p in result["event_study"]][:2] == [-1, 0]
+    assert result["event_study"][-1]["att"] == pytest.approx(np.log(1 + EFFECT), abs=0.03)
+    assert result["synthetic"] is False
+
+
+def test_targets_versus_the_start_judge_the_buurts_own_change(kpi_app):
+    with kpi_app.server.extensions["engine"].connect() as conn:
+        results = kpi_service.buurt_kpi(conn, "de-vijfhoek", TRANSITIE)
+    consults = next(r for r in results if r["indicator"] == "ha_consulten_per_patient")
+    assert consults["design"] == "voor_na"
+    expected = 0.85 * 0.97 ** ((len(PERIODS) - 1 - 5) / 6) - 1  # own change since the 2024-B6 base
+    assert consults["change_since_start"] == pytest.approx(expected, abs=0.01)
+    assert consults["ci_low"] <= consults["change_since_start"] <= consults["ci_high"]
+
+
+def test_not_computable_cases_explain_themselves(kpi_app):
+    with kpi_app.server.extensions["engine"].connect() as conn:
+        no_comparison = _wvpk(kpi_service.buurt_kpi(conn, "sterrenwijk", TRANSITIE))
+        no_delivery = _wvpk(kpi_service.buurt_kpi(conn, "goirle", TRANSITIE))
+        with pytest.raises(ValueError, match="onbekende programmabuurt"):
+            kpi_service.buurt_kpi(conn, "nergens", TRANSITIE)
+    assert no_comparison["status"] == "nog_niet_bekend"
+    assert no_comparison["relative_effect"] is None
+    assert "vergelijkingsbuurten" in no_comparison["reason"]
+    assert no_delivery["status"] == "nog_niet_bekend"
+    assert "levering" in no_delivery["reason"]
+
+
+def test_small_client_numbers_and_a_single_period_give_no_figures(app, tmp_path):
+    engine = app.server.extensions["engine"]
+    rows = ["gebied;indicator;periode;teller;noemer;waarde;bron",
+            "BU03920105;wvpk_uren_per_client;2024-B6;900;6;;Verzekeraar A",
+            "BU03920105;wvpk_uren_per_client;2025-B1;800;6;;Verzekeraar A",
+            "BU03921207;wvpk_uren_per_client;2024-B6;15000;100;;Verzekeraar A"]
+    assert import_file(engine, "levering", write_csv(tmp_path / "l.csv", "\n".join(rows) + "\n")).ok
+    with engine.connect() as conn:
+        small = _wvpk(kpi_service.buurt_kpi(conn, "de-vijfhoek", TRANSITIE))
+        single = _wvpk(kpi_service.buurt_kpi(conn, "kleverpark-zuid", TRANSITIE))
+    assert small["index_t"] is None and small["reason"] == "te weinig cliënten om te tonen"
+    assert single["index_t"] is None and "basisperiode" in single["reason"]
+
+
+def test_programme_kpi_pools_the_buurten_with_a_cluster_bootstrap_and_event_study(kpi_app):
+    with kpi_app.server.extensions["engine"].connect() as conn:
+        result = _wvpk(kpi_service.programme_kpi(conn, TRANSITIE))
+        overview = kpi_service.kpi_overview(conn, TRANSITIE)
+    # Sterrenwijk belongs to the programme too and shows no effect: it pulls the pooled effect towards 0
+    assert EFFECT < result["relative_effect"] < -0.05
+    assert result["ci_low"] <= result["relative_effect"] <= result["ci_high"]  # 3 buurten: a wide interval
+    assert result["index_t"] / result["index_c"] - 1 == pytest.approx(result["relative_effect"])
+    assert result["event_study"] and np.log(1 + EFFECT) < result["event_study"][-1]["att"] < 0
+    wvpk = overview[overview["indicator"] == "wvpk_uren_per_client"].set_index("slug")
+    assert len(wvpk) == 20
+    assert wvpk.at["de-vijfhoek", "status"] == "op_koers"
+    assert wvpk.at["sterrenwijk", "status"] == "nog_niet_bekend"
+
+
+def test_kpi_is_hidden_from_viewers_without_access(kpi_app):
+    with kpi_app.server.extensions["engine"].connect() as conn:
+        assert kpi_service.buurt_kpi(conn, "de-vijfhoek", ANONYMOUS) == []
+        assert kpi_service.programme_kpi(conn, ANONYMOUS) == []
+        other_supplier = Viewer(role="leverancier", supplier_source="Verzekeraar B")
+        assert kpi_service.buurt_kpi(conn, "de-vijfhoek", other_supplier) == []
+        network = Viewer(role="buurtnetwerk", programme_ids=frozenset({999}))
+        assert _wvpk(kpi_service.buurt_kpi(conn, "de-vijfhoek", network))["status"] == "op_koers"
+
+
+def test_kpi_api_serves_the_service_results(kpi_app):
+    client = kpi_app.server.test_client()
+    assert client.get("/api/v1/programma/de-vijfhoek/kpi").get_json()["data"] == []
+    assert login(client, "transitie@demo.nl").status_code == 302
+    body = client.get("/api/v1/programma/de-vijfhoek/kpi").get_json()
+    with kpi_app.server.extensions["engine"].connect() as conn:
+        expected = _wvpk(kpi_service.buurt_kpi(conn, "de-vijfhoek", TRANSITIE))
+    served = _wvpk(body["data"])
+    assert served["relative_effect"] == pytest.approx(expected["relative_effect"])
+    assert served["status"] == expected["status"]
+    assert len(served["series"]) == len(PERIODS)
+    assert body["base_period"] == "2024-B6"
+    programme = client.get("/api/v1/programma/kpi").get_json()
+    assert _wvpk(programme["data"])["event_study"]
+    csv = client.get("/api/v1/programma/de-vijfhoek/kpi?format=csv")
+    assert csv.status_code == 200 and "wvpk_uren_per_client" in csv.get_data(as_text=True)
+    assert client.get("/api/v1/programma/nergens/kpi").status_code == 404
+    assert client.get("/api/v1/programma/de-vijfhoek/kpi?vergelijking=x").status_code == 400
+    assert client.get("/api/v1/programma/de-vijfhoek/kpi?vergelijking=gemeente").status_code == 200
