@@ -18,10 +18,10 @@ from flask import request
 from callbacks.common import current_viewer, engine
 from callbacks.grid import link_col, num_col, rows, text_col
 from dashboard import ids
-from data_access import periods, transitie
+from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
 from data_access.audit import record_event
-from layouts.formatting import number
+from layouts.formatting import number, signed
 
 ROLES = ("transitieteam", "beheerder")
 MSG = {
@@ -41,7 +41,13 @@ MSG = {
     "unknown": "Onbekende kandidaat; kies een rij in de tabel.",
 }
 FAMILY_HEADERS = {"verzekeraars": "Verzekeraars", "buurtnetwerk": "Buurtnetwerk", "alliantie": "Alliantiepartners"}
-STATUS_COLOURS = {1: "#0b5394", 2: "#6aa84f", 3: "#e69138"}
+KPI_COLUMNS = [("wvpk_uren_per_client", "KPI wijkverpleging (uren per cliënt)"),
+               ("ha_consulten_per_patient", "Huisartsconsulten"),
+               ("opnames_kwetsbare_ouderen_per_1000", "Opnames kwetsbare ouderen"),
+               ("ligduur_kwetsbare_ouderen", "Ligduur kwetsbare ouderen")]
+MAIN_KPI = "wvpk_uren_per_client"
+KPI_STATUS_COLOURS = {"op_koers": "#198754", "niet_op_koers": "#dc3545", "nog_niet_bekend": "#8a939b"}
+NOT_KNOWN = "nog_niet_bekend"
 MAX_CANDIDATE_ROWS = 300
 
 
@@ -70,6 +76,23 @@ def _fresh_text(row: pd.Series, key: str) -> str:
     return label
 
 
+def with_kpi(frame: pd.DataFrame, kpi: pd.DataFrame) -> pd.DataFrame:
+    """Add per KPI indicator its status key (`kpi_<code>`) and a Dutch text with the effect (`kpi_<code>_txt`)."""
+    frame = frame.copy()
+    labels = kpi_service.STATUS_LABELS
+    for code, _header in KPI_COLUMNS:
+        part = kpi[kpi["indicator"] == code].set_index("slug") if not kpi.empty else pd.DataFrame()
+        status = frame["slug"].map(part["status"]) if not part.empty else pd.Series(index=frame.index, dtype=object)
+        effect = frame["slug"].map(part["relative_effect"]) if not part.empty else pd.Series(
+            index=frame.index, dtype=float)
+        status = status.fillna(NOT_KNOWN)
+        frame[f"kpi_{code}"] = status
+        frame[f"kpi_{code}_txt"] = [
+            labels.get(s, s) + (f" ({signed(e * 100, 1, '%')})" if pd.notna(e) else "")
+            for s, e in zip(status, effect, strict=True)]
+    return frame
+
+
 def overview_rows(frame: pd.DataFrame, today: dt.date | None = None) -> list[dict]:
     """Grid rows of the programme overview (one per buurt)."""
     today = today or dt.date.today()
@@ -89,10 +112,14 @@ def overview_rows(frame: pd.DataFrame, today: dt.date | None = None) -> list[dic
 def overview_columns() -> list[dict]:
     cols = [
         link_col("buurt", "Buurt", pinned="left", width=190),
-        num_col("cohort", "Cohort", width=90),
+        num_col("cohort", "Cohort", width=100),
         text_col("alliance_partner", "Alliantiepartner", width=140),
         text_col("region", "Regio", width=130),
         text_col("start", "Start", width=105),
+        *[text_col(f"kpi_{code}_txt", header, width=190 if code == MAIN_KPI else 165,
+                   cellClassRules={f"kpi-{key}": f"params.data.kpi_{code} == '{key}'" for key in
+                                   kpi_service.STATUS_LABELS})
+          for code, header in KPI_COLUMNS],
         text_col("buurtbeeld_txt", "Buurtbeeld", width=105),
         num_col("sessies", "Sessies", width=95),
         num_col("interventies_gestart", "Interventies gestart", width=115),
@@ -104,6 +131,29 @@ def overview_columns() -> list[dict]:
     return cols
 
 
+def partner_summary(rows_: list[dict]) -> dbc.Table:
+    """Per alliance partner and cohort: buurten, KPI status counts and buurten with a late delivery."""
+    frame = pd.DataFrame(rows_)
+    if frame.empty:
+        return dbc.Table()
+    frame["late"] = frame[[f"{k}_late" for k in FAMILY_HEADERS]].any(axis=1)
+    status = frame[f"kpi_{MAIN_KPI}"]
+    frame["op"] = status == "op_koers"
+    frame["niet"] = status == "niet_op_koers"
+    frame["onbekend"] = status == NOT_KNOWN
+    grouped = frame.groupby(["alliance_partner", "cohort"]).agg(
+        n=("slug", "size"), op=("op", "sum"), niet=("niet", "sum"), onbekend=("onbekend", "sum"),
+        late=("late", "sum")).reset_index()
+    header = html.Thead(html.Tr([html.Th(h) for h in ("Alliantiepartner", "Cohort", "Buurten", "Op koers",
+                                                        "Niet op koers", "Nog niet bekend", "Levering achter")]))
+    body = html.Tbody([html.Tr([html.Td(r.alliance_partner), html.Td(number(r.cohort)), html.Td(number(r.n)),
+                                html.Td(number(r.op)), html.Td(number(r.niet)), html.Td(number(r.onbekend)),
+                                html.Td(number(r.late), className="fresh-late" if r.late else "")])
+                       for r in grouped.itertuples()])
+    return dbc.Table([header, body], size="sm", striped=True, responsive=True, id="transitie-partner-table",
+                     className="small")
+
+
 def _filtered(frame: pd.DataFrame, cohorts: list | None, partners: list | None) -> pd.DataFrame:
     if cohorts:
         frame = frame[frame["cohort"].isin([int(c) for c in cohorts if str(c).isdigit()])]
@@ -113,20 +163,26 @@ def _filtered(frame: pd.DataFrame, cohorts: list | None, partners: list | None) 
 
 
 def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd.DataFrame) -> go.Figure:
-    """Gemeente outlines (no internet tiles) with a dot per programme buurt, coloured by cohort."""
+    """Gemeente outlines (no internet tiles) with a dot per programme buurt, coloured by its KPI status."""
     fig = go.Figure()
     xs, ys = outlines
     if xs:
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#b7c0c8", "width": 0.6},
                                  hoverinfo="skip", showlegend=False))
     points = frame.merge(locations, on="programme_id", how="inner")
-    for cohort, part in points.groupby("cohort"):
+    status_column = f"kpi_{MAIN_KPI}"
+    if status_column not in points.columns:
+        points[status_column] = NOT_KNOWN
+    for status, label in kpi_service.STATUS_LABELS.items():
+        part = points[points[status_column] == status]
+        if part.empty:
+            continue
         fig.add_trace(go.Scatter(
-            x=part["x"], y=part["y"], mode="markers", name=f"cohort {cohort}",
-            marker={"size": 10 if len(points) <= 100 else 6, "color": STATUS_COLOURS.get(int(cohort), "#8e7cc3"),
+            x=part["x"], y=part["y"], mode="markers", name=f"KPI wijkverpleging: {label.lower()}",
+            marker={"size": 11 if len(points) <= 100 else 6, "color": KPI_STATUS_COLOURS[status],
                     "line": {"color": "white", "width": 1}},
-            text=part["name"], customdata=part["slug"],
-            hovertemplate="%{text}<extra>cohort " + str(cohort) + "</extra>",
+            text=part["name"] + " (cohort " + part["cohort"].astype(str) + ")",
+            hovertemplate="%{text}<extra>" + label + "</extra>",
         ))
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 10, "b": 0}, plot_bgcolor="white", paper_bgcolor="white",
@@ -140,13 +196,14 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
     """Access check, status line, the programme grid, the map and the filter options."""
     viewer = current_viewer()
     if not allowed(viewer):
-        return _denied_message(viewer), {"display": "none"}, [], [], go.Figure(), [], []
+        return _denied_message(viewer), {"display": "none"}, [], [], go.Figure(), [], [], None
     with engine().connect() as conn:
         frame = transitie.programme_overview(conn)
         outlines = transitie.gemeente_outlines(conn)
         locations = transitie.programme_locations(conn)
+        frame = with_kpi(frame, kpi_service.kpi_overview(conn, viewer))
     if frame.empty:
-        return dbc.Alert(MSG["none"], color="info"), {}, [], overview_columns(), go.Figure(), [], []
+        return dbc.Alert(MSG["none"], color="info"), {}, [], overview_columns(), go.Figure(), [], [], None
     cohort_options = [{"label": f"cohort {c}", "value": int(c)} for c in sorted(frame["cohort"].unique())]
     partner_options = sorted(frame["alliance_partner"].unique())
     shown = _filtered(frame, cohorts, partners)
@@ -158,7 +215,103 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
     if not outlines[0]:
         status.append(html.P(MSG["no_map"], className="text-muted small"))
     return (status, {}, grid_rows, overview_columns(), overview_map(shown, outlines, locations), cohort_options,
-            partner_options)
+            partner_options, partner_summary(grid_rows))
+
+
+# ---------------------------------------------------------------- programme KPI
+
+DESIGN_TEXT = {"did": "verschil-in-verschillen ten opzichte van vergelijkingsbuurten (index 2024 = 100)",
+               "voor_na": "verandering ten opzichte van de start (2024)"}
+
+
+def _pct_text(value) -> str:  # noqa: ANN001
+    return signed(value * 100, 1, "%") if value is not None and pd.notna(value) else "–"
+
+
+def kpi_card(result: dict) -> dbc.Card:
+    """One programme KPI: status, effect with its interval, target, design and comparison."""
+    status = result.get("status") or NOT_KNOWN
+    effect = _pct_text(result.get("relative_effect"))
+    interval = ""
+    if result.get("ci_low") is not None and pd.notna(result.get("ci_low")):
+        interval = f" (95%-interval {_pct_text(result['ci_low'])} tot {_pct_text(result['ci_high'])})"
+    body = [
+        html.H3(result.get("name", result.get("indicator")), className="h6"),
+        dbc.Badge(result.get("status_label", ""), color={"op_koers": "success", "niet_op_koers": "danger"}
+                  .get(status, "secondary"), className="mb-2"),
+        html.P([html.Strong(f"Effect: {effect}"), interval], className="mb-1"),
+        html.P(f"Doel: {_pct_text(result.get('target_relative'))} – {result.get('target_description') or ''}",
+               className="small mb-1"),
+        html.P(f"Ontwerp: {DESIGN_TEXT.get(result.get('design'), result.get('design') or '')}; t/m "
+               f"{periods.label(result['latest_period']) if result.get('latest_period') else '–'}.",
+               className="small text-muted mb-1"),
+    ]
+    comparison = result.get("comparison") or {}
+    if comparison.get("description"):
+        body.append(html.P(f"Vergelijking: {comparison['description']}.", className="small text-muted mb-1"))
+    if result.get("reason"):
+        body.append(html.P(result["reason"], className="small fst-italic mb-1"))
+    if result.get("synthetic"):
+        body.append(dbc.Badge("synthetisch (demo)", color="warning", text_color="dark"))
+    return dbc.Card(dbc.CardBody(body), className="h-100", id=f"transitie-kpi-{result.get('indicator')}")
+
+
+def kpi_figures(result: dict) -> list:
+    """The index series (programme vs comparison, with the target path) and the event study of one KPI."""
+    figures = []
+    series = pd.DataFrame(result.get("series") or [])
+    if not series.empty and {"index_t", "index_c"} <= set(series.columns):
+        labels = series["period"].map(periods.label)
+        fig = go.Figure()
+        if series.get("band_low") is not None and series["band_low"].notna().any():
+            band = series.dropna(subset=["band_low", "band_high"])
+            blabels = band["period"].map(periods.label)
+            fig.add_trace(go.Scatter(x=list(blabels) + list(blabels[::-1]),
+                                     y=list(band["band_high"]) + list(band["band_low"][::-1]), fill="toself",
+                                     fillcolor="rgba(11,83,148,0.15)", line={"width": 0}, hoverinfo="skip",
+                                     name="onzekerheid (95%)"))
+        fig.add_trace(go.Scatter(x=labels, y=series["index_t"], name="programmabuurten", mode="lines+markers",
+                                 line={"color": "#0b5394", "width": 3}))
+        fig.add_trace(go.Scatter(x=labels, y=series["index_c"], name="vergelijkingsbuurten", mode="lines",
+                                 line={"color": "#6c757d", "dash": "dash"}))
+        if "target_index" in series.columns and series["target_index"].notna().any():
+            fig.add_trace(go.Scatter(x=labels, y=series["target_index"], name="streefpad", mode="lines",
+                                     line={"color": "#198754", "dash": "dot"}))
+        fig.update_layout(title={"text": "Index (2024 = 100)", "font": {"size": 14}, "x": 0}, height=340,
+                          margin={"l": 50, "r": 10, "t": 40, "b": 40}, separators=",.", plot_bgcolor="white",
+                          legend={"orientation": "h", "y": -0.25}, yaxis={"gridcolor": "#e9ecef"})
+        figures.append(dbc.Col(dcc.Graph(figure=fig, config={"displayModeBar": False}), xs=12, lg=6))
+    study = pd.DataFrame(result.get("event_study") or [])
+    if not study.empty:
+        fig = go.Figure(go.Scatter(
+            x=study["event_time"], y=study["att"] * 100, mode="markers+lines", name="effect",
+            line={"color": "#0b5394"},
+            error_y={"type": "data", "symmetric": False, "array": (study["ci_high"] - study["att"]) * 100,
+                     "arrayminus": (study["att"] - study["ci_low"]) * 100, "color": "#6c757d"},
+            hovertemplate="%{x} perioden na de start: %{y:.1f}%<extra></extra>"))
+        fig.add_hline(y=0, line={"color": "#adb5bd"})
+        fig.update_layout(title={"text": "Effect per periode na de start (event study, 95%-interval)",
+                                 "font": {"size": 14}, "x": 0}, height=340, separators=",.",
+                          margin={"l": 50, "r": 10, "t": 40, "b": 40}, plot_bgcolor="white",
+                          xaxis={"title": "perioden (van twee maanden) na de start", "dtick": 1},
+                          yaxis={"title": "effect", "ticksuffix": "%", "gridcolor": "#e9ecef"})
+        figures.append(dbc.Col(dcc.Graph(figure=fig, config={"displayModeBar": False}), xs=12, lg=6))
+    return figures
+
+
+def update_programme_kpi(_path: str | None):  # noqa: ANN201
+    """The programme-wide KPI and hypotheses with their uncertainty, and the contracted KPI's charts."""
+    viewer = current_viewer()
+    if not allowed(viewer):
+        return None, None
+    with engine().connect() as conn:
+        results = kpi_service.programme_kpi(conn, viewer)
+    if not results:
+        return dbc.Alert("Nog geen KPI te berekenen: er zijn geen uitkomstleveringen.", color="info"), None
+    cards = dbc.Row([dbc.Col(kpi_card(r), xs=12, md=6, xl=3, className="mb-2") for r in results])
+    main = next((r for r in results if r.get("indicator") == MAIN_KPI), None)
+    figures = dbc.Row(kpi_figures(main)) if main else None
+    return cards, figures
 
 
 # ---------------------------------------------------------------- candidates
@@ -304,10 +457,12 @@ def register(app: dash.Dash) -> None:
         Output(ids.TRANSITIE_STATUS, "children"), Output(ids.TRANSITIE_CONTENT, "style"),
         Output(ids.TRANSITIE_GRID, "rowData"), Output(ids.TRANSITIE_GRID, "columnDefs"),
         Output(ids.TRANSITIE_MAP, "figure"), Output(ids.TRANSITIE_FILTER_COHORT, "options"),
-        Output(ids.TRANSITIE_FILTER_PARTNER, "options"),
+        Output(ids.TRANSITIE_FILTER_PARTNER, "options"), Output(ids.TRANSITIE_PARTNERS, "children"),
         Input(ids.URL, "pathname"), Input(ids.TRANSITIE_FILTER_COHORT, "value"),
         Input(ids.TRANSITIE_FILTER_PARTNER, "value"),
     )(update_overview)
+    app.callback(Output(ids.TRANSITIE_KPI, "children"), Output(ids.TRANSITIE_EVENT_STUDY, "children"),
+                 Input(ids.URL, "pathname"))(update_programme_kpi)
     app.callback(
         Output(ids.TRANSITIE_CAND_GRID, "rowData"), Output(ids.TRANSITIE_CAND_GRID, "columnDefs"),
         Output(ids.TRANSITIE_CAND_INFO, "children"),

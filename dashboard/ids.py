@@ -41,6 +41,7 @@ TRANSITIE_FILTER_PARTNER = "transitie-filter-partner"
 TRANSITIE_KPI = "transitie-kpi"
 TRANSITIE_EVENT_STUDY = "transitie-event-study"
 TRANSITIE_MAP = "transitie-map"
+TRANSITIE_PARTNERS = "transitie-partners"  # summary per alliance partner and cohort, next to the map
 TRANSITIE_CAND_LEVEL = "transitie-cand-level"
 TRANSITIE_CAND_WEIGHTS = "transitie-cand-weights"  # container of the weight sliders
 TRANSITIE_CAND_GRID = "transitie-cand-grid"

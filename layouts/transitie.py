@@ -22,6 +22,8 @@ TEXT = {
                     "achter of nooit aangeleverd.",
     "kpi": "Programma-KPI",
     "map": "Kaart van de programmabuurten",
+    "partners": "Per alliantiepartner en cohort",
+    "partners_help": "Status van de KPI wijkverpleging en buurten met een late of ontbrekende levering.",
     "candidates": "Kandidaten voor cohort 2 en 3",
     "candidates_help": "Rangorde op een datagedreven urgentie (case for change): zorggebruik, vergrijzing, "
                        "gezondheid en toegang tot de huisarts. Elk onderdeel is een robuuste z-score over alle "
@@ -86,9 +88,14 @@ def layout(**_query) -> html.Div:
             html.H2(TEXT["kpi"], className="h4 mt-4"),
             dcc.Loading(html.Div(id=ids.TRANSITIE_KPI)),
             html.Div(id=ids.TRANSITIE_EVENT_STUDY),
-            html.H2(TEXT["map"], className="h4 mt-4"),
-            dcc.Loading(dcc.Graph(id=ids.TRANSITIE_MAP, config={"displayModeBar": False},
-                                  style={"height": "38rem"})),
+            dbc.Row([
+                dbc.Col([html.H2(TEXT["map"], className="h4 mt-4"),
+                         dcc.Loading(dcc.Graph(id=ids.TRANSITIE_MAP, config={"displayModeBar": False},
+                                               style={"height": "38rem"}))], xs=12, lg=6),
+                dbc.Col([html.H2(TEXT["partners"], className="h4 mt-4"),
+                         html.P(TEXT["partners_help"], className="text-muted small"),
+                         html.Div(id=ids.TRANSITIE_PARTNERS)], xs=12, lg=6),
+            ]),
             html.H2(TEXT["candidates"], className="h4 mt-4"),
             html.P(TEXT["candidates_help"], className="text-muted small"),
             dbc.Row([
