@@ -149,21 +149,23 @@ def setup_page(_path: str | None):  # noqa: ANN201
     """Access message, the team part's visibility and the options of the dropdowns."""
     viewer = current_viewer()
     if not may_view(viewer):
-        return _denied(viewer), {"display": "none"}, [], [], [], []
+        return _denied(viewer), {"display": "none"}, [], None, [], [], []
     if not is_team(viewer):
-        return None, {"display": "none"}, [], [], [], []
+        return None, {"display": "none"}, [], None, [], [], []
     with engine().connect() as conn:
         outcomes = _outcome_options(conn)
         programme = queries.programme_buurten(conn)
         interventions = menukaart.catalogue(conn)
     buurten = [{"label": f"{r.name} ({r.region})", "value": r.code} for r in programme.itertuples()]
     menu = [{"label": r.name, "value": r.code} for r in interventions.itertuples()]
-    return None, {}, outcomes, buurten, menu, outcomes
+    # the value is set with the options: a dropdown drops a value its options do not (yet) hold
+    first = outcomes[0]["value"] if outcomes else None
+    return None, {}, outcomes, first, buurten, menu, outcomes
 
 
 def update_proposals(indicator: str | None):  # noqa: ANN201
     viewer = current_viewer()
-    if not is_team(viewer):
+    if not is_team(viewer) or not indicator:
         return None
     with engine().connect() as conn:
         if indicator not in queries.indicator_codes(conn) or indicator not in bp_service.OUTCOME_INDICATORS:
@@ -340,8 +342,9 @@ def build_slides(_path: str | None):  # noqa: ANN201
 def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.BEST_CONTENT, "children"), Output(ids.BEST_TEAM, "style"), Output(ids.BEST_INDICATOR, "options"),
-        Output(ids.BEST_EDIT_PROGRAMME, "options"), Output(ids.BEST_EDIT_INTERVENTIONS, "options"),
-        Output(ids.BEST_EDIT_INDICATOR, "options"), Input(ids.URL, "pathname"),
+        Output(ids.BEST_INDICATOR, "value"), Output(ids.BEST_EDIT_PROGRAMME, "options"),
+        Output(ids.BEST_EDIT_INTERVENTIONS, "options"), Output(ids.BEST_EDIT_INDICATOR, "options"),
+        Input(ids.URL, "pathname"),
     )(setup_page)
     app.callback(Output(ids.BEST_PROPOSALS, "children"), Input(ids.BEST_INDICATOR, "value"))(update_proposals)
     app.callback(Output(ids.BEST_LIST, "children"), Input(ids.URL, "pathname"),

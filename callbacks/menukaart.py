@@ -86,6 +86,8 @@ def update_comparison(indicator: str | None):  # noqa: ANN201
     viewer = current_viewer()
     if not may_view(viewer):
         return dbc.Alert(MSG["anonymous"] if viewer.anonymous else MSG["denied"], color="warning")
+    if not indicator:
+        return None
     with engine().connect() as conn:
         if indicator not in bp_service.OUTCOME_INDICATORS or indicator not in queries.indicator_codes(conn):
             return dbc.Alert(MSG["unknown"], color="warning")
@@ -111,15 +113,18 @@ def update_comparison(indicator: str | None):  # noqa: ANN201
 
 
 def indicator_options(_path: str | None):  # noqa: ANN201
+    """The outcome indicators, with the first chosen (set together: a dropdown drops a value it has no option for)."""
     if current_viewer().anonymous:
-        return []
+        return [], None
     with engine().connect() as conn:
         catalogue = queries.indicators(conn).set_index("code")
-    return [{"label": catalogue.at[c, "name"], "value": c} for c in bp_service.OUTCOME_INDICATORS
-            if c in catalogue.index]
+    options = [{"label": catalogue.at[c, "name"], "value": c} for c in bp_service.OUTCOME_INDICATORS
+               if c in catalogue.index]
+    return options, options[0]["value"] if options else None
 
 
 def register(app: dash.Dash) -> None:
     app.callback(Output(ids.MENU_CONTENT, "children"), Input(ids.URL, "pathname"))(update_catalogue)
-    app.callback(Output(ids.MENU_INDICATOR, "options"), Input(ids.URL, "pathname"))(indicator_options)
+    app.callback(Output(ids.MENU_INDICATOR, "options"), Output(ids.MENU_INDICATOR, "value"),
+                 Input(ids.URL, "pathname"))(indicator_options)
     app.callback(Output(ids.MENU_COMPARISON, "children"), Input(ids.MENU_INDICATOR, "value"))(update_comparison)

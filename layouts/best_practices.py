@@ -59,7 +59,7 @@ def layout(**_query) -> html.Div:
             html.H2(TEXT["proposals"], className="h4 mt-3"),
             html.P(TEXT["proposals_help"], className="text-muted small"),
             dbc.Row(dbc.Col([html.Label(TEXT["indicator"], className="small"),
-                             dcc.Dropdown(id=ids.BEST_INDICATOR, value="wvpk_uren_per_client", clearable=False)],
+                             dcc.Dropdown(id=ids.BEST_INDICATOR, clearable=False)],
                             xs=12, md=6)),
             dcc.Loading(html.Div(id=ids.BEST_PROPOSALS, className="mt-2")),
             dbc.Card(dbc.CardBody([
@@ -104,7 +104,7 @@ def presentation_layout(**_query) -> html.Div:
             dbc.Button(TEXT["prev"], id=ids.BEST_SLIDE_PREV, color="light", className="me-2"),
             html.Span(id=ids.BEST_SLIDE_COUNTER, className="slide-counter me-2"),
             dbc.Button(TEXT["next"], id=ids.BEST_SLIDE_NEXT, color="light", className="me-3"),
-            dbc.Button(TEXT["fullscreen"], id=ids.BEST_FULLSCREEN, color="light", outline=True),
+            dbc.Button(TEXT["fullscreen"], id=ids.BEST_FULLSCREEN, color="secondary", outline=True),
             html.Small("Pijltjestoetsen of PageUp/PageDown om te bladeren", className="ms-3 text-muted"),
         ], className="slide-controls"),
         dcc.Store(id=ids.BEST_SLIDE_INDEX, data=0),

@@ -20,7 +20,7 @@ def layout(**_query) -> html.Div:
         html.H2(TEXT["menu_comparison"], className="h4 mt-4"),
         dbc.Alert(TEXT["menu_causal"], color="warning", className="py-2", id=ids.MENU_CAUSAL),
         dbc.Row(dbc.Col([html.Label(TEXT["indicator"], className="small"),
-                         dcc.Dropdown(id=ids.MENU_INDICATOR, value="wvpk_uren_per_client", clearable=False)],
+                         dcc.Dropdown(id=ids.MENU_INDICATOR, clearable=False)],
                         xs=12, md=6)),
         dcc.Loading(html.Div(id=ids.MENU_COMPARISON, className="mt-2")),
     ])

@@ -13,7 +13,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from selenium.webdriver.common.by import By
 
 from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
