@@ -40,6 +40,7 @@ from data_access.stats.peers import nearest_many
 BASE_PERIOD = "2024-B6"
 PERIODS_TOTAL = 18  # three years of bimonthly periods to reach the target
 COMPARISON_SIZE = 30
+Z95 = 1.959963984540054
 COMPARISONS = ("matched", "gemeente")
 DID_INDICATORS = {"wvpk_uren_per_client"}  # the contracted KPI; the other targets are "versus the start"
 STATUS_KEYS = {"op koers": "op_koers", "niet op koers": "niet_op_koers", "nog niet bekend": "nog_niet_bekend"}
@@ -311,7 +312,7 @@ def _buurt_result(meta: dict, res: dict, i: int, period_list: list[str], base: i
         own_se = se / math.sqrt(2) if np.isfinite(se) else float("nan")
         change = math.log(index_t[latest] / 100)
         estimate = math.expm1(change)
-        ci = (math.expm1(change - 1.96 * own_se), math.expm1(change + 1.96 * own_se))
+        ci = (math.expm1(change - Z95 * own_se), math.expm1(change + Z95 * own_se))
     result["ci_low"], result["ci_high"] = _num(ci[0]), _num(ci[1])
     elapsed = max(0, latest - _first_col(start, period_list, {p: j for j, p in enumerate(period_list)}) + 1)
     status = kpi_stats.kpi_status(estimate, tuple(ci) if all(map(math.isfinite, ci)) else None,
@@ -342,10 +343,10 @@ def _event_study(num: np.ndarray, den: np.ndarray, t_num: np.ndarray, t_den: np.
     if start_col is None or start_col == 0:
         return [], None
     res = matched_did(num, den, t_num, t_den, controls, start_col - 1)
-    points = [{"event_time": j - start_col, "att": _num(res["effect"][0, j]),
-               "ci_low": _num(math.log1p(res["ci_low"][0, j])) if np.isfinite(res["ci_low"][0, j]) else None,
-               "ci_high": _num(math.log1p(res["ci_high"][0, j])) if np.isfinite(res["ci_high"][0, j]) else None}
-              for j in range(len(period_list)) if np.isfinite(res["effect"][0, j])]
+    effect, se = res["effect"][0], res["se"][0]
+    points = [{"event_time": j - start_col, "att": _num(effect[j]), "ci_low": _num(effect[j] - Z95 * se[j]),
+               "ci_high": _num(effect[j] + Z95 * se[j])}
+              for j in range(len(period_list)) if np.isfinite(effect[j])]
     pre = [j for j in range(start_col - 1) if np.isfinite(res["effect"][0, j])]
     p_value = pre_trend_p(res["effect"][0, pre], res["se"][0, pre]) if pre else None
     return points, p_value

@@ -193,12 +193,14 @@ def aggregate_members(member_obs: pd.DataFrame, members: pd.DataFrame, catalogue
     frame["wvalue"] = frame["value"] * frame["weight"]
     frame["has_weight"] = frame["weight"].notna() & frame["value"].notna()
     frame["weight_used"] = frame["weight"].where(frame["has_weight"], 0.0)
-    group = frame.groupby(["programme_id", "indicator", "period", "indeling"], sort=False)
+    keys = ["programme_id", "indicator", "period", "indeling"]
+    group = frame.groupby(keys, sort=False)
     out = group.agg(
-        value_sum=("value", lambda s: s.sum(min_count=len(s))),
-        numerator=("numerator", lambda s: s.sum(min_count=len(s))),
-        denominator=("denominator", lambda s: s.sum(min_count=len(s))),
-        detractors=("detractors", lambda s: s.sum(min_count=len(s))),
+        rows=("area", "size"),
+        value_sum=("value", "sum"), value_n=("value", "count"),
+        numerator=("numerator", "sum"), numerator_n=("numerator", "count"),
+        denominator=("denominator", "sum"), denominator_n=("denominator", "count"),
+        detractors=("detractors", "sum"), detractors_n=("detractors", "count"),
         wsum=("wvalue", "sum"),
         weight_total=("weight_used", "sum"),
         any_suppressed=("suppressed", "any"),
@@ -208,8 +210,14 @@ def aggregate_members(member_obs: pd.DataFrame, members: pd.DataFrame, catalogue
         kind=("kind", "first"),
         per=("per", "first"),
         single_value=("value", "first"),
-        source=("source", lambda s: "; ".join(sorted(set(s.dropna())))),
     ).reset_index()
+    # a sum over members is only known when every member row has the field (sum(min_count=len) without a lambda)
+    for col in ("value_sum", "numerator", "denominator", "detractors"):
+        count = out.pop("value_n" if col == "value_sum" else f"{col}_n")
+        out[col] = out[col].where(count == out["rows"])
+    sources = frame.dropna(subset=["source"]).drop_duplicates([*keys, "source"]).sort_values("source")
+    out = out.merge(sources.groupby(keys, sort=False)["source"].agg("; ".join).reset_index(), on=keys, how="left")
+    out["source"] = out["source"].fillna("")
     complete = out["members_present"] == out["members_total"]
     single = out["members_total"] == 1
     scale = np.select([out["kind"].isin(["percentage", "nps"]), out["kind"] == "rate"], [100.0, out["per"]], 1.0)

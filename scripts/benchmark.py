@@ -5,7 +5,9 @@ Builds the database once (public files + synthetic deliveries), then times, with
   1. one programme buurt's indicators over time (all non-public outcome indicators, all periods);
   2. one indicator across all CBS buurten (a context indicator for the ~14,000 buurten);
   3. one outcome indicator aggregated for all programme buurten (ratio of sums over member areas);
-  4. the API call a page makes for one buurt (through the Flask test client, as transitieteam).
+  4. the API call a page makes for one buurt (through the Flask test client, as transitieteam);
+  5. the KPI for every programme buurt, computed from scratch (matching, DiD, intervals) and from the cache;
+  6. the peer group of one buurt among all CBS buurten.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 
 from dashboard import create_app  # noqa: E402
-from data_access import queries  # noqa: E402
+from data_access import kpi_service, peer_groups, queries  # noqa: E402
+from data_access.access import Viewer  # noqa: E402
 from data_access.models import Observation, ProgrammeBuurt  # noqa: E402
 
 
@@ -86,6 +89,36 @@ def main() -> None:
         print(f"{name:55} {n:>8} {p50:>9.1f} {p95:>9.1f}")
     p50, p95 = timed(api_call, args.repeat)
     print(f"{'API /observations for one buurt (JSON, with intervals)':55} {'':>8} {p50:>9.1f} {p95:>9.1f}")
+
+    transitie = Viewer(role="transitieteam")
+
+    def kpi_from_scratch():
+        kpi_service._CACHE.clear()
+        peer_groups._CACHE.clear()
+        with engine.connect() as conn:
+            return kpi_service.kpi_overview(conn, transitie)
+
+    def kpi_cached():
+        with engine.connect() as conn:
+            return kpi_service.kpi_overview(conn, transitie)
+
+    def peers_of_one():
+        with engine.connect() as conn:
+            return peer_groups.context_peers(conn, slug, n=20)
+
+    def kpi_api():
+        response = client.get(f"/api/v1/programma/{slug}/kpi")
+        assert response.status_code == 200
+
+    for name, fn, repeat in (
+        ("KPI overview of all programme buurten, from scratch", kpi_from_scratch, max(3, args.repeat // 10)),
+        ("KPI overview of all programme buurten, cached", kpi_cached, args.repeat),
+        ("peer group of one buurt among all CBS buurten", peers_of_one, args.repeat),
+        ("API /programma/<slug>/kpi (cached)", kpi_api, args.repeat),
+    ):
+        n = len(fn())
+        p50, p95 = timed(fn, repeat)
+        print(f"{name:55} {n:>8} {p50:>9.1f} {p95:>9.1f}")
 
 
 if __name__ == "__main__":
