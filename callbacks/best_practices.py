@@ -90,6 +90,9 @@ def evidence_figure(series: pd.DataFrame, buurt: str, indicator_name: str, heigh
                              line={"color": "#6c757d", "dash": "dash"}, name="vergelijkingsbuurten (gemiddeld)",
                              hovertemplate="%{y:.1f}%<extra>vergelijkingsbuurten</extra>"))
     colours = ["#198754" if b else "#0b5394" for b in frame["better"]]
+    if frame["better"].any():  # a legend entry that explains the green points
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 9, "color": "#198754"},
+                                 name="beter dan de vergelijkingsbuurten"))
     fig.add_trace(go.Scatter(x=labels, y=[_pct(v) for v in frame["change"]], mode="lines+markers",
                              line={"color": "#0b5394", "width": 3}, marker={"size": 9, "color": colours},
                              name=buurt, hovertemplate="%{y:.1f}%<extra>" + buurt + "</extra>"))
@@ -133,6 +136,9 @@ def story_figure(conn, practice: dict) -> go.Figure:  # noqa: ANN001
         lines += ["", "<b>Interventies</b>"] + [f"• {name}" for _, name in interventions]
     if practice.get("contact"):
         lines += ["", f"<b>Contact:</b> {practice['contact']}"]
+    if practice.get("indicator_code"):
+        lines += ["", f"<b>Bewijs:</b> {_indicator_name(conn, practice['indicator_code']).lower()},",
+                  "verandering sinds de nulmeting naast vergelijkingsbuurten"]
     fig.update_layout(
         width=1600, height=900, margin={"l": 640, "r": 50, "t": 150, "b": 90},
         title={"text": f"<b>{practice['title']}</b>", "font": {"size": 34}, "x": 0.02, "y": 0.95},
