@@ -23,6 +23,7 @@ is filtered afterwards, so the cache never mixes users.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 
@@ -173,8 +174,9 @@ def _sources(sub: pd.DataFrame, members: pd.DataFrame) -> dict[tuple[str, str], 
     merged = sub.merge(members, left_on="area", right_on="member")
     if merged.empty:
         return {}
-    return {(slug, ind): group["source"].mode().iat[0]
-            for (slug, ind), group in merged.groupby(["code", "indicator"])}
+    counts = merged.groupby(["code", "indicator", "source"]).size().reset_index(name="n")
+    counts = counts.sort_values("n", ascending=False).drop_duplicates(["code", "indicator"])
+    return {(c, i): src for c, i, src in zip(counts["code"], counts["indicator"], counts["source"])}
 
 
 def _comparison_sets(conn: Connection, programme: pd.DataFrame, pool_codes: list[str],
@@ -184,11 +186,13 @@ def _comparison_sets(conn: Connection, programme: pd.DataFrame, pool_codes: list
     Matching needs context data; a buurt that cannot be matched (no CBS context imported, or too few values)
     falls back to the buurten of its own gemeente(n), and says so.
     """
-    pool = pd.Series(pool_codes, dtype=object)
+    pool_by_gemeente: dict[str, list[str]] = {}
+    for code in pool_codes:
+        pool_by_gemeente.setdefault("GM" + code[2:6], []).append(code)
     by_gemeente = {}
     for slug, members in zip(programme["code"], programme["members"]):
-        gemeenten = {"GM" + m[2:6] for m in members}
-        by_gemeente[slug] = list(pool[("GM" + pool.str[2:6]).isin(gemeenten)]) if len(pool) else []
+        gemeenten = sorted({"GM" + m[2:6] for m in members})
+        by_gemeente[slug] = [c for gm in gemeenten for c in pool_by_gemeente.get(gm, [])]
     if comparison == "gemeente" or not pool_codes:
         return {slug: (codes, "gemeente") for slug, codes in by_gemeente.items()}
     table = peer_groups.context_table(conn)
@@ -225,10 +229,11 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
     slugs = list(programme["code"])
     t_num = np.full((len(slugs), len(period_list)), np.nan)
     t_den = np.full_like(t_num, np.nan)
+    members_of = members.groupby("code")["member"].apply(list).to_dict()
     for i, slug in enumerate(slugs):
-        rows = [row_of[m] for m in members.loc[members["code"] == slug, "member"] if m in row_of]
-        n_members = int((members["code"] == slug).sum())
-        if rows and len(rows) == n_members:  # a buurt counts only when every member area delivered
+        own = members_of.get(slug, [])
+        rows = [row_of[m] for m in own if m in row_of]
+        if rows and len(rows) == len(own):  # a buurt counts only when every member area delivered
             t_num[i] = num[rows].sum(axis=0)
             t_den[i] = den[rows].sum(axis=0)
     width = max([len(v[0]) for v in controls_of.values()] + [1])
@@ -314,7 +319,7 @@ def _buurt_result(meta: dict, res: dict, i: int, period_list: list[str], base: i
         estimate = math.expm1(change)
         ci = (math.expm1(change - Z95 * own_se), math.expm1(change + Z95 * own_se))
     result["ci_low"], result["ci_high"] = _num(ci[0]), _num(ci[1])
-    elapsed = max(0, latest - _first_col(start, period_list, {p: j for j, p in enumerate(period_list)}) + 1)
+    elapsed = max(0, latest - _first_col(start, period_list, _positions(tuple(period_list))) + 1)
     status = kpi_stats.kpi_status(estimate, tuple(ci) if all(map(math.isfinite, ci)) else None,
                                   meta["target_relative"], elapsed, PERIODS_TOTAL)
     result["status"] = STATUS_KEYS[status]
@@ -339,8 +344,8 @@ def _buurt_result(meta: dict, res: dict, i: int, period_list: list[str], base: i
 def _event_study(num: np.ndarray, den: np.ndarray, t_num: np.ndarray, t_den: np.ndarray, controls: np.ndarray,
                  period_list: list[str], start: str) -> tuple[list[dict], float | None]:
     """Effects per period relative to the period before the buurt's start (event time 0 = first period)."""
-    start_col = next((j for j, p in enumerate(period_list) if periods.sort_key(p) >= periods.sort_key(start)), None)
-    if start_col is None or start_col == 0:
+    start_col = _first_col(start, period_list, _positions(tuple(period_list)))
+    if start_col >= len(period_list) or start_col == 0:
         return [], None
     res = matched_did(num, den, t_num, t_den, controls, start_col - 1)
     effect, se = res["effect"][0], res["se"][0]
@@ -363,14 +368,20 @@ def _programme_result(meta: dict, num: np.ndarray, den: np.ndarray, row_of: dict
         if member in row_of:
             rows.append((slug, row_of[member]))
     control_codes = sorted({c for codes, _ in controls_of.values() for c in codes if c in row_of})
-    panel_rows = []
     col_pos = {p: j for j, p in enumerate(period_list)}
-    for unit, cohort, idx in [(s, start_of[s], r) for s, r in rows] + [(c, None, row_of[c]) for c in control_codes]:
-        for j in range(len(period_list)):
-            if np.isfinite(num[idx, j]) and np.isfinite(den[idx, j]):
-                panel_rows.append((unit, j, num[idx, j], den[idx, j],
-                                   np.nan if cohort is None else _first_col(cohort, period_list, col_pos)))
-    panel = pd.DataFrame(panel_rows, columns=list(kpi_stats.COLUMNS))
+    first_col = {slug: _first_col(start, period_list, col_pos) for slug, start in start_of.items()}
+    units = [(s, first_col[s], r) for s, r in rows] + [(c, np.nan, row_of[c]) for c in control_codes]
+    unit_rows = np.array([r for _, _, r in units], dtype=int)
+    unit_num, unit_den = num[unit_rows], den[unit_rows]
+    ok = np.isfinite(unit_num) & np.isfinite(unit_den)
+    u_idx, p_idx = np.nonzero(ok)
+    panel = pd.DataFrame({
+        kpi_stats.UNIT: np.array([u for u, _, _ in units], dtype=object)[u_idx],
+        kpi_stats.PERIOD: p_idx,
+        kpi_stats.NUM: unit_num[u_idx, p_idx],
+        kpi_stats.DEN: unit_den[u_idx, p_idx],
+        kpi_stats.TREATED_FROM: np.array([f for _, f, _ in units], dtype=float)[u_idx],
+    })
     panel = panel.groupby([kpi_stats.UNIT, kpi_stats.PERIOD], as_index=False).agg(
         {kpi_stats.NUM: "sum", kpi_stats.DEN: "sum", kpi_stats.TREATED_FROM: "first"})
     treated = sorted(set(s for s, _ in rows))
@@ -422,11 +433,20 @@ def _programme_result(meta: dict, num: np.ndarray, den: np.ndarray, row_of: dict
     return result
 
 
+@functools.lru_cache(maxsize=8)
+def _positions(period_list: tuple[str, ...]) -> dict[str, int]:
+    return {p: j for j, p in enumerate(period_list)}
+
+
+@functools.lru_cache(maxsize=256)
+def _first_col_cached(start: str, period_list: tuple[str, ...]) -> int:
+    key = periods.sort_key(start)
+    return next((j for j, p in enumerate(period_list) if periods.sort_key(p) >= key), len(period_list))
+
+
 def _first_col(start: str, period_list: list[str], col_pos: dict[str, int]) -> int:
-    if start in col_pos:
-        return col_pos[start]
-    later = [j for j, p in enumerate(period_list) if periods.sort_key(p) >= periods.sort_key(start)]
-    return later[0] if later else len(period_list)
+    """Column of the first period at or after the start (len(period_list) when the start lies beyond the data)."""
+    return col_pos[start] if start in col_pos else _first_col_cached(start, tuple(period_list))
 
 
 def _as_date(value: object) -> dt.date:

@@ -116,7 +116,8 @@ def main() -> None:
         ("peer group of one buurt among all CBS buurten", peers_of_one, args.repeat),
         ("API /programma/<slug>/kpi (cached)", kpi_api, args.repeat),
     ):
-        n = len(fn())
+        result = fn()
+        n = len(result) if result is not None else 1
         p50, p95 = timed(fn, repeat)
         print(f"{name:55} {n:>8} {p50:>9.1f} {p95:>9.1f}")
 
