@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,39 +67,50 @@ def deviance_series(panel: pd.DataFrame, groups: dict[str, list[str]], baselines
         return pd.DataFrame(columns=SERIES_COLUMNS)
     rates = _rates(panel) if not panel.empty else pd.DataFrame()
     order = sorted(rates.columns, key=periods.sort_key) if not rates.empty else []
+    if not order:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    rates = rates[order]
+    matrix = rates.to_numpy(dtype=float)
+    row_of = {unit: i for i, unit in enumerate(rates.index)}
+    col_of = {period: j for j, period in enumerate(order)}
+    keys = [periods.sort_key(p) for p in order]
     sign = -1.0 if polarity == "lower_is_better" else 1.0
-    out = []
+    frames = []
     for target, peers in groups.items():
         base = baselines.get(target)
-        if target not in rates.index or base not in rates.columns:
+        if target not in row_of or base not in col_of:
             continue
         first = (evaluate_from or {}).get(target)
-        later = [p for p in order if periods.sort_key(p) > periods.sort_key(base)
-                 and (first is None or periods.sort_key(p) >= periods.sort_key(first))]
-        peer_rows = rates.reindex([p for p in peers if p != target])
+        b = col_of[base]
+        cols = [j for j, k in enumerate(keys) if k > keys[b] and (first is None or k >= periods.sort_key(first))]
+        if not cols:
+            continue
+        peer_rows = [row_of[p] for p in peers if p != target and p in row_of]
         with np.errstate(divide="ignore", invalid="ignore"):
-            target_base = rates.at[target, base]
-            peer_base = peer_rows[base]
-            for period in later:
-                value = rates.at[target, period]
-                change = math.log(value / target_base) if value > 0 and target_base > 0 else math.nan
-                peer_change = np.log(peer_rows[period] / peer_base)
-                peer_change = peer_change[np.isfinite(peer_change)]
-                n = len(peer_change)
-                if n < min_peers or math.isnan(change):
-                    out.append({"target": target, "period": period, "change": change, "peer_mean": math.nan,
-                                "peer_low": math.nan, "peer_high": math.nan, "n_peers": n, "better": False,
-                                "relative_difference": math.nan})
-                    continue
-                mean = float(peer_change.mean())
-                half = z * float(peer_change.std(ddof=1)) * math.sqrt(1 + 1 / n)
-                out.append({
-                    "target": target, "period": period, "change": change, "peer_mean": mean,
-                    "peer_low": mean - half, "peer_high": mean + half, "n_peers": n,
-                    "better": bool(sign * (change - mean) > half),
-                    "relative_difference": math.exp(change - mean) - 1,
-                })
-    return pd.DataFrame(out, columns=SERIES_COLUMNS)
+            own = matrix[row_of[target], cols] / matrix[row_of[target], b]
+            change = np.where(own > 0, np.log(own), np.nan)
+            ratio = matrix[np.ix_(peer_rows, cols)] / matrix[peer_rows, b][:, None] if peer_rows else \
+                np.empty((0, len(cols)))
+            peer = np.where(ratio > 0, np.log(ratio), np.nan)
+        n = np.sum(np.isfinite(peer), axis=0)
+        enough = (n >= max(min_peers, 2)) & np.isfinite(change)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(n > 0, np.nansum(np.where(np.isfinite(peer), peer, 0.0), axis=0) / np.maximum(n, 1),
+                            np.nan)
+            dev = np.where(np.isfinite(peer), peer - mean, 0.0)
+            sd = np.sqrt(np.sum(dev ** 2, axis=0) / np.maximum(n - 1, 1))
+            half = z * sd * np.sqrt(1 + 1 / np.maximum(n, 1))
+        mean = np.where(enough, mean, np.nan)
+        half = np.where(enough, half, np.nan)
+        frames.append(pd.DataFrame({
+            "target": target, "period": [order[j] for j in cols], "change": change, "peer_mean": mean,
+            "peer_low": mean - half, "peer_high": mean + half, "n_peers": n.astype(int),
+            "better": enough & (sign * (change - mean) > half),
+            "relative_difference": np.exp(change - mean) - 1,
+        }))
+    if not frames:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[SERIES_COLUMNS]
 
 
 def propose(series: pd.DataFrame, min_consecutive: int = MIN_CONSECUTIVE) -> pd.DataFrame:
@@ -156,17 +166,16 @@ def _panel_and_groups(conn: Connection, indicator: str, slugs: list[str] | None 
     panel = _bimonthly(pd.concat(frames, ignore_index=True).rename(columns={"area": "unit"}))
     panel = panel.dropna(subset=["numerator", "denominator"])
     pool = panel.loc[~panel["unit"].isin(programme["code"]), "unit"].drop_duplicates()
-    pool_gemeente = pool.str[2:6]
+    by_gemeente = pool.groupby(pool.str[2:6]).apply(list).to_dict()
+    own = panel[panel["unit"].isin(programme["code"])].groupby("unit")["period"].apply(set).to_dict()
     groups, baselines, starts = {}, {}, {}
-    available = set(panel["period"])
     for row in programme.itertuples():
-        gemeenten = {m[2:6] for m in row.members}
-        peers = list(pool[pool_gemeente.isin(gemeenten)])
+        peers = [code for g in sorted({m[2:6] for m in row.members}) for code in by_gemeente.get(g, [])]
         groups[row.code] = peers if len(peers) >= MIN_PEERS else list(pool)
         start = row.start_date if isinstance(row.start_date, dt.date) else pd.Timestamp(row.start_date).date()
         first_active = periods.bimonthly(start)
         wanted = periods.previous(first_active)
-        own_periods = sorted(set(panel.loc[panel["unit"] == row.code, "period"]) & available, key=periods.sort_key)
+        own_periods = sorted(own.get(row.code, set()), key=periods.sort_key)
         before = [p for p in own_periods if periods.sort_key(p) <= periods.sort_key(wanted)]
         baselines[row.code] = before[-1] if before else (own_periods[0] if own_periods else wanted)
         starts[row.code] = first_active
