@@ -105,8 +105,12 @@ def overview_rows(frame: pd.DataFrame, today: dt.date | None = None) -> list[dic
         frame[f"{key}_late"] = frame[f"{key}_late"].fillna(True).astype(bool) & ~(
             frame["not_started"] & (key != "verzekeraars"))
     frame["start"] = pd.to_datetime(frame["start_date"]).dt.strftime("%d-%m-%Y")
-    return rows(frame.drop(columns=["start_date"]),
-                {"sessies": 0, "interventies_gestart": 0, "best_practices": 0, "cohort": 0})
+    # only what the grid and the partner summary use: with 1,000 buurten every field costs
+    keep = ["slug", "buurt", "cohort", "alliance_partner", "region", "start", "buurtbeeld_txt", "sessies",
+            "interventies_gestart", "best_practices"]
+    keep += [c for code, _ in KPI_COLUMNS for c in (f"kpi_{code}", f"kpi_{code}_txt") if c in frame.columns]
+    keep += [c for key in FAMILY_HEADERS for c in (f"{key}_txt", f"{key}_late")]
+    return rows(frame[keep], {"sessies": 0, "interventies_gestart": 0, "best_practices": 0, "cohort": 0})
 
 
 def overview_columns() -> list[dict]:

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, func, or_, select, union_all
+from sqlalchemy import Connection, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from data_access import periods, queries
@@ -93,24 +93,32 @@ def _family(source: str) -> str | None:
 
 
 def delivered_periods(conn: Connection) -> pd.DataFrame:
-    """Distinct (programme_id, catalogue source, period) of non-public observations, members and buurt itself."""
-    via_members = (
-        select(ProgrammeMember.programme_id.label("programme_id"), Indicator.source.label("source"),
-               Observation.period.label("period"))
-        .join(Observation, Observation.area_id == ProgrammeMember.area_id)
-        .join(Indicator, Indicator.id == Observation.indicator_id)
-        .where(Indicator.public.is_(False))
-        .group_by(ProgrammeMember.programme_id, Indicator.source, Observation.period)
-    )
-    direct = (
-        select(ProgrammeBuurt.id.label("programme_id"), Indicator.source.label("source"),
-               Observation.period.label("period"))
-        .join(Observation, Observation.area_id == ProgrammeBuurt.area_id)
-        .join(Indicator, Indicator.id == Observation.indicator_id)
-        .where(Indicator.public.is_(False))
-        .group_by(ProgrammeBuurt.id, Indicator.source, Observation.period)
-    )
-    return pd.read_sql(union_all(via_members, direct), conn)
+    """Newest delivered period per programme buurt, catalogue source and kind of period (bimonthly, quarter, year).
+
+    Non-public observations of the member areas and of the buurt itself. The query is driven by the unique
+    (area, indicator, period) index: area and indicator ids are listed, and periods of one kind sort as text
+    ("2026-B5" > "2025-B6"), so the database returns only the newest period per area, indicator and kind.
+    """
+    owners = pd.concat([
+        pd.read_sql(select(ProgrammeMember.programme_id, ProgrammeMember.area_id), conn),
+        pd.read_sql(select(ProgrammeBuurt.id.label("programme_id"), ProgrammeBuurt.area_id), conn),
+    ], ignore_index=True)
+    sources = dict(conn.execute(select(Indicator.id, Indicator.source).where(Indicator.public.is_(False))).all())
+    columns = ["programme_id", "source", "period"]
+    if owners.empty or not sources:
+        return pd.DataFrame(columns=columns)
+    area_ids = sorted(set(owners["area_id"].astype(int)))
+    frames = []
+    for condition in (Observation.period.like("%-B%"), Observation.period.like("%-Q%"),
+                      Observation.period.not_like("%-%")):
+        frames.append(pd.read_sql(
+            select(Observation.area_id, Observation.indicator_id, func.max(Observation.period).label("period"))
+            .where(Observation.area_id.in_(area_ids), Observation.indicator_id.in_(sorted(sources)), condition)
+            .group_by(Observation.area_id, Observation.indicator_id), conn))
+    newest = pd.concat(frames, ignore_index=True)
+    newest["source"] = newest["indicator_id"].map(sources)
+    merged = newest.merge(owners, on="area_id")
+    return merged[columns].drop_duplicates().reset_index(drop=True)
 
 
 def freshness_by_programme(conn: Connection, today: dt.date | None = None) -> pd.DataFrame:
