@@ -117,7 +117,7 @@ def overview_columns() -> list[dict]:
     cols = [
         link_col("buurt", "Buurt", pinned="left", width=190),
         num_col("cohort", "Cohort", width=100),
-        text_col("alliance_partner", "Alliantiepartner", width=140),
+        text_col("alliance_partner", "Alliantiepartner", width=155),
         text_col("region", "Regio", width=130),
         text_col("start", "Start", width=105),
         *[text_col(f"kpi_{code}_txt", header, width=190 if code == MAIN_KPI else 165,

@@ -72,7 +72,8 @@ def layout(**_query) -> html.Div:
     return html.Div([
         html.H1(TEXT["title"]),
         html.P(TEXT["lead"], className="lead"),
-        html.Div(id=ids.TRANSITIE_STATUS),
+        # the first visit after new deliveries computes the KPI for every buurt: show that the page is working
+        dcc.Loading(html.Div(id=ids.TRANSITIE_STATUS, style={"minHeight": "3rem"}), type="dot"),
         html.Div(id=ids.TRANSITIE_CONTENT, style={"display": "none"}, children=[
             html.H2(TEXT["buurten"], className="h4 mt-3"),
             html.P(TEXT["buurten_help"], className="text-muted small"),
