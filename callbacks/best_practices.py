@@ -290,7 +290,7 @@ def save_story(_clicks, state: dict | None, slug: str | None, title: str | None,
         except ValueError as exc:
             return dbc.Alert(str(exc), color="danger"), no_update, no_update
         if result.ok:
-            record_event(conn, author, "best_practice_opgeslagen", target=str(result.record["id"]),
+            record_event(conn, author, "edit", target=f"best_practice/{result.record['id']}",
                          detail=f"versie {result.record['version']}: {result.record['title']}",
                          ip=request.remote_addr or "")
             history = bp_service.practice_history(conn, result.record["id"])

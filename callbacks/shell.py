@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dash
+import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 from sqlalchemy import or_, select
 
@@ -56,11 +57,28 @@ def show_user(_path: str | None):  # noqa: ANN201
 
     from dashboard.auth import csrf_token
 
-    return html.Form([
-        html.Span(f"{current_user.email} ({viewer.role}) ", className="me-2"),
-        dash.dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
-        html.Button("Uitloggen", type="submit", className="btn btn-sm btn-outline-light"),
-    ], method="post", action="/logout", className="d-inline")
+    return html.Div([
+        beheer_menu(viewer.role),
+        html.Form([
+            html.Span(f"{current_user.email} ({viewer.role}) ", className="me-2"),
+            dash.dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
+            html.Button("Uitloggen", type="submit", className="btn btn-sm btn-outline-light"),
+        ], method="post", action="/logout", className="d-inline"),
+    ], className="d-flex align-items-center gap-2")
+
+
+def beheer_menu(role: str | None):  # noqa: ANN201
+    """The "Beheer" menu, with only the pages this role may use (the pages check again)."""
+    items = []
+    if role == "beheerder":
+        items += [dbc.DropdownMenuItem("Gebruikers", href="/beheer/gebruikers"),
+                  dbc.DropdownMenuItem("Auditlog", href="/beheer/audit")]
+    if role in ("beheerder", "transitieteam", "leverancier"):
+        items.append(dbc.DropdownMenuItem("Gegevens uploaden", href="/beheer/upload"))
+    items.append(dbc.DropdownMenuItem("Wachtwoord wijzigen", href="/account/wachtwoord", external_link=True))
+    label = "Beheer" if len(items) > 1 else "Account"
+    return dbc.DropdownMenu(items, label=label, id=ids.BEHEER_NAV, nav=False, size="sm", color="light",
+                            align_end=True)
 
 
 def register(app: dash.Dash) -> None:

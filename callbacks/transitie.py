@@ -443,7 +443,7 @@ def save_checklist(_clicks, state: dict | None, criteria: list | None, note: str
         with engine().begin() as conn:
             version = transitie.save_checklist(conn, state["code"], list(criteria or []), note or "",
                                                int(state.get("version") or 0), author)
-            record_event(conn, author, "kandidaat_checklist", target=state["code"],
+            record_event(conn, author, "edit", target=f"kandidaat_checklist {state['code']}",
                          detail=f"versie {version}: {', '.join(criteria or []) or 'geen criteria'}",
                          ip=request.remote_addr or "")
     except (transitie.ChecklistConflict, ValueError) as exc:

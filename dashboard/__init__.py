@@ -5,8 +5,7 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
-from dashboard import api, auth
-from dashboard import exports
+from dashboard import api, auth, beheer, exports, security, verslag
 from dashboard.config import ROOT, load_config
 from dashboard.startup import prepare_database
 
@@ -21,7 +20,10 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
 
     auth.login_manager.init_app(server)
     server.register_blueprint(auth.bp)
+    security.install(server)  # the one guard for every route, and the security headers
     server.register_blueprint(api.bp)
+    server.register_blueprint(verslag.bp)  # public buurtverslagen (/verslag)
+    server.register_blueprint(beheer.bp)
     server.register_blueprint(exports.bp)
 
     app = dash.Dash(
@@ -40,4 +42,5 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     pages.register(app)
     register_all(app)
     app.layout = shell.layout
+    security.set_script_hashes(server, app.csp_hashes)
     return app

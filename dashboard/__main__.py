@@ -25,6 +25,7 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from data_access.audit import record_event
     from data_access.importers import PARSERS, import_file
 
     if args.kind not in PARSERS:
@@ -34,6 +35,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     status = 0
     for path in args.paths:
         report = import_file(engine, args.kind, path, user=args.user)
+        with engine.begin() as conn:
+            record_event(conn, args.user, "import" if report.ok else "import_rejected",
+                         target=f"import {report.batch_id}" if report.batch_id else "",
+                         detail=f"{args.kind}: {report.file_name} — {report.status}; {report.accepted} geaccepteerd, "
+                                f"{len(report.rejections)} afgewezen (opdrachtregel)")
         print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
         status = status or (0 if report.ok else 1)
     return status
@@ -48,32 +54,63 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+CLI_DONE = {"deactivate": "gedeactiveerd", "reactivate": "heractiveerd", "role": "rol gewijzigd",
+            "member": "buurten gewijzigd", "source": "bron gewijzigd", "unlock": "gedeblokkeerd",
+            "reset": "nieuw wachtwoord ingesteld"}
+
+
 def cmd_users(args: argparse.Namespace) -> int:
+    """users add|list|deactivate|reactivate|role|member|source|unlock|reset: the same service as /beheer/gebruikers."""
     from sqlalchemy import select
 
+    from data_access import users
     from data_access.models import User
-    from data_access.users import create_user
 
     engine, _ = _engine(args)
-    if args.action == "add":
-        try:
-            user_id = create_user(engine, args.email, args.password, args.role, args.name or "",
-                                  args.buurt or [], args.bron)
-        except Exception as exc:  # noqa: BLE001 — shown to the operator, not a traceback
-            print(f"Gebruiker niet aangemaakt: {exc}", file=sys.stderr)
-            return 1
-        print(f"Gebruiker {args.email} aangemaakt (id {user_id}).")
-    elif args.action == "list":
+    actor = "cli"
+    if args.action == "list":
         with engine.connect() as conn:
-            for user in conn.execute(select(User.email, User.role, User.active).order_by(User.email)):
-                print(f"{user.email}\t{user.role}\t{'actief' if user.active else 'gedeactiveerd'}")
-    elif args.action == "deactivate":
+            frame = users.list_users(conn)
+        for row in frame.itertuples():
+            status = "actief" if row.active else "gedeactiveerd"
+            extra = ", ".join(row.buurten) or (row.supplier_source or "")
+            print(f"{row.email}\t{row.role}\t{status}\t{extra}")
+        return 0
+    if not args.email:
+        print("Geef --email op.", file=sys.stderr)
+        return 2
+    email = args.email.strip().lower()
+    try:
         with engine.begin() as conn:
-            done = conn.execute(User.__table__.update().where(User.email == args.email.lower()).values(active=False))
-        if not done.rowcount:
-            print(f"Onbekende gebruiker {args.email}", file=sys.stderr)
-            return 1
-        print(f"Gebruiker {args.email} gedeactiveerd.")
+            if args.action == "add":
+                user_id, generated = users.add_user(conn, actor, email, args.role or "", args.name or "",
+                                                    args.buurt or [], args.bron, password=args.password)
+                print(f"Gebruiker {email} aangemaakt (id {user_id}).")
+                if generated:
+                    print(f"Eenmalig wachtwoord (wordt niet opnieuw getoond): {generated}")
+                return 0
+            user_id = conn.execute(select(User.id).where(User.email == email)).scalar()
+            if user_id is None:
+                raise users.UserError(f"Onbekende gebruiker {email}.")
+            current = users.list_users(conn).set_index("id").loc[user_id]
+            if args.action in ("deactivate", "reactivate"):
+                users.set_active(conn, actor, user_id, args.action == "reactivate")
+            elif args.action == "role":
+                users.update_user(conn, actor, user_id, args.role or "", args.buurt or [], args.bron)
+            elif args.action == "member":
+                users.update_user(conn, actor, user_id, current["role"], args.buurt or [],
+                                  current["supplier_source"])
+            elif args.action == "source":
+                users.update_user(conn, actor, user_id, current["role"], list(current["buurten"]), args.bron)
+            elif args.action == "unlock":
+                users.unlock(conn, actor, user_id)
+            elif args.action == "reset":
+                password = users.reset_password(conn, actor, user_id)
+                print(f"Nieuw eenmalig wachtwoord (wordt niet opnieuw getoond): {password}")
+    except users.UserError as exc:
+        print(f"Niet gelukt: {exc}", file=sys.stderr)
+        return 1
+    print(f"Gebruiker {email}: {CLI_DONE[args.action]}.")
     return 0
 
 
@@ -92,9 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     p_demo.add_argument("--public-dir", default=None)
     p_demo.set_defaults(func=cmd_demo)
     p_users = sub.add_parser("users", help="gebruikers beheren")
-    p_users.add_argument("action", choices=["add", "list", "deactivate"])
+    p_users.add_argument("action", choices=["add", "list", "deactivate", "reactivate", "role", "member", "source",
+                                            "unlock", "reset"])
     p_users.add_argument("--email")
-    p_users.add_argument("--password")
+    p_users.add_argument("--password", help="zonder: er wordt een eenmalig wachtwoord gemaakt en getoond")
     p_users.add_argument("--role")
     p_users.add_argument("--name")
     p_users.add_argument("--buurt", action="append", help="slug van een programmabuurt (herhaalbaar)")

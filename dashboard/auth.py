@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from data_access.access import ANONYMOUS, Viewer
+from data_access.audit import record_event, session_revoked
 from data_access.models import Membership, User, utcnow
 
 bp = Blueprint("auth", __name__)
@@ -31,7 +32,10 @@ LOGIN_PAGE = """<!doctype html>
 <label for="password">Wachtwoord</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Inloggen</button></form>
-<p><a href="/">Verder zonder inloggen (alleen openbare gegevens)</a></p></main></body></html>"""
+<p class="login-note">Zonder account: openbare gegevens via de <a href="/api/v1/indicators">API</a> en de
+gepubliceerde buurtverslagen.</p></main></body></html>"""
+# Compared against when the e-mail address is unknown, so a wrong address costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 
 
 class LoginUser(UserMixin):
@@ -47,7 +51,12 @@ class LoginUser(UserMixin):
 
 
 def hash_password(password: str) -> str:
+    """A scrypt hash (salted) of the password; the password itself is never stored or logged."""
     return generate_password_hash(password, method="scrypt")
+
+
+def client_ip() -> str:
+    return request.remote_addr or ""
 
 
 def csrf_token() -> str:
@@ -73,15 +82,27 @@ def current_viewer() -> Viewer:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> LoginUser | None:
+    """The active user of this session, unless the session was ended (logout elsewhere, password reset...)."""
     engine = current_app.extensions["engine"]
     with engine.connect() as conn:
         user = conn.execute(select(User).where(User.id == int(user_id), User.active.is_(True))).first()
         if user is None:
             return None
         user = user[0] if isinstance(user, tuple) else user
+        # A copy of the signed session cookie stays valid for Flask; the audit log says whether it was ended.
+        logged_in_at = _session_login_time()
+        if logged_in_at is None or session_revoked(conn, user.email, logged_in_at):
+            return None
         programme_ids = frozenset(conn.execute(
             select(Membership.programme_id).where(Membership.user_id == int(user_id))).scalars())
     return LoginUser(user, programme_ids)
+
+
+def _session_login_time() -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(session["login_at"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _safe_next(target: str | None) -> str:
@@ -93,7 +114,7 @@ def login():  # noqa: ANN201
     error = None
     if request.method == "POST":
         check_csrf()
-        email = request.form.get("email", "").strip().lower()
+        email = request.form.get("email", "").strip().lower()[:200]
         password = request.form.get("password", "")
         engine = current_app.extensions["engine"]
         cfg = current_app.config
@@ -101,9 +122,13 @@ def login():  # noqa: ANN201
             row = conn.execute(select(User.__table__).where(User.email == email)).first()
             now = utcnow()
             if row is None or not row.active:
+                check_password_hash(_DUMMY_HASH, password)
                 error = "Onbekend e-mailadres of onjuist wachtwoord."
+                record_event(conn, email or None, "login_failed", detail="onbekend of gedeactiveerd account",
+                             ip=client_ip())
             elif row.locked_until and row.locked_until > now:
                 error = "Te veel mislukte pogingen: dit account is tijdelijk geblokkeerd. Probeer het later opnieuw."
+                record_event(conn, email, "login_failed", detail="account geblokkeerd", ip=client_ip())
             elif not check_password_hash(row.password_hash, password):
                 failures = row.failed_logins + 1
                 locked = now + dt.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"]) \
@@ -111,11 +136,20 @@ def login():  # noqa: ANN201
                 conn.execute(User.__table__.update().where(User.id == row.id).values(
                     failed_logins=0 if locked else failures, locked_until=locked))
                 error = "Onbekend e-mailadres of onjuist wachtwoord."
+                record_event(conn, email, "login_failed", detail=f"onjuist wachtwoord (poging {failures})",
+                             ip=client_ip())
+                if locked:
+                    record_event(conn, email, "lockout",
+                                 detail=f"{failures} mislukte pogingen; geblokkeerd tot {locked:%Y-%m-%d %H:%M} UTC",
+                                 ip=client_ip())
             else:
                 conn.execute(User.__table__.update().where(User.id == row.id).values(
                     failed_logins=0, locked_until=None))
+                record_event(conn, email, "login", ip=client_ip())
         if error is None:
-            session.clear()
+            session.clear()  # a fresh session: nothing from before the login carries over
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
+            session["login_at"] = utcnow().isoformat()
             login_user(load_user(str(row.id)))
             csrf_token()
             return redirect(_safe_next(request.form.get("next")))
@@ -127,9 +161,60 @@ def login():  # noqa: ANN201
 @bp.route("/logout", methods=["POST"])
 def logout():  # noqa: ANN201
     check_csrf()
+    if current_user.is_authenticated:
+        with current_app.extensions["engine"].begin() as conn:
+            # this event also ends every copy of the session cookie (see load_user)
+            record_event(conn, current_user.email, "logout", ip=client_ip())
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+PASSWORD_PAGE = """<!doctype html>
+<html lang="nl"><head><meta charset="utf-8"><title>Wachtwoord wijzigen – Buurtdashboard</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="{{ url_for('auth.static_css') }}"></head>
+<body class="login-body"><main class="login-card">
+<h1>Wachtwoord wijzigen</h1>
+{% if error %}<p class="login-error" role="alert">{{ error }}</p>{% endif %}
+{% if done %}<p class="login-ok" role="status">Uw wachtwoord is gewijzigd. Log opnieuw in.</p>
+<p><a href="{{ url_for('auth.login') }}">Inloggen</a></p>{% else %}
+<form method="post" action="{{ url_for('auth.change_password') }}">
+<input type="hidden" name="csrf_token" value="{{ csrf_token }}">
+<label for="current">Huidig wachtwoord</label>
+<input id="current" name="current" type="password" autocomplete="current-password" required>
+<label for="new">Nieuw wachtwoord (minstens {{ min_length }} tekens)</label>
+<input id="new" name="new" type="password" autocomplete="new-password" required>
+<label for="repeat">Nieuw wachtwoord (nogmaals)</label>
+<input id="repeat" name="repeat" type="password" autocomplete="new-password" required>
+<button type="submit">Wijzigen</button></form>
+<p><a href="/">Terug naar het dashboard</a></p>{% endif %}</main></body></html>"""
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+def change_password():  # noqa: ANN201
+    """Every user changes their own (e.g. one-time) password here; all their sessions end."""
+    from data_access.users import MIN_PASSWORD_LENGTH, UserError, change_own_password
+
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next="/account/wachtwoord"))
+    error, done = None, False
+    if request.method == "POST":
+        check_csrf()
+        if request.form.get("new", "") != request.form.get("repeat", ""):
+            error = "De twee nieuwe wachtwoorden zijn niet gelijk."
+        else:
+            try:
+                with current_app.extensions["engine"].begin() as conn:
+                    change_own_password(conn, int(current_user.id), request.form.get("current", ""),
+                                        request.form.get("new", ""), ip=client_ip())
+                logout_user()
+                session.clear()
+                done = True
+            except UserError as exc:
+                error = str(exc)
+    return render_template_string(PASSWORD_PAGE, error=error, done=done, csrf_token=csrf_token(),
+                                  min_length=MIN_PASSWORD_LENGTH), (400 if error else 200)
 
 
 @bp.route("/auth/login.css")
@@ -140,5 +225,6 @@ def static_css():  # noqa: ANN201
         "box-shadow:0 2px 8px rgba(0,0,0,.1)}label{display:block;margin-top:1rem}"
         "input{width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1.5rem;padding:.6rem 1.2rem;"
         "background:#0b5394;color:#fff;border:0;border-radius:.3rem}.login-error{color:#a00}"
+        ".login-ok{color:#155724}.login-note{font-size:.9rem;color:#555;margin-top:1.5rem}"
     )
     return css, 200, {"Content-Type": "text/css"}

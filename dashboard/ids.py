@@ -111,6 +111,115 @@ def best_use_proposal(slug: str) -> dict:
 
 # buurtnetwerk inputs (/buurt/<slug>/netwerk): narrative, agenda, reviews, adoption counts
 NETWERK_PREFIX = "netwerk"
+NETWERK_AREA = "netwerk-area"  # dcc.Store with the slug from the URL
+NETWERK_TITLE = "netwerk-title"
+NETWERK_TABS = "netwerk-tabs"
+NETWERK_VERHAAL_FIELD = {f: f"netwerk-verhaal-{f.replace('_', '-')}"
+                         for f in ("challenges", "strengths", "why_it_matters", "if_tackled")}
+NETWERK_VERHAAL_STATE = "netwerk-verhaal-state"
+NETWERK_VERHAAL_SAVE = "netwerk-verhaal-save"
+NETWERK_VERHAAL_OVERWRITE = "netwerk-verhaal-overwrite"
+NETWERK_VERHAAL_MESSAGE = "netwerk-verhaal-message"
+NETWERK_VERHAAL_HISTORY = "netwerk-verhaal-history"
+NETWERK_VERHAAL_OLD = "netwerk-verhaal-old"
+NETWERK_AGENDA_COVERAGE = "netwerk-agenda-coverage"
+NETWERK_AGENDA_LIST = "netwerk-agenda-list"
+NETWERK_AGENDA_ITEMS = "netwerk-agenda-items"  # dcc.Store: {item id: version} of the listed items
+NETWERK_AGENDA_FORM = "netwerk-agenda-form"
+NETWERK_AGENDA_THEME = "netwerk-agenda-theme"
+NETWERK_AGENDA_INTERVENTION = "netwerk-agenda-intervention"
+NETWERK_AGENDA_TITLE = "netwerk-agenda-title"
+NETWERK_AGENDA_START = "netwerk-agenda-start"
+NETWERK_AGENDA_STATUS = "netwerk-agenda-status"
+NETWERK_AGENDA_NOTE = "netwerk-agenda-note"
+NETWERK_AGENDA_STATE = "netwerk-agenda-state"
+NETWERK_AGENDA_SAVE = "netwerk-agenda-save"
+NETWERK_AGENDA_NEW = "netwerk-agenda-new"
+NETWERK_AGENDA_MESSAGE = "netwerk-agenda-message"
+NETWERK_REVIEW_PERIOD = "netwerk-review-period"
+NETWERK_REVIEW_FIELD = {f: f"netwerk-review-{f.replace('_', '-')}"
+                        for f in ("held_on", "attendees", "notes", "actions")}
+NETWERK_REVIEW_STATE = "netwerk-review-state"
+NETWERK_REVIEW_SAVE = "netwerk-review-save"
+NETWERK_REVIEW_OVERWRITE = "netwerk-review-overwrite"
+NETWERK_REVIEW_MESSAGE = "netwerk-review-message"
+NETWERK_REVIEW_HISTORY = "netwerk-review-history"
+NETWERK_REVIEW_OLD = "netwerk-review-old"
+NETWERK_REVIEW_LIST = "netwerk-review-list"
+NETWERK_ADOPTIE_PERIOD = "netwerk-adoptie-period"
+NETWERK_ADOPTIE_FORM = "netwerk-adoptie-form"
+NETWERK_ADOPTIE_SAVE = "netwerk-adoptie-save"
+NETWERK_ADOPTIE_MESSAGE = "netwerk-adoptie-message"
+NETWERK_VERSLAG_YEAR = "netwerk-verslag-year"
+NETWERK_VERSLAG_INTRO = "netwerk-verslag-intro"
+NETWERK_VERSLAG_PUBLISHED = "netwerk-verslag-published"
+NETWERK_VERSLAG_STATE = "netwerk-verslag-state"
+NETWERK_VERSLAG_SAVE = "netwerk-verslag-save"
+NETWERK_VERSLAG_OVERWRITE = "netwerk-verslag-overwrite"
+NETWERK_VERSLAG_MESSAGE = "netwerk-verslag-message"
+# containers on the other buurt pages, filled by callbacks/netwerk.py
+NETWERK_BEELD = "netwerk-beeld"  # /buurt/<slug>/beeld: narrative and buurtagenda
+NETWERK_UIT_REVIEWS = "netwerk-uit-reviews"  # /buurt/<slug>/uitkomsten: notes of the chosen and previous review
+NETWERK_OVERVIEW = "netwerk-overview"  # /buurt/<slug>: links to the netwerk page and published verslagen
+
+
+def netwerk_agenda_edit(item_id: int | str) -> dict:
+    return {"type": "netwerk-agenda-edit", "index": item_id}
+
+
+def netwerk_agenda_delete(item_id: int | str) -> dict:
+    return {"type": "netwerk-agenda-delete", "index": item_id}
+
+
+def netwerk_adoptie_input(indicator: str, field: str) -> dict:
+    return {"type": "netwerk-adoptie-input", "index": indicator, "field": field}
+
 
 # beheer (/beheer/...): users, audit log, uploads
 BEHEER_PREFIX = "beheer"
+BEHEER_NAV = "beheer-nav"  # the "Beheer" menu in the navbar (only for roles that may use it)
+# /beheer/gebruikers
+USERS_VERSION = "beheer-users-version"  # dcc.Store: bumped after every change, refreshes list and form
+USERS_TABLE = "beheer-users-table"
+USERS_NEW_EMAIL = "beheer-users-new-email"
+USERS_NEW_NAME = "beheer-users-new-name"
+USERS_NEW_ROLE = "beheer-users-new-role"
+USERS_NEW_BUURTEN = "beheer-users-new-buurten"
+USERS_NEW_SOURCE = "beheer-users-new-source"
+USERS_NEW_SUBMIT = "beheer-users-new-submit"
+USERS_NEW_FEEDBACK = "beheer-users-new-feedback"
+USERS_EDIT_USER = "beheer-users-edit-user"
+USERS_EDIT_ROLE = "beheer-users-edit-role"
+USERS_EDIT_BUURTEN = "beheer-users-edit-buurten"
+USERS_EDIT_SOURCE = "beheer-users-edit-source"
+USERS_EDIT_STATUS = "beheer-users-edit-status"
+USERS_EDIT_SAVE = "beheer-users-edit-save"
+USERS_EDIT_DEACTIVATE = "beheer-users-edit-deactivate"
+USERS_EDIT_REACTIVATE = "beheer-users-edit-reactivate"
+USERS_EDIT_UNLOCK = "beheer-users-edit-unlock"
+USERS_EDIT_RESET = "beheer-users-edit-reset"
+USERS_EDIT_FEEDBACK = "beheer-users-edit-feedback"
+
+
+def users_row(user_id: int) -> str:
+    """Row of one user in the list on /beheer/gebruikers."""
+    return f"beheer-users-row-{int(user_id)}"
+
+
+# /beheer/audit
+AUDIT_ACTOR = "beheer-audit-actor"
+AUDIT_ACTION = "beheer-audit-action"
+AUDIT_SINCE = "beheer-audit-since"
+AUDIT_TABLE = "beheer-audit-table"
+AUDIT_URL_SYNC = "beheer-audit-url-sync"
+AUDIT_COUNT = "beheer-audit-count"
+# /beheer/upload
+UPLOAD_KIND = "beheer-upload-kind"
+UPLOAD_FILE = "beheer-upload-file"
+UPLOAD_JOB = "beheer-upload-job"  # dcc.Store: the import_batch id being polled
+UPLOAD_POLL = "beheer-upload-poll"  # dcc.Interval while an import runs
+UPLOAD_STATUS = "beheer-upload-status"
+UPLOAD_REPORT = "beheer-upload-report"
+UPLOAD_BATCHES = "beheer-upload-batches"
+UPLOAD_BATCH = "beheer-upload-batch"  # dropdown: an earlier import report to show
+UPLOAD_REJECTED_CSV = "beheer-upload-rejected-csv"

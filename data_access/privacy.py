@@ -45,3 +45,89 @@ def suppress_small_numbers(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.D
         if col in frame.columns:
             frame[col] = frame[col].astype("float64").where(~frame["suppressed"], np.nan)
     return frame
+
+
+SECONDARY_NOTE = "verborgen om herleiding te voorkomen"
+
+
+def _size(row: pd.Series) -> float:
+    """How many people a part stands for: its denominator, else its count."""
+    for col in ("denominator", "numerator", "value"):
+        value = row.get(col)
+        if value is not None and not pd.isna(value):
+            return float(value)
+    return 0.0
+
+
+def secondary_suppression(raw: pd.DataFrame, groups: pd.DataFrame, catalogue: pd.DataFrame,
+                          max_passes: int = 10) -> set[tuple[str, str, str]]:
+    """Parts that must be hidden too, so that no hidden value follows from a total minus its other parts.
+
+    raw: observations of totals and parts with their stored (unsuppressed) counts and a boolean `hidden`
+    (primary suppression); columns area, indicator, period, value, numerator, denominator, hidden.
+    groups: one row per (total, part) pair of area codes (a programme buurt and its members, a wijk and its
+    buurten, a gemeente and its wijken). Only non-public indicators with a threshold are considered.
+    In every group whose total is shown and whose parts are all delivered, hidden parts are topped up with
+    the smallest shown parts until at least two are hidden and together they count at least the threshold.
+    Totals are never hidden here (they are what the dashboard is about). Groups share parts (a buurt in a
+    programme buurt and in its wijk), so this repeats until nothing changes.
+    Returns (area, indicator, period) keys.
+    """
+    if raw.empty or groups.empty:
+        return set()
+    cat = catalogue.set_index("code")
+    nonpublic = set(cat.index[~cat["public"].astype(bool) & cat["suppression_threshold"].notna()])
+    raw = raw[raw["indicator"].isin(nonpublic)]
+    if raw.empty:
+        return set()
+    rows = {(r.area, r.indicator, r.period): r for r in raw.itertuples(index=False)}
+    parts_of = groups.groupby("total")["part"].apply(lambda s: sorted(set(s))).to_dict()
+    keys = sorted({(ind, per) for _, ind, per in rows})
+    hidden = {k for k, r in rows.items() if bool(r.hidden)}
+    extra: set[tuple[str, str, str]] = set()
+    for _ in range(max_passes):
+        changed = False
+        for total, parts in parts_of.items():
+            for ind, per in keys:
+                top = rows.get((total, ind, per))
+                if top is None or (total, ind, per) in hidden or pd.isna(top.value):
+                    continue
+                present = [p for p in parts if (p, ind, per) in rows]
+                if len(present) < len(parts):
+                    continue  # a part is missing: the total minus the others does not isolate one part
+                gone = [p for p in present if (p, ind, per) in hidden]
+                if not gone:
+                    continue
+                threshold = float(cat.at[ind, "suppression_threshold"])
+                shown = sorted((p for p in present if (p, ind, per) not in hidden),
+                               key=lambda p: (_size(rows[(p, ind, per)]._asdict()), p))
+                hidden_size = sum(_size(rows[(p, ind, per)]._asdict()) for p in gone)
+                while shown and (len(gone) < 2 or hidden_size < threshold):
+                    pick = shown.pop(0)
+                    key = (pick, ind, per)
+                    hidden.add(key)
+                    extra.add(key)
+                    gone.append(pick)
+                    hidden_size += _size(rows[key]._asdict())
+                    changed = True
+        if not changed:
+            break
+    return extra
+
+
+def hide_keys(frame: pd.DataFrame, keys: set[tuple[str, str, str]], note: str = SECONDARY_NOTE) -> pd.DataFrame:
+    """Hide the values of the given (area, indicator, period) rows, saying why in `note`."""
+    if frame.empty or not keys:
+        return frame
+    mask = pd.Series([(a, i, p) in keys for a, i, p in zip(frame["area"], frame["indicator"], frame["period"],
+                                                             strict=True)], index=frame.index)
+    mask &= ~frame["suppressed"].astype(bool)
+    if not mask.any():
+        return frame
+    frame = frame.copy()
+    for col in HIDDEN_COLUMNS:
+        if col in frame.columns:
+            frame[col] = frame[col].astype("float64").where(~mask, np.nan)
+    frame.loc[mask, "suppressed"] = True
+    frame.loc[mask, "note"] = note
+    return frame

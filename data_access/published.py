@@ -11,8 +11,8 @@ from sqlalchemy import Connection, select
 
 from data_access import queries
 from data_access.access import Viewer, may_see_nonpublic
-from data_access.models import Area, ProgrammeMember
-from data_access.privacy import suppress_small_numbers
+from data_access.models import Area, ProgrammeBuurt, ProgrammeMember
+from data_access.privacy import hide_keys, secondary_suppression, suppress_small_numbers
 
 API_COLUMNS = ["area", "area_name", "indeling", "indicator", "period", "value", "numerator", "denominator",
                "detractors", "ci_low", "ci_high", "ci_method", "suppressed", "note", "source", "synthetic"]
@@ -65,7 +65,65 @@ def visible_observations(conn: Connection, viewer: Viewer, area: queries.AreaInf
         frame = queries.observations(conn, [area.code], indicator_list, period)
         member_level = True
         programme_of = member_programmes(conn, [area.code])
-    return publish(frame, viewer, catalogue, programme_of, member_level, {area.code: area.name})
+    shown = publish(frame, viewer, catalogue, programme_of, member_level, {area.code: area.name})
+    if member_level and not shown.empty:
+        # Secondary suppression only ever hides parts (CBS areas), never a programme buurt or other total.
+        shown = hide_keys(shown, secondary_hidden(conn, [area.code], indicator_list, period, catalogue))
+    return shown
+
+
+def groups_around(conn: Connection, codes: list[str]) -> pd.DataFrame:
+    """(total, part) pairs of the groups these CBS areas belong to, as part or as total.
+
+    Groups: a programme buurt and its members; a CBS area and its children (gemeente → wijken, wijk → buurten).
+    """
+    members = pd.read_sql(
+        select(ProgrammeBuurt.slug.label("total"), Area.code.label("part"))
+        .join(ProgrammeMember, ProgrammeMember.programme_id == ProgrammeBuurt.id)
+        .join(Area, Area.id == ProgrammeMember.area_id)
+        .where(ProgrammeMember.programme_id.in_(
+            select(ProgrammeMember.programme_id).join(Area, Area.id == ProgrammeMember.area_id)
+            .where(Area.code.in_(codes)))), conn)
+    parents = select(Area.parent_code).where(Area.code.in_(codes), Area.parent_code.is_not(None))
+    children = pd.read_sql(
+        select(Area.parent_code.label("total"), Area.code.label("part"))
+        .where(Area.parent_code.in_(parents) | Area.parent_code.in_(codes), Area.level != "programma")
+        .distinct(), conn)
+    return pd.concat([members, children], ignore_index=True).drop_duplicates()
+
+
+def secondary_hidden(conn: Connection, codes: list[str], indicator_list: list[str] | None, period: str | None,
+                     catalogue: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """Keys (area, indicator, period) of these CBS areas that secondary suppression hides.
+
+    Reads the groups around the areas (one query each for totals and parts), applies the primary threshold to
+    them and tops up hidden parts where a total would give them away; the same answer whoever asks.
+    """
+    nonpublic = catalogue.loc[~catalogue["public"].astype(bool) & catalogue["suppression_threshold"].notna(), "code"]
+    wanted = [c for c in nonpublic if not indicator_list or c in indicator_list]
+    groups = groups_around(conn, codes)
+    if not wanted or groups.empty:
+        return set()
+    slugs = set(conn.execute(select(ProgrammeBuurt.slug)).scalars())
+    programme_totals = sorted(set(groups["total"]) & slugs)
+    cbs = sorted((set(groups["total"]) | set(groups["part"])) - slugs)
+    frames = [queries.observations(conn, cbs, wanted, period)]
+    if programme_totals:
+        ids = list(conn.execute(select(ProgrammeBuurt.id).where(ProgrammeBuurt.slug.in_(programme_totals))).scalars())
+        frames.append(queries.programme_observations(conn, ids, wanted, period, catalogue))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return set()
+    raw = pd.concat(frames, ignore_index=True)
+    # one row per key: the newest indeling of a CBS code
+    raw = raw.sort_values("indeling").drop_duplicates(["area", "indicator", "period"], keep="last")
+    raw = raw.reset_index(drop=True)
+    if "note" not in raw.columns:
+        raw["note"] = ""
+    primary = suppress_small_numbers(raw, catalogue)
+    raw = raw.assign(hidden=primary["suppressed"].to_numpy())
+    extra = secondary_suppression(raw, groups, catalogue)
+    return {key for key in extra if key[0] in set(codes)}
 
 
 def publish(frame: pd.DataFrame, viewer: Viewer, catalogue: pd.DataFrame, programme_of: dict[str, int],

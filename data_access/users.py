@@ -1,11 +1,21 @@
-"""User accounts: creation, memberships and the demo accounts (which exist only in demo mode)."""
+"""User accounts: the one service behind /beheer/gebruikers and `python -m dashboard users ...`, plus demo accounts.
+
+Every change is validated (messages in Dutch, raised as UserError) and written to the audit log in the same
+transaction. Passwords are stored as scrypt hashes only; generated one-time passwords are returned once to the
+caller (shown once on the page or printed once by the CLI) and never logged.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
-from werkzeug.security import generate_password_hash
+import re
+import secrets
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from data_access.access import ROLES
+from data_access.audit import record_event
 from data_access.models import Membership, ProgrammeBuurt, User
 
 DEMO_PASSWORD = "demo"
@@ -17,12 +27,197 @@ DEMO_ACCOUNTS = [
     ("sterrenwijk@demo.nl", "Demo buurtnetwerk Sterrenwijk", "buurtnetwerk", ["sterrenwijk"], None),
     ("verzekeraar@demo.nl", "Demo leverancier (verzekeraar)", "leverancier", [], "demo (synthetisch)"),
 ]
+MIN_PASSWORD_LENGTH = 10
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class UserError(ValueError):
+    """A change to a user that is not allowed or not valid; the message is Dutch and shown as is."""
+
+
+def _text(value: object) -> str | None:
+    """A stripped text or None (also for pandas' NaN)."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def generate_password() -> str:
+    """A random one-time password (about 96 bits), readable enough to pass on by phone."""
+    return secrets.token_urlsafe(12)
+
+
+def _programme_ids(conn: Connection, slugs: list[str]) -> dict[str, int]:
+    known = dict(conn.execute(select(ProgrammeBuurt.slug, ProgrammeBuurt.id)).all())
+    unknown = [s for s in slugs if s not in known]
+    if unknown:
+        raise UserError(f"Onbekende programmabuurt: {', '.join(unknown)}.")
+    return {s: known[s] for s in slugs}
+
+
+def _check_fields(role: str, programmes: list[str], supplier_source: str | None) -> None:
+    if role not in ROLES:
+        raise UserError(f"Onbekende rol '{role}'; kies uit {', '.join(ROLES)}.")
+    if role == "buurtnetwerk" and not programmes:
+        raise UserError("Kies minstens één programmabuurt voor een buurtnetwerk.")
+    if role != "buurtnetwerk" and programmes:
+        raise UserError("Alleen een buurtnetwerk is lid van programmabuurten; laat de buurten leeg.")
+    if role == "leverancier" and not (supplier_source or "").strip():
+        raise UserError("Vul de bron in waarvoor deze leverancier levert (zoals in de kolom 'bron').")
+    if role != "leverancier" and (supplier_source or "").strip():
+        raise UserError("Alleen een leverancier heeft een bron; laat de bron leeg.")
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens hebben.")
+
+
+def _user(conn: Connection, user_id: int):  # noqa: ANN202
+    row = conn.execute(select(User.__table__).where(User.id == user_id)).first()
+    if row is None:
+        raise UserError("Onbekende gebruiker.")
+    return row
+
+
+def _memberships(conn: Connection, user_id: int) -> list[str]:
+    return list(conn.execute(
+        select(ProgrammeBuurt.slug).join(Membership, Membership.programme_id == ProgrammeBuurt.id)
+        .where(Membership.user_id == user_id).order_by(ProgrammeBuurt.slug)
+    ).scalars())
+
+
+def list_users(conn: Connection) -> pd.DataFrame:
+    """All users with their role, buurten (slugs), source and status, ordered by e-mail."""
+    users = pd.read_sql(
+        select(User.id, User.email, User.name, User.role, User.supplier_source, User.active, User.demo,
+               User.failed_logins, User.locked_until, User.created_at).order_by(User.email), conn)
+    members = pd.read_sql(
+        select(Membership.user_id, ProgrammeBuurt.slug).join(ProgrammeBuurt,
+                                                           ProgrammeBuurt.id == Membership.programme_id)
+        .order_by(ProgrammeBuurt.slug), conn)
+    grouped = members.groupby("user_id")["slug"].apply(list)
+    users["supplier_source"] = users["supplier_source"].astype(object).where(users["supplier_source"].notna(), None)
+    users["buurten"] = users["id"].map(grouped).apply(lambda v: v if isinstance(v, list) else [])
+    return users
+
+
+def add_user(conn: Connection, actor: str, email: str, role: str, name: str = "",
+             programmes: list[str] | None = None, supplier_source: str | None = None,
+             password: str | None = None, ip: str = "") -> tuple[int, str | None]:
+    """Create a user; without a password a one-time password is generated and returned (shown once)."""
+    email = (email or "").strip().lower()
+    programmes = sorted(set(programmes or []))
+    supplier_source = _text(supplier_source)
+    if not EMAIL_RE.match(email) or len(email) > 200:
+        raise UserError("Vul een geldig e-mailadres in.")
+    _check_fields(role, programmes, supplier_source)
+    if conn.execute(select(User.id).where(User.email == email)).first() is not None:
+        raise UserError(f"Er bestaat al een gebruiker met e-mailadres {email}.")
+    generated = None
+    if password is None:
+        password = generated = generate_password()
+    check_password_strength(password)
+    ids = _programme_ids(conn, programmes)
+    user_id = conn.execute(User.__table__.insert().values(
+        email=email, name=(name or "").strip()[:200], password_hash=_hash(password), role=role,
+        supplier_source=supplier_source, active=True, demo=False, failed_logins=0,
+    ).returning(User.id)).scalar_one()
+    if ids:
+        conn.execute(Membership.__table__.insert(), [{"user_id": user_id, "programme_id": pid}
+                                                     for pid in ids.values()])
+    detail = f"rol {role}" + (f"; buurten {', '.join(programmes)}" if programmes else "") + (
+        f"; bron {supplier_source}" if supplier_source else "")
+    record_event(conn, actor, "user_created", target=email, detail=detail, ip=ip)
+    return user_id, generated
+
+
+def update_user(conn: Connection, actor: str, user_id: int, role: str, programmes: list[str] | None = None,
+                supplier_source: str | None = None, ip: str = "") -> list[str]:
+    """Change role, buurt memberships and supplier source together; returns the audit actions written."""
+    row = _user(conn, user_id)
+    programmes = sorted(set(programmes or []))
+    supplier_source = _text(supplier_source)
+    _check_fields(role, programmes, supplier_source)
+    if row.email == actor and role != row.role:
+        raise UserError("U kunt uw eigen rol niet wijzigen; vraag een andere beheerder.")
+    ids = _programme_ids(conn, programmes)
+    done = []
+    if role != row.role:
+        conn.execute(update(User).where(User.id == user_id).values(role=role))
+        record_event(conn, actor, "user_role", target=row.email, detail=f"{row.role} → {role}", ip=ip)
+        done.append("user_role")
+    before = _memberships(conn, user_id)
+    if before != programmes:
+        conn.execute(delete(Membership).where(Membership.user_id == user_id))
+        if ids:
+            conn.execute(Membership.__table__.insert(), [{"user_id": user_id, "programme_id": pid}
+                                                         for pid in ids.values()])
+        record_event(conn, actor, "user_memberships", target=row.email,
+                     detail=f"{', '.join(before) or '–'} → {', '.join(programmes) or '–'}", ip=ip)
+        done.append("user_memberships")
+    if supplier_source != row.supplier_source:
+        conn.execute(update(User).where(User.id == user_id).values(supplier_source=supplier_source))
+        record_event(conn, actor, "user_source", target=row.email,
+                     detail=f"{row.supplier_source or '–'} → {supplier_source or '–'}", ip=ip)
+        done.append("user_source")
+    return done
+
+
+def set_active(conn: Connection, actor: str, user_id: int, active: bool, ip: str = "") -> None:
+    """Deactivate (can no longer log in; open sessions end) or reactivate a user."""
+    row = _user(conn, user_id)
+    if row.email == actor and not active:
+        raise UserError("U kunt uw eigen account niet deactiveren.")
+    if bool(row.active) == active:
+        raise UserError("Deze gebruiker is al " + ("actief." if active else "gedeactiveerd."))
+    conn.execute(update(User).where(User.id == user_id).values(active=active))
+    record_event(conn, actor, "user_reactivated" if active else "user_deactivated", target=row.email, ip=ip)
+
+
+def set_active_by_email(conn: Connection, actor: str, email: str, active: bool, ip: str = "") -> None:
+    """As set_active, for the CLI."""
+    user_id = conn.execute(select(User.id).where(User.email == (email or "").strip().lower())).scalar()
+    if user_id is None:
+        raise UserError(f"Onbekende gebruiker {email}.")
+    set_active(conn, actor, user_id, active, ip)
+
+
+def unlock(conn: Connection, actor: str, user_id: int, ip: str = "") -> None:
+    """Lift a lockout after failed logins."""
+    row = _user(conn, user_id)
+    conn.execute(update(User).where(User.id == user_id).values(failed_logins=0, locked_until=None))
+    record_event(conn, actor, "user_unlocked", target=row.email, ip=ip)
+
+
+def reset_password(conn: Connection, actor: str, user_id: int, ip: str = "") -> str:
+    """Give the user a new one-time password (returned once); open sessions end, a lockout is lifted."""
+    row = _user(conn, user_id)
+    password = generate_password()
+    conn.execute(update(User).where(User.id == user_id).values(password_hash=_hash(password), failed_logins=0,
+                                                               locked_until=None))
+    record_event(conn, actor, "user_password_reset", target=row.email, ip=ip)
+    return password
+
+
+def change_own_password(conn: Connection, user_id: int, current: str, new: str, ip: str = "") -> None:
+    """A user replaces their own password (checked against the current one); all their sessions end."""
+    row = _user(conn, user_id)
+    if not check_password_hash(row.password_hash, current):
+        raise UserError("Het huidige wachtwoord klopt niet.")
+    check_password_strength(new)
+    if new == current:
+        raise UserError("Kies een ander wachtwoord dan het huidige.")
+    conn.execute(update(User).where(User.id == user_id).values(password_hash=_hash(new)))
+    record_event(conn, row.email, "password_changed", target=row.email, ip=ip)
 
 
 def create_user(engine: Engine, email: str, password: str, role: str, name: str = "",
                 programmes: list[str] | None = None, supplier_source: str | None = None,
                 demo: bool = False) -> int:
-    """Create a user with a scrypt password hash and buurt memberships; returns the id."""
+    """Create a user with a scrypt password hash and buurt memberships, unaudited (demo accounts, fixtures)."""
     if role not in ROLES:
         raise ValueError(f"onbekende rol '{role}'; kies uit {', '.join(ROLES)}")
     email = email.strip().lower()
@@ -32,7 +227,7 @@ def create_user(engine: Engine, email: str, password: str, role: str, name: str 
         if unknown:
             raise ValueError(f"onbekende programmabuurt: {', '.join(unknown)}")
         user_id = conn.execute(User.__table__.insert().values(
-            email=email, name=name, password_hash=generate_password_hash(password, method="scrypt"), role=role,
+            email=email, name=name, password_hash=_hash(password), role=role,
             supplier_source=supplier_source, active=True, demo=demo, failed_logins=0,
         ).returning(User.id)).scalar_one()
         for slug in programmes or []:

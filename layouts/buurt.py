@@ -22,6 +22,7 @@ TEXT = {
     "overview": "Overzicht",
     "beeld": "Buurtbeeld",
     "uitkomsten": "Uitkomsten",
+    "netwerk": "Buurtnetwerk",
     "review": "Review (tweemaandelijks)",
     "review_help": "Kies de review: die periode telt als ‘laatste’. De link in de adresbalk legt deze keuze vast.",
     "indicator": "Indicator in detail",
@@ -38,6 +39,7 @@ def subnav(slug: str, active: str) -> dbc.Nav:
     """Tabs between the three pages of a buurt (plain links: keyboard and middle-click work)."""
     items = [("overview", f"/buurt/{slug}"), ("beeld", f"/buurt/{slug}/beeld"),
              ("uitkomsten", f"/buurt/{slug}/uitkomsten")]
+    items.append(("netwerk", f"/buurt/{slug}/netwerk"))  # the network's own inputs (layouts/netwerk.py)
     return dbc.Nav([dbc.NavItem(dbc.NavLink(TEXT[key], href=href, active=key == active)) for key, href in items],
                    pills=True, className="mb-3 buurt-subnav")
 
@@ -63,6 +65,7 @@ def overview_layout(slug: str | None = None, **_query) -> html.Div:
         dcc.Store(id=ids.BUURT_AREA, data={"kind": "buurt", "code": slug}),
         subnav(slug, "overview"),
         dcc.Loading(html.Div(id=ids.BUURT_OVERVIEW, children=html.P(TEXT["loading"]))),
+        html.Div(id=ids.NETWERK_OVERVIEW, className="mt-3"),  # filled by callbacks/netwerk.py
     ], className="buurt-page")
 
 
@@ -73,6 +76,7 @@ def beeld_layout(slug: str | None = None, **_query) -> html.Div:
         dcc.Store(id=ids.BUURT_AREA, data={"kind": "buurt", "code": slug}),
         subnav(slug, "beeld"),
         beeld_body(),
+        html.Div(id=ids.NETWERK_BEELD, className="mt-4"),  # narrative and buurtagenda, from callbacks/netwerk.py
     ], className="buurt-page")
 
 
@@ -114,6 +118,7 @@ def uitkomsten_layout(slug: str | None = None, review: str | None = None, indica
                              placeholder=TEXT["indicator_placeholder"]),
             ], xs=12, md=7, lg=5),
         ], className="g-3 mb-3"),
+        html.Div(id=ids.NETWERK_UIT_REVIEWS, className="mb-3"),  # review notes, from callbacks/netwerk.py
         dcc.Loading([
             html.Div(id=ids.UIT_DETAIL, className="mb-3"),
             html.Div(id=ids.UIT_CONTENT),

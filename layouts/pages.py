@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dash
 
+from layouts import beheer, buurt, gebied, home, netwerk
 from layouts import best_practices as best_practices_page
-from layouts import buurt, gebied, home
 from layouts import menukaart as menukaart_page
 from layouts import transitie as transitie_page
 
@@ -18,16 +18,24 @@ def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the ap
                        title=buurt.beeld_title, name="Buurtbeeld")
     dash.register_page("buurt-1-uitkomsten", path_template="/buurt/<slug>/uitkomsten",
                        layout=buurt.uitkomsten_layout, title=buurt.uitkomsten_title, name="Uitkomsten")
+    dash.register_page("buurt-1-netwerk", path_template="/buurt/<slug>/netwerk", layout=netwerk.layout,
+                       title=netwerk.title, name="Buurtnetwerk")
     dash.register_page("buurt-2-overzicht", path_template="/buurt/<slug>", layout=buurt.overview_layout,
                        title=buurt.overview_title, name="Buurt")
     dash.register_page("gebied", path_template="/gebied/<code>", layout=gebied.layout, title=gebied.title,
                        name="Gebied")
+    dash.register_page("beheer-gebruikers", path="/beheer/gebruikers", layout=beheer.users_layout,
+                       title="Gebruikers – Buurtdashboard", name="Gebruikers")
+    dash.register_page("beheer-audit", path="/beheer/audit", layout=beheer.audit_layout,
+                       title="Auditlog – Buurtdashboard", name="Auditlog")
+    dash.register_page("beheer-upload", path="/beheer/upload", layout=beheer.upload_layout,
+                       title="Uploaden – Buurtdashboard", name="Uploaden")
     dash.register_page("transitie", path="/transitie", layout=transitie_page.layout,
-                       title="Buurtdashboard – transitie", name="Transitie")
+                       title="Transitie – Buurtdashboard", name="Transitie")
     dash.register_page("best-practices", path="/best-practices", layout=best_practices_page.layout,
-                       title="Buurtdashboard – best practices", name="Best practices")
+                       title="Best practices – Buurtdashboard", name="Best practices")
     dash.register_page("best-practices-presentatie", path="/best-practices/presentatie",
-                       layout=best_practices_page.presentation_layout, title="Best practices – presentatie",
-                       name="Presentatie")
+                       layout=best_practices_page.presentation_layout,
+                       title="Best practices: presentatie – Buurtdashboard", name="Presentatie")
     dash.register_page("menukaart", path="/menukaart", layout=menukaart_page.layout,
-                       title="Buurtdashboard – menukaart", name="Menukaart")
+                       title="Menukaart – Buurtdashboard", name="Menukaart")

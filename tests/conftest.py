@@ -126,4 +126,27 @@ def start_browser_app(dash_duo, app) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    dash_duo.start_server(app, port=port)
+    # No navigation on start: Dash's implicit wait for its page at "/" would meet the login page (the request
+    # guard); browser tests log in first and then open their page.
+    dash_duo.start_server(app, navigate=False, port=port)
+    dash_duo._url = dash_duo.server.url  # what the server_url setter sets, without its wait_for_page
+
+
+def dash_post(client, output: str, inputs: list[dict], state: list[dict] | None = None, csrf: bool = True,
+              changed: list[str] | None = None):
+    """POST a crafted callback request to /_dash-update-component, as dash-renderer would.
+
+    output: "component-id.property" (several: "..a.children...b.data.."); inputs/state: [{"id", "property",
+    "value"}]; changed: the "id.property" inputs that triggered it (default: all). The CSRF header is copied
+    from the `_csrf_token` cookie the login set (csrf=False leaves it out).
+    """
+    outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
+               for part in output.strip(".").split("...")]
+    payload = {"output": output, "outputs": outputs[0] if len(outputs) == 1 else outputs, "inputs": inputs,
+               "changedPropIds": changed if changed is not None else [f"{i['id']}.{i['property']}" for i in inputs],
+               "state": state or []}
+    headers = {}
+    cookie = client.get_cookie("_csrf_token")
+    if csrf and cookie is not None:
+        headers["X-CSRFToken"] = cookie.value
+    return client.post("/_dash-update-component", json=payload, headers=headers)

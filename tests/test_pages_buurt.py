@@ -90,14 +90,19 @@ def test_uitkomsten_show_the_values_the_api_serves_with_explanations(dash_duo, l
     assert _console_errors(dash_duo) == []
 
 
-def test_anonymous_visitor_gets_the_login_explanation_not_values(dash_duo, loaded_app):
+def test_anonymous_visitor_is_sent_to_login_and_back_to_the_page(dash_duo, loaded_app):
+    # The request guard: no Dash page for anonymous visitors; after logging in they return to the page they asked.
     start_browser_app(dash_duo, loaded_app)
-    dash_duo.wait_for_page(dash_duo.server_url + UIT)
-    assert "Log in" in dash_duo.wait_for_element(".login-explanation", timeout=10).text
+    dash_duo.driver.get(dash_duo.server_url + UIT)
+    dash_duo.wait_for_element("#email", timeout=10)
+    assert "/login?next=/buurt/de-vijfhoek/uitkomsten" in dash_duo.driver.current_url
     assert loaded_app.server.test_client().get(
         "/api/v1/observations?area=de-vijfhoek&indicator=wvpk_uren_per_client").get_json()["data"] == []
+    dash_duo.find_element("#email").send_keys("vijfhoek@demo.nl")
+    dash_duo.find_element("#password").send_keys("demo")
+    dash_duo.find_element("button[type=submit]").click()
     cells = _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")
-    assert cells[1] == "–" and "niet openbaar" in cells[9]
+    assert cells[1] == "110"
     assert _console_errors(dash_duo) == []
 
 
@@ -112,6 +117,7 @@ def test_buurt_without_deliveries_explains_instead_of_failing(dash_duo, loaded_a
 
 def test_each_buurt_url_renders_its_own_page_and_unknown_slugs_are_friendly(dash_duo, loaded_app):
     start_browser_app(dash_duo, loaded_app)
+    _browser_login(dash_duo)
     cases = [
         ("/buurt/de-vijfhoek", "#buurt-overview h1", "De Vijfhoek", "Buurt de-vijfhoek"),
         ("/buurt/de-vijfhoek/beeld", "#buurt-beeld-title h1", "Buurtbeeld De Vijfhoek", "Buurtbeeld de-vijfhoek"),

@@ -22,11 +22,11 @@ PARSERS = {
 
 
 def import_file(engine: Engine, kind: str, path: str | Path, user: str = "cli",
-                file_name: str | None = None) -> ImportReport:
+                file_name: str | None = None, batch_id: int | None = None) -> ImportReport:
     """Import one file of the given kind through the shared validation pipeline."""
     if kind not in PARSERS:
         raise ValueError(f"onbekend importtype '{kind}'; kies uit: {', '.join(sorted(PARSERS))}")
     parser = PARSERS[kind]
     if "file_name" in inspect.signature(parser).parameters:  # e.g. Vektis: the year is only in the file name
         parser = functools.partial(parser, file_name=file_name or Path(path).name)
-    return run_import(engine, kind, path, parser, user=user, file_name=file_name)
+    return run_import(engine, kind, path, parser, user=user, file_name=file_name, batch_id=batch_id)

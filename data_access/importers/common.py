@@ -264,8 +264,12 @@ def load_indicators(conn: Connection) -> pd.DataFrame:
 
 
 def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[bytes, Connection], Parsed],
-               user: str = "cli", file_name: str | None = None) -> ImportReport:
-    """Import one file: identical files are recognised, any rejected row rejects the whole file."""
+               user: str = "cli", file_name: str | None = None, batch_id: int | None = None) -> ImportReport:
+    """Import one file: identical files are recognised, any rejected row rejects the whole file.
+
+    batch_id: an import_batch row with status 'bezig' made beforehand (the upload page polls it while the
+    import runs); it is filled in instead of a new row.
+    """
     path = Path(path)
     file_name = file_name or path.name
     try:
@@ -282,7 +286,7 @@ def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[by
         if already:
             report = ImportReport(None, kind, file_name, "ongewijzigd", 0, [],
                                   message=f"dit bestand is al geïmporteerd (import {already.id}); niets gewijzigd")
-            report.batch_id = _record_batch(engine, kind, file_name, digest, user, report)
+            report.batch_id = _record_batch(engine, kind, file_name, digest, user, report, batch_id)
             return report
         try:
             parsed = parser(raw, conn)
@@ -300,11 +304,11 @@ def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[by
         rejections.sort(key=lambda r: (r.line, r.reason))
         report = ImportReport(None, kind, file_name, "afgewezen", 0, rejections, parsed.skipped,
                               message="het bestand is afgewezen; er is niets opgeslagen")
-        report.batch_id = _record_batch(engine, kind, file_name, digest, user, report)
+        report.batch_id = _record_batch(engine, kind, file_name, digest, user, report, batch_id)
         return report
     obs = derive_values(obs, indicators)
     with engine.begin() as conn:
-        batch = _insert_batch(conn, kind, file_name, digest, user)
+        batch = _insert_batch(conn, kind, file_name, digest, user, batch_id)
         if parsed.areas is not None and not parsed.areas.empty:
             upsert_areas(conn, parsed.areas)
         area_ids = area_id_lookup(conn)
@@ -330,7 +334,12 @@ def _known_areas(conn: Connection, new_areas: pd.DataFrame | None) -> tuple[set[
     return keys, {c for c, _ in keys}
 
 
-def _insert_batch(conn: Connection, kind: str, file_name: str, digest: str, user: str) -> int:
+def _insert_batch(conn: Connection, kind: str, file_name: str, digest: str, user: str,
+                  batch_id: int | None = None) -> int:
+    if batch_id is not None:  # a row made beforehand by the upload page
+        conn.execute(ImportBatch.__table__.update().where(ImportBatch.id == batch_id).values(
+            kind=kind, file_name=file_name[:300], sha256=digest, imported_by=user, status="bezig"))
+        return batch_id
     return conn.execute(
         ImportBatch.__table__.insert().values(
             kind=kind, file_name=file_name[:300], sha256=digest, imported_by=user, started_at=utcnow(),
@@ -340,10 +349,10 @@ def _insert_batch(conn: Connection, kind: str, file_name: str, digest: str, user
 
 
 def _record_batch(engine: Engine, kind: str, file_name: str, digest: str, user: str,
-                  report: ImportReport) -> int:
+                  report: ImportReport, batch_id: int | None = None) -> int:
     """Write the batch and its rejected rows in a transaction of their own (no observations)."""
     with engine.begin() as conn:
-        batch = _insert_batch(conn, kind, file_name, digest, user)
+        batch = _insert_batch(conn, kind, file_name, digest, user, batch_id)
         conn.execute(
             ImportBatch.__table__.update().where(ImportBatch.id == batch).values(
                 status=report.status, rows_rejected=len(report.rejections), rows_skipped=report.skipped,
