@@ -41,6 +41,7 @@ MSG = {
                 "nog in het formulier; laad het verhaal opnieuw via ‘Bewerken’ en voer uw wijziging opnieuw in.",
     "unknown": "Dit verhaal bestaat niet (meer).",
     "pick_buurt": "Kies de buurt van het verhaal.",
+    "other_buurt": "Een opgeslagen verhaal blijft bij zijn buurt. Kies ‘Nieuw verhaal’ voor een andere buurt.",
     "proposal_title": "{name}: {indicator} beter dan vergelijkbare buurten",
     "run": "{n} perioden op rij beter, t/m {period}",
     "evidence_axis": "verandering sinds de nulmeting",
@@ -268,7 +269,7 @@ def start_edit(_use, _edit, _new, indicator: str | None):  # noqa: ANN001, ANN20
 
 def save_story(_clicks, state: dict | None, slug: str | None, title: str | None, story: str | None,  # noqa: ANN001, ANN201, PLR0913
                interventions: list | None, indicator: str | None, contact: str | None, status: str | None):
-    """Save through the versioned-record rules: a new version, or a Dutch conflict message keeping the text."""
+    """Save through the versioned-record service: a new version, or a Dutch conflict message keeping the text."""
     viewer = current_viewer()
     if not _clicks:
         return no_update, no_update, no_update
@@ -284,6 +285,10 @@ def save_story(_clicks, state: dict | None, slug: str | None, title: str | None,
         programme = queries.find_area(conn, slug or "")
         if programme is None or programme.programme_id is None:
             return dbc.Alert(MSG["pick_buurt"], color="warning"), no_update, no_update
+        if state.get("id"):
+            stored = bp_service.load_practice(conn, int(state["id"]))
+            if stored is not None and stored["programme_id"] != programme.programme_id:
+                return dbc.Alert(MSG["other_buurt"], color="warning"), no_update, no_update
         try:
             result = bp_service.save_practice(conn, state.get("id"), values, state.get("version"), author,
                                               programme.programme_id)

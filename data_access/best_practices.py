@@ -25,16 +25,13 @@ read the store on every call, so the evidence charts stay live on the data and a
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import IntegrityError
 
-from data_access import periods, queries
-from data_access.models import Area, BestPractice, Intervention, ProgrammeBuurt, ProgrammeMember, RecordVersion, utcnow
+from data_access import periods, queries, records
+from data_access.models import Area, BestPractice, Intervention, ProgrammeBuurt, ProgrammeMember
 
 Z_95 = 1.959963984540054
 MIN_PEERS = 5
@@ -214,19 +211,6 @@ STATUSES = ("concept", "gepubliceerd")
 RECORD_TYPE = "best_practice"
 
 
-@dataclass
-class SaveResult:
-    """What a save did: opgeslagen (with the record), conflict (with the other person's version) or onbekend."""
-
-    status: str
-    record: dict | None = None
-    unsaved: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "opgeslagen"
-
-
 def practices(conn: Connection, published_only: bool = False) -> pd.DataFrame:
     """The stories (not deleted) with their buurt's slug and name, newest first."""
     stmt = (select(BestPractice.__table__, ProgrammeBuurt.slug, ProgrammeBuurt.name.label("buurt"),
@@ -265,53 +249,17 @@ def clean_story(conn: Connection, values: dict) -> dict:
     return out
 
 
-def _write_version(conn: Connection, record: dict, author: str) -> None:
-    snapshot = {k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v) for k, v in record.items()
-                if k not in ("updated_by", "updated_at")}
-    conn.execute(RecordVersion.__table__.insert().values(
-        record_type=RECORD_TYPE, record_id=record["id"], programme_id=record["programme_id"],
-        version=record["version"], author=author, saved_at=record["updated_at"],
-        data=json.dumps(snapshot, ensure_ascii=False, sort_keys=True)))
-
-
 def save_practice(conn: Connection, practice_id: int | None, values: dict, base_version: int | None,
-                  author: str, programme_id: int) -> SaveResult:
-    """Insert or update a story with optimistic locking (UPDATE … WHERE version = base) and write its version."""
-    values = clean_story(conn, values)
-    table = BestPractice.__table__
-    now = utcnow()
-    if practice_id is None:
-        new_id = conn.execute(table.insert().values(**values, programme_id=programme_id, version=1,
-                                                    updated_by=author, updated_at=now)
-                              .returning(table.c.id)).scalar_one()
-        record = load_practice(conn, new_id)
-        _write_version(conn, record, author)
-        return SaveResult("opgeslagen", record)
-    updated = conn.execute(
-        table.update().where(table.c.id == practice_id, table.c.version == base_version,
-                             table.c.deleted.is_(False))
-        .values(**values, programme_id=programme_id, version=(base_version or 0) + 1, updated_by=author,
-                updated_at=now))
-    if updated.rowcount != 1:
-        current = load_practice(conn, practice_id)
-        return SaveResult("conflict" if current else "onbekend", current, values)
-    record = load_practice(conn, practice_id)
-    try:
-        with conn.begin_nested():
-            _write_version(conn, record, author)
-    except IntegrityError:
-        return SaveResult("conflict", load_practice(conn, practice_id), values)
-    return SaveResult("opgeslagen", record)
+                  author: str, programme_id: int) -> records.SaveResult:
+    """Check a story and save it through the versioned-record service (optimistic lock, every version kept)."""
+    return records.save_record(conn, BestPractice, practice_id, clean_story(conn, values), base_version, author,
+                               programme_id)
 
 
 def practice_history(conn: Connection, practice_id: int) -> list[dict]:
     """Every saved version of a story, newest first: version, author, saved_at, data."""
-    rows = conn.execute(
-        select(RecordVersion.version, RecordVersion.author, RecordVersion.saved_at, RecordVersion.data)
-        .where(RecordVersion.record_type == RECORD_TYPE, RecordVersion.record_id == practice_id)
-        .order_by(RecordVersion.version.desc())).all()
-    return [{"version": r.version, "author": r.author, "saved_at": r.saved_at, "data": json.loads(r.data)}
-            for r in rows]
+    return [{"version": v.version, "author": v.author, "saved_at": v.saved_at, "data": v.data}
+            for v in records.history(conn, RECORD_TYPE, practice_id)]
 
 
 def interventions_named(conn: Connection, codes: str) -> list[tuple[str, str]]:

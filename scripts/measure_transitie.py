@@ -77,13 +77,14 @@ def main() -> None:
     print(f"database ready in {time.perf_counter() - start:.1f} s: {n_prog} programme buurten ({args.db})")
     client = app.server.test_client()
     assert login(client, "transitie@demo.nl").status_code == 302
+    headers = {"Content-Type": "application/json", "X-CSRFToken": client.get_cookie("_csrf_token").value}
     print(f"{'callback':48} {'first s':>8} {'warm p50 s':>11} {'response kB':>12}")
     for name, (outputs, inputs) in CALLBACKS.items():
         body = _payload(outputs, inputs)
         samples, size = [], 0
         for _ in range(args.repeat + 1):
             t0 = time.perf_counter()
-            response = client.post("/_dash-update-component", data=body, headers={"Content-Type": "application/json"})
+            response = client.post("/_dash-update-component", data=body, headers=headers)
             samples.append(time.perf_counter() - t0)
             assert response.status_code == 200, response.get_data(as_text=True)[:500]
             size = len(response.data)

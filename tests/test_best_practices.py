@@ -110,8 +110,9 @@ def _callback(client, outputs, inputs, state=()):
         "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"],
         "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
     }
-    return client.post("/_dash-update-component", data=json.dumps(payload),
-                       headers={"Content-Type": "application/json"})
+    cookie = client.get_cookie("_csrf_token")  # the double-submit token dash-renderer sends as a header
+    headers = {"Content-Type": "application/json"} | ({"X-CSRFToken": cookie.value} if cookie else {})
+    return client.post("/_dash-update-component", data=json.dumps(payload), headers=headers)
 
 
 SAVE_OUTPUTS = [("best-edit-result", "children"), ("best-edit-id", "data"), ("best-edit-history", "children")]

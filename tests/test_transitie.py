@@ -148,8 +148,9 @@ def _callback(client, outputs: list[tuple[str, str]], inputs: list[tuple[str, st
         "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
         "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"], "state": [],
     }
-    return client.post("/_dash-update-component", data=json.dumps(payload),
-                       headers={"Content-Type": "application/json"})
+    cookie = client.get_cookie("_csrf_token")  # the double-submit token dash-renderer sends as a header
+    headers = {"Content-Type": "application/json"} | ({"X-CSRFToken": cookie.value} if cookie else {})
+    return client.post("/_dash-update-component", data=json.dumps(payload), headers=headers)
 
 
 OVERVIEW_OUTPUTS = [("transitie-status", "children"), ("transitie-content", "style"), ("transitie-grid", "rowData"),
@@ -240,3 +241,15 @@ def test_candidate_csv_has_every_ranked_candidate_with_the_weights_used():
     frame = candidate_csv(ranked, weights)
     assert len(frame) == len(ranked) and frame["rang"].tolist() == ranked["rank"].tolist()
     assert "z_afstand_huisarts_gewicht_2.5" in frame.columns
+
+
+@pytest.mark.parametrize("email, status", [("vijfhoek@demo.nl", 403), ("verzekeraar@demo.nl", 403),
+                                           (None, 302), ("transitie@demo.nl", 200), ("beheer@demo.nl", 200)])
+def test_transitie_page_itself_is_only_served_to_the_transitieteam_and_beheerders(overview_app, email, status):
+    client = overview_app.server.test_client()
+    if email:
+        assert login(client, email).status_code == 302
+    response = client.get("/transitie")
+    assert response.status_code == status
+    if status == 302:
+        assert response.headers["Location"].startswith("/login")
