@@ -401,8 +401,11 @@ def candidate_csv(ranked: pd.DataFrame, weights: dict[str, float]) -> pd.DataFra
 
 # ---------------------------------------------------------------- checklist
 
-def load_checklist(selected: list | None):  # noqa: ANN201
-    """Fill the checklist from the selected candidate's newest saved version."""
+def load_checklist(selected: list | None, state: dict | None = None):  # noqa: ANN201
+    """Fill the checklist from the selected candidate's newest saved version.
+
+    Saving updates the grid row, which selects it anew: the save message then stays (same candidate).
+    """
     disabled = [{**o, "disabled": True} for o in _criteria_options()]
     if not allowed(current_viewer()) or not selected:
         return MSG["pick"], disabled, [], "", True, True, None, ""
@@ -418,8 +421,10 @@ def load_checklist(selected: list | None):  # noqa: ANN201
     title = f"{row.get('name', code)} ({code})"
     if current is not None:
         title += f" · versie {version}, {current['author']}, {current['saved_at']:%d-%m-%Y %H:%M}"
+    same = isinstance(state, dict) and state.get("code") == code
     return (title, _criteria_options(), list(current["criteria"]) if current is not None else [],
-            current["note"] if current is not None else "", False, False, {"code": code, "version": version}, "")
+            current["note"] if current is not None else "", False, False, {"code": code, "version": version},
+            no_update if same else "")
 
 
 def _criteria_options() -> list[dict]:
@@ -483,7 +488,8 @@ def register(app: dash.Dash) -> None:
         Output(ids.TRANSITIE_CHECK_NOTE, "disabled"), Output(ids.TRANSITIE_CHECK_SAVE, "disabled"),
         Output(ids.TRANSITIE_CHECK_VERSION, "data", allow_duplicate=True),
         Output(ids.TRANSITIE_CHECK_RESULT, "children", allow_duplicate=True),
-        Input(ids.TRANSITIE_CAND_GRID, "selectedRows"), prevent_initial_call=True,
+        Input(ids.TRANSITIE_CAND_GRID, "selectedRows"), State(ids.TRANSITIE_CHECK_VERSION, "data"),
+        prevent_initial_call=True,
     )(load_checklist)
     app.callback(
         Output(ids.TRANSITIE_CHECK_RESULT, "children"), Output(ids.TRANSITIE_CHECK_VERSION, "data"),
