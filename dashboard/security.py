@@ -25,7 +25,7 @@ from flask_login import current_user
 from data_access import queries
 from data_access.access import Viewer
 
-PUBLIC_PATHS = frozenset({"/login", "/logout", "/auth/login.css", "/favicon.ico", "/robots.txt"})
+PUBLIC_PATHS = frozenset({"/login", "/logout", "/auth/login.css", "/favicon.ico", "/robots.txt", "/verslag"})
 PUBLIC_PREFIXES = ("/api/v1/", "/verslag/")
 DASH_PREFIXES = ("/_dash-", "/_reload-hash", "/_favicon", "/assets/")
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon")

@@ -30,7 +30,9 @@ def dash_post(client, app, first_output: str, inputs: list[tuple], state: list[t
         "state": [spec(s) for s in state],
         "changedPropIds": [trigger] if trigger else [],
     }
-    return client.post("/_dash-update-component", json=payload)
+    cookie = client.get_cookie("_csrf_token")  # set at login; Dash sends it back as a header
+    headers = {"X-CSRFToken": cookie.value} if cookie is not None else {}
+    return client.post("/_dash-update-component", json=payload, headers=headers)
 
 
 def programme_id(engine, slug: str) -> int:

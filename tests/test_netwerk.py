@@ -68,7 +68,7 @@ def test_member_of_one_buurt_cannot_save_another_buurts_narrative(app, db):
     body = json.dumps(_response(resp))
     assert "Opslaan geweigerd" in body
     assert count(db, Narrative) == 0 and count(db, RecordVersion) == 0
-    assert count(db, AuditEvent, AuditEvent.action == "bewerking geweigerd",
+    assert count(db, AuditEvent, AuditEvent.action == "access_denied",
                  AuditEvent.actor == "vijfhoek@demo.nl") == 1
     # the same request for the member's own buurt is saved: the refusal above is the authorisation, not the payload
     resp = save_story(client, app, "de-vijfhoek", ["Eenzaamheid", "Buurtvereniging", "", ""], None)
