@@ -8,13 +8,16 @@ from callbacks import (
     beheer_audit,
     beheer_gebruikers,
     beheer_upload,
+    best_practices,
     buurt,
     buurt_beeld,
     buurt_uitkomsten,
     home,
     lerend,
+    menukaart,
     netwerk,
     shell,
+    transitie,
     vergelijken,
 )
 
@@ -31,3 +34,6 @@ def register_all(app: dash.Dash) -> None:
     beheer_upload.register(app)
     lerend.register(app)
     vergelijken.register(app)
+    transitie.register(app)
+    best_practices.register(app)
+    menukaart.register(app)

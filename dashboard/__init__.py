@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
-from dashboard import api, api_lerend, auth, beheer, security, verslag  # noqa: F401 — api_lerend adds routes to api.bp
+from dashboard import api, api_lerend, auth, beheer, exports, security, verslag  # noqa: F401 — api_lerend adds routes to api.bp
 from dashboard.config import ROOT, load_config
 from dashboard.startup import prepare_database, warm_caches
 
@@ -24,6 +24,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     server.register_blueprint(api.bp)
     server.register_blueprint(verslag.bp)  # public buurtverslagen (/verslag)
     server.register_blueprint(beheer.bp)
+    server.register_blueprint(exports.bp)
 
     app = dash.Dash(
         __name__,

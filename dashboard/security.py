@@ -35,7 +35,7 @@ ADMIN = ("beheerder",)
 UPLOADERS = ("beheerder", "transitieteam", "leverancier")
 # Page paths that need a role besides a login (checked on a full page load; callbacks check again).
 ROLE_PATHS = (("/beheer/gebruikers", ADMIN), ("/beheer/audit", ADMIN), ("/beheer/upload", UPLOADERS),
-              ("/beheer", UPLOADERS))
+              ("/beheer", UPLOADERS), ("/transitie", ("beheerder", "transitieteam")))
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 CBS_CODE_RE = re.compile(r"^(?:BU\d{8}|WK\d{6}|GM\d{4}|NL\d{2})$")
 TEXT = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 
-from layouts import beheer, buurt, gebied, home, lerend, netwerk, vergelijken
+from layouts import beheer, best_practices, buurt, gebied, home, lerend, menukaart, netwerk, transitie, vergelijken
 
 
 def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the app being built
@@ -31,3 +31,12 @@ def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the ap
                        name="Lerende buurt")
     dash.register_page("vergelijken", path="/vergelijken", layout=vergelijken.layout, title=vergelijken.title,
                        name="Vergelijken")
+    dash.register_page("transitie", path="/transitie", layout=transitie.layout,
+                       title="Transitie – Buurtdashboard", name="Transitie")
+    dash.register_page("best-practices", path="/best-practices", layout=best_practices.layout,
+                       title="Best practices – Buurtdashboard", name="Best practices")
+    dash.register_page("best-practices-presentatie", path="/best-practices/presentatie",
+                       layout=best_practices.presentation_layout,
+                       title="Best practices: presentatie – Buurtdashboard", name="Presentatie")
+    dash.register_page("menukaart", path="/menukaart", layout=menukaart.layout,
+                       title="Menukaart – Buurtdashboard", name="Menukaart")

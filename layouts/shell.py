@@ -9,7 +9,8 @@ from dash import dcc, html
 from dashboard import ids
 
 NAV_LINKS = [("Overzicht", "/"), ("Vergelijken", "/vergelijken"), ("Lerende buurt", "/lerende-buurt"),
-             ("Transitie", "/transitie"), ("Best practices", "/best-practices")]
+             ("Transitie", "/transitie"), ("Best practices", "/best-practices"),
+             ("Menukaart", "/menukaart")]
 
 
 def layout() -> html.Div:

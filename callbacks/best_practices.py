@@ -1,0 +1,398 @@
+"""Callbacks of /best-practices and its presentation mode /best-practices/presentatie.
+
+Logged-in transitieteam, beheerders and buurtnetwerken see the published stories (their evidence is a programme
+buurt's aggregate next to a peer band, which buurtnetwerken may see of each other); only the transitieteam and
+beheerders see the data's proposals, concept stories and the editor. Every callback checks the viewer itself.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
+from flask import request
+
+from callbacks.common import current_viewer, engine
+from dashboard import ids
+from data_access import best_practices as bp_service
+from data_access import menukaart, periods, queries
+from data_access.access import Viewer
+from data_access.audit import record_event
+from data_access.models import ProgrammeBuurt
+from layouts.formatting import number, signed
+
+VIEW_ROLES = ("transitieteam", "beheerder", "buurtnetwerk")
+TEAM_ROLES = ("transitieteam", "beheerder")
+MSG = {
+    "anonymous": "Log in om de best practices te zien.",
+    "denied": "Geen toegang: best practices zijn er voor het transitieteam en de buurtnetwerken.",
+    "no_proposals": "Nog geen voorstellen: voor deze uitkomst doet geen buurt het in twee opeenvolgende perioden "
+                    "duidelijk beter dan de vergelijkingsbuurten (of er zijn te weinig gegevens).",
+    "no_stories": "Nog geen verhalen. Het transitieteam schrijft ze bij de voorstellen hierboven.",
+    "no_published": "Nog geen gepubliceerde best practices om te presenteren.",
+    "no_evidence": "Nog geen uitkomstgegevens om het bewijs te tonen.",
+    "saved": "Opgeslagen als versie {version}.",
+    "conflict": "Niet opgeslagen: {author} heeft dit verhaal intussen opgeslagen (versie {version}). Uw tekst staat "
+                "nog in het formulier; laad het verhaal opnieuw via ‘Bewerken’ en voer uw wijziging opnieuw in.",
+    "unknown": "Dit verhaal bestaat niet (meer).",
+    "pick_buurt": "Kies de buurt van het verhaal.",
+    "other_buurt": "Een opgeslagen verhaal blijft bij zijn buurt. Kies ‘Nieuw verhaal’ voor een andere buurt.",
+    "proposal_title": "{name}: {indicator} beter dan vergelijkbare buurten",
+    "run": "{n} perioden op rij beter, t/m {period}",
+    "evidence_axis": "verandering sinds de nulmeting",
+}
+
+
+def may_view(viewer: Viewer) -> bool:
+    return viewer.role in VIEW_ROLES
+
+
+def is_team(viewer: Viewer) -> bool:
+    return viewer.role in TEAM_ROLES
+
+
+def _denied(viewer: Viewer) -> dbc.Alert:
+    return dbc.Alert(MSG["anonymous"] if viewer.anonymous else MSG["denied"], color="warning", id="best-denied")
+
+
+def _outcome_options(conn) -> list[dict]:  # noqa: ANN001
+    catalogue = queries.indicators(conn).set_index("code")
+    return [{"label": catalogue.at[c, "name"], "value": c} for c in bp_service.OUTCOME_INDICATORS
+            if c in catalogue.index]
+
+
+# ---------------------------------------------------------------- evidence chart (also used by the export)
+
+def _pct(log_change: float) -> float:
+    return math.expm1(log_change) * 100 if log_change is not None and not pd.isna(log_change) else math.nan
+
+
+def evidence_figure(series: pd.DataFrame, buurt: str, indicator_name: str, height: int = 360) -> go.Figure:
+    """The buurt's change since the nulmeting (in %) against its peers' mean and 95% prediction band."""
+    fig = go.Figure()
+    if series.empty:
+        fig.add_annotation(text=MSG["no_evidence"], showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+        fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=height)
+        return fig
+    frame = series.assign(_k=series["period"].map(periods.sort_key)).sort_values("_k")
+    labels = frame["period"].map(periods.label)
+    band = frame.dropna(subset=["peer_low"])
+    blabels = band["period"].map(periods.label)
+    fig.add_trace(go.Scatter(x=list(blabels) + list(blabels[::-1]),
+                             y=[_pct(v) for v in band["peer_high"]] + [_pct(v) for v in band["peer_low"][::-1]],
+                             fill="toself", fillcolor="rgba(120,130,140,0.18)", line={"width": 0},
+                             hoverinfo="skip", name="bandbreedte vergelijkingsbuurten (95%)"))
+    fig.add_trace(go.Scatter(x=blabels, y=[_pct(v) for v in band["peer_mean"]], mode="lines",
+                             line={"color": "#6c757d", "dash": "dash"}, name="vergelijkingsbuurten (gemiddeld)",
+                             hovertemplate="%{y:.1f}%<extra>vergelijkingsbuurten</extra>"))
+    colours = ["#198754" if b else "#0b5394" for b in frame["better"]]
+    if frame["better"].any():  # a legend entry that explains the green points
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 9, "color": "#198754"},
+                                 name="beter dan de vergelijkingsbuurten"))
+    fig.add_trace(go.Scatter(x=labels, y=[_pct(v) for v in frame["change"]], mode="lines+markers",
+                             line={"color": "#0b5394", "width": 3}, marker={"size": 9, "color": colours},
+                             name=buurt, hovertemplate="%{y:.1f}%<extra>" + buurt + "</extra>"))
+    fig.update_layout(
+        height=height, margin={"l": 60, "r": 10, "t": 30, "b": 40}, separators=",.",
+        plot_bgcolor="white", paper_bgcolor="white", legend={"orientation": "h", "y": -0.2},
+        title={"text": indicator_name, "font": {"size": 14}, "x": 0},
+        yaxis={"title": MSG["evidence_axis"], "ticksuffix": "%", "gridcolor": "#e9ecef", "zerolinecolor": "#adb5bd"},
+    )
+    return fig
+
+
+def _indicator_name(conn, code: str | None) -> str:  # noqa: ANN001
+    if not code:
+        return ""
+    catalogue = queries.indicators(conn).set_index("code")
+    return catalogue.at[code, "name"] if code in catalogue.index else code
+
+
+def story_evidence(conn, practice: dict, height: int = 360) -> go.Figure:  # noqa: ANN001
+    """The live evidence chart of one story (recomputed from the store on every call)."""
+    indicator = practice.get("indicator_code")
+    slug = conn.execute(
+        ProgrammeBuurt.__table__.select().with_only_columns(ProgrammeBuurt.slug, ProgrammeBuurt.name)
+        .where(ProgrammeBuurt.id == practice["programme_id"])).first()
+    if not indicator or slug is None:
+        return evidence_figure(pd.DataFrame(), "", "", height)
+    series = bp_service.evidence(conn, slug.slug, indicator)
+    return evidence_figure(series, slug.name, _indicator_name(conn, indicator), height)
+
+
+def story_figure(conn, practice: dict) -> go.Figure:  # noqa: ANN001
+    """One story as a single slide-sized figure (title, text, interventions, contact, evidence) for export."""
+    fig = story_evidence(conn, practice, height=900)
+    buurt = conn.execute(ProgrammeBuurt.__table__.select().with_only_columns(ProgrammeBuurt.name)
+                         .where(ProgrammeBuurt.id == practice["programme_id"])).scalar() or ""
+    interventions = bp_service.interventions_named(conn, practice.get("interventions") or "")
+    story = "<br>".join(textwrap.wrap(practice.get("story") or "", 48)[:22])
+    lines = [f"<b>{buurt}</b>", "", story]
+    if interventions:
+        lines += ["", "<b>Interventies</b>"] + [f"• {name}" for _, name in interventions]
+    if practice.get("contact"):
+        lines += ["", f"<b>Contact:</b> {practice['contact']}"]
+    if practice.get("indicator_code"):
+        lines += ["", f"<b>Bewijs:</b> {_indicator_name(conn, practice['indicator_code']).lower()},",
+                  "verandering sinds de nulmeting naast vergelijkingsbuurten"]
+    fig.update_layout(
+        width=1600, height=900, margin={"l": 640, "r": 50, "t": 150, "b": 90},
+        title={"text": f"<b>{practice['title']}</b>", "font": {"size": 34}, "x": 0.02, "y": 0.95},
+        font={"size": 16},
+    )
+    fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=-0.62, y=1.0, xanchor="left",
+                       yanchor="top", showarrow=False, align="left", font={"size": 18})
+    return fig
+
+
+# ---------------------------------------------------------------- /best-practices
+
+def setup_page(_path: str | None):  # noqa: ANN201
+    """Access message, the team part's visibility and the options of the dropdowns."""
+    viewer = current_viewer()
+    if not may_view(viewer):
+        return _denied(viewer), {"display": "none"}, [], None, [], [], []
+    if not is_team(viewer):
+        return None, {"display": "none"}, [], None, [], [], []
+    with engine().connect() as conn:
+        outcomes = _outcome_options(conn)
+        programme = queries.programme_buurten(conn)
+        interventions = menukaart.catalogue(conn)
+    buurten = [{"label": f"{r.name} ({r.region})", "value": r.code} for r in programme.itertuples()]
+    menu = [{"label": r.name, "value": r.code} for r in interventions.itertuples()]
+    # the value is set with the options: a dropdown drops a value its options do not (yet) hold
+    first = outcomes[0]["value"] if outcomes else None
+    return None, {}, outcomes, first, buurten, menu, outcomes
+
+
+def update_proposals(indicator: str | None):  # noqa: ANN201
+    viewer = current_viewer()
+    if not is_team(viewer) or not indicator:
+        return None
+    with engine().connect() as conn:
+        if indicator not in queries.indicator_codes(conn) or indicator not in bp_service.OUTCOME_INDICATORS:
+            return dbc.Alert("Onbekende uitkomst.", color="warning")
+        summary, _series = bp_service.proposals(conn, indicator)
+    proposed = summary[summary["proposed"]]
+    if proposed.empty:
+        return dbc.Alert(MSG["no_proposals"], color="info")
+    header = html.Thead(html.Tr([html.Th("Buurt"), html.Th("Beter dan vergelijkingsbuurten"),
+                                 html.Th("Verschil in verandering (laatste periode)"), html.Th("Vergelijkingsbuurten"),
+                                 html.Th("")]))
+    body = []
+    for row in proposed.itertuples():
+        diff = signed(row.relative_difference * 100, 1, "%") if not pd.isna(row.relative_difference) else "–"
+        body.append(html.Tr([
+            html.Td(html.A(row.name, href=f"/buurt/{row.target}")),
+            html.Td(MSG["run"].format(n=row.longest_run, period=periods.label(row.run_end))),
+            html.Td(f"{diff} ({periods.label(row.latest_period)})"),
+            html.Td(number(row.n_peers)),
+            html.Td(dbc.Button("Schrijf het verhaal", id=ids.best_use_proposal(row.target), size="sm",
+                               color="primary", outline=True)),
+        ], id=f"best-proposal-{row.target}"))
+    return dbc.Table([header, html.Tbody(body)], hover=True, size="sm", responsive=True, id="best-proposal-table")
+
+
+def _story_card(conn, row, team: bool) -> dbc.Card:  # noqa: ANN001
+    practice = row._asdict()
+    interventions = bp_service.interventions_named(conn, practice.get("interventions") or "")
+    badge = dbc.Badge(practice["status"], color="success" if practice["status"] == "gepubliceerd" else "secondary",
+                      className="ms-2")
+    actions = [html.A("PNG", href=f"/export/best-practice/{practice['id']}.png", className="me-2"),
+               html.A("PDF", href=f"/export/best-practice/{practice['id']}.pdf", className="me-3")]
+    if team:
+        actions.append(dbc.Button("Bewerken", id=ids.best_edit_button(int(practice["id"])), size="sm",
+                                  color="secondary", outline=True))
+    return dbc.Card(dbc.CardBody(dbc.Row([
+        dbc.Col([
+            html.H3([practice["title"], badge], className="h5"),
+            html.P(html.A(practice["buurt"], href=f"/buurt/{practice['slug']}"), className="text-muted mb-1"),
+            html.P(practice["story"], style={"whiteSpace": "pre-wrap"}),
+            html.Ul([html.Li(name) for _, name in interventions]) if interventions else None,
+            html.P(f"Contact: {practice['contact'] or practice['contact_role'] or '–'}", className="small"),
+            html.Div(["Exporteren: ", *actions], className="small"),
+            html.Small(f"versie {practice['version']}, {practice['updated_by']}, "
+                       f"{practice['updated_at']:%d-%m-%Y %H:%M}", className="text-muted"),
+        ], xs=12, lg=5),
+        dbc.Col(dcc.Graph(figure=story_evidence(conn, practice), config={"displayModeBar": False}), xs=12, lg=7),
+    ])), className="mb-3", id=f"best-story-{practice['id']}")
+
+
+def update_list(_path: str | None, _saved):  # noqa: ANN001, ANN201
+    viewer = current_viewer()
+    if not may_view(viewer):
+        return None
+    team = is_team(viewer)
+    with engine().connect() as conn:
+        frame = bp_service.practices(conn, published_only=not team)
+        if frame.empty:
+            return dbc.Alert(MSG["no_stories"], color="info")
+        return [_story_card(conn, row, team) for row in frame.itertuples(index=False)]
+
+
+def start_edit(_use, _edit, _new, indicator: str | None):  # noqa: ANN001, ANN201
+    """Fill the editor: from a proposal (buurt and indicator), from a stored story, or empty for a new one."""
+    viewer = current_viewer()
+    trigger = ctx.triggered_id
+    if not is_team(viewer) or trigger is None or not any(
+            (t.get("value") or 0) for t in ctx.triggered if isinstance(t, dict)):
+        return (no_update,) * 9
+    empty = (None, None, "", "", [], None, "", "concept", "")
+    if trigger == ids.BEST_EDIT_NEW:
+        return empty
+    if isinstance(trigger, dict) and trigger.get("type") == "best-use":
+        with engine().connect() as conn:
+            programme = queries.programme_buurten(conn).set_index("code")
+            slug = trigger.get("slug")
+            if slug not in programme.index:
+                return empty
+            name = programme.at[slug, "name"]
+            title = MSG["proposal_title"].format(name=name, indicator=_indicator_name(conn, indicator).lower())
+        return None, slug, title[:200], "", [], indicator, "", "concept", ""
+    if isinstance(trigger, dict) and trigger.get("type") == "best-edit":
+        with engine().connect() as conn:
+            practice = bp_service.load_practice(conn, int(trigger.get("id", 0)))
+            if practice is None:
+                return (*empty[:-1], dbc.Alert(MSG["unknown"], color="warning"))
+            slug = conn.execute(ProgrammeBuurt.__table__.select().with_only_columns(ProgrammeBuurt.slug)
+                                .where(ProgrammeBuurt.id == practice["programme_id"])).scalar()
+        codes = [c for c in (practice["interventions"] or "").split(",") if c]
+        return ({"id": practice["id"], "version": practice["version"]}, slug, practice["title"], practice["story"],
+                codes, practice["indicator_code"], practice["contact"], practice["status"], "")
+    return (no_update,) * 9
+
+
+def save_story(_clicks, state: dict | None, slug: str | None, title: str | None, story: str | None,  # noqa: ANN001, ANN201, PLR0913
+               interventions: list | None, indicator: str | None, contact: str | None, status: str | None):
+    """Save through the versioned-record service: a new version, or a Dutch conflict message keeping the text."""
+    viewer = current_viewer()
+    if not _clicks:
+        return no_update, no_update, no_update
+    if not is_team(viewer):
+        return dbc.Alert(MSG["denied"], color="danger"), no_update, no_update
+    from flask_login import current_user
+
+    author = getattr(current_user, "email", "onbekend")
+    values = {"title": title, "story": story, "interventions": list(interventions or []),
+              "indicator_code": indicator, "contact": contact, "status": status}
+    state = state or {}
+    with engine().begin() as conn:
+        programme = queries.find_area(conn, slug or "")
+        if programme is None or programme.programme_id is None:
+            return dbc.Alert(MSG["pick_buurt"], color="warning"), no_update, no_update
+        if state.get("id"):
+            stored = bp_service.load_practice(conn, int(state["id"]))
+            if stored is not None and stored["programme_id"] != programme.programme_id:
+                return dbc.Alert(MSG["other_buurt"], color="warning"), no_update, no_update
+        try:
+            result = bp_service.save_practice(conn, state.get("id"), values, state.get("version"), author,
+                                              programme.programme_id)
+        except ValueError as exc:
+            return dbc.Alert(str(exc), color="danger"), no_update, no_update
+        if result.ok:
+            record_event(conn, author, "edit", target=f"best_practice/{result.record['id']}",
+                         detail=f"versie {result.record['version']}: {result.record['title']}",
+                         ip=request.remote_addr or "")
+            history = bp_service.practice_history(conn, result.record["id"])
+    if not result.ok:
+        if result.record is None:
+            return dbc.Alert(MSG["unknown"], color="danger"), no_update, no_update
+        return (dbc.Alert(MSG["conflict"].format(author=result.record["updated_by"],
+                                                 version=result.record["version"]), color="danger"),
+                no_update, no_update)
+    record = result.record
+    versions = html.Div([html.Strong("Versies: "), html.Ul([
+        html.Li(f"versie {v['version']} – {v['author']}, {v['saved_at']:%d-%m-%Y %H:%M}: {v['data'].get('title')}")
+        for v in history], id="best-history-list")])
+    return (dbc.Alert(MSG["saved"].format(version=record["version"]), color="success"),
+            {"id": record["id"], "version": record["version"]}, versions)
+
+
+# ---------------------------------------------------------------- presentation mode
+
+def build_slides(_path: str | None):  # noqa: ANN201
+    """One slide per published story, large type, with its live evidence chart and export links."""
+    viewer = current_viewer()
+    if not may_view(viewer):
+        return _denied(viewer), 0
+    with engine().connect() as conn:
+        frame = bp_service.practices(conn, published_only=True)
+        if frame.empty:
+            return dbc.Alert(MSG["no_published"], color="info", className="slide-empty"), 0
+        slides = []
+        for i, row in enumerate(frame.itertuples(index=False)):
+            practice = row._asdict()
+            interventions = bp_service.interventions_named(conn, practice["interventions"] or "")
+            slides.append(html.Section([
+                html.H2(practice["title"], className="slide-title"),
+                html.P(practice["buurt"], className="slide-buurt"),
+                dbc.Row([
+                    dbc.Col([
+                        html.P(practice["story"], className="slide-story"),
+                        html.Ul([html.Li(name) for _, name in interventions], className="slide-interventions")
+                        if interventions else None,
+                        html.P(f"Contact: {practice['contact'] or practice['contact_role'] or '–'}",
+                               className="slide-contact"),
+                        html.Div([html.A("Download PNG", href=f"/export/best-practice/{practice['id']}.png",
+                                         className="me-3"),
+                                  html.A("Download PDF", href=f"/export/best-practice/{practice['id']}.pdf")],
+                                 className="slide-export"),
+                    ], xs=12, lg=5),
+                    dbc.Col(dcc.Graph(figure=story_evidence(conn, practice, height=460),
+                                      config={"displayModeBar": False}), xs=12, lg=7),
+                ]),
+            ], id=ids.best_slide(i), className="slide", style={"display": "block" if i == 0 else "none"}))
+    return slides, 0
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(ids.BEST_CONTENT, "children"), Output(ids.BEST_TEAM, "style"), Output(ids.BEST_INDICATOR, "options"),
+        Output(ids.BEST_INDICATOR, "value"), Output(ids.BEST_EDIT_PROGRAMME, "options"),
+        Output(ids.BEST_EDIT_INTERVENTIONS, "options"), Output(ids.BEST_EDIT_INDICATOR, "options"),
+        Input(ids.URL, "pathname"),
+    )(setup_page)
+    app.callback(Output(ids.BEST_PROPOSALS, "children"), Input(ids.BEST_INDICATOR, "value"))(update_proposals)
+    app.callback(Output(ids.BEST_LIST, "children"), Input(ids.URL, "pathname"),
+                 Input(ids.BEST_EDIT_ID, "data"))(update_list)
+    app.callback(
+        Output(ids.BEST_EDIT_ID, "data", allow_duplicate=True), Output(ids.BEST_EDIT_PROGRAMME, "value"),
+        Output(ids.BEST_EDIT_TITLE, "value"), Output(ids.BEST_EDIT_STORY, "value"),
+        Output(ids.BEST_EDIT_INTERVENTIONS, "value"), Output(ids.BEST_EDIT_INDICATOR, "value"),
+        Output(ids.BEST_EDIT_CONTACT, "value"), Output(ids.BEST_EDIT_STATUS, "value"),
+        Output(ids.BEST_EDIT_RESULT, "children", allow_duplicate=True),
+        Input({"type": "best-use", "slug": ALL}, "n_clicks"), Input({"type": "best-edit", "id": ALL}, "n_clicks"),
+        Input(ids.BEST_EDIT_NEW, "n_clicks"), State(ids.BEST_INDICATOR, "value"), prevent_initial_call=True,
+    )(start_edit)
+    app.callback(
+        Output(ids.BEST_EDIT_RESULT, "children"), Output(ids.BEST_EDIT_ID, "data"),
+        Output(ids.BEST_EDIT_HISTORY, "children"),
+        Input(ids.BEST_EDIT_SAVE, "n_clicks"), State(ids.BEST_EDIT_ID, "data"), State(ids.BEST_EDIT_PROGRAMME, "value"),
+        State(ids.BEST_EDIT_TITLE, "value"), State(ids.BEST_EDIT_STORY, "value"),
+        State(ids.BEST_EDIT_INTERVENTIONS, "value"), State(ids.BEST_EDIT_INDICATOR, "value"),
+        State(ids.BEST_EDIT_CONTACT, "value"), State(ids.BEST_EDIT_STATUS, "value"), prevent_initial_call=True,
+    )(save_story)
+    app.callback(Output(ids.BEST_SLIDES, "children"), Output(ids.BEST_SLIDE_INDEX, "data"),
+                 Input(ids.URL, "pathname"))(build_slides)
+    # navigation runs in the browser (assets/presentatie.js): buttons and keys move the index, the index shows one
+    app.clientside_callback(
+        ClientsideFunction(namespace="presentatie", function_name="move"),
+        Output(ids.BEST_SLIDE_INDEX, "data", allow_duplicate=True),
+        Input(ids.BEST_SLIDE_PREV, "n_clicks"), Input(ids.BEST_SLIDE_NEXT, "n_clicks"),
+        State(ids.BEST_SLIDE_INDEX, "data"), State({"type": "best-slide", "index": ALL}, "id"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="presentatie", function_name="show"),
+        Output({"type": "best-slide", "index": ALL}, "style"), Output(ids.BEST_SLIDE_COUNTER, "children"),
+        Input(ids.BEST_SLIDE_INDEX, "data"), State({"type": "best-slide", "index": ALL}, "id"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="presentatie", function_name="fullscreen"),
+        Output(ids.BEST_FULLSCREEN, "title"), Input(ids.BEST_FULLSCREEN, "n_clicks"), prevent_initial_call=True,
+    )

@@ -1,0 +1,53 @@
+"""Helpers for dash-ag-grid tables: sortable numbers shown in Dutch notation, links and highlighted cells.
+
+A number column keeps the raw value (so sorting and filtering are numeric) and shows the text that
+`layouts.formatting` made for it (field `<name>_nl`), so grids format numbers like the rest of the app.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from layouts.formatting import number
+
+
+def text_col(field: str, header: str, **extra) -> dict:
+    return {"field": field, "headerName": header, "filter": "agTextColumnFilter", **extra}
+
+
+def link_col(field: str, header: str, **extra) -> dict:
+    """A column whose cells are markdown links ("[name](/buurt/slug)")."""
+    return {"field": field, "headerName": header, "cellRenderer": "markdown", "filter": "agTextColumnFilter",
+            **extra}
+
+
+def num_col(field: str, header: str, **extra) -> dict:
+    """A numeric column that sorts on the value and shows its Dutch text."""
+    return {"field": field, "headerName": header, "filter": "agNumberColumnFilter", "type": "rightAligned",
+            "valueFormatter": {"function": f"params.data ? params.data['{field}_nl'] : ''"}, **extra}
+
+
+def _clean(value):  # noqa: ANN001, ANN202
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if value is pd.NaT:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def rows(frame: pd.DataFrame, decimals: dict[str, int] | None = None) -> list[dict]:
+    """Records for rowData: plain JSON values plus `<field>_nl` texts for the given number columns."""
+    decimals = decimals or {}
+    out = []
+    for record in frame.to_dict("records"):
+        row = {k: _clean(v) for k, v in record.items() if not isinstance(v, list | dict)}
+        for field, places in decimals.items():
+            row[f"{field}_nl"] = number(row.get(field), places)
+        out.append(row)
+    return out

@@ -1,0 +1,500 @@
+"""Callbacks of the transitieteam's overview (/transitie).
+
+Only the transitieteam and beheerders see this page: every callback checks the viewer itself and answers others
+with a Dutch message and no data. Candidate codes coming from the browser are checked against the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import ALL, Input, Output, State, dcc, html, no_update
+from flask import request
+
+from callbacks.common import current_viewer, engine
+from callbacks.grid import link_col, num_col, rows, text_col
+from dashboard import ids
+from data_access import kpi_service, periods, transitie
+from data_access.access import Viewer
+from data_access.audit import record_event
+from layouts.formatting import number, signed
+
+ROLES = ("transitieteam", "beheerder")
+MSG = {
+    "anonymous": "Deze pagina is voor het transitieteam. Log in om verder te gaan.",
+    "denied": "Geen toegang: deze pagina is alleen voor het transitieteam en beheerders.",
+    "count": "{n} programmabuurten in {c} cohort(en); niet-openbare cijfers in deze demo zijn synthetisch.",
+    "late": "{n} buurt(en) met een ontbrekende of late levering (rood in de tabel).",
+    "none": "Er zijn nog geen programmabuurten.",
+    "never": "nooit aangeleverd",
+    "not_started": "nog niet gestart",
+    "behind": "{label} ({months} mnd achter)",
+    "no_map": "Geen kaartgegevens: importeer de CBS-gemeentegrenzen (geo) om de kaart te tonen.",
+    "cand_info": "{n} kandidaten met een score ({level}); de tabel toont de eerste {shown}. Gewichten: {weights}.",
+    "cand_none": "Geen kandidaten met voldoende gegevens: importeer de CBS-, RIVM- en Vektis-bestanden.",
+    "pick": "Kies een kandidaat in de tabel.",
+    "saved": "Opgeslagen als versie {version}.",
+    "unknown": "Onbekende kandidaat; kies een rij in de tabel.",
+}
+FAMILY_HEADERS = {"verzekeraars": "Verzekeraars", "buurtnetwerk": "Buurtnetwerk", "alliantie": "Alliantiepartners"}
+KPI_COLUMNS = [("wvpk_uren_per_client", "KPI wijkverpleging (uren per cliënt)"),
+               ("ha_consulten_per_patient", "Huisartsconsulten"),
+               ("opnames_kwetsbare_ouderen_per_1000", "Opnames kwetsbare ouderen"),
+               ("ligduur_kwetsbare_ouderen", "Ligduur kwetsbare ouderen")]
+MAIN_KPI = "wvpk_uren_per_client"
+KPI_STATUS_COLOURS = {"op_koers": "#198754", "niet_op_koers": "#dc3545", "nog_niet_bekend": "#8a939b"}
+NOT_KNOWN = "nog_niet_bekend"
+MAX_CANDIDATE_ROWS = 300
+
+
+def allowed(viewer: Viewer) -> bool:
+    """Whether the viewer may see the transitieteam's overview."""
+    return viewer.role in ROLES
+
+
+def _denied_message(viewer: Viewer) -> dbc.Alert:
+    return dbc.Alert(MSG["anonymous"] if viewer.anonymous else MSG["denied"], color="warning",
+                     id="transitie-denied")
+
+
+# ---------------------------------------------------------------- programme buurten
+
+def _fresh_text(row: pd.Series, key: str) -> str:
+    last = row.get(f"{key}_last")
+    if row.get("not_started") and key != "verzekeraars":
+        return MSG["not_started"]
+    if not isinstance(last, str):
+        return MSG["never"]
+    label = periods.label(last)
+    behind = row.get(f"{key}_behind")
+    if row.get(f"{key}_late") and pd.notna(behind) and behind > 0:
+        return MSG["behind"].format(label=label, months=int(behind))
+    return label
+
+
+def with_kpi(frame: pd.DataFrame, kpi: pd.DataFrame) -> pd.DataFrame:
+    """Add per KPI indicator its status key (`kpi_<code>`) and a Dutch text with the effect (`kpi_<code>_txt`)."""
+    frame = frame.copy()
+    labels = kpi_service.STATUS_LABELS
+    for code, _header in KPI_COLUMNS:
+        part = kpi[kpi["indicator"] == code].set_index("slug") if not kpi.empty else pd.DataFrame()
+        status = frame["slug"].map(part["status"]) if not part.empty else pd.Series(index=frame.index, dtype=object)
+        effect = frame["slug"].map(part["relative_effect"]) if not part.empty else pd.Series(
+            index=frame.index, dtype=float)
+        status = status.fillna(NOT_KNOWN)
+        frame[f"kpi_{code}"] = status
+        frame[f"kpi_{code}_txt"] = [
+            labels.get(s, s) + (f" ({signed(e * 100, 1, '%')})" if pd.notna(e) else "")
+            for s, e in zip(status, effect, strict=True)]
+    return frame
+
+
+def overview_rows(frame: pd.DataFrame, today: dt.date | None = None) -> list[dict]:
+    """Grid rows of the programme overview (one per buurt)."""
+    today = today or dt.date.today()
+    frame = frame.copy()
+    frame["not_started"] = pd.to_datetime(frame["start_date"]).dt.date > today
+    frame["buurt"] = "[" + frame["name"].str.replace("]", ")", regex=False) + "](/buurt/" + frame["slug"] + ")"
+    frame["buurtbeeld_txt"] = frame["buurtbeeld"].map({True: "ja", False: "nee"}).fillna("nee")
+    for key in FAMILY_HEADERS:
+        frame[f"{key}_txt"] = frame.apply(_fresh_text, axis=1, key=key)
+        frame[f"{key}_late"] = frame[f"{key}_late"].fillna(True).astype(bool) & ~(
+            frame["not_started"] & (key != "verzekeraars"))
+    frame["start"] = pd.to_datetime(frame["start_date"]).dt.strftime("%d-%m-%Y")
+    # only what the grid and the partner summary use: with 1,000 buurten every field costs
+    keep = ["slug", "buurt", "cohort", "alliance_partner", "region", "start", "buurtbeeld_txt", "sessies",
+            "interventies_gestart", "best_practices"]
+    keep += [c for code, _ in KPI_COLUMNS for c in (f"kpi_{code}", f"kpi_{code}_txt") if c in frame.columns]
+    keep += [c for key in FAMILY_HEADERS for c in (f"{key}_txt", f"{key}_late")]
+    return rows(frame[keep], {"sessies": 0, "interventies_gestart": 0, "best_practices": 0, "cohort": 0})
+
+
+def overview_columns() -> list[dict]:
+    cols = [
+        link_col("buurt", "Buurt", pinned="left", width=190),
+        num_col("cohort", "Cohort", width=100),
+        text_col("alliance_partner", "Alliantiepartner", width=155),
+        text_col("region", "Regio", width=130),
+        text_col("start", "Start", width=105),
+        *[text_col(f"kpi_{code}_txt", header, width=190 if code == MAIN_KPI else 165,
+                   cellClassRules={f"kpi-{key}": f"params.data.kpi_{code} == '{key}'" for key in
+                                   kpi_service.STATUS_LABELS})
+          for code, header in KPI_COLUMNS],
+        text_col("buurtbeeld_txt", "Buurtbeeld", width=105),
+        num_col("sessies", "Sessies", width=95),
+        num_col("interventies_gestart", "Interventies gestart", width=115),
+        num_col("best_practices", "Best practices", width=100),
+    ]
+    for key, header in FAMILY_HEADERS.items():
+        cols.append(text_col(f"{key}_txt", f"Laatste levering {header.lower()}", width=150,
+                             cellClassRules={"fresh-late": f"params.data.{key}_late"}))
+    return cols
+
+
+def partner_summary(rows_: list[dict]) -> dbc.Table:
+    """Per alliance partner and cohort: buurten, KPI status counts and buurten with a late delivery."""
+    frame = pd.DataFrame(rows_)
+    if frame.empty:
+        return dbc.Table()
+    frame["late"] = frame[[f"{k}_late" for k in FAMILY_HEADERS]].any(axis=1)
+    status = frame[f"kpi_{MAIN_KPI}"]
+    frame["op"] = status == "op_koers"
+    frame["niet"] = status == "niet_op_koers"
+    frame["onbekend"] = status == NOT_KNOWN
+    grouped = frame.groupby(["alliance_partner", "cohort"]).agg(
+        n=("slug", "size"), op=("op", "sum"), niet=("niet", "sum"), onbekend=("onbekend", "sum"),
+        late=("late", "sum")).reset_index()
+    header = html.Thead(html.Tr([html.Th(h) for h in ("Alliantiepartner", "Cohort", "Buurten", "Op koers",
+                                                        "Niet op koers", "Nog niet bekend", "Levering achter")]))
+    body = html.Tbody([html.Tr([html.Td(r.alliance_partner), html.Td(number(r.cohort)), html.Td(number(r.n)),
+                                html.Td(number(r.op)), html.Td(number(r.niet)), html.Td(number(r.onbekend)),
+                                html.Td(number(r.late), className="fresh-late" if r.late else "")])
+                       for r in grouped.itertuples()])
+    return dbc.Table([header, body], size="sm", striped=True, responsive=True, id="transitie-partner-table",
+                     className="small")
+
+
+def _filtered(frame: pd.DataFrame, cohorts: list | None, partners: list | None) -> pd.DataFrame:
+    if cohorts:
+        frame = frame[frame["cohort"].isin([int(c) for c in cohorts if str(c).isdigit()])]
+    if partners:
+        frame = frame[frame["alliance_partner"].isin([str(p) for p in partners])]
+    return frame
+
+
+def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd.DataFrame) -> go.Figure:
+    """Gemeente outlines (no internet tiles) with a dot per programme buurt, coloured by its KPI status."""
+    fig = go.Figure()
+    xs, ys = outlines
+    if xs:
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#b7c0c8", "width": 0.6},
+                                 hoverinfo="skip", showlegend=False))
+    points = frame.merge(locations, on="programme_id", how="inner")
+    status_column = f"kpi_{MAIN_KPI}"
+    if status_column not in points.columns:
+        points[status_column] = NOT_KNOWN
+    for status, label in kpi_service.STATUS_LABELS.items():
+        part = points[points[status_column] == status]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["x"], y=part["y"], mode="markers", name=f"KPI wijkverpleging: {label.lower()}",
+            marker={"size": 11 if len(points) <= 100 else 6, "color": KPI_STATUS_COLOURS[status],
+                    "line": {"color": "white", "width": 1}},
+            text=part["name"] + " (cohort " + part["cohort"].astype(str) + ")",
+            hovertemplate="%{text}<extra>" + label + "</extra>",
+        ))
+    fig.update_layout(
+        margin={"l": 0, "r": 0, "t": 10, "b": 0}, plot_bgcolor="white", paper_bgcolor="white",
+        legend={"orientation": "h", "y": 1.02, "x": 0}, dragmode="pan",
+        xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1},
+    )
+    return fig
+
+
+def update_overview(_path: str | None, cohorts: list | None, partners: list | None):  # noqa: ANN201
+    """Access check, status line, the programme grid, the map and the filter options."""
+    viewer = current_viewer()
+    if not allowed(viewer):
+        return _denied_message(viewer), {"display": "none"}, [], [], go.Figure(), [], [], None
+    with engine().connect() as conn:
+        frame = transitie.programme_overview(conn)
+        outlines = transitie.gemeente_outlines(conn)
+        locations = transitie.programme_locations(conn)
+        frame = with_kpi(frame, kpi_service.kpi_overview(conn, viewer))
+    if frame.empty:
+        return dbc.Alert(MSG["none"], color="info"), {}, [], overview_columns(), go.Figure(), [], [], None
+    cohort_options = [{"label": f"cohort {c}", "value": int(c)} for c in sorted(frame["cohort"].unique())]
+    partner_options = sorted(frame["alliance_partner"].unique())
+    shown = _filtered(frame, cohorts, partners)
+    grid_rows = overview_rows(shown)
+    late = sum(1 for r in grid_rows if any(r[f"{k}_late"] for k in FAMILY_HEADERS))
+    status = [html.P(MSG["count"].format(n=number(len(frame)), c=frame["cohort"].nunique()), className="text-muted")]
+    if late:
+        status.append(dbc.Alert(MSG["late"].format(n=number(late)), color="danger", className="py-2"))
+    if not outlines[0]:
+        status.append(html.P(MSG["no_map"], className="text-muted small"))
+    return (status, {}, grid_rows, overview_columns(), overview_map(shown, outlines, locations), cohort_options,
+            partner_options, partner_summary(grid_rows))
+
+
+# ---------------------------------------------------------------- programme KPI
+
+DESIGN_TEXT = {"did": "verschil-in-verschillen ten opzichte van vergelijkingsbuurten (index 2024 = 100)",
+               "voor_na": "verandering ten opzichte van de start (2024)"}
+
+
+def _pct_text(value) -> str:  # noqa: ANN001
+    return signed(value * 100, 1, "%") if value is not None and pd.notna(value) else "–"
+
+
+def kpi_card(result: dict) -> dbc.Card:
+    """One programme KPI: status, effect with its interval, target, design and comparison."""
+    status = result.get("status") or NOT_KNOWN
+    effect = _pct_text(result.get("relative_effect"))
+    interval = ""
+    if result.get("ci_low") is not None and pd.notna(result.get("ci_low")):
+        interval = f" (95%-interval {_pct_text(result['ci_low'])} tot {_pct_text(result['ci_high'])})"
+    body = [
+        html.H3(result.get("name", result.get("indicator")), className="h6"),
+        dbc.Badge(result.get("status_label", ""), color={"op_koers": "success", "niet_op_koers": "danger"}
+                  .get(status, "secondary"), className="mb-2"),
+        html.P([html.Strong(f"Effect: {effect}"), interval], className="mb-1"),
+        html.P(f"Doel: {_pct_text(result.get('target_relative'))} – {result.get('target_description') or ''}",
+               className="small mb-1"),
+        html.P(f"Ontwerp: {DESIGN_TEXT.get(result.get('design'), result.get('design') or '')}; t/m "
+               f"{periods.label(result['latest_period']) if result.get('latest_period') else '–'}.",
+               className="small text-muted mb-1"),
+    ]
+    comparison = result.get("comparison") or {}
+    if comparison.get("description"):
+        body.append(html.P(f"Vergelijking: {comparison['description']}.", className="small text-muted mb-1"))
+    if result.get("reason"):
+        body.append(html.P(result["reason"], className="small fst-italic mb-1"))
+    if result.get("synthetic"):
+        body.append(dbc.Badge("synthetisch (demo)", color="warning", text_color="dark"))
+    return dbc.Card(dbc.CardBody(body), className="h-100", id=f"transitie-kpi-{result.get('indicator')}")
+
+
+def kpi_figures(result: dict) -> list:
+    """The index series (programme vs comparison, with the target path) and the event study of one KPI."""
+    figures = []
+    series = pd.DataFrame(result.get("series") or [])
+    if not series.empty and {"index_t", "index_c"} <= set(series.columns):
+        labels = series["period"].map(periods.label)
+        fig = go.Figure()
+        if series.get("band_low") is not None and series["band_low"].notna().any():
+            band = series.dropna(subset=["band_low", "band_high"])
+            blabels = band["period"].map(periods.label)
+            fig.add_trace(go.Scatter(x=list(blabels) + list(blabels[::-1]),
+                                     y=list(band["band_high"]) + list(band["band_low"][::-1]), fill="toself",
+                                     fillcolor="rgba(11,83,148,0.15)", line={"width": 0}, hoverinfo="skip",
+                                     name="onzekerheid (95%)"))
+        fig.add_trace(go.Scatter(x=labels, y=series["index_t"], name="programmabuurten", mode="lines+markers",
+                                 line={"color": "#0b5394", "width": 3}))
+        fig.add_trace(go.Scatter(x=labels, y=series["index_c"], name="vergelijkingsbuurten", mode="lines",
+                                 line={"color": "#6c757d", "dash": "dash"}))
+        if "target_index" in series.columns and series["target_index"].notna().any():
+            fig.add_trace(go.Scatter(x=labels, y=series["target_index"], name="streefpad", mode="lines",
+                                     line={"color": "#198754", "dash": "dot"}))
+        fig.update_layout(title={"text": "Index (2024 = 100)", "font": {"size": 14}, "x": 0}, height=340,
+                          margin={"l": 50, "r": 10, "t": 40, "b": 40}, separators=",.", plot_bgcolor="white",
+                          legend={"orientation": "h", "y": -0.25}, yaxis={"gridcolor": "#e9ecef"})
+        figures.append(dbc.Col(dcc.Graph(figure=fig, config={"displayModeBar": False}), xs=12, lg=6))
+    study = pd.DataFrame(result.get("event_study") or [])
+    if not study.empty:
+        fig = go.Figure(go.Scatter(
+            x=study["event_time"], y=study["att"] * 100, mode="markers+lines", name="effect",
+            line={"color": "#0b5394"},
+            error_y={"type": "data", "symmetric": False, "array": (study["ci_high"] - study["att"]) * 100,
+                     "arrayminus": (study["att"] - study["ci_low"]) * 100, "color": "#6c757d"},
+            hovertemplate="%{x} perioden na de start: %{y:.1f}%<extra></extra>"))
+        fig.add_hline(y=0, line={"color": "#adb5bd"})
+        fig.update_layout(title={"text": "Effect per periode na de start (event study, 95%-interval)",
+                                 "font": {"size": 14}, "x": 0}, height=340, separators=",.",
+                          margin={"l": 50, "r": 10, "t": 40, "b": 40}, plot_bgcolor="white",
+                          xaxis={"title": "perioden (van twee maanden) na de start", "dtick": 1},
+                          yaxis={"title": "effect", "ticksuffix": "%", "gridcolor": "#e9ecef"})
+        figures.append(dbc.Col(dcc.Graph(figure=fig, config={"displayModeBar": False}), xs=12, lg=6))
+    return figures
+
+
+def update_programme_kpi(_path: str | None):  # noqa: ANN201
+    """The programme-wide KPI and hypotheses with their uncertainty, and the contracted KPI's charts."""
+    viewer = current_viewer()
+    if not allowed(viewer):
+        return None, None
+    with engine().connect() as conn:
+        results = kpi_service.programme_kpi(conn, viewer)
+    if not results:
+        return dbc.Alert("Nog geen KPI te berekenen: er zijn geen uitkomstleveringen.", color="info"), None
+    cards = dbc.Row([dbc.Col(kpi_card(r), xs=12, md=6, xl=3, className="mb-2") for r in results])
+    main = next((r for r in results if r.get("indicator") == MAIN_KPI), None)
+    figures = dbc.Row(kpi_figures(main)) if main else None
+    return cards, figures
+
+
+# ---------------------------------------------------------------- candidates
+
+def _weights_from(values: list | None) -> dict[str, float]:
+    weights = {}
+    for comp, value in zip(transitie.CASE_COMPONENTS, values or [], strict=False):
+        try:
+            weights[comp.code] = max(0.0, min(3.0, float(value)))
+        except (TypeError, ValueError):
+            weights[comp.code] = comp.weight
+    return weights
+
+
+def ranked_candidates(conn, level: str, weights: dict[str, float]) -> pd.DataFrame:  # noqa: ANN001
+    """The scored candidates with the number of selection criteria ticked."""
+    ranked = transitie.score_candidates(transitie.candidate_table(conn, level), weights)
+    checks = transitie.checklist_states(conn)
+    ticked = dict(zip(checks["code"], checks["criteria"].map(len), strict=True)) if not checks.empty else {}
+    ranked["criteria_ok"] = ranked["code"].map(ticked).fillna(0).astype(int)
+    return ranked
+
+
+def candidate_columns(level: str) -> list[dict]:
+    cols = [num_col("rank", "Rang", width=90, pinned="left"), text_col("name", "Naam", minWidth=170),
+            text_col("code", "CBS-code", width=125)]
+    if level == "buurt":
+        cols.append(text_col("wijk", "Wijk", minWidth=150))
+    cols += [text_col("gemeente", "Gemeente", minWidth=130), num_col("inwoners", "Inwoners", width=110),
+             num_col("score", "Score", width=100), num_col("criteria_ok", "Criteria (van 6)", width=130)]
+    cols += [num_col(c.code, c.label, minWidth=150, headerTooltip=c.label) for c in transitie.CASE_COMPONENTS]
+    return cols
+
+
+def _candidate_decimals() -> dict[str, int]:
+    out = {"rank": 0, "inwoners": 0, "score": 2, "criteria_ok": 0}
+    out.update({c.code: 0 if c.code.startswith("zvw") else 1 for c in transitie.CASE_COMPONENTS})
+    return out
+
+
+def update_candidates(level: str | None, weight_values: list | None):  # noqa: ANN201
+    viewer = current_viewer()
+    if not allowed(viewer):
+        return [], [], ""
+    level = level if level in transitie.CANDIDATE_LEVELS else "buurt"
+    weights = _weights_from(weight_values)
+    with engine().connect() as conn:
+        ranked = ranked_candidates(conn, level, weights)
+    scored = ranked[ranked["score"].notna()]
+    if scored.empty:
+        return [], candidate_columns(level), MSG["cand_none"]
+    shown = scored.head(MAX_CANDIDATE_ROWS)
+    weight_text = ", ".join(f"{c.label.split(' (')[0].lower()} {number(weights[c.code], 1)}"
+                            for c in transitie.CASE_COMPONENTS)
+    info = MSG["cand_info"].format(n=number(len(scored)), level="CBS-buurten" if level == "buurt" else "CBS-wijken",
+                                   shown=number(len(shown)), weights=weight_text)
+    return rows(shown, _candidate_decimals()), candidate_columns(level), info
+
+
+def download_candidates(_clicks, level: str | None, weight_values: list | None):  # noqa: ANN001, ANN201
+    """The full ranking as CSV (semicolon, decimal comma for Excel), with the weights used."""
+    if not _clicks or not allowed(current_viewer()):
+        return no_update
+    level = level if level in transitie.CANDIDATE_LEVELS else "buurt"
+    weights = _weights_from(weight_values)
+    with engine().connect() as conn:
+        ranked = ranked_candidates(conn, level, weights)
+    frame = candidate_csv(ranked, weights)
+    return dcc.send_data_frame(frame.to_csv, f"kandidaten_{level}.csv", sep=";", decimal=",", index=False)
+
+
+def candidate_csv(ranked: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    """The ranking as a table for download: raw values, z-scores and the weights in the column names."""
+    columns = ["rank", "code", "name", "gemeente", "inwoners", "score", "criteria_ok"]
+    columns = [c for c in columns if c in ranked.columns]
+    out = ranked[columns].rename(columns={"rank": "rang", "name": "naam", "criteria_ok": "criteria_van_6"})
+    for comp in transitie.CASE_COMPONENTS:
+        out[comp.code] = ranked[comp.code]
+        out[f"z_{comp.code}_gewicht_{weights[comp.code]:g}"] = ranked[f"z_{comp.code}"].round(3)
+    out["score"] = out["score"].round(3)
+    return out
+
+
+# ---------------------------------------------------------------- checklist
+
+def load_checklist(selected: list | None, state: dict | None = None):  # noqa: ANN201
+    """Fill the checklist from the selected candidate's newest saved version.
+
+    Saving updates the grid row, which selects it anew: the save message then stays (same candidate).
+    """
+    disabled = [{**o, "disabled": True} for o in _criteria_options()]
+    if not allowed(current_viewer()) or not selected:
+        return MSG["pick"], disabled, [], "", True, True, None, ""
+    row = selected[0] if isinstance(selected, list) else {}
+    code = str(row.get("code", ""))
+    with engine().connect() as conn:
+        try:
+            history = transitie.checklist_history(conn, code)
+        except ValueError:
+            return MSG["unknown"], disabled, [], "", True, True, None, ""
+    current = history.iloc[0] if not history.empty else None
+    version = int(current["version"]) if current is not None else 0
+    title = f"{row.get('name', code)} ({code})"
+    if current is not None:
+        title += f" · versie {version}, {current['author']}, {current['saved_at']:%d-%m-%Y %H:%M}"
+    same = isinstance(state, dict) and state.get("code") == code
+    return (title, _criteria_options(), list(current["criteria"]) if current is not None else [],
+            current["note"] if current is not None else "", False, False, {"code": code, "version": version},
+            no_update if same else "")
+
+
+def _criteria_options() -> list[dict]:
+    return [{"label": label, "value": key} for key, label in transitie.SELECTION_CRITERIA]
+
+
+def save_checklist(_clicks, state: dict | None, criteria: list | None, note: str | None,  # noqa: ANN001, ANN201
+                   selected: list | None):
+    """Save a new checklist version (optimistic lock on the version the edit started from); update the grid row."""
+    viewer = current_viewer()
+    if not _clicks:
+        return no_update, no_update, no_update
+    if not allowed(viewer):
+        return dbc.Alert(MSG["denied"], color="danger"), no_update, no_update
+    if not state or not state.get("code"):
+        return dbc.Alert(MSG["pick"], color="warning"), no_update, no_update
+    from flask_login import current_user
+
+    author = getattr(current_user, "email", "onbekend")
+    try:
+        with engine().begin() as conn:
+            version = transitie.save_checklist(conn, state["code"], list(criteria or []), note or "",
+                                               int(state.get("version") or 0), author)
+            record_event(conn, author, "edit", target=f"kandidaat_checklist {state['code']}",
+                         detail=f"versie {version}: {', '.join(criteria or []) or 'geen criteria'}",
+                         ip=request.remote_addr or "")
+    except (transitie.ChecklistConflict, ValueError) as exc:
+        return dbc.Alert(str(exc), color="danger"), no_update, no_update
+    transaction = no_update
+    if selected and isinstance(selected, list) and selected[0].get("code") == state["code"]:
+        ticked = len(set(criteria or []))
+        transaction = {"update": [{**selected[0], "criteria_ok": ticked, "criteria_ok_nl": number(ticked)}]}
+    return (dbc.Alert(MSG["saved"].format(version=version), color="success"), {**state, "version": version},
+            transaction)
+
+
+def register(app: dash.Dash) -> None:
+    app.callback(
+        Output(ids.TRANSITIE_STATUS, "children"), Output(ids.TRANSITIE_CONTENT, "style"),
+        Output(ids.TRANSITIE_GRID, "rowData"), Output(ids.TRANSITIE_GRID, "columnDefs"),
+        Output(ids.TRANSITIE_MAP, "figure"), Output(ids.TRANSITIE_FILTER_COHORT, "options"),
+        Output(ids.TRANSITIE_FILTER_PARTNER, "options"), Output(ids.TRANSITIE_PARTNERS, "children"),
+        Input(ids.URL, "pathname"), Input(ids.TRANSITIE_FILTER_COHORT, "value"),
+        Input(ids.TRANSITIE_FILTER_PARTNER, "value"),
+    )(update_overview)
+    app.callback(Output(ids.TRANSITIE_KPI, "children"), Output(ids.TRANSITIE_EVENT_STUDY, "children"),
+                 Input(ids.URL, "pathname"))(update_programme_kpi)
+    app.callback(
+        Output(ids.TRANSITIE_CAND_GRID, "rowData"), Output(ids.TRANSITIE_CAND_GRID, "columnDefs"),
+        Output(ids.TRANSITIE_CAND_INFO, "children"),
+        Input(ids.TRANSITIE_CAND_LEVEL, "value"), Input(ids.transitie_weight(ALL), "value"),
+    )(update_candidates)
+    app.callback(
+        Output(ids.TRANSITIE_CAND_DOWNLOAD, "data"), Input(ids.TRANSITIE_CAND_CSV, "n_clicks"),
+        State(ids.TRANSITIE_CAND_LEVEL, "value"), State(ids.transitie_weight(ALL), "value"),
+        prevent_initial_call=True,
+    )(download_candidates)
+    app.callback(
+        Output(ids.TRANSITIE_CHECK_TITLE, "children"), Output(ids.TRANSITIE_CHECK_LIST, "options"),
+        Output(ids.TRANSITIE_CHECK_LIST, "value"), Output(ids.TRANSITIE_CHECK_NOTE, "value"),
+        Output(ids.TRANSITIE_CHECK_NOTE, "disabled"), Output(ids.TRANSITIE_CHECK_SAVE, "disabled"),
+        Output(ids.TRANSITIE_CHECK_VERSION, "data", allow_duplicate=True),
+        Output(ids.TRANSITIE_CHECK_RESULT, "children", allow_duplicate=True),
+        Input(ids.TRANSITIE_CAND_GRID, "selectedRows"), State(ids.TRANSITIE_CHECK_VERSION, "data"),
+        prevent_initial_call=True,
+    )(load_checklist)
+    app.callback(
+        Output(ids.TRANSITIE_CHECK_RESULT, "children"), Output(ids.TRANSITIE_CHECK_VERSION, "data"),
+        Output(ids.TRANSITIE_CAND_GRID, "rowTransaction"),
+        Input(ids.TRANSITIE_CHECK_SAVE, "n_clicks"), State(ids.TRANSITIE_CHECK_VERSION, "data"),
+        State(ids.TRANSITIE_CHECK_LIST, "value"), State(ids.TRANSITIE_CHECK_NOTE, "value"),
+        State(ids.TRANSITIE_CAND_GRID, "selectedRows"), prevent_initial_call=True,
+    )(save_checklist)

@@ -1,0 +1,37 @@
+"""Exports of best-practice stories as PNG or PDF (/export/best-practice/<id>.png|pdf).
+
+The figure is built from the store on every request (title, story, interventions, contact and the live evidence
+chart) and rendered by kaleido with the machine's Chromium, so it works offline. Published stories are for the
+transitieteam, beheerders and buurtnetwerken; concept stories only for the transitieteam and beheerders.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app
+
+from dashboard.auth import current_viewer
+
+bp = Blueprint("exports", __name__, url_prefix="/export")
+FORMATS = {"png": "image/png", "pdf": "application/pdf"}
+
+
+@bp.get("/best-practice/<int:practice_id>.<fmt>")
+def best_practice(practice_id: int, fmt: str) -> Response:
+    from callbacks.best_practices import is_team, may_view, story_figure
+    from data_access.best_practices import load_practice
+
+    if fmt not in FORMATS:
+        abort(404)
+    viewer = current_viewer()
+    if viewer.anonymous:
+        abort(401)
+    if not may_view(viewer):
+        abort(403)
+    with current_app.extensions["engine"].connect() as conn:
+        practice = load_practice(conn, practice_id)
+        if practice is None or (practice["status"] != "gepubliceerd" and not is_team(viewer)):
+            abort(404)
+        figure = story_figure(conn, practice)
+    body = figure.to_image(format=fmt, width=1600, height=900)
+    return Response(body, mimetype=FORMATS[fmt], headers={
+        "Content-Disposition": f'attachment; filename="best-practice-{practice_id}.{fmt}"'})

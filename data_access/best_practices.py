@@ -1,0 +1,270 @@
+"""Best practices (/best-practices): positive deviance proposals, the stories and their live evidence.
+
+Positive deviance
+-----------------
+A programme buurt is proposed when its outcome changed clearly more favourably since its nulmeting than the
+change in its peer group, in at least two consecutive periods. Per period p after the baseline b:
+
+* change of a unit: x = log(R(p) / R(b)), with R = numerator / denominator (a ratio of the unit's own sums);
+* the peer group's changes x_1 … x_n (each peer on the same baseline period), mean m and standard deviation s;
+* the buurt "beats its peers beyond noise" when its change lies outside the 95% prediction interval of a peer's
+  change, on the favourable side: (m − x) > z · s · √(1 + 1/n) for lower-is-better indicators, (x − m) > … for
+  higher-is-better ones. The prediction interval asks whether the buurt is unlike a typical peer, not whether
+  the peer mean is known precisely, so one noisy period in a large peer group does not make a best practice.
+
+A peer group needs at least MIN_PEERS peers with data in both periods; otherwise the period is not judged.
+The relative difference shown is exp(x − m) − 1: "−12%" means the buurt's rate fell 12% more than its peers'.
+
+The peer group of a programme buurt is, for now, the CBS buurten outside the programme with data for the
+indicator in the same gemeente(n) as its member areas; with fewer than MIN_PEERS of those, all such buurten.
+
+The functions `deviance_series` and `propose` are pure (tested on a hand-built panel); `proposals` and `evidence`
+read the store on every call, so the evidence charts stay live on the data and are never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from data_access import periods, queries, records
+from data_access.models import Area, BestPractice, Intervention, ProgrammeBuurt, ProgrammeMember
+
+Z_95 = 1.959963984540054
+MIN_PEERS = 5
+MIN_CONSECUTIVE = 2
+OUTCOME_INDICATORS = ["wvpk_uren_per_client", "ha_consulten_per_patient", "seh_per_1000",
+                      "opnames_kwetsbare_ouderen_per_1000", "ligduur_kwetsbare_ouderen", "wvpk_instroom_per_1000",
+                      "seh_kwetsbare_ouderen_per_1000", "hap_per_1000"]
+SERIES_COLUMNS = ["target", "period", "change", "peer_mean", "peer_low", "peer_high", "n_peers", "better",
+                  "relative_difference"]
+
+
+# ---------------------------------------------------------------- pure statistics
+
+def _rates(panel: pd.DataFrame) -> pd.DataFrame:
+    """unit × period matrix of numerator / denominator (NaN where the denominator is not positive)."""
+    frame = panel.copy()
+    frame["rate"] = frame["numerator"] / frame["denominator"].where(frame["denominator"] > 0)
+    return frame.pivot_table(index="unit", columns="period", values="rate", aggfunc="first")
+
+
+def deviance_series(panel: pd.DataFrame, groups: dict[str, list[str]], baselines: dict[str, str],
+                    polarity: str = "lower_is_better", z: float = Z_95, min_peers: int = MIN_PEERS,
+                    evaluate_from: dict[str, str] | None = None) -> pd.DataFrame:
+    """Per target and period after its baseline: its change, the peer band and whether it beats its peers.
+
+    panel: unit, period, numerator, denominator. groups: target → peer units. baselines: target → baseline
+    period. evaluate_from: target → first period to judge (default: the period after the baseline).
+    """
+    if polarity not in ("lower_is_better", "higher_is_better"):
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    rates = _rates(panel) if not panel.empty else pd.DataFrame()
+    order = sorted(rates.columns, key=periods.sort_key) if not rates.empty else []
+    if not order:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    rates = rates[order]
+    matrix = rates.to_numpy(dtype=float)
+    row_of = {unit: i for i, unit in enumerate(rates.index)}
+    col_of = {period: j for j, period in enumerate(order)}
+    keys = [periods.sort_key(p) for p in order]
+    sign = -1.0 if polarity == "lower_is_better" else 1.0
+    frames = []
+    for target, peers in groups.items():
+        base = baselines.get(target)
+        if target not in row_of or base not in col_of:
+            continue
+        first = (evaluate_from or {}).get(target)
+        b = col_of[base]
+        cols = [j for j, k in enumerate(keys) if k > keys[b] and (first is None or k >= periods.sort_key(first))]
+        if not cols:
+            continue
+        peer_rows = [row_of[p] for p in peers if p != target and p in row_of]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            own = matrix[row_of[target], cols] / matrix[row_of[target], b]
+            change = np.where(own > 0, np.log(own), np.nan)
+            ratio = matrix[np.ix_(peer_rows, cols)] / matrix[peer_rows, b][:, None] if peer_rows else \
+                np.empty((0, len(cols)))
+            peer = np.where(ratio > 0, np.log(ratio), np.nan)
+        n = np.sum(np.isfinite(peer), axis=0)
+        enough = (n >= max(min_peers, 2)) & np.isfinite(change)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(n > 0, np.nansum(np.where(np.isfinite(peer), peer, 0.0), axis=0) / np.maximum(n, 1),
+                            np.nan)
+            dev = np.where(np.isfinite(peer), peer - mean, 0.0)
+            sd = np.sqrt(np.sum(dev ** 2, axis=0) / np.maximum(n - 1, 1))
+            half = z * sd * np.sqrt(1 + 1 / np.maximum(n, 1))
+        mean = np.where(enough, mean, np.nan)
+        half = np.where(enough, half, np.nan)
+        frames.append(pd.DataFrame({
+            "target": target, "period": [order[j] for j in cols], "change": change, "peer_mean": mean,
+            "peer_low": mean - half, "peer_high": mean + half, "n_peers": n.astype(int),
+            "better": enough & (sign * (change - mean) > half),
+            "relative_difference": np.exp(change - mean) - 1,
+        }))
+    if not frames:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[SERIES_COLUMNS]
+
+
+def propose(series: pd.DataFrame, min_consecutive: int = MIN_CONSECUTIVE) -> pd.DataFrame:
+    """Per target: longest run of consecutive better periods, the newest run, and whether it is proposed."""
+    columns = ["target", "proposed", "longest_run", "run_end", "periods_better", "latest_period",
+               "latest_better", "relative_difference", "n_peers"]
+    if series.empty:
+        return pd.DataFrame(columns=columns)
+    out = []
+    for target, part in series.groupby("target", sort=False):
+        part = part.assign(_k=part["period"].map(periods.sort_key)).sort_values("_k")
+        longest, run, best_end = 0, 0, None
+        for period, better in zip(part["period"], part["better"], strict=True):
+            run = run + 1 if better else 0
+            if run and run >= longest:
+                longest, best_end = run, period
+        judged = part[(part["n_peers"] >= MIN_PEERS) & part["change"].notna()]
+        latest = judged.iloc[-1] if not judged.empty else part.iloc[-1]
+        out.append({
+            "target": target, "proposed": longest >= min_consecutive, "longest_run": longest,
+            "run_end": best_end, "periods_better": list(part.loc[part["better"], "period"]),
+            "latest_period": latest["period"], "latest_better": bool(latest["better"]),
+            "relative_difference": latest["relative_difference"], "n_peers": int(latest["n_peers"]),
+        })
+    frame = pd.DataFrame(out, columns=columns)
+    return frame.sort_values(["proposed", "longest_run", "relative_difference"], ascending=[False, False, True]) \
+        .reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- from the store
+
+def _bimonthly(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["period"].astype(str).str.contains("-B")]
+
+
+def _panel_and_groups(conn: Connection, indicator: str, slugs: list[str] | None = None):  # noqa: ANN202
+    """Programme buurt aggregates and comparison buurten of one indicator, with peer groups and baselines."""
+    catalogue = queries.indicators(conn)
+    programme = queries.programme_buurten(conn)
+    if slugs is not None:
+        programme = programme[programme["code"].isin(slugs)]
+    if programme.empty:
+        return pd.DataFrame(), {}, {}, {}, catalogue
+    own = queries.programme_observations(conn, list(programme["programme_id"]), [indicator], catalogue=catalogue)
+    member_codes = set(conn.execute(
+        select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)).scalars())
+    others = queries.observations_by_indicator(conn, indicator, level="buurt")
+    if not others.empty:
+        others = others[~others["area"].isin(member_codes)]
+    frames = [f[["area", "period", "numerator", "denominator"]] for f in (own, others) if not f.empty]
+    if not frames:
+        return pd.DataFrame(), {}, {}, {}, catalogue
+    panel = _bimonthly(pd.concat(frames, ignore_index=True).rename(columns={"area": "unit"}))
+    panel = panel.dropna(subset=["numerator", "denominator"])
+    pool = panel.loc[~panel["unit"].isin(programme["code"]), "unit"].drop_duplicates()
+    by_gemeente = pool.groupby(pool.str[2:6]).apply(list).to_dict()
+    own = panel[panel["unit"].isin(programme["code"])].groupby("unit")["period"].apply(set).to_dict()
+    groups, baselines, starts = {}, {}, {}
+    for row in programme.itertuples():
+        peers = [code for g in sorted({m[2:6] for m in row.members}) for code in by_gemeente.get(g, [])]
+        groups[row.code] = peers if len(peers) >= MIN_PEERS else list(pool)
+        start = row.start_date if isinstance(row.start_date, dt.date) else pd.Timestamp(row.start_date).date()
+        first_active = periods.bimonthly(start)
+        wanted = periods.previous(first_active)
+        own_periods = sorted(own.get(row.code, set()), key=periods.sort_key)
+        before = [p for p in own_periods if periods.sort_key(p) <= periods.sort_key(wanted)]
+        baselines[row.code] = before[-1] if before else (own_periods[0] if own_periods else wanted)
+        starts[row.code] = first_active
+    return panel, groups, baselines, starts, catalogue
+
+
+def proposals(conn: Connection, indicator: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Positive-deviance proposals for all programme buurten on one indicator: (summary, series)."""
+    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator)
+    if panel.empty:
+        return propose(pd.DataFrame(columns=SERIES_COLUMNS)), pd.DataFrame(columns=SERIES_COLUMNS)
+    polarity = catalogue.set_index("code").at[indicator, "polarity"]
+    series = deviance_series(panel, groups, baselines, polarity, evaluate_from=starts)
+    summary = propose(series)
+    names = queries.programme_buurten(conn).set_index("code")["name"]
+    summary["name"] = summary["target"].map(names)
+    summary["baseline"] = summary["target"].map(baselines)
+    return summary, series
+
+
+def evidence(conn: Connection, slug: str, indicator: str) -> pd.DataFrame:
+    """The live evidence of one buurt: its change since the nulmeting next to its peers' band, per period."""
+    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, [slug])
+    if panel.empty or slug not in groups:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    polarity = catalogue.set_index("code").at[indicator, "polarity"]
+    series = deviance_series(panel, {slug: groups[slug]}, baselines, polarity, evaluate_from=starts)
+    series.attrs["baseline"] = baselines.get(slug)
+    return series
+
+
+# ---------------------------------------------------------------- stories
+
+STORY_FIELDS = ("title", "story", "interventions", "indicator_code", "contact", "status")
+STATUSES = ("concept", "gepubliceerd")
+RECORD_TYPE = "best_practice"
+
+
+def practices(conn: Connection, published_only: bool = False) -> pd.DataFrame:
+    """The stories (not deleted) with their buurt's slug and name, newest first."""
+    stmt = (select(BestPractice.__table__, ProgrammeBuurt.slug, ProgrammeBuurt.name.label("buurt"),
+                   ProgrammeBuurt.contact_role)
+            .join(ProgrammeBuurt, ProgrammeBuurt.id == BestPractice.programme_id)
+            .where(BestPractice.deleted.is_(False)))
+    if published_only:
+        stmt = stmt.where(BestPractice.status == "gepubliceerd")
+    return pd.read_sql(stmt.order_by(BestPractice.updated_at.desc(), BestPractice.id.desc()), conn)
+
+
+def load_practice(conn: Connection, practice_id: int) -> dict | None:
+    row = conn.execute(select(BestPractice.__table__).where(BestPractice.id == practice_id,
+                                                            BestPractice.deleted.is_(False))).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def clean_story(conn: Connection, values: dict) -> dict:
+    """Check a story's fields: a title, known menukaart codes, a known indicator and status; Dutch errors."""
+    out = {k: (values.get(k) or "") for k in STORY_FIELDS}
+    out["title"] = str(out["title"]).strip()
+    if not out["title"]:
+        raise ValueError("Geef de best practice een titel.")
+    codes = [c.strip() for c in (out["interventions"] if isinstance(out["interventions"], list)
+                                 else str(out["interventions"]).split(",")) if c and c.strip()]
+    known = set(conn.execute(select(Intervention.code)).scalars())
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValueError(f"Onbekende interventie(s) van de menukaart: {', '.join(unknown)}")
+    out["interventions"] = ",".join(codes)
+    if out["indicator_code"] and out["indicator_code"] not in queries.indicator_codes(conn):
+        raise ValueError(f"Onbekende indicator '{out['indicator_code']}'")
+    out["indicator_code"] = out["indicator_code"] or None
+    if out["status"] not in STATUSES:
+        out["status"] = "concept"
+    return out
+
+
+def save_practice(conn: Connection, practice_id: int | None, values: dict, base_version: int | None,
+                  author: str, programme_id: int) -> records.SaveResult:
+    """Check a story and save it through the versioned-record service (optimistic lock, every version kept)."""
+    return records.save_record(conn, BestPractice, practice_id, clean_story(conn, values), base_version, author,
+                               programme_id)
+
+
+def practice_history(conn: Connection, practice_id: int) -> list[dict]:
+    """Every saved version of a story, newest first: version, author, saved_at, data."""
+    return [{"version": v.version, "author": v.author, "saved_at": v.saved_at, "data": v.data}
+            for v in records.history(conn, RECORD_TYPE, practice_id)]
+
+
+def interventions_named(conn: Connection, codes: str) -> list[tuple[str, str]]:
+    """(code, name) of the menukaart codes in a story, in the story's order."""
+    wanted = [c for c in (codes or "").split(",") if c]
+    names = dict(conn.execute(select(Intervention.code, Intervention.name)
+                              .where(Intervention.code.in_(wanted))).all()) if wanted else {}
+    return [(c, names.get(c, c)) for c in wanted]

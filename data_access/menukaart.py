@@ -1,0 +1,105 @@
+"""The menukaart (/menukaart): interventions per theme, which buurten run them, and a descriptive comparison.
+
+The comparison sets the outcome change since the nulmeting in buurten that run an intervention (agenda item
+gestart or afgerond) against the buurten that do not. It is descriptive, not a causal effect: buurten choose
+their interventions, and many things differ between them.
+
+Change of a buurt: R(latest) / R(nulmeting) − 1, with R its own ratio of sums (numerator / denominator) for the
+indicator; nulmeting = the last bimonthly period before its start (else its first period). Per group the mean
+change with a t-interval over buurten, and n.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from data_access import periods, queries
+from data_access.models import AgendaItem, Intervention, ProgrammeBuurt
+from data_access.stats.intervals import t_interval
+
+RUNNING = ("gestart", "afgerond")
+THEMES = [("preventie", "Preventie als mindset"), ("eerste_lijn", "Integrale eerste lijn"),
+          ("dichtbij", "Behandeling dichtbij"), ("zorgzaam", "Zorgzame buurt"), ("lerend", "Lerende buurt")]
+COMPARISON_COLUMNS = ["code", "name", "theme", "n_with", "mean_with", "low_with", "high_with", "n_without",
+                      "mean_without", "low_without", "high_without", "difference"]
+
+
+def catalogue(conn: Connection) -> pd.DataFrame:
+    """All interventions of the menukaart, in menukaart order."""
+    return pd.read_sql(select(Intervention.__table__).order_by(Intervention.sort_order, Intervention.id), conn)
+
+
+def usage(conn: Connection) -> pd.DataFrame:
+    """Agenda items that use a menukaart intervention: code, slug, buurt name, status, start date."""
+    return pd.read_sql(
+        select(Intervention.code, ProgrammeBuurt.slug, ProgrammeBuurt.name.label("buurt"), AgendaItem.status,
+               AgendaItem.start_date)
+        .join(Intervention, Intervention.id == AgendaItem.intervention_id)
+        .join(ProgrammeBuurt, ProgrammeBuurt.id == AgendaItem.programme_id)
+        .where(AgendaItem.deleted.is_(False))
+        .order_by(Intervention.sort_order, ProgrammeBuurt.name), conn)
+
+
+def outcome_changes(conn: Connection, indicator: str) -> pd.DataFrame:
+    """Per programme buurt: nulmeting and latest period of one indicator and the relative change between them."""
+    programme = queries.programme_buurten(conn)
+    columns = ["slug", "baseline", "latest", "change"]
+    if programme.empty:
+        return pd.DataFrame(columns=columns)
+    frame = queries.programme_observations(conn, list(programme["programme_id"]), [indicator])
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = frame[frame["period"].astype(str).str.contains("-B")].dropna(subset=["numerator", "denominator"])
+    frame = frame[frame["denominator"] > 0]
+    frame["rate"] = frame["numerator"] / frame["denominator"]
+    starts = dict(zip(programme["code"], programme["start_date"], strict=True))
+    out = []
+    for slug, part in frame.groupby("area"):
+        part = part.assign(_k=part["period"].map(periods.sort_key)).sort_values("_k")
+        start = starts.get(slug)
+        start = start if isinstance(start, dt.date) else pd.Timestamp(start).date()
+        wanted = periods.sort_key(periods.previous(periods.bimonthly(start)))
+        before = part[part["_k"] <= wanted]
+        base = before.iloc[-1] if not before.empty else part.iloc[0]
+        latest = part.iloc[-1]
+        if latest["period"] == base["period"] or not base["rate"] > 0:
+            continue
+        out.append({"slug": slug, "baseline": base["period"], "latest": latest["period"],
+                    "change": latest["rate"] / base["rate"] - 1})
+    return pd.DataFrame(out, columns=columns)
+
+
+def _mean_interval(values: pd.Series) -> tuple[float, float, float]:
+    values = values.dropna()
+    if values.empty:
+        return math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, math.nan, math.nan
+    interval = t_interval(mean, float(values.std(ddof=1)), len(values))
+    low = math.nan if interval.low is None else interval.low
+    high = math.nan if interval.high is None else interval.high
+    return mean, low, high
+
+
+def descriptive_comparison(changes: pd.DataFrame, used: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFrame:
+    """Per intervention: mean change (with t-interval) and n in buurten with and without it; pure.
+
+    changes: slug, change. used: code, slug, status. interventions: code, name, theme.
+    """
+    running = used[used["status"].isin(RUNNING)]
+    out = []
+    for row in interventions.itertuples():
+        with_slugs = set(running.loc[running["code"] == row.code, "slug"])
+        has = changes["slug"].isin(with_slugs)
+        mean_w, low_w, high_w = _mean_interval(changes.loc[has, "change"])
+        mean_o, low_o, high_o = _mean_interval(changes.loc[~has, "change"])
+        out.append({"code": row.code, "name": row.name, "theme": row.theme, "n_with": int(has.sum()),
+                    "mean_with": mean_w, "low_with": low_w, "high_with": high_w, "n_without": int((~has).sum()),
+                    "mean_without": mean_o, "low_without": low_o, "high_without": high_o,
+                    "difference": mean_w - mean_o})
+    return pd.DataFrame(out, columns=COMPARISON_COLUMNS)

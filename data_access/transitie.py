@@ -1,0 +1,473 @@
+"""The transitieteam's overview (/transitie): adoption, data freshness, the map and candidate buurten for new cohorts.
+
+Everything here reads with a few grouped queries and computes in pandas, so the page stays fast with 1,000
+programme buurten and ~14,000 CBS buurten (no query per buurt).
+
+Candidate score ("case for change") for cohorts 2 and 3
+-------------------------------------------------------
+Every CBS buurt (or wijk) of the newest indeling that is not (part of) a programme buurt gets a score from a few
+public indicators, each read at its newest period:
+
+==================================  ==========  =========  ======  ==========================================
+component                           level       direction  weight  why
+==================================  ==========  =========  ======  ==========================================
+zvw_kosten_wijkverpleging           gemeente    higher      1.5    high district-nursing use (Vektis, per verzekerde)
+zvw_kosten_totaal                   gemeente    higher      0.5    high care use overall (Vektis)
+wmo_per_1000                        own area    higher      1.0    support at home already needed (CBS)
+pct_65plus                          own area    higher      1.5    ageing drives demand (CBS)
+eenzaam_65plus                      own area    higher      0.5    loneliness of older residents (RIVM)
+ervaren_gezondheid_goed_18plus      own area    lower       0.5    poorer experienced health (RIVM)
+afstand_huisarts                    own area    higher      1.0    pressure on access: far from a GP (CBS)
+==================================  ==========  =========  ======  ==========================================
+
+Each component is standardised as a robust z-score over all candidates (median and 1.4826 × MAD), clipped to
+±3 so one outlier cannot carry the score, and turned so that "more case for change" is positive. The score is
+the weighted mean of the available components; a candidate with less than half of the weight available gets no
+score. Weights are shown on the page and can be changed there. Candidates below a minimum number of inhabitants
+are left out (small numbers make the figures unstable).
+
+The selection checklist (the plan's criteria that data cannot show) is stored without a new table, as a
+RecordVersion-backed record: record_type "kandidaat_checklist", record_id = the candidate's Area.id, one row per
+saved version. The newest version is the current state, the older ones are its history, and the unique
+(record_type, record_id, version) key makes a concurrent save of the same version fail instead of overwriting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from data_access import periods, queries
+from data_access.models import (
+    AgendaItem,
+    Area,
+    AreaGeometry,
+    BestPractice,
+    Indicator,
+    Narrative,
+    Observation,
+    ProgrammeBuurt,
+    ProgrammeMember,
+    RecordVersion,
+    ReviewSession,
+    utcnow,
+)
+
+# ---------------------------------------------------------------- data freshness
+
+# Source families of the non-public deliveries: (key, Dutch label, catalogue source prefix, months allowed late).
+# A family is late when the end of its newest delivered period lies more than `allowed` months before the end
+# of the newest period that should be in (deliveries lag one bimonthly period).
+SOURCE_FAMILIES = [
+    ("verzekeraars", "Verzekeraars", "Verzekeraars", 0),
+    ("buurtnetwerk", "Buurtnetwerk", "Buurtnetwerk", 0),
+    ("alliantie", "Alliantiepartners", "Alliantiepartners", 2),
+]
+_PERIOD_MONTHS = {"Y": 12, "Q": 3, "B": 2}
+
+
+def expected_period(today: dt.date | None = None) -> str:
+    """The newest bimonthly period that should have been delivered (deliveries lag one period)."""
+    return periods.previous(periods.bimonthly(today or dt.date.today()))
+
+
+def _end_month(period: str) -> int:
+    """Month index (year × 12 + month − 1) of the last month of a period."""
+    kind = periods.parse(period)[1]
+    start = periods.start_date(period)
+    return start.year * 12 + start.month - 1 + _PERIOD_MONTHS[kind] - 1
+
+
+def _family(source: str) -> str | None:
+    for key, _label, prefix, _allowed in SOURCE_FAMILIES:
+        if (source or "").startswith(prefix):
+            return key
+    return None
+
+
+def delivered_periods(conn: Connection) -> pd.DataFrame:
+    """Newest delivered period per programme buurt, catalogue source and kind of period (bimonthly, quarter, year).
+
+    Non-public observations of the member areas and of the buurt itself. The query is driven by the unique
+    (area, indicator, period) index: area and indicator ids are listed, and periods of one kind sort as text
+    ("2026-B5" > "2025-B6"), so the database returns only the newest period per area, indicator and kind.
+    """
+    owners = pd.concat([
+        pd.read_sql(select(ProgrammeMember.programme_id, ProgrammeMember.area_id), conn),
+        pd.read_sql(select(ProgrammeBuurt.id.label("programme_id"), ProgrammeBuurt.area_id), conn),
+    ], ignore_index=True)
+    sources = dict(conn.execute(select(Indicator.id, Indicator.source).where(Indicator.public.is_(False))).all())
+    columns = ["programme_id", "source", "period"]
+    if owners.empty or not sources:
+        return pd.DataFrame(columns=columns)
+    area_ids = sorted(set(owners["area_id"].astype(int)))
+    frames = []
+    for condition in (Observation.period.like("%-B%"), Observation.period.like("%-Q%"),
+                      Observation.period.not_like("%-%")):
+        frames.append(pd.read_sql(
+            select(Observation.area_id, Observation.indicator_id, func.max(Observation.period).label("period"))
+            .where(Observation.area_id.in_(area_ids), Observation.indicator_id.in_(sorted(sources)), condition)
+            .group_by(Observation.area_id, Observation.indicator_id), conn))
+    newest = pd.concat(frames, ignore_index=True)
+    newest["source"] = newest["indicator_id"].map(sources)
+    merged = newest.merge(owners, on="area_id")
+    return merged[columns].drop_duplicates().reset_index(drop=True)
+
+
+def freshness_by_programme(conn: Connection, today: dt.date | None = None) -> pd.DataFrame:
+    """Per programme buurt and source family: newest period delivered, months behind, and whether it is late.
+
+    Columns: programme_id, then per family `<key>_last` (period or None), `<key>_behind` (months, None when
+    nothing was ever delivered) and `<key>_late` (bool: late or never delivered).
+    """
+    expected_end = _end_month(expected_period(today))
+    frame = delivered_periods(conn)
+    ids = pd.read_sql(select(ProgrammeBuurt.id.label("programme_id")), conn)
+    out = ids.copy()
+    frame["family"] = frame["source"].map(_family)
+    frame = frame.dropna(subset=["family"])
+    frame = frame[frame["period"].map(periods.is_valid)]
+    if not frame.empty:
+        frame["end"] = frame["period"].map(_end_month)
+        # a yearly figure ("2026") says little about how current the bimonthly deliveries are: sub-year periods
+        # win whenever a family has them
+        frame["subyear"] = frame["period"].str.contains("-")
+        newest = frame.sort_values(["subyear", "end"]).groupby(["programme_id", "family"]).tail(1)
+    else:
+        newest = frame.assign(end=pd.Series(dtype="int64"))
+    for key, _label, _prefix, allowed in SOURCE_FAMILIES:
+        part = newest[newest["family"] == key].set_index("programme_id")
+        out[f"{key}_last"] = out["programme_id"].map(part["period"])
+        behind = expected_end - out["programme_id"].map(part["end"])
+        out[f"{key}_behind"] = behind.clip(lower=0)
+        out[f"{key}_late"] = behind.isna() | (behind > allowed)
+    return out
+
+
+# ---------------------------------------------------------------- adoption counts
+
+def adoption_counts(conn: Connection) -> pd.DataFrame:
+    """Per programme buurt: buurtbeeld written, bimonthly sessions held, interventions started, best practices."""
+    ids = pd.read_sql(select(ProgrammeBuurt.id.label("programme_id")), conn)
+    written = set(conn.execute(select(Narrative.programme_id).where(or_(
+        Narrative.challenges != "", Narrative.strengths != "", Narrative.why_it_matters != "",
+        Narrative.if_tackled != ""))).scalars())
+
+    def counted(stmt) -> pd.Series:  # noqa: ANN001
+        return pd.Series(dict(conn.execute(stmt).all()), dtype="int64")
+
+    sessions = counted(select(ReviewSession.programme_id, func.count()).group_by(ReviewSession.programme_id))
+    started = counted(
+        select(AgendaItem.programme_id, func.count())
+        .where(AgendaItem.status.in_(("gestart", "afgerond")), AgendaItem.deleted.is_(False))
+        .group_by(AgendaItem.programme_id))
+    practices = counted(select(BestPractice.programme_id, func.count())
+                        .where(BestPractice.deleted.is_(False)).group_by(BestPractice.programme_id))
+    ids["buurtbeeld"] = ids["programme_id"].isin(written)
+    ids["sessies"] = ids["programme_id"].map(sessions).fillna(0).astype(int)
+    ids["interventies_gestart"] = ids["programme_id"].map(started).fillna(0).astype(int)
+    ids["best_practices"] = ids["programme_id"].map(practices).fillna(0).astype(int)
+    return ids
+
+
+def programme_overview(conn: Connection, today: dt.date | None = None) -> pd.DataFrame:
+    """One row per programme buurt: cohort, partner, adoption counts and data freshness per source family."""
+    programme = queries.programme_buurten(conn)
+    columns = ["programme_id", "code", "name", "alliance_partner", "region", "cohort", "start_date", "status",
+               "provisional", "synthetic", "gemeente_code"]
+    frame = programme[columns].rename(columns={"code": "slug"})
+    frame = frame.merge(adoption_counts(conn), on="programme_id", how="left")
+    frame = frame.merge(freshness_by_programme(conn, today), on="programme_id", how="left")
+    return frame.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- map
+
+NL_LATITUDE = 52.2  # x = longitude × cos(latitude) keeps the Netherlands in proportion on a flat plot
+
+
+def _ring_points(geometry: dict) -> list[list[list[float]]]:
+    kind = geometry.get("type")
+    coords = geometry.get("coordinates") or []
+    if kind == "Polygon":
+        return [coords[0]] if coords else []
+    if kind == "MultiPolygon":
+        return [poly[0] for poly in coords if poly]
+    if kind == "Point":
+        return [[coords]]
+    return []
+
+
+def simplify_ring(ring: list[list[float]], tolerance: float) -> list[list[float]]:
+    """Drop points closer than `tolerance` (degrees) to the last kept one; rings keep at least four points."""
+    if len(ring) <= 4:
+        return ring
+    kept = [ring[0]]
+    for point in ring[1:-1]:
+        last = kept[-1]
+        if abs(point[0] - last[0]) + abs(point[1] - last[1]) >= tolerance:
+            kept.append(point)
+    kept.append(ring[-1])
+    return kept if len(kept) >= 4 else ring
+
+
+def gemeente_outlines(conn: Connection, tolerance: float = 0.01) -> tuple[list[float | None], list[float | None]]:
+    """Outer rings of all gemeenten of the newest indeling as one x/y line (None between rings), simplified."""
+    newest = conn.execute(select(func.max(Area.indeling)).where(Area.level == "gemeente")).scalar()
+    rows = conn.execute(
+        select(AreaGeometry.geojson).join(Area, Area.id == AreaGeometry.area_id)
+        .where(Area.level == "gemeente", Area.indeling == newest)
+    ).scalars()
+    scale = math.cos(math.radians(NL_LATITUDE))
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for text in rows:
+        try:
+            rings = _ring_points(json.loads(text))
+        except (ValueError, TypeError):
+            continue
+        for ring in rings:
+            if len(ring) < 3:
+                continue
+            for lon, lat, *_ in simplify_ring(ring, tolerance):
+                xs.append(round(lon * scale, 4))
+                ys.append(round(lat, 4))
+            xs.append(None)
+            ys.append(None)
+    return xs, ys
+
+
+def programme_locations(conn: Connection) -> pd.DataFrame:
+    """Programme buurten with a map position (mean of their member areas' outline points; x as on the map)."""
+    rows = conn.execute(
+        select(ProgrammeMember.programme_id, AreaGeometry.geojson)
+        .join(AreaGeometry, AreaGeometry.area_id == ProgrammeMember.area_id)
+    ).all()
+    scale = math.cos(math.radians(NL_LATITUDE))
+    points = []
+    for programme_id, text in rows:
+        try:
+            rings = _ring_points(json.loads(text))
+        except (ValueError, TypeError):
+            continue
+        coords = np.array([pt[:2] for ring in rings for pt in ring], dtype=float)
+        if coords.size:
+            points.append((programme_id, coords[:, 0].mean() * scale, coords[:, 1].mean()))
+    frame = pd.DataFrame(points, columns=["programme_id", "x", "y"])
+    return frame.groupby("programme_id", as_index=False)[["x", "y"]].mean()
+
+
+# ---------------------------------------------------------------- candidates for new cohorts
+
+@dataclass(frozen=True)
+class Component:
+    code: str
+    label: str
+    level: str  # "gemeente": read from the candidate's gemeente; "self": the candidate's own area
+    direction: int  # +1: higher value = stronger case for change; −1: lower value = stronger case
+    weight: float
+    group: str  # zorggebruik | vergrijzing | toegang | gezondheid
+
+
+CASE_COMPONENTS = [
+    Component("zvw_kosten_wijkverpleging", "Kosten wijkverpleging per verzekerde (gemeente)", "gemeente", 1, 1.5,
+              "zorggebruik"),
+    Component("zvw_kosten_totaal", "Zorgkosten Zvw per verzekerde (gemeente)", "gemeente", 1, 0.5, "zorggebruik"),
+    Component("wmo_per_1000", "Wmo-cliënten per 1.000 inwoners", "self", 1, 1.0, "zorggebruik"),
+    Component("pct_65plus", "Aandeel 65-plussers", "self", 1, 1.5, "vergrijzing"),
+    Component("eenzaam_65plus", "Eenzame 65-plussers", "self", 1, 0.5, "gezondheid"),
+    Component("ervaren_gezondheid_goed_18plus", "Goed ervaren gezondheid (18+, lager = meer urgentie)", "self", -1,
+              0.5, "gezondheid"),
+    Component("afstand_huisarts", "Afstand tot huisartsenpraktijk", "self", 1, 1.0, "toegang"),
+]
+DEFAULT_WEIGHTS = {c.code: c.weight for c in CASE_COMPONENTS}
+CANDIDATE_LEVELS = ("buurt", "wijk")
+MIN_INHABITANTS = 500
+Z_CLIP = 3.0
+_MAD_TO_SD = 1.4826
+
+SELECTION_CRITERIA = [
+    ("professionals", "Enthousiaste eerstelijnsprofessionals"),
+    ("burgers", "Betrokken burgers"),
+    ("keten", "Goede samenwerking in de zorgketen"),
+    ("marktaandeel", "Meer dan 50% marktaandeel van de alliantie"),
+    ("urgentie", "Duidelijke urgentie (toegang tot zorg onder druk)"),
+    ("uitvoeringskracht", "Uitvoeringskracht in het buurtnetwerk"),
+]
+CHECKLIST_TYPE = "kandidaat_checklist"
+
+
+def _newest_values(conn: Connection, code: str, level: str) -> pd.Series:
+    """Newest stored value per area code of one indicator at one level (one query)."""
+    periods_at_level = conn.execute(
+        select(Observation.period).distinct().join(Indicator, Indicator.id == Observation.indicator_id)
+        .join(Area, Area.id == Observation.area_id).where(Indicator.code == code, Area.level == level)
+    ).scalars().all()
+    valid = [p for p in periods_at_level if periods.is_valid(p)]
+    if not valid:
+        return pd.Series(dtype="float64")
+    newest = max(valid, key=periods.sort_key)
+    rows = conn.execute(
+        select(Area.code, Observation.value).join(Area, Area.id == Observation.area_id)
+        .join(Indicator, Indicator.id == Observation.indicator_id)
+        .where(Indicator.code == code, Area.level == level, Observation.period == newest,
+               Observation.suppressed.is_(False))
+    ).all()
+    series = pd.Series({c: v for c, v in rows}, dtype="float64")
+    series.attrs["period"] = newest
+    return series
+
+
+def candidate_table(conn: Connection, level: str = "buurt") -> pd.DataFrame:
+    """Raw component values for every CBS area of `level` not in the programme (newest indeling)."""
+    if level not in CANDIDATE_LEVELS:
+        raise ValueError(f"onbekend niveau '{level}': kies buurt of wijk")
+    frame = queries.areas(conn, level)[["code", "name", "parent_code"]]
+    member_codes = set(conn.execute(
+        select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)).scalars())
+    member_wijken = {("WK" + c[2:8]) for c in member_codes if c.startswith("BU")}
+    excluded = member_codes | (member_wijken if level == "wijk" else set())
+    frame = frame[~frame["code"].isin(excluded)].copy()
+    frame["gemeente_code"] = "GM" + frame["code"].str[2:6]
+    gemeenten = queries.areas(conn, "gemeente")
+    frame["gemeente"] = frame["gemeente_code"].map(dict(zip(gemeenten["code"], gemeenten["name"], strict=True)))
+    if level == "buurt":
+        wijken = queries.areas(conn, "wijk")
+        frame["wijk"] = frame["parent_code"].map(dict(zip(wijken["code"], wijken["name"], strict=True)))
+    frame["inwoners"] = frame["code"].map(_newest_values(conn, "inwoners", level))
+    for comp in CASE_COMPONENTS:
+        values = _newest_values(conn, comp.code, "gemeente" if comp.level == "gemeente" else level)
+        key = frame["gemeente_code"] if comp.level == "gemeente" else frame["code"]
+        frame[comp.code] = key.map(values)
+    return frame.reset_index(drop=True)
+
+
+def robust_z(values: pd.Series) -> pd.Series:
+    """Robust z-score (median, 1.4826 × MAD; the standard deviation when the MAD is 0), clipped to ±3."""
+    x = pd.to_numeric(values, errors="coerce").astype(float)
+    med = x.median()
+    scale = _MAD_TO_SD * (x - med).abs().median()
+    if not scale > 0:
+        scale = x.std()
+    if not scale > 0 or math.isnan(scale):
+        return x.where(x.isna(), 0.0)
+    return ((x - med) / scale).clip(-Z_CLIP, Z_CLIP)
+
+
+def score_candidates(table: pd.DataFrame, weights: dict[str, float] | None = None,
+                     min_inhabitants: int = MIN_INHABITANTS) -> pd.DataFrame:
+    """Add z_<component> and score (weighted mean of the turned z-scores), rank best first; pure."""
+    weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+    frame = table[table["inwoners"].fillna(0) >= min_inhabitants].copy()
+    total = np.zeros(len(frame))
+    available = np.zeros(len(frame))
+    weight_sum = sum(max(float(weights.get(c.code, 0) or 0), 0.0) for c in CASE_COMPONENTS)
+    for comp in CASE_COMPONENTS:
+        w = max(float(weights.get(comp.code, 0) or 0), 0.0)
+        z = robust_z(frame[comp.code]) * comp.direction
+        frame[f"z_{comp.code}"] = z
+        present = z.notna().to_numpy()
+        total += np.where(present, z.fillna(0).to_numpy() * w, 0.0)
+        available += np.where(present, w, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where((weight_sum > 0) & (available >= 0.5 * weight_sum) & (available > 0),
+                         total / np.where(available > 0, available, 1), np.nan)
+    frame["score"] = score
+    frame["weight_share"] = available / weight_sum if weight_sum > 0 else 0.0
+    frame = frame.sort_values(["score", "code"], ascending=[False, True], na_position="last")
+    frame["rank"] = np.where(frame["score"].notna(), np.arange(1, len(frame) + 1), np.nan)
+    return frame.reset_index(drop=True)
+
+
+class ChecklistConflict(Exception):
+    """Someone else saved the checklist after this edit started."""
+
+
+def checklist_states(conn: Connection) -> pd.DataFrame:
+    """Current (newest) checklist per candidate: code, version, criteria (list of keys), note, author, saved_at."""
+    rows = conn.execute(
+        select(RecordVersion.record_id, RecordVersion.version, RecordVersion.author, RecordVersion.saved_at,
+               RecordVersion.data, Area.code)
+        .join(Area, Area.id == RecordVersion.record_id)
+        .where(RecordVersion.record_type == CHECKLIST_TYPE)
+    ).all()
+    columns = ["code", "version", "criteria", "note", "author", "saved_at"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame([{
+        "code": r.code, "record_id": r.record_id, "version": r.version, "author": r.author,
+        "saved_at": r.saved_at, **_checklist_data(r.data)} for r in rows])
+    frame = frame.sort_values("version").groupby("record_id").tail(1)
+    return frame[columns].reset_index(drop=True)
+
+
+def _checklist_data(text: str) -> dict:
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError):
+        data = {}
+    keys = {k for k, _ in SELECTION_CRITERIA}
+    return {"criteria": [c for c in data.get("criteria", []) if c in keys], "note": str(data.get("note", ""))}
+
+
+def checklist_history(conn: Connection, code: str) -> pd.DataFrame:
+    """Every saved version of one candidate's checklist, newest first."""
+    area_id = _candidate_area_id(conn, code)
+    rows = conn.execute(
+        select(RecordVersion.version, RecordVersion.author, RecordVersion.saved_at, RecordVersion.data)
+        .where(RecordVersion.record_type == CHECKLIST_TYPE, RecordVersion.record_id == area_id)
+        .order_by(RecordVersion.version.desc())
+    ).all()
+    return pd.DataFrame([{"version": r.version, "author": r.author, "saved_at": r.saved_at,
+                          **_checklist_data(r.data)} for r in rows],
+                        columns=["version", "author", "saved_at", "criteria", "note"])
+
+
+def _candidate_area_id(conn: Connection, code: str) -> int:
+    code = queries.normalise_code(code)
+    area_id = conn.execute(
+        select(Area.id).where(Area.code == code, Area.level.in_(CANDIDATE_LEVELS))
+        .order_by(Area.indeling.desc()).limit(1)
+    ).scalar()
+    if area_id is None:
+        raise ValueError(f"onbekende kandidaat '{code}': geen CBS-buurt of -wijk")
+    return area_id
+
+
+def save_checklist(conn: Connection, code: str, criteria: list[str], note: str, expected_version: int,
+                   author: str) -> int:
+    """Store a new version of a candidate's checklist; returns the new version number.
+
+    `expected_version` is the version the edit started from (0 for a first save). A different current version
+    raises ChecklistConflict with a Dutch message; so does a concurrent save that wins the race to the key.
+    """
+    area_id = _candidate_area_id(conn, code)
+    keys = [k for k, _ in SELECTION_CRITERIA]
+    unknown = [c for c in criteria if c not in keys]
+    if unknown:
+        raise ValueError(f"onbekend criterium: {', '.join(unknown)}")
+    current = conn.execute(
+        select(func.max(RecordVersion.version))
+        .where(and_(RecordVersion.record_type == CHECKLIST_TYPE, RecordVersion.record_id == area_id))
+    ).scalar() or 0
+    if current != expected_version:
+        raise ChecklistConflict(
+            f"Iemand anders heeft deze checklist intussen opgeslagen (versie {current}). Laad de kandidaat opnieuw "
+            "en voer uw wijziging nog eens in.")
+    data = json.dumps({"code": queries.normalise_code(code), "criteria": [k for k in keys if k in criteria],
+                       "note": (note or "").strip()}, ensure_ascii=False)
+    try:
+        with conn.begin_nested():
+            conn.execute(RecordVersion.__table__.insert().values(
+                record_type=CHECKLIST_TYPE, record_id=area_id, programme_id=None, version=current + 1,
+                author=author, saved_at=utcnow(), data=data))
+    except IntegrityError as exc:
+        raise ChecklistConflict("Iemand anders sloeg tegelijk op; laad de kandidaat opnieuw.") from exc
+    return current + 1

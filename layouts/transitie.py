@@ -1,0 +1,134 @@
+"""The transitieteam's overview (/transitie): all programme buurten, programme KPI, map, candidates for new cohorts.
+
+A skeleton only: the callbacks in `callbacks/transitie.py` check the viewer's role and fill it.
+"""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import ids
+from data_access.transitie import CASE_COMPONENTS, SELECTION_CRITERIA
+
+TEXT = {
+    "title": "Transitie: alle programmabuurten",
+    "lead": "Voor het transitieteam: waar staat elke buurt, welke leveringen ontbreken, en welke buurten komen in "
+            "aanmerking voor de volgende cohorten.",
+    "buurten": "Programmabuurten",
+    "buurten_help": "Adoptie uit de invoer van de buurtnetwerken (buurtbeeld, tweemaandelijkse sessies, gestarte "
+                    "interventies, best practices). Actualiteit: laatste periode die per bron is aangeleverd; rood = "
+                    "achter of nooit aangeleverd.",
+    "kpi": "Programma-KPI",
+    "map": "Kaart van de programmabuurten",
+    "partners": "Per alliantiepartner en cohort",
+    "partners_help": "Status van de KPI wijkverpleging en buurten met een late of ontbrekende levering.",
+    "candidates": "Kandidaten voor cohort 2 en 3",
+    "candidates_help": "Rangorde op een datagedreven urgentie (case for change): zorggebruik, vergrijzing, "
+                       "gezondheid en toegang tot de huisarts. Elk onderdeel is een robuuste z-score over alle "
+                       "kandidaten (mediaan en MAD, afgetopt op ±3), met het teken zo dat hoger = meer urgentie. De "
+                       "score is het gewogen gemiddelde van de beschikbare onderdelen; pas de gewichten hieronder aan. "
+                       "Buurten met minder dan 500 inwoners tellen niet mee. Gemeentecijfers (Vektis) gelden voor "
+                       "alle buurten van de gemeente.",
+    "level": "Niveau",
+    "weights": "Gewichten",
+    "csv": "Download de volledige rangorde (CSV)",
+    "checklist": "Selectiecriteria uit het transitieplan",
+    "checklist_help": "Kies een kandidaat in de tabel en vink aan wat het transitieteam heeft vastgesteld. Elke "
+                      "opslag wordt een nieuwe versie met auteur en tijd.",
+    "note": "Toelichting",
+    "save": "Checklist opslaan",
+    "cohort": "Cohort",
+    "partner": "Alliantiepartner",
+}
+
+
+def _grid(grid_id: str, height: str, row_id: str, selectable: bool = False) -> dag.AgGrid:
+    options = {"animateRows": False, "tooltipShowDelay": 300}
+    if selectable:
+        options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
+    return dag.AgGrid(
+        id=grid_id, rowData=[], columnDefs=[], getRowId=f"params.data.{row_id}",
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapHeaderText": True,
+                       "autoHeaderHeight": True},
+        dashGridOptions=options, style={"height": height},
+    )
+
+
+def _weights() -> html.Div:
+    rows = []
+    for comp in CASE_COMPONENTS:
+        rows.append(dbc.Row([
+            dbc.Col(html.Label(comp.label, className="small"), xs=12, md=5),
+            dbc.Col(dcc.Slider(id=ids.transitie_weight(comp.code), min=0, max=3, step=0.5, value=comp.weight,
+                               marks={v: str(v).replace(".", ",") for v in (0, 1, 2, 3)},
+                               tooltip={"placement": "bottom"}), xs=12, md=7),
+        ], className="align-items-center"))
+    return html.Div(rows, id=ids.TRANSITIE_CAND_WEIGHTS)
+
+
+def layout(**_query) -> html.Div:
+    return html.Div([
+        html.H1(TEXT["title"]),
+        html.P(TEXT["lead"], className="lead"),
+        # the first visit after new deliveries computes the KPI for every buurt: show that the page is working
+        dcc.Loading(html.Div(id=ids.TRANSITIE_STATUS, style={"minHeight": "3rem"}), type="dot"),
+        html.Div(id=ids.TRANSITIE_CONTENT, style={"display": "none"}, children=[
+            html.H2(TEXT["buurten"], className="h4 mt-3"),
+            html.P(TEXT["buurten_help"], className="text-muted small"),
+            dbc.Row([
+                dbc.Col([html.Label(TEXT["cohort"], className="small"),
+                         dcc.Dropdown(id=ids.TRANSITIE_FILTER_COHORT, multi=True, placeholder="alle cohorten")],
+                        xs=12, md=3),
+                dbc.Col([html.Label(TEXT["partner"], className="small"),
+                         dcc.Dropdown(id=ids.TRANSITIE_FILTER_PARTNER, multi=True,
+                                      placeholder="alle alliantiepartners")], xs=12, md=5),
+            ], className="mb-2"),
+            dcc.Loading(_grid(ids.TRANSITIE_GRID, "28rem", "slug")),
+            html.H2(TEXT["kpi"], className="h4 mt-4"),
+            dcc.Loading(html.Div(id=ids.TRANSITIE_KPI)),
+            html.Div(id=ids.TRANSITIE_EVENT_STUDY),
+            dbc.Row([
+                dbc.Col([html.H2(TEXT["map"], className="h4 mt-4"),
+                         dcc.Loading(dcc.Graph(id=ids.TRANSITIE_MAP, config={"displayModeBar": False},
+                                               style={"height": "38rem"}))], xs=12, lg=6),
+                dbc.Col([html.H2(TEXT["partners"], className="h4 mt-4"),
+                         html.P(TEXT["partners_help"], className="text-muted small"),
+                         html.Div(id=ids.TRANSITIE_PARTNERS)], xs=12, lg=6),
+            ]),
+            html.H2(TEXT["candidates"], className="h4 mt-4"),
+            html.P(TEXT["candidates_help"], className="text-muted small"),
+            dbc.Row([
+                dbc.Col([
+                    html.Label(TEXT["level"], className="small"),
+                    dbc.RadioItems(id=ids.TRANSITIE_CAND_LEVEL, value="buurt", inline=True,
+                                   options=[{"label": "CBS-buurten", "value": "buurt"},
+                                            {"label": "CBS-wijken", "value": "wijk"}]),
+                    html.H3(TEXT["weights"], className="h6 mt-3"),
+                    _weights(),
+                    dbc.Button(TEXT["csv"], id=ids.TRANSITIE_CAND_CSV, color="secondary", size="sm",
+                               className="mt-2"),
+                    dcc.Download(id=ids.TRANSITIE_CAND_DOWNLOAD),
+                ], xs=12, lg=4),
+                dbc.Col([
+                    html.Div(id=ids.TRANSITIE_CAND_INFO, className="small text-muted mb-1"),
+                    dcc.Loading(_grid(ids.TRANSITIE_CAND_GRID, "26rem", "code", selectable=True)),
+                ], xs=12, lg=8),
+            ]),
+            dbc.Card(dbc.CardBody([
+                html.H3(TEXT["checklist"], className="h5"),
+                html.P(TEXT["checklist_help"], className="text-muted small"),
+                html.Div(id=ids.TRANSITIE_CHECK_TITLE, className="fw-bold mb-2"),
+                dbc.Checklist(id=ids.TRANSITIE_CHECK_LIST, options=[
+                    {"label": label, "value": key, "disabled": True} for key, label in SELECTION_CRITERIA],
+                    value=[]),
+                dbc.Label(TEXT["note"], html_for=ids.TRANSITIE_CHECK_NOTE, className="mt-2 small"),
+                dbc.Textarea(id=ids.TRANSITIE_CHECK_NOTE, rows=2, disabled=True),
+                dcc.Store(id=ids.TRANSITIE_CHECK_VERSION),
+                dbc.Button(TEXT["save"], id=ids.TRANSITIE_CHECK_SAVE, color="primary", className="mt-2",
+                           disabled=True),
+                html.Div(id=ids.TRANSITIE_CHECK_RESULT, className="mt-2"),
+            ]), className="mt-3"),
+        ]),
+    ])
