@@ -149,6 +149,6 @@ def publish(frame: pd.DataFrame, viewer: Viewer, catalogue: pd.DataFrame, progra
     frame = add_intervals(frame, catalogue) if with_intervals else frame.assign(ci_low=np.nan, ci_high=np.nan,
                                                                                    ci_method="")
     frame = suppress_small_numbers(frame, catalogue)
-    frame["area_name"] = frame["area"].map(names or {}).fillna(frame["area"])
+    frame["area_name"] = frame["area"].map(names or {}).astype(object).fillna(frame["area"].astype(object))
     frame["synthetic"] = frame["source"].fillna("").str.contains(SYNTHETIC_MARK)
     return frame[API_COLUMNS + [c for c in ("level", "members_present", "members_total") if c in frame.columns]]
