@@ -37,6 +37,7 @@ from data_access.published import SYNTHETIC_MARK
 from data_access.stats import kpi as kpi_stats
 from data_access.stats.matched import MIN_CONTROLS, matched_did, pre_trend_p
 from data_access.stats.peers import nearest_many
+from data_access.store_cache import StoreCache
 
 BASE_PERIOD = "2024-B6"
 PERIODS_TOTAL = 18  # three years of bimonthly periods to reach the target
@@ -51,8 +52,7 @@ COMPARISON_TEXT = {
     "gemeente": "alle {n} niet-transitiebuurten met leveringen in dezelfde gemeente",
 }
 
-_CACHE: dict[tuple, _Computed] = {}
-_CACHE_SIZE = 4
+_RESULTS: StoreCache[_Computed] = StoreCache(size=4)
 
 
 @dataclass
@@ -126,12 +126,7 @@ def _allowed(viewer: Viewer, computed: _Computed, slug: str, indicator: str, res
 def _computed(conn: Connection, comparison: str) -> _Computed:
     if comparison not in COMPARISONS:
         raise ValueError(f"onbekende vergelijkingsgroep '{comparison}'; kies uit {', '.join(COMPARISONS)}")
-    key = (conn.engine.url.render_as_string(hide_password=True), peer_groups._store_version(conn), comparison)
-    if key not in _CACHE:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = _compute(conn, comparison)
-    return _CACHE[key]
+    return _RESULTS.get(conn, (comparison,), lambda: _compute(conn, comparison))
 
 
 def _compute(conn: Connection, comparison: str) -> _Computed:

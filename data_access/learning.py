@@ -51,6 +51,7 @@ from data_access.models import AgendaItem, Intervention, ProgrammeBuurt
 from data_access.published import publish
 from data_access.stats.intervals import z_value
 from data_access.stats.peers import distance_matrix, standardise
+from data_access.store_cache import StoreCache
 
 DEFAULT_OUTCOME = "wvpk_uren_per_client"
 DEFAULT_OUTCOMES = ("wvpk_uren_per_client", "ha_consulten_per_patient", "seh_per_1000")
@@ -183,28 +184,21 @@ def _nulmeting_target(start_date) -> str:  # noqa: ANN001
 # call needs it, so results are cached per database, data version (imports, programme, buurtagenda), viewer scope,
 # indicator and neighbourhood size. Each worker process keeps its own small copy; the version key makes a copy
 # stale as soon as data changes anywhere. Callers treat a result as read-only.
-_CACHE: dict[tuple, Learning] = {}
-_CACHE_SIZE = 8
+_NETWORKS: StoreCache[Learning] = StoreCache(size=8)
 
 
-def _data_version(conn: Connection) -> tuple:
-    agenda = conn.execute(select(func.count(AgendaItem.id), func.max(AgendaItem.updated_at),
-                                 func.max(AgendaItem.id))).one()
-    return (*peer_groups._store_version(conn), *agenda)  # noqa: SLF001 — the shared version key
+def _agenda_version(conn: Connection) -> tuple:
+    return tuple(conn.execute(select(func.count(AgendaItem.id), func.max(AgendaItem.updated_at),
+                                     func.max(AgendaItem.id))).one())
 
 
 def learning_network(conn: Connection, viewer: Viewer, indicator: str = DEFAULT_OUTCOME,
                      neighbours: int = NEIGHBOURS) -> Learning:
     """All learning links of the programme for one outcome (cached, read-only); ValueError (Dutch) for an unusable
     indicator."""
-    key = (conn.engine.url.render_as_string(hide_password=True), _data_version(conn), viewer.role,
-           tuple(sorted(viewer.programme_ids)), viewer.supplier_source, indicator, neighbours)
-    if key not in _CACHE:
-        result = _compute(conn, viewer, indicator, neighbours)
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = result
-    return _CACHE[key]
+    key = (_agenda_version(conn), viewer.role, tuple(sorted(viewer.programme_ids)), viewer.supplier_source,
+           indicator, neighbours)
+    return _NETWORKS.get(conn, key, lambda: _compute(conn, viewer, indicator, neighbours))
 
 
 def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int) -> Learning:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from data_access import periods, queries
-from data_access.models import Area, ImportBatch, ProgrammeMember
+from data_access.models import Area, ProgrammeMember
 from data_access.stats.peers import find_peers
+from data_access.store_cache import StoreCache
 
 # code of the catalogue indicator, label for the page, transform and weight (see data_access/stats/peers.py for
 # why these variables and weights: age drives care demand most, then health, income, living alone, existing care).
@@ -42,29 +43,14 @@ def _variable_codes() -> list[str]:
     return [v["code"] for v in PEER_VARIABLES]
 
 
-# Building the table reads ~100,000 observations (~1 s); it only changes when data is imported or the programme
-# changes, so it is cached per database and store version. Every process keeps its own copy; the version key
-# makes a copy in another worker go stale the moment an import lands. The table holds public context only.
-_CACHE: dict[tuple, pd.DataFrame] = {}
-_CACHE_SIZE = 4
-
-
-def _store_version(conn: Connection) -> tuple:
-    """Changes whenever data is imported or the programme changes: the cache key."""
-    return (conn.execute(select(func.max(ImportBatch.id))).scalar(),
-            conn.execute(select(func.count(ProgrammeMember.id))).scalar(),
-            conn.execute(select(func.max(ProgrammeMember.id))).scalar())
+# Building the table reads ~100,000 observations (~1 s); it holds public context only.
+_TABLES: StoreCache[pd.DataFrame] = StoreCache(size=4)
 
 
 def context_table(conn: Connection) -> pd.DataFrame:
     """Newest value of every peer variable per CBS buurt and programme buurt (index: code; columns: variables,
     plus name, level and gemeente)."""
-    key = (conn.engine.url.render_as_string(hide_password=True), _store_version(conn))
-    if key not in _CACHE:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = _build_context_table(conn)
-    return _CACHE[key].copy()
+    return _TABLES.get(conn, (), lambda: _build_context_table(conn)).copy()
 
 
 def _build_context_table(conn: Connection) -> pd.DataFrame:

@@ -93,8 +93,8 @@ def main() -> None:
     transitie = Viewer(role="transitieteam")
 
     def kpi_from_scratch():
-        kpi_service._CACHE.clear()
-        peer_groups._CACHE.clear()
+        kpi_service._RESULTS.clear()
+        peer_groups._TABLES.clear()
         with engine.connect() as conn:
             return kpi_service.kpi_overview(conn, transitie)
 

@@ -58,9 +58,9 @@ def main() -> None:
 
     def network(clear_context: bool):  # noqa: ANN202
         def run():
-            learning._CACHE.clear()  # noqa: SLF001 — time the computation, not the cache
+            learning._NETWORKS.clear()  # noqa: SLF001 — time the computation, not the cache
             if clear_context:
-                peer_groups._CACHE.clear()  # noqa: SLF001
+                peer_groups._TABLES.clear()  # noqa: SLF001
             with engine.connect() as conn:
                 holder["result"] = learning.learning_network(conn, viewer)
         return run
