@@ -20,13 +20,12 @@ from callbacks.common import current_viewer, engine
 from dashboard import ids
 from data_access import outcome_compare, periods, queries
 from data_access.access import ANONYMOUS
+from data_access.menukaart import THEMES
 from data_access.models import Area
 from data_access.published import visible_observations
 from layouts.formatting import number, percentage, signed
 
 NL_CODE = "NL00"
-THEMES = [("preventie", "Preventie als mindset"), ("eerste_lijn", "Integrale eerste lijn"),
-          ("dichtbij", "Behandeling dichtbij"), ("zorgzaam", "Zorgzame buurt"), ("lerend", "Lerende buurt")]
 GROUPS = [("adoptie", "Adoptie door de buurt"), ("kwaliteit", "Kwaliteit"), ("effectiviteit", "Effectiviteit")]
 HEADLINES = [
     ("inwoners", "Inwoners", "buurt"), ("pct_65plus", "65-plussers", "buurt"), ("huishoudens", "Huishoudens", "buurt"),
@@ -237,11 +236,12 @@ def update_beeld(data):  # noqa: ANN001, ANN201
         base = area.member_codes[0] if area.member_codes else area.code
         gm_code = "GM" + base[2:6] if base[:2] in ("BU", "WK", "GM") else None
         frames = {"buurt": visible_observations(conn, viewer, area, codes, catalogue=catalogue)}
-        for key, bench in (("gemeente", gm_code), ("nl", NL_CODE)):
-            bench_area = _resolve(conn, bench) if bench and bench != area.code else None
-            frames[key] = visible_observations(conn, ANONYMOUS, bench_area, codes, catalogue=catalogue) \
-                if bench_area is not None else pd.DataFrame(columns=frames["buurt"].columns)
-        gm_name = _resolve(conn, gm_code).name if gm_code and _resolve(conn, gm_code) else "gemeente"
+        gemeente = _resolve(conn, gm_code) if gm_code else None
+        for key, bench_area in (("gemeente", gemeente), ("nl", _resolve(conn, NL_CODE))):
+            same = bench_area is None or bench_area.code == area.code
+            frames[key] = pd.DataFrame(columns=frames["buurt"].columns) if same else \
+                visible_observations(conn, ANONYMOUS, bench_area, codes, catalogue=catalogue)
+        gm_name = gemeente.name if gemeente else "gemeente"
     cat = catalogue.set_index("code")
     level_word = {"programma": "programmabuurt", "buurt": "buurt", "wijk": "wijk", "gemeente": "gemeente",
                   "land": "land"}.get(area.level, area.level)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from dashboard.auth import current_viewer  # noqa: F401 — re-exported for callbacks
+from dashboard.auth import client_ip, current_viewer  # noqa: F401 — re-exported for callbacks
 
 
 def engine():  # noqa: ANN201

@@ -20,6 +20,7 @@ from dash import Input, Output, State, html, no_update
 from callbacks.common import current_viewer, engine
 from dashboard import ids
 from data_access import learning, queries
+from data_access.menukaart import THEMES
 from layouts.formatting import number, signed
 
 MSG = {
@@ -49,8 +50,7 @@ MSG = {
     "method": "Verschil van de twee veranderingen met 95%-interval (deltamethode, teller als Poisson met "
               "overdispersie φ = {phi}). Gelijkenis 0–1 op buurtkenmerken en niveau bij de nulmeting.",
 }
-THEME_NL = {"preventie": "preventie als mindset", "eerste_lijn": "integrale eerste lijn",
-            "dichtbij": "behandeling dichtbij", "zorgzaam": "zorgzame buurt", "lerend": "lerende buurt"}
+THEME_NL = {code: label[0].lower() + label[1:] for code, label in THEMES}  # mid-sentence
 STATUS_NL = {"gepland": "gepland", "gestart": "gestart", "afgerond": "afgerond", "gestopt": "gestopt"}
 
 

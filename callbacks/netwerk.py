@@ -17,10 +17,9 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, html, no_update
-from flask import request
 from flask_login import current_user
 
-from callbacks.common import current_viewer, engine
+from callbacks.common import client_ip, current_viewer, engine
 from dashboard import ids
 from data_access import netwerk as queries_netwerk
 from data_access import periods, queries, records
@@ -84,13 +83,6 @@ def _code(data) -> str:  # noqa: ANN001
 
 def _author() -> str:
     return getattr(current_user, "email", "") or ""
-
-
-def _ip() -> str:
-    try:
-        return request.remote_addr or ""
-    except RuntimeError:
-        return ""
 
 
 def _int(value) -> int | None:  # noqa: ANN001
@@ -161,13 +153,13 @@ def conflict_alert(fields: list[tuple[str, str]], theirs: dict, mine: dict) -> d
 
 
 def _refuse(conn, what: str, code: str) -> dbc.Alert:  # noqa: ANN001
-    record_event(conn, _author() or None, "access_denied", target=f"{what} {code}"[:200], ip=_ip())
+    record_event(conn, _author() or None, "access_denied", target=f"{what} {code}"[:200], ip=client_ip())
     return dbc.Alert(MSG["refused"], color="danger", className="save-refused")
 
 
 def _audit_saved(conn, record_type: str, record: dict, code: str) -> None:  # noqa: ANN001
     record_event(conn, _author(), "edit", target=f"{record_type}/{record['id']} {code}"[:200],
-                 detail=f"versie {record['version']}", ip=_ip())
+                 detail=f"versie {record['version']}", ip=client_ip())
 
 
 def _save(model: type, data, state, values: dict, overwrite: bool, what: str):  # noqa: ANN001, ANN202
@@ -609,7 +601,7 @@ def save_adoptie(_clicks, data, period, values, input_ids):  # noqa: ANN001, ANN
     with engine().begin() as conn:
         record_event(conn, _author(), "import", target=f"levering adoptieformulier {area.code} {period}",
                      detail=f"{report.status}: {report.accepted} geaccepteerd, {len(report.rejections)} afgewezen",
-                     ip=_ip())
+                     ip=client_ip())
     if report.status == "geaccepteerd":
         return dbc.Alert(f"{report.accepted} aantal(len) voor {periods.label(period)} opgeslagen (import "
                          f"{report.batch_id}).", color="success", className="adoptie-ok")

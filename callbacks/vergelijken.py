@@ -22,10 +22,10 @@ from callbacks.buurt import fmt, period_label
 from callbacks.common import current_viewer, engine
 from dashboard import ids
 from data_access import compare, queries
+from data_access.menukaart import THEMES
 from data_access.models import Area
 
-THEME_NL = {"preventie": "Preventie als mindset", "eerste_lijn": "Integrale eerste lijn",
-            "dichtbij": "Behandeling dichtbij", "zorgzaam": "Zorgzame buurt", "lerend": "Lerende buurt",
+THEME_NL = {**dict(THEMES),
             "demografie": "Demografie", "huishoudens": "Huishoudens", "sociaaleconomisch": "Sociaaleconomisch",
             "gezondheid": "Gezondheid", "leefstijl": "Leefstijl", "zorggebruik": "Zorggebruik",
             "zorgkosten": "Zorgkosten", "voorzieningen": "Voorzieningen", "leefomgeving": "Leefomgeving"}

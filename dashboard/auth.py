@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from flask import Blueprint, abort, current_app, redirect, render_template_string, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    has_request_context,
+    redirect,
+    render_template_string,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -50,13 +60,9 @@ class LoginUser(UserMixin):
         self.programme_ids = programme_ids
 
 
-def hash_password(password: str) -> str:
-    """A scrypt hash (salted) of the password; the password itself is never stored or logged."""
-    return generate_password_hash(password, method="scrypt")
-
-
 def client_ip() -> str:
-    return request.remote_addr or ""
+    """The caller's address for the audit log ("" outside a request, e.g. when a test calls a callback)."""
+    return (request.remote_addr or "") if has_request_context() else ""
 
 
 def csrf_token() -> str:

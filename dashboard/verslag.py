@@ -12,14 +12,14 @@ import re
 from flask import Blueprint, abort, current_app, render_template
 
 from data_access import periods
+from data_access.menukaart import THEMES
 from data_access.netwerk import published_reports
 from data_access.verslag import Figure, published_report
 from layouts.formatting import number, percentage
 
 bp = Blueprint("verslag", __name__, template_folder="templates")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
-THEMES = {"preventie": "Preventie als mindset", "eerste_lijn": "Integrale eerste lijn",
-          "dichtbij": "Behandeling dichtbij", "zorgzaam": "Zorgzame buurt", "lerend": "Lerende buurt"}
+THEME_LABELS = dict(THEMES)
 
 
 def figure_text(figure: Figure) -> str:
@@ -59,7 +59,7 @@ def report(slug: str, year: int):  # noqa: ANN201
         abort(404)
     frame = content.agenda
     agenda = frame.astype(object).where(frame.notna(), None).to_dict("records")  # NaN would print as "nan"
-    return render_template("verslag/report.html", report=content, agenda=agenda, themes=THEMES,
+    return render_template("verslag/report.html", report=content, agenda=agenda, themes=THEME_LABELS,
                            figure_text=figure_text, period=_period)
 
 

@@ -91,11 +91,6 @@ def public_subset(public_dir: str | Path, gemeenten: set[str], out_dir: str | Pa
     return out
 
 
-def last_delivered_period(today: dt.date | None = None) -> str:
-    """Deliveries lag one period: on 23 Nov 2026 the newest delivered period is 2026-B5."""
-    return periods.previous(periods.bimonthly(today or dt.date.today()))
-
-
 def load_demo(engine: Engine, public_dir: str | None, seed: int = 2024, programme_size: int = 20,
               today: dt.date | None = None, comparison_cap: int = 1500) -> list:
     """Import the public files (when present) and generate the synthetic deliveries."""
@@ -221,7 +216,7 @@ def synthetic_deliveries(engine: Engine, rng: np.random.Generator, today: dt.dat
                          comparison_cap: int = 1500, effects: dict[str, float] | None = None
                          ) -> dict[str, pd.DataFrame]:
     """Build the delivery files: insurer data per CBS area and buurtnetwerk/alliance data per programme buurt."""
-    last = last_delivered_period(today)
+    last = periods.last_delivered(today)
     period_list = periods.bimonthly_range(FIRST_PERIOD, last)
     with engine.connect() as conn:
         programme = queries.programme_buurten(conn)

@@ -23,7 +23,6 @@ is filtered afterwards, so the cache never mixes users.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 from dataclasses import dataclass
 
@@ -35,6 +34,7 @@ from data_access import peer_groups, periods, queries
 from data_access.access import Viewer, may_see_nonpublic
 from data_access.published import SYNTHETIC_MARK
 from data_access.stats import kpi as kpi_stats
+from data_access.stats.intervals import z_value
 from data_access.stats.matched import MIN_CONTROLS, matched_did, pre_trend_p
 from data_access.stats.peers import nearest_many
 from data_access.store_cache import StoreCache
@@ -42,7 +42,7 @@ from data_access.store_cache import StoreCache
 BASE_PERIOD = "2024-B6"
 PERIODS_TOTAL = 18  # three years of bimonthly periods to reach the target
 COMPARISON_SIZE = 30
-Z95 = 1.959963984540054
+Z95 = z_value(0.95)
 COMPARISONS = ("matched", "gemeente")
 DID_INDICATORS = {"wvpk_uren_per_client"}  # the contracted KPI; the other targets are "versus the start"
 STATUS_KEYS = {"op koers": "op_koers", "niet op koers": "niet_op_koers", "nog niet bekend": "nog_niet_bekend"}
@@ -249,12 +249,13 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
 
     res = matched_did(num, den, t_num, t_den, controls, base)
     starts = [periods.bimonthly(_as_date(d)) for d in programme["start_date"]]
+    start_cols = {start: _first_col(start, period_list) for start in set(starts)}
     threshold = ind["suppression_threshold"] if pd.notna(ind["suppression_threshold"]) else 0
     buurt_results = {}
     for i, slug in enumerate(slugs):
         buurt_meta = {**meta, "comparison_method": controls_of.get(slug, ([], "gemeente"))[1]}
-        buurt_results[slug] = _buurt_result(buurt_meta, res, i, period_list, base, starts[i], t_den[i], threshold,
-                                            num, den, t_num, t_den, controls)
+        buurt_results[slug] = _buurt_result(buurt_meta, res, i, period_list, base, start_cols[starts[i]], t_den[i],
+                                            threshold, num, den, t_num, t_den, controls)
     programme_result = _programme_result(meta, num, den, row_of, period_list, base, programme, members,
                                          controls_of, starts)
     return buurt_results, programme_result
@@ -279,7 +280,7 @@ def _num(x: float) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
-def _buurt_result(meta: dict, res: dict, i: int, period_list: list[str], base: int, start: str,  # noqa: PLR0913
+def _buurt_result(meta: dict, res: dict, i: int, period_list: list[str], base: int, start_col: int,  # noqa: PLR0913
                   own_den: np.ndarray, threshold: float, num: np.ndarray, den: np.ndarray,
                   t_num: np.ndarray, t_den: np.ndarray, controls: np.ndarray) -> dict:
     index_t, index_c = res["index_t"][i], res["index_c"][i]
@@ -314,7 +315,7 @@ def _buurt_result(meta: dict, res: dict, i: int, period_list: list[str], base: i
         estimate = math.expm1(change)
         ci = (math.expm1(change - Z95 * own_se), math.expm1(change + Z95 * own_se))
     result["ci_low"], result["ci_high"] = _num(ci[0]), _num(ci[1])
-    elapsed = max(0, latest - _first_col(start, period_list, _positions(tuple(period_list))) + 1)
+    elapsed = max(0, latest - start_col + 1)
     status = kpi_stats.kpi_status(estimate, tuple(ci) if all(map(math.isfinite, ci)) else None,
                                   meta["target_relative"], elapsed, PERIODS_TOTAL)
     result["status"] = STATUS_KEYS[status]
@@ -332,14 +333,13 @@ def _buurt_result(meta: dict, res: dict, i: int, period_list: list[str], base: i
         for j, p in enumerate(period_list)
     ]
     result["event_study"], result["pre_trend_p"] = _event_study(num, den, t_num[[i]], t_den[[i]], controls[[i]],
-                                                                period_list, start)
+                                                                period_list, start_col)
     return result
 
 
 def _event_study(num: np.ndarray, den: np.ndarray, t_num: np.ndarray, t_den: np.ndarray, controls: np.ndarray,
-                 period_list: list[str], start: str) -> tuple[list[dict], float | None]:
+                 period_list: list[str], start_col: int) -> tuple[list[dict], float | None]:
     """Effects per period relative to the period before the buurt's start (event time 0 = first period)."""
-    start_col = _first_col(start, period_list, _positions(tuple(period_list)))
     if start_col >= len(period_list) or start_col == 0:
         return [], None
     res = matched_did(num, den, t_num, t_den, controls, start_col - 1)
@@ -363,8 +363,8 @@ def _programme_result(meta: dict, num: np.ndarray, den: np.ndarray, row_of: dict
         if member in row_of:
             rows.append((slug, row_of[member]))
     control_codes = sorted({c for codes, _ in controls_of.values() for c in codes if c in row_of})
-    col_pos = {p: j for j, p in enumerate(period_list)}
-    first_col = {slug: _first_col(start, period_list, col_pos) for slug, start in start_of.items()}
+    start_col = {start: _first_col(start, period_list) for start in set(start_of.values())}
+    first_col = {slug: start_col[start] for slug, start in start_of.items()}
     units = [(s, first_col[s], r) for s, r in rows] + [(c, np.nan, row_of[c]) for c in control_codes]
     unit_rows = np.array([r for _, _, r in units], dtype=int)
     unit_num, unit_den = num[unit_rows], den[unit_rows]
@@ -404,8 +404,7 @@ def _programme_result(meta: dict, num: np.ndarray, den: np.ndarray, row_of: dict
         own = kpi_stats.cluster_bootstrap_change(panel, treated, base, latest, n_boot=499)
         estimate, ci = change, own.get("change_ci")
     result["ci_low"], result["ci_high"] = (_num(ci[0]), _num(ci[1])) if ci else (None, None)
-    first_start = min(starts)
-    elapsed = max(0, latest - _first_col(first_start, period_list, col_pos) + 1)
+    elapsed = max(0, latest - min(start_col.values()) + 1)
     status = kpi_stats.kpi_status(estimate, ci, meta["target_relative"], elapsed, PERIODS_TOTAL)
     result["status"] = STATUS_KEYS[status]
     result["status_label"] = STATUS_LABELS[result["status"]]
@@ -428,20 +427,10 @@ def _programme_result(meta: dict, num: np.ndarray, den: np.ndarray, row_of: dict
     return result
 
 
-@functools.lru_cache(maxsize=8)
-def _positions(period_list: tuple[str, ...]) -> dict[str, int]:
-    return {p: j for j, p in enumerate(period_list)}
-
-
-@functools.lru_cache(maxsize=256)
-def _first_col_cached(start: str, period_list: tuple[str, ...]) -> int:
+def _first_col(start: str, period_list: list[str]) -> int:
+    """Column of the first period at or after the start (len(period_list) when the start lies beyond the data)."""
     key = periods.sort_key(start)
     return next((j for j, p in enumerate(period_list) if periods.sort_key(p) >= key), len(period_list))
-
-
-def _first_col(start: str, period_list: list[str], col_pos: dict[str, int]) -> int:
-    """Column of the first period at or after the start (len(period_list) when the start lies beyond the data)."""
-    return col_pos[start] if start in col_pos else _first_col_cached(start, tuple(period_list))
 
 
 def _as_date(value: object) -> dt.date:

@@ -11,7 +11,7 @@ import io
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from data_access.models import AgendaItem, Area, BuurtReport, Intervention, ProgrammeBuurt, ReviewSession
+from data_access.models import AgendaItem, BuurtReport, Intervention, ProgrammeBuurt, ReviewSession
 
 AGENDA_COLUMNS = ["id", "version", "theme", "intervention_id", "intervention_code", "intervention_name", "title",
                   "start_date", "status", "note", "updated_by", "updated_at"]
@@ -62,16 +62,6 @@ def published_reports(conn: Connection, slug: str | None = None) -> pd.DataFrame
     if slug is not None:
         stmt = stmt.where(ProgrammeBuurt.slug == slug)
     return pd.read_sql(stmt, conn)
-
-
-def programme_name(conn: Connection, programme_id: int) -> str:
-    return conn.execute(select(ProgrammeBuurt.name).where(ProgrammeBuurt.id == programme_id)).scalar_one()
-
-
-def programme_code(conn: Connection, programme_id: int) -> str:
-    """The slug (the code of the programme buurt's own area)."""
-    return conn.execute(select(Area.code).join(ProgrammeBuurt, ProgrammeBuurt.area_id == Area.id)
-                        .where(ProgrammeBuurt.id == programme_id)).scalar_one()
 
 
 def delivery_csv(slug: str, period: str, source: str, rows: list[dict]) -> bytes:

@@ -17,7 +17,6 @@ from sqlalchemy import Connection, select
 from data_access import periods, queries
 from data_access.access import Viewer
 from data_access.models import Area, Indicator, Observation, ProgrammeMember
-from data_access.profile import _observations_of
 from data_access.published import publish
 from data_access.stats.funnel import BAND_NOT_COMPUTABLE, funnel
 
@@ -142,7 +141,7 @@ def comparison_group(conn: Connection, area: queries.AreaInfo, latest: pd.DataFr
         method = "gemeente"
     if len(peers) < MIN_COMPARISON:
         return empty
-    obs = _observations_of(conn, peers, list(ratio["indicator"]))
+    obs = queries.observations(conn, peers, list(ratio["indicator"]))
     wanted = ratio.set_index("indicator")["period"]
     obs = obs[obs["period"].eq(obs["indicator"].map(wanted)) & obs["value"].notna() & ~obs["suppressed"]]
     out = []

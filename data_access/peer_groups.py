@@ -128,25 +128,6 @@ def context_peers(conn: Connection, code: str, indeling: int = 2024, n: int = 20
         .reset_index(drop=True)
 
 
-def peer_range(conn: Connection, code: str, indicator_list: list[str] | None = None, n: int = 20) -> pd.DataFrame:
-    """Per indicator: quartiles and range of the newest values in the area's peer group (for the spine chart)."""
-    peers = context_peers(conn, code, n=n)
-    if peers.empty:
-        return pd.DataFrame(columns=["indicator", "p25", "median", "p75", "min", "max", "n_peers"])
-    frame = queries.observations(conn, list(peers["code"]), indicator_list)
-    frame = frame.dropna(subset=["value"])
-    frame = frame[~frame["suppressed"]]
-    if frame.empty:
-        return pd.DataFrame(columns=["indicator", "p25", "median", "p75", "min", "max", "n_peers"])
-    frame = frame.assign(_k=frame["period"].map(periods.sort_key)).sort_values(["indeling", "_k"])
-    newest = frame.groupby(["indicator", "area"])["value"].last().reset_index()
-    grouped = newest.groupby("indicator")["value"]
-    return pd.DataFrame({
-        "p25": grouped.quantile(0.25), "median": grouped.median(), "p75": grouped.quantile(0.75),
-        "min": grouped.min(), "max": grouped.max(), "n_peers": grouped.size(),
-    }).reset_index()
-
-
 def _member_codes(conn: Connection) -> list[str]:
     return list(conn.execute(
         select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)).scalars())

@@ -73,6 +73,12 @@ def bimonthly_range(first: str, last: str) -> list[str]:
     return out
 
 
+def last_delivered(today: dt.date | None = None) -> str:
+    """The newest bimonthly period that should have been delivered: deliveries lag one period
+    (on 23 Nov 2026 that is 2026-B5)."""
+    return previous(bimonthly(today or dt.date.today()))
+
+
 def previous(period: str) -> str:
     """The period just before, of the same kind."""
     y, kind, n = parse(period)

@@ -16,7 +16,6 @@ from sqlalchemy import Connection, func, select
 from data_access import periods
 from data_access.models import (
     Area,
-    ImportBatch,
     Indicator,
     Observation,
     ProgrammeBuurt,
@@ -314,12 +313,3 @@ def programme_observations(conn: Connection, programme_ids: list[int] | None = N
         return frame
     frame["suppressed"] = frame["suppressed"].fillna(False).astype(bool)
     return _sorted(frame)
-
-
-def data_freshness(conn: Connection) -> pd.DataFrame:
-    """Last period and last import per source, for the overview of deliveries."""
-    return pd.read_sql(
-        select(Observation.source, func.max(Observation.period).label("last_period"),
-               func.max(ImportBatch.finished_at).label("last_import"), func.count().label("rows"))
-        .join(ImportBatch, ImportBatch.id == Observation.batch_id, isouter=True).group_by(Observation.source), conn
-    )

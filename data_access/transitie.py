@@ -73,11 +73,6 @@ SOURCE_FAMILIES = [
 _PERIOD_MONTHS = {"Y": 12, "Q": 3, "B": 2}
 
 
-def expected_period(today: dt.date | None = None) -> str:
-    """The newest bimonthly period that should have been delivered (deliveries lag one period)."""
-    return periods.previous(periods.bimonthly(today or dt.date.today()))
-
-
 def _end_month(period: str) -> int:
     """Month index (year × 12 + month − 1) of the last month of a period."""
     kind = periods.parse(period)[1]
@@ -127,7 +122,7 @@ def freshness_by_programme(conn: Connection, today: dt.date | None = None) -> pd
     Columns: programme_id, then per family `<key>_last` (period or None), `<key>_behind` (months, None when
     nothing was ever delivered) and `<key>_late` (bool: late or never delivered).
     """
-    expected_end = _end_month(expected_period(today))
+    expected_end = _end_month(periods.last_delivered(today))
     frame = delivered_periods(conn)
     ids = pd.read_sql(select(ProgrammeBuurt.id.label("programme_id")), conn)
     out = ids.copy()

@@ -177,14 +177,6 @@ def set_active(conn: Connection, actor: str, user_id: int, active: bool, ip: str
     record_event(conn, actor, "user_reactivated" if active else "user_deactivated", target=row.email, ip=ip)
 
 
-def set_active_by_email(conn: Connection, actor: str, email: str, active: bool, ip: str = "") -> None:
-    """As set_active, for the CLI."""
-    user_id = conn.execute(select(User.id).where(User.email == (email or "").strip().lower())).scalar()
-    if user_id is None:
-        raise UserError(f"Onbekende gebruiker {email}.")
-    set_active(conn, actor, user_id, active, ip)
-
-
 def unlock(conn: Connection, actor: str, user_id: int, ip: str = "") -> None:
     """Lift a lockout after failed logins."""
     row = _user(conn, user_id)

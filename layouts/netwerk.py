@@ -13,10 +13,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from data_access.menukaart import THEMES
 from layouts.buurt import _normalise, review_options, subnav
 
-THEMES = [("preventie", "Preventie als mindset"), ("eerste_lijn", "Integrale eerste lijn"),
-          ("dichtbij", "Behandeling dichtbij"), ("zorgzaam", "Zorgzame buurt"), ("lerend", "Lerende buurt")]
 MANDATORY_THEMES = ("zorgzaam", "lerend")
 STATUSES = ["gepland", "gestart", "afgerond", "gestopt"]
 SKIPPED = "overgeslagen"  # agenda line saying the buurt skips a theme; its note is the justification

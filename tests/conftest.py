@@ -132,6 +132,20 @@ def start_browser_app(dash_duo, app) -> None:
     dash_duo._url = dash_duo.server.url  # what the server_url setter sets, without its wait_for_page
 
 
+def browser_login(dash_duo, email: str = "transitie@demo.nl") -> None:
+    """Log in through the real form in the test browser (every Dash page is behind the guard)."""
+    dash_duo.driver.get(dash_duo.server_url + "/login")
+    dash_duo.find_element("#email").send_keys(email)
+    dash_duo.find_element("#password").send_keys("demo")
+    dash_duo.find_element("button[type=submit]").click()
+    dash_duo.wait_for_element("#shell-nav-search", timeout=10)
+
+
+def console_errors(dash_duo) -> list[dict]:
+    """Browser console errors (every asset is served locally, so there is no exception to make)."""
+    return dash_duo.get_logs() or []
+
+
 def dash_post(client, output: str, inputs: list[dict], state: list[dict] | None = None, csrf: bool = True,
               changed: list[str] | None = None):
     """POST a crafted callback request to /_dash-update-component, as dash-renderer would.

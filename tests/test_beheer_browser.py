@@ -7,20 +7,12 @@ from selenium.webdriver.common.keys import Keys
 from sqlalchemy import select
 
 from data_access.models import User
-from tests.conftest import start_browser_app
-
-
-def _login(dash_duo, email: str) -> None:
-    dash_duo.driver.get(dash_duo.server_url + "/login")
-    dash_duo.find_element("#email").send_keys(email)
-    dash_duo.find_element("#password").send_keys("demo")
-    dash_duo.find_element("button[type=submit]").click()
-    dash_duo.wait_for_element("#shell-nav-search", timeout=10)
+from tests.conftest import browser_login, start_browser_app
 
 
 def test_beheerder_creates_a_user_and_sees_it_in_the_list(dash_duo, app):
     start_browser_app(dash_duo, app)
-    _login(dash_duo, "beheer@demo.nl")
+    browser_login(dash_duo, "beheer@demo.nl")
     dash_duo.driver.get(dash_duo.server_url + "/beheer/gebruikers")
     dash_duo.wait_for_element("#beheer-users-table table", timeout=10)
     dash_duo.find_element("#beheer-users-new-email").send_keys("nieuwe.collega@transitie.nl")

@@ -24,7 +24,7 @@ from data_access.db import make_engine
 from data_access.models import AgendaItem, ProgrammeBuurt
 from data_access.seed import programme_entries, sync_menukaart, sync_programme
 from layouts.formatting import signed
-from tests.conftest import POSTGRES_URL, USE_POSTGRES, login, start_browser_app
+from tests.conftest import POSTGRES_URL, USE_POSTGRES, browser_login, login, start_browser_app
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 TODAY = dt.date(2026, 11, 23)
@@ -195,14 +195,6 @@ def test_api_rejects_anonymous_unknown_and_unusable_requests(demo_app):
 
 # ---------------------------------------------------------------- pages (browser)
 
-def _browser_login(dash_duo, email: str = "transitie@demo.nl") -> None:
-    dash_duo.driver.get(dash_duo.server_url + "/login")
-    dash_duo.find_element("#email").send_keys(email)
-    dash_duo.find_element("#password").send_keys("demo")
-    dash_duo.find_element("button[type=submit]").click()
-    dash_duo.wait_for_element("#shell-nav-search", timeout=10)
-
-
 def _console_errors(dash_duo) -> list[dict]:
     return [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"]
 
@@ -210,7 +202,7 @@ def _console_errors(dash_duo) -> list[dict]:
 def test_buurt_page_and_lerende_buurt_page_show_the_partners_the_api_serves(dash_duo, demo_app):
     api = _client(demo_app).get("/api/v1/programma/sterrenwijk/leerpartners").get_json()["data"]
     start_browser_app(dash_duo, demo_app)
-    _browser_login(dash_duo)
+    browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/buurt/sterrenwijk")
     dash_duo.wait_for_element(".lerend-section .lerend-card", timeout=20)
     cards = dash_duo.driver.find_elements("css selector", ".lerend-section .lerend-card")
@@ -255,7 +247,7 @@ def test_vergelijken_reproduces_the_url_state_with_funnel_table_and_csv(dash_duo
     expected_points = len(compare.funnel_data(latest, "rate", 1.0)["units"])
     assert expected_points == 20
     start_browser_app(dash_duo, demo_app)
-    _browser_login(dash_duo)
+    browser_login(dash_duo)
     url = ("/vergelijken?gebieden=de-vijfhoek,BU03440522,XX999&indicatoren=wvpk_uren_per_client,pct_65plus"
            "&funnel=wvpk_uren_per_client&x=pct_65plus&y=wvpk_uren_per_client")
     dash_duo.driver.get(dash_duo.server_url + url)

@@ -16,8 +16,7 @@ from data_access import queries
 from data_access.access import ANONYMOUS
 from data_access.importers import import_file
 from data_access.profile import area_outlines, challenges_and_strengths, context_profile
-from tests.conftest import login, start_browser_app, write_csv
-from tests.test_pages_buurt import _browser_login, _console_errors
+from tests.conftest import browser_login, console_errors, login, start_browser_app, write_csv
 
 GEBIEDEN = "bu_code,bu_naam,wk_code,wk_naam,gm_code,gm_naam,jrstatcode\n" + "".join(
     f"BU039201{i:02d},Buurt {i},WK039201,Oude Stad,GM0392,Haarlem,2024BU039201{i:02d}\n" for i in range(0, 10)
@@ -169,7 +168,7 @@ def _spine_data(dash_duo) -> dict:
 def test_beeld_page_shows_spine_words_and_map_as_the_api_serves(dash_duo, haarlem):
     api = _api_latest(haarlem, "de-vijfhoek")
     start_browser_app(dash_duo, haarlem)
-    _browser_login(dash_duo, "vijfhoek@demo.nl")
+    browser_login(dash_duo, "vijfhoek@demo.nl")
     dash_duo.driver.get(dash_duo.server_url + "/buurt/de-vijfhoek/beeld")
     dash_duo.wait_for_text_to_equal("#buurt-beeld-title h1", "Buurtbeeld De Vijfhoek", timeout=15)
     assert dash_duo.driver.title == "De Vijfhoek – buurtbeeld – Buurtdashboard"
@@ -197,12 +196,12 @@ def test_beeld_page_shows_spine_words_and_map_as_the_api_serves(dash_duo, haarle
     caption = dash_duo.wait_for_element("#buurt-beeld-map figcaption", timeout=10).text
     assert "wijk Oude Stad" in caption and "tientallen meters" in caption
     assert dash_duo.find_element("#buurt-beeld-map .map-figure").get_attribute("aria-label").startswith("Kaart")
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []
 
 
 def test_gebied_page_has_spine_and_map_and_a_named_title(dash_duo, haarlem):
     start_browser_app(dash_duo, haarlem)
-    _browser_login(dash_duo)
+    browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/gebied/BU03920101")
     dash_duo.wait_for_text_to_equal("#buurt-beeld-title h1", "Buurt 1", timeout=15)
     assert dash_duo.driver.title == "Buurt 1 (BU03920101) – gebied – Buurtdashboard"
@@ -211,4 +210,4 @@ def test_gebied_page_has_spine_and_map_and_a_named_title(dash_duo, haarlem):
     # an area without outlines explains instead of showing an empty map
     dash_duo.driver.get(dash_duo.server_url + "/gebied/BU03920102")
     assert "geen kaart" in dash_duo.wait_for_element("#buurt-beeld-map .alert", timeout=15).text
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []

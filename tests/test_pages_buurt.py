@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 
 from callbacks.buurt import fmt
 from data_access.importers import import_file
-from tests.conftest import login, start_browser_app, write_csv
+from tests.conftest import browser_login, console_errors, login, start_browser_app, write_csv
 
 # De Vijfhoek = one CBS buurt (BU03920105). 2025-B4 is missing; seh_per_1000 in 2025-B5 has only 4 events
 # (fewer than 10) and must be hidden with its explanation.
@@ -32,25 +32,12 @@ def loaded_app(app, tmp_path):
     return app
 
 
-def _browser_login(dash_duo, email: str = "transitie@demo.nl") -> None:
-    dash_duo.driver.get(dash_duo.server_url + "/login")
-    dash_duo.find_element("#email").send_keys(email)
-    dash_duo.find_element("#password").send_keys("demo")
-    dash_duo.find_element("button[type=submit]").click()
-    dash_duo.wait_for_element("#shell-nav-search", timeout=10)
-
-
 def _api(app, query: str) -> list[dict]:
     client = app.server.test_client()
     assert login(client, "transitie@demo.nl").status_code == 302
     response = client.get(f"/api/v1/observations?{query}")
     assert response.status_code == 200
     return response.get_json()["data"]
-
-
-def _console_errors(dash_duo) -> list[dict]:
-    """Browser console errors (every asset is served locally, so there is no exception to make)."""
-    return dash_duo.get_logs() or []
 
 
 def _cells(dash_duo, row_id: str) -> list[str]:
@@ -60,7 +47,7 @@ def _cells(dash_duo, row_id: str) -> list[str]:
 
 def test_uitkomsten_show_the_values_the_api_serves_with_explanations(dash_duo, loaded_app):
     start_browser_app(dash_duo, loaded_app)
-    _browser_login(dash_duo)
+    browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + UIT + "?review=2025-B5&indicator=wvpk_uren_per_client")
     api = {r["period"]: r for r in _api(loaded_app, "area=de-vijfhoek&indicator=wvpk_uren_per_client")}
     cells = _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")
@@ -87,7 +74,7 @@ def test_uitkomsten_show_the_values_the_api_serves_with_explanations(dash_duo, l
     dash_duo.wait_for_text_to_equal("#uit-row-preventie-wvpk_uren_per_client .uit-period", "mrt–apr 2025",
                                     timeout=10)
     assert "review=2025-B2" in dash_duo.driver.current_url
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []
 
 
 def test_anonymous_visitor_is_sent_to_login_and_back_to_the_page(dash_duo, loaded_app):
@@ -103,21 +90,21 @@ def test_anonymous_visitor_is_sent_to_login_and_back_to_the_page(dash_duo, loade
     dash_duo.find_element("button[type=submit]").click()
     cells = _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")
     assert cells[1].split("\n")[0] == "110"
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []
 
 
 def test_buurt_without_deliveries_explains_instead_of_failing(dash_duo, loaded_app):
     start_browser_app(dash_duo, loaded_app)
-    _browser_login(dash_duo)
+    browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/buurt/kleverpark-zuid/uitkomsten")
     assert "nog niets aangeleverd" in dash_duo.wait_for_element(".no-data-explanation", timeout=10).text
     assert "nog niet aangeleverd" in _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")[8]
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []
 
 
 def test_each_buurt_url_renders_its_own_page_and_unknown_slugs_are_friendly(dash_duo, loaded_app):
     start_browser_app(dash_duo, loaded_app)
-    _browser_login(dash_duo)
+    browser_login(dash_duo)
     cases = [
         ("/buurt/de-vijfhoek", "#buurt-overview h1", "De Vijfhoek", "De Vijfhoek"),
         ("/buurt/de-vijfhoek/beeld", "#buurt-beeld-title h1", "Buurtbeeld De Vijfhoek", "De Vijfhoek – buurtbeeld"),
@@ -135,4 +122,4 @@ def test_each_buurt_url_renders_its_own_page_and_unknown_slugs_are_friendly(dash
     dash_duo.wait_for_page(dash_duo.server_url + "/gebied/XX123")
     dash_duo.wait_for_contains_text("#buurt-beeld-title", "Onbekend gebied", timeout=10)
     assert dash_duo.driver.title == "Onbekend gebied – Buurtdashboard"
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []

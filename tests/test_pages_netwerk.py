@@ -7,24 +7,11 @@ import time
 
 from data_access import records
 from data_access.models import Narrative
-from tests.conftest import start_browser_app
+from tests.conftest import browser_login, console_errors, start_browser_app
 from tests.netwerk_helpers import programme_id
 
 NETWERK = "/buurt/de-vijfhoek/netwerk"
 FIELD = "#netwerk-verhaal-challenges"
-
-
-def _browser_login(dash_duo, email: str) -> None:
-    dash_duo.driver.get(dash_duo.server_url + "/login")
-    dash_duo.find_element("#email").send_keys(email)
-    dash_duo.find_element("#password").send_keys("demo")
-    dash_duo.find_element("button[type=submit]").click()
-    dash_duo.wait_for_element("#shell-nav-search", timeout=10)
-
-
-def _console_errors(dash_duo) -> list[dict]:
-    return [entry for entry in dash_duo.get_logs() or []
-            if not (entry.get("source") == "network" and "cdn.jsdelivr.net" in entry.get("message", ""))]
 
 
 def _open_editable(dash_duo):  # noqa: ANN202
@@ -56,7 +43,7 @@ def _wait_value(dash_duo, selector: str, expected: str) -> None:
 
 def test_member_edits_the_narrative_and_sees_it_on_the_buurtbeeld(dash_duo, app):
     start_browser_app(dash_duo, app)
-    _browser_login(dash_duo, "vijfhoek@demo.nl")
+    browser_login(dash_duo, "vijfhoek@demo.nl")
     field = _open_editable(dash_duo)
     text = "Veel alleenstaande ouderen op de bovenverdiepingen"
     field.send_keys(text)
@@ -74,7 +61,7 @@ def test_member_edits_the_narrative_and_sees_it_on_the_buurtbeeld(dash_duo, app)
     with engine.connect() as conn:
         stored = records.load_where(conn, Narrative, programme_id=programme_id(engine, "de-vijfhoek"))
     assert stored["challenges"] == text and stored["updated_by"] == "vijfhoek@demo.nl"
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []
 
 
 def test_concurrent_edit_shows_both_texts_and_keeps_mine_until_i_save_it(dash_duo, app):
@@ -84,7 +71,7 @@ def test_concurrent_edit_shows_both_texts_and_keeps_mine_until_i_save_it(dash_du
         record_id = records.save_record(conn, Narrative, None, {"challenges": "Versie een"}, None, "a@demo.nl",
                                         pid).record["id"]
     start_browser_app(dash_duo, app)
-    _browser_login(dash_duo, "vijfhoek@demo.nl")
+    browser_login(dash_duo, "vijfhoek@demo.nl")
     field = _open_editable(dash_duo)
     _wait_value(dash_duo, FIELD, "Versie een")
     # meanwhile the transitieteam saves version 2
@@ -108,7 +95,7 @@ def test_concurrent_edit_shows_both_texts_and_keeps_mine_until_i_save_it(dash_du
         assert records.load(conn, Narrative, record_id)["challenges"] == "Mijn eigen tekst"
         assert [v.data["challenges"] for v in records.history(conn, "narrative", record_id)] == [
             "Mijn eigen tekst", "Tekst van het transitieteam", "Versie een"]
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []
 
 
 def test_other_network_reads_but_cannot_edit(dash_duo, app):
@@ -117,10 +104,10 @@ def test_other_network_reads_but_cannot_edit(dash_duo, app):
         records.save_record(conn, Narrative, None, {"strengths": "Sterke buurtvereniging"}, None, "a@demo.nl",
                             programme_id(engine, "de-vijfhoek"))
     start_browser_app(dash_duo, app)
-    _browser_login(dash_duo, "sterrenwijk@demo.nl")
+    browser_login(dash_duo, "sterrenwijk@demo.nl")
     dash_duo.driver.get(dash_duo.server_url + NETWERK)
     dash_duo.wait_for_contains_text("#netwerk-title", "Alleen lezen", timeout=10)
     _wait_value(dash_duo, "#netwerk-verhaal-strengths", "Sterke buurtvereniging")
     assert not dash_duo.find_element("#netwerk-verhaal-strengths").is_enabled()
     assert not dash_duo.find_element("#netwerk-verhaal-save").is_displayed()
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []

@@ -20,9 +20,9 @@ from data_access.importers import import_file
 from data_access.kpi_service import buurt_kpi
 from data_access.outcome_compare import comparison_group, latest_as_of, programme_positions
 from data_access.published import visible_observations
-from tests.conftest import login, start_browser_app, write_csv
+from tests.conftest import browser_login, console_errors, login, start_browser_app, write_csv
 from tests.test_pages_beeld import GEBIEDEN
-from tests.test_pages_buurt import _browser_login, _cells, _console_errors
+from tests.test_pages_buurt import _cells
 
 TRANSITIE = Viewer(role="transitieteam")
 PERIODS = periods.bimonthly_range("2024-B1", "2025-B5")  # the delivery stops at 2025-B5: later reviews miss data
@@ -114,7 +114,7 @@ def test_kpi_chart_and_cards_equal_buurt_kpi_and_missing_periods_are_named(dash_
         results = {r["indicator"]: r for r in buurt_kpi(conn, "de-vijfhoek", TRANSITIE)}
     kpi = results["wvpk_uren_per_client"]
     start_browser_app(dash_duo, delivered)
-    _browser_login(dash_duo)
+    browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/buurt/de-vijfhoek/uitkomsten?review=2026-B1")
     traces = _kpi_traces(dash_duo)
     series = [s for s in kpi["series"] if s["index_t"] is not None or s["index_c"] is not None]
@@ -135,12 +135,12 @@ def test_kpi_chart_and_cards_equal_buurt_kpi_and_missing_periods_are_named(dash_
     assert login(client, "transitie@demo.nl").status_code == 302
     api = {r["indicator"]: r for r in client.get("/api/v1/programma/de-vijfhoek/kpi").get_json()["data"]}
     assert math.isclose(api["wvpk_uren_per_client"]["relative_effect"], kpi["relative_effect"])
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []
 
 
 def test_comparison_column_suppressed_value_and_single_period_explained(dash_duo, delivered):
     start_browser_app(dash_duo, delivered)
-    _browser_login(dash_duo, "vijfhoek@demo.nl")
+    browser_login(dash_duo, "vijfhoek@demo.nl")
     dash_duo.driver.get(dash_duo.server_url + "/buurt/de-vijfhoek/uitkomsten?review=2025-B5"
                         "&indicator=prev_nps_clienten")
     cells = _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")
@@ -156,12 +156,12 @@ def test_comparison_column_suppressed_value_and_single_period_explained(dash_duo
     assert [th.text for th in dash_duo.find_elements("#thema-preventie .uit-table thead th")][7] == "Vergeleken met"
     dash_duo.driver.get(dash_duo.server_url + "/buurt/de-vijfhoek/uitkomsten?review=2025-B5&indicator=seh_per_1000")
     dash_duo.wait_for_contains_text(".uit-detail", "Geen waarde om te tonen: te weinig personen", timeout=15)
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []
 
 
 def test_buurt_with_missing_deliveries_explains_them(dash_duo, delivered):
     start_browser_app(dash_duo, delivered)
-    _browser_login(dash_duo)
+    browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/buurt/de-vijfhoek/uitkomsten?review=2026-B1")
     row = dash_duo.wait_for_element("#uit-row-preventie-wvpk_uren_per_client", timeout=15)
     note = row.find_elements(By.TAG_NAME, "td")[8].text
@@ -169,4 +169,4 @@ def test_buurt_with_missing_deliveries_explains_them(dash_duo, delivered):
     # a programme buurt without any insurer delivery: the KPI explains instead of an empty chart
     dash_duo.driver.get(dash_duo.server_url + "/buurt/kleverpark-zuid/uitkomsten")
     assert "geen KPI te berekenen" in dash_duo.wait_for_element(".kpi-none", timeout=20).text
-    assert _console_errors(dash_duo) == []
+    assert console_errors(dash_duo) == []

@@ -18,7 +18,7 @@ from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
 from data_access.importers import import_file
 from data_access.models import AgendaItem, BestPractice, Narrative, ProgrammeBuurt, ReviewSession
-from tests.conftest import login, start_browser_app, write_csv
+from tests.conftest import browser_login, login, start_browser_app, write_csv
 
 TODAY = dt.date(2026, 11, 23)  # expected newest delivery: 2026-B5
 PERIODS = periods.bimonthly_range("2024-B1", "2026-B5")
@@ -96,17 +96,9 @@ def _console_errors(dash_duo) -> list[dict]:
     return [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"]
 
 
-def _browser_login(dash_duo, email: str) -> None:
-    dash_duo.driver.get(dash_duo.server_url + "/login")
-    dash_duo.find_element("#email").send_keys(email)
-    dash_duo.find_element("#password").send_keys("demo")
-    dash_duo.find_element("button[type=submit]").click()
-    dash_duo.wait_for_element("#shell-nav-search", timeout=10)
-
-
 def test_transitie_page_shows_every_buurt_with_kpi_status_and_freshness(dash_duo, overview_app):
     start_browser_app(dash_duo, overview_app)
-    _browser_login(dash_duo, "transitie@demo.nl")
+    browser_login(dash_duo, "transitie@demo.nl")
     dash_duo.driver.get(dash_duo.server_url + "/transitie")
     dash_duo.wait_for_element(".ag-row[row-id='de-vijfhoek']", timeout=20)
     rows = {r["slug"]: r for r in _grid_rows(dash_duo, "transitie-grid")}

@@ -23,6 +23,8 @@ import warnings
 import numpy as np
 from scipy import stats as sps
 
+from data_access.stats.intervals import z_value
+
 MIN_CONTROLS = 5
 
 
@@ -41,7 +43,7 @@ def matched_did(
     effect, exp − 1), band_low, band_high (the range of index_t expected without an effect), n_controls
     (buurten,). Cells without data, or with fewer than MIN_CONTROLS comparison buurten delivering, are NaN.
     """
-    z = sps.norm.ppf(0.5 + level / 2)
+    z = z_value(level)
     valid = controls >= 0
     idx = np.where(valid, controls, 0)
     c_num = np.where(valid[..., None], num[idx], np.nan)  # (b, k, p)
