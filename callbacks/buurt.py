@@ -23,6 +23,7 @@ from data_access.access import ANONYMOUS
 from data_access.menukaart import THEMES
 from data_access.models import Area
 from data_access.published import visible_observations
+from data_access.stats.trend import DIRECTION_LABELS_NL, trend
 from layouts.formatting import number, percentage, signed
 
 NL_CODE = "NL00"
@@ -122,6 +123,20 @@ def sparkline(values: list[float]) -> html.Span:
     return html.Span(chars, className="sparkline", role="img",
                      **{"aria-label": f"trend van {number(clean[0], _decimals(clean[0]))} naar "
                                       f"{number(clean[-1], _decimals(clean[-1]))}"})
+
+
+def trend_marker(values: list[float], polarity: str) -> html.Div | None:
+    """Fingertips-style recent trend over the last five points: an arrow, the direction, and better or worse."""
+    result = trend([None if _missing(v) else v for v in values], last=5)
+    if result.direction == "not_computable":
+        return None
+    arrow = {"increasing": "↗", "decreasing": "↘"}.get(result.direction, "→")
+    text = f"{arrow} {DIRECTION_LABELS_NL[result.direction]}"
+    if result.direction != "no_significant_change" and polarity in ("higher_is_better", "lower_is_better"):
+        better = (result.direction == "increasing") == (polarity == "higher_is_better")
+        text += " (beter)" if better else " (slechter)"
+    return html.Div(text, className="small text-muted uit-trend",
+                    title=f"Trend over de laatste {result.n_points} metingen (p = {number(result.p_value, 3)})")
 
 
 def _resolve(conn, code: str) -> queries.AreaInfo | None:  # noqa: ANN001
@@ -501,7 +516,7 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
                                       className="small text-muted")]),
                     html.Td(_change(latest, first, kind)),
                     html.Td(_change(latest, prev, kind)),
-                    html.Td(sparkline(s["values"])),
+                    html.Td([sparkline(s["values"]), trend_marker(s["values"], c["polarity"])]),
                     html.Td(_target(c), className="small"),
                     html.Td(compared.get(ind, "–"), className="small uit-compare"),
                     html.Td(note_cell, className="small uit-note"),

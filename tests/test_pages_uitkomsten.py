@@ -170,3 +170,15 @@ def test_buurt_with_missing_deliveries_explains_them(dash_duo, delivered):
     dash_duo.driver.get(dash_duo.server_url + "/buurt/kleverpark-zuid/uitkomsten")
     assert "geen KPI te berekenen" in dash_duo.wait_for_element(".kpi-none", timeout=20).text
     assert console_errors(dash_duo) == []
+
+
+def test_trend_marker_says_direction_and_whether_it_is_better():
+    from callbacks.buurt import trend_marker
+
+    falling = trend_marker([150, 147, 143, 140, 136, 133], "lower_is_better")
+    assert falling.children == "↘ dalend (beter)"
+    assert "laatste 5 metingen" in falling.title
+    assert trend_marker([10, 12, 14, 16, 18], "lower_is_better").children == "↗ stijgend (slechter)"
+    assert trend_marker([10, 12, 14, 16, 18], "neutral").children == "↗ stijgend"
+    assert trend_marker([10, 14, 9, 13, 10], "lower_is_better").children.endswith("geen significante verandering")
+    assert trend_marker([10, 12], "lower_is_better") is None  # fewer than three points: no verdict
