@@ -22,7 +22,7 @@ from flask_login import current_user
 from callbacks.common import client_ip, current_viewer, engine
 from dashboard import ids
 from data_access import netwerk as queries_netwerk
-from data_access import periods, queries, records
+from data_access import periods, queries, records, results
 from data_access.audit import record_event
 from data_access.importers import import_file
 from data_access.models import AgendaItem, BuurtReport, Narrative, ReviewSession, utcnow
@@ -180,6 +180,7 @@ def _save(model: type, data, state, values: dict, overwrite: bool, what: str):  
         if result.ok:
             _audit_saved(conn, records.record_type(model), result.record, area.code)
     if result.ok:
+        results.after_change(engine(), [area.programme_id])
         return saved_alert(result.record), {"id": result.record["id"], "version": result.record["version"]}, HIDDEN
     if result.conflict:
         labels = [(n, lbl) for n, lbl, _ in STORY_FIELDS + REVIEW_FIELDS] + [
@@ -391,6 +392,7 @@ def save_agenda(_clicks, data, state, theme, intervention, title, start, status,
         return msg, cover, table, versions, no_update
     if not result.ok:
         return dbc.Alert(MSG["gone"], color="warning"), cover, table, versions, {"id": None, "version": None}
+    results.after_change(engine(), [area.programme_id])
     return saved_alert(result.record), cover, table, versions, {"id": None, "version": None}
 
 
@@ -427,6 +429,8 @@ def edit_agenda(_edit, _delete, _new, data, versions):  # noqa: ANN001, ANN201
         if result.ok:
             _audit_saved(conn, "agenda_item", result.record, area.code)
         cover, table, new_versions = _agenda_view(conn, area, True)
+    if result.ok:
+        results.after_change(engine(), [area.programme_id])
     msg = dbc.Alert("Regel verwijderd (de geschiedenis blijft bewaard).", color="success", duration=8000) \
         if result.ok else dbc.Alert("Niet verwijderd: iemand anders heeft deze regel intussen gewijzigd; bekijk de "
                                     "nieuwe stand en probeer het opnieuw.", color="warning")
@@ -598,6 +602,8 @@ def save_adoptie(_clicks, data, period, values, input_ids):  # noqa: ANN001, ANN
                              file_name=f"adoptieformulier-{area.code}-{period}.csv")
     finally:
         os.unlink(path)
+    if report.status == "geaccepteerd":
+        results.after_change(engine(), [area.programme_id])
     with engine().begin() as conn:
         record_event(conn, _author(), "import", target=f"levering adoptieformulier {area.code} {period}",
                      detail=f"{report.status}: {report.accepted} geaccepteerd, {len(report.rejections)} afgewezen",

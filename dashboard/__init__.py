@@ -7,7 +7,7 @@ from flask import Flask
 
 from dashboard import api, api_lerend, auth, beheer, exports, security, verslag  # noqa: F401 — api_lerend adds routes to api.bp
 from dashboard.config import ROOT, load_config
-from dashboard.startup import prepare_database, warm_caches
+from dashboard.startup import prepare_database, refresh_if_stale
 
 
 def create_app(overrides: dict | None = None) -> dash.Dash:
@@ -43,6 +43,6 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     register_all(app)
     app.layout = shell.layout
     if not config["TESTING"]:
-        warm_caches(engine)
+        refresh_if_stale(engine)
     security.set_script_hashes(server, app.csp_hashes)
     return app

@@ -89,6 +89,10 @@ def run_upload(engine: Engine, batch_id: int, kind: str, path: str | Path, user:
             record_event(conn, user, action, target=f"import {batch_id}",
                          detail=f"{kind}: {file_name} — {report.status}; {report.accepted} geaccepteerd, "
                                 f"{len(report.rejections)} afgewezen", ip=ip)
+        if report.status == "geaccepteerd":  # this thread is the upload's own: refresh here, pages read the old
+            from data_access.results import refresh
+
+            refresh(engine)
     except Exception as exc:  # noqa: BLE001 — a thread must leave a readable state behind, not a traceback
         with engine.begin() as conn:
             conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(
