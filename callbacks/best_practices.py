@@ -177,7 +177,7 @@ def update_proposals(indicator: str | None):  # noqa: ANN201
     with engine().connect() as conn:
         if indicator not in queries.indicator_codes(conn) or indicator not in bp_service.OUTCOME_INDICATORS:
             return dbc.Alert("Onbekende uitkomst.", color="warning")
-        summary, _series = bp_service.proposals(conn, indicator)
+        summary, _series = bp_service.stored_proposals(conn, indicator)
     proposed = summary[summary["proposed"]]
     if proposed.empty:
         return dbc.Alert(MSG["no_proposals"], color="info")

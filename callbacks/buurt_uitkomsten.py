@@ -97,6 +97,11 @@ def kpi_figure(result: dict, name: str, review: str | None) -> go.Figure:
                     line=dict(color="#0072B2", width=3), marker=dict(symbol="circle", size=8),
                     hovertemplate="%{x}<br>" + name + ": %{y:.1f}<extra></extra>")
     fig.add_hline(y=100, line=dict(color="#adb5bd", width=1))
+    nulmeting = result.get("nulmeting")
+    if nulmeting and periods.is_valid(nulmeting) and period_label(nulmeting) in x:
+        fig.add_vline(x=x.index(period_label(nulmeting)), line=dict(color="#6c757d", width=1, dash="dash"))
+        fig.add_annotation(x=period_label(nulmeting), y=1, yref="paper", text=f"nulmeting {nulmeting}",
+                           showarrow=False, yanchor="bottom", xanchor="right", font=dict(size=11, color="#495057"))
     if review and periods.is_valid(review) and period_label(review) in x:
         fig.add_vline(x=x.index(period_label(review)), line=dict(color="#E69F00", width=2, dash="dot"))
         fig.add_annotation(x=period_label(review), y=1, yref="paper", text=f"review {review}", showarrow=False,

@@ -64,25 +64,36 @@ class Nulmeting:
 
 def nulmeting_target(start_date: object) -> str:
     """The last complete bimonthly period before a buurt's start date (the buurtbeeld at the start)."""
-    start = start_date if isinstance(start_date, dt.date) else pd.Timestamp(start_date).date()
-    return periods.previous(periods.bimonthly(start))
+    return periods.previous(periods.bimonthly(_as_date(start_date)))
+
+
+def _as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else pd.Timestamp(value).date()
+
+
+def _period_end(period: str) -> dt.date:
+    """The first day after a period (a period is complete before a start date when this is on or before it)."""
+    year, kind, n = periods.parse(period)
+    months = {"Y": 12, "Q": 3, "B": 2}[kind]
+    first = periods.start_date(period)
+    month = first.month - 1 + months
+    return dt.date(first.year + month // 12, month % 12 + 1, 1)
 
 
 def nulmeting(delivered: Iterable[str], start_date: object) -> Nulmeting:
     """The nulmeting of a buurt for one indicator, from the periods it delivered (with a value).
 
-    The newest delivered period up to and including the last complete bimonthly period before the start date;
-    when the buurt delivered nothing that early, its first delivered period, marked as a fallback.
-    Only bimonthly periods count: a review compares like with like.
+    The newest delivered period that was complete before the buurt's start date (for bimonthly data: up to and
+    including the bimonthly period before the one the start falls in); when the buurt delivered nothing that
+    early, its first delivered period, marked as a fallback.
     """
-    own = sorted({p for p in delivered if isinstance(p, str) and periods.is_valid(p) and "-B" in p},
-                 key=periods.sort_key)
+    own = sorted({p for p in delivered if isinstance(p, str) and periods.is_valid(p)}, key=periods.sort_key)
     if not own:
         return Nulmeting(None)
     if start_date is None or (not isinstance(start_date, dt.date) and pd.isna(start_date)):
         return Nulmeting(own[0], fallback=True)
-    target = periods.sort_key(nulmeting_target(start_date))
-    before = [p for p in own if periods.sort_key(p) <= target]
+    start = _as_date(start_date)
+    before = [p for p in own if _period_end(p) <= start]
     return Nulmeting(before[-1]) if before else Nulmeting(own[0], fallback=True)
 
 

@@ -286,6 +286,8 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
                       "group_size": len(controls_of.get(slug, ([], ""))[0])}
         buurt_results[slug] = _buurt_result(buurt_meta, res, i, period_list, base, start_cols[starts[i]], t_den[i],
                                             threshold, num, den, t_num, t_den, controls)
+        delivered = [period_list[j] for j in np.flatnonzero(np.isfinite(t_num[i]) & np.isfinite(t_den[i]))]
+        buurt_results[slug]["nulmeting"] = definitions.nulmeting(delivered, programme["start_date"].iloc[i]).period
     programme_result = _programme_result(meta, num, den, row_of, period_list, base, programme, members,
                                          controls_of, starts)
     return buurt_results, programme_result

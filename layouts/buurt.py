@@ -15,7 +15,7 @@ from dash import dcc, html
 from flask import current_app
 
 from dashboard import ids
-from data_access import periods, queries
+from data_access import definitions, periods, queries
 
 FIRST_REVIEW = "2024-B1"
 
@@ -47,7 +47,7 @@ def subnav(slug: str, active: str) -> dbc.Nav:
 
 def review_options(today: dt.date | None = None) -> list[dict]:
     """Bimonthly review periods from the programme start up to the last delivered one, newest first."""
-    last = periods.previous(periods.bimonthly(today or dt.date.today()))
+    last = definitions.default_review(today)
     return [{"label": f"Review {p} ({periods.label(p)})", "value": p}
             for p in reversed(periods.bimonthly_range(FIRST_REVIEW, last))]
 
@@ -102,7 +102,7 @@ def uitkomsten_layout(slug: str | None = None, review: str | None = None, indica
     slug = _normalise(slug)
     options = review_options()
     valid = {o["value"] for o in options}
-    review = review if review in valid else (options[0]["value"] if options else None)
+    review = review if review in valid else definitions.default_review()
     return html.Div([
         dcc.Store(id=ids.BUURT_AREA, data={"kind": "buurt", "code": slug}),
         dcc.Store(id=ids.UIT_URL_SYNC),
