@@ -15,6 +15,7 @@ from dashboard import ids
 from dashboard.security import ADMIN, Forbidden, require_role
 from data_access import users as user_service
 from data_access.models import ProgrammeBuurt, User, utcnow
+from layouts.formatting import time_nl
 
 TEXT = {
     "created": "Gebruiker {email} is aangemaakt.",
@@ -45,7 +46,7 @@ def _status(row) -> str:  # noqa: ANN001
         return TEXT["inactive"]
     locked = row["locked_until"]
     if locked is not None and not pd.isna(locked) and pd.Timestamp(locked) > pd.Timestamp(utcnow()):
-        return TEXT["locked"].format(until=pd.Timestamp(locked).strftime("%d-%m-%Y %H:%M"))
+        return TEXT["locked"].format(until=time_nl(locked))
     return TEXT["active"]
 
 

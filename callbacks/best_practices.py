@@ -24,7 +24,7 @@ from data_access import menukaart, periods, queries
 from data_access.access import Viewer
 from data_access.audit import record_event
 from data_access.models import ProgrammeBuurt
-from layouts.formatting import number, signed
+from layouts.formatting import number, signed, time_nl
 
 VIEW_ROLES = ("transitieteam", "beheerder", "buurtnetwerk")
 TEAM_ROLES = ("transitieteam", "beheerder")
@@ -217,7 +217,7 @@ def _story_card(conn, row, team: bool) -> dbc.Card:  # noqa: ANN001
             html.P(f"Contact: {practice['contact'] or practice['contact_role'] or '–'}", className="small"),
             html.Div(["Exporteren: ", *actions], className="small"),
             html.Small(f"versie {practice['version']}, {practice['updated_by']}, "
-                       f"{practice['updated_at']:%d-%m-%Y %H:%M}", className="text-muted"),
+                       f"{time_nl(practice['updated_at'])}", className="text-muted"),
         ], xs=12, lg=5),
         dbc.Col(dcc.Graph(figure=story_evidence(conn, practice), config={"displayModeBar": False}), xs=12, lg=7),
     ])), className="mb-3", id=f"best-story-{practice['id']}")
@@ -307,7 +307,7 @@ def save_story(_clicks, state: dict | None, slug: str | None, title: str | None,
                 no_update, no_update)
     record = result.record
     versions = html.Div([html.Strong("Versies: "), html.Ul([
-        html.Li(f"versie {v['version']} – {v['author']}, {v['saved_at']:%d-%m-%Y %H:%M}: {v['data'].get('title')}")
+        html.Li(f"versie {v['version']} – {v['author']}, {time_nl(v['saved_at'])}: {v['data'].get('title')}")
         for v in history], id="best-history-list")])
     return (dbc.Alert(MSG["saved"].format(version=record["version"]), color="success"),
             {"id": record["id"], "version": record["version"]}, versions)

@@ -14,7 +14,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
-from sqlalchemy import select
 
 from callbacks.common import current_viewer, engine
 from dashboard import ids
@@ -22,10 +21,10 @@ from data_access import definitions, outcome_compare, periods, queries
 from data_access.access import ANONYMOUS
 from data_access.context import page_context
 from data_access.menukaart import THEMES
-from data_access.models import Area
 from data_access.published import visible_observations
+from data_access.services.buurt_overview import buurt_overview
 from data_access.stats.trend import DIRECTION_LABELS_NL, trend
-from layouts.formatting import number, percentage, signed
+from layouts.formatting import date_nl, number, percentage, signed
 
 NL_CODE = "NL00"
 GROUPS = [("adoptie", "Adoptie door de buurt"), ("kwaliteit", "Kwaliteit"), ("effectiviteit", "Effectiviteit")]
@@ -190,35 +189,36 @@ def update_overview(data):  # noqa: ANN001, ANN201
     """/buurt/<slug>: key facts and links, or the unknown-buurt message."""
     code = _code(data)
     with engine().connect() as conn:
-        area = _resolve(conn, code)
-        if area is None or area.programme_id is None:
+        context = page_context(conn, code, current_viewer())
+        if not context.is_programme:
             return dbc.Alert(MSG["unknown"].format(code=code), color="warning")
-        programme = queries.programme_buurten(conn)
-        gemeenten = list(programme.loc[programme["code"] == area.code, "gemeente_code"].dropna())
-        member_names = dict(conn.execute(
-            select(Area.code, Area.name).where(Area.code.in_(area.member_codes + gemeenten))
-        ).all())
-    row = programme[programme["code"] == area.code].iloc[0]
+        view = buurt_overview(conn, context)
+    adoption = view["adoption"]
+    gemeente = view["gemeente"]
     facts = [
-        ("Regio", row["region"]), ("Alliantiepartner", row["alliance_partner"]), ("Cohort", str(row["cohort"])),
-        ("Start", pd.Timestamp(row["start_date"]).strftime("%d-%m-%Y") if not _missing(row["start_date"]) else "–"),
-        ("Status", row["status"] or "–"),
-        ("CBS-gebieden", html.Ul([html.Li([html.A(f"{member_names.get(m, m)} ({m})", href=f"/gebied/{m}")])
-                                  for m in area.member_codes], className="mb-0 ps-3")),
-        ("Gemeente", html.A(f"{member_names.get(row['gemeente_code'], row['gemeente_code'])} "
-                            f"({row['gemeente_code']})", href=f"/gebied/{row['gemeente_code']}")
-         if isinstance(row["gemeente_code"], str) else "–"),
+        ("Regio", view["region"]), ("Alliantiepartner", view["alliance_partner"]), ("Cohort", str(view["cohort"])),
+        ("Start", date_nl(view["start_date"])),
+        ("Status", view["status"] or "–"),
+        ("CBS-gebieden", html.Ul([html.Li([html.A(f"{name} ({m})", href=f"/gebied/{m}")])
+                                  for m, name in view["members"]], className="mb-0 ps-3")),
+        ("Gemeente", html.A(f"{gemeente[1]} ({gemeente[0]})", href=f"/gebied/{gemeente[0]}") if gemeente else "–"),
+        ("Adoptie", html.Span([
+            f"Buurtbeeld opgesteld: {'ja' if adoption['buurtbeeld'] else 'nee'} · ",
+            f"sessies: {number(adoption['sessies'])} · ",
+            f"gestarte interventies: {number(adoption['interventies_gestart'])} · ",
+            f"best practices: {number(adoption['best_practices'])}"], className="buurt-adoption")),
     ]
+    area = context.area
     children = [
-        html.H1(area.name),
+        html.H1(view["name"]),
         html.Dl([item for label, value in facts for item in (html.Dt(label, className="col-sm-3"),
                                                              html.Dd(value, className="col-sm-9"))],
                 className="row buurt-facts"),
     ]
-    if bool(row["provisional"]):
+    if view["provisional"]:
         children.append(dbc.Alert([html.Strong("Gebied voorlopig. "), MSG["provisional"]], color="info"))
-    if isinstance(row["note"], str) and row["note"]:
-        children.append(html.P(row["note"], className="text-muted"))
+    if view["note"]:
+        children.append(html.P(view["note"], className="text-muted"))
     children.append(dbc.Row([
         dbc.Col(dbc.Card(dbc.CardBody([
             html.H2(html.A("Buurtbeeld", href=f"/buurt/{area.code}/beeld"), className="h5"),

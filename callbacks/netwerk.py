@@ -28,14 +28,8 @@ from data_access.importers import import_file
 from data_access.models import AgendaItem, BuurtReport, Narrative, ReviewSession, utcnow
 from data_access.netwerk import delivery_csv
 from data_access.published import visible_observations
+from layouts.formatting import time_nl
 from layouts.netwerk import MANDATORY_THEMES, REVIEW_FIELDS, SKIPPED, STATUSES, STORY_FIELDS, THEMES
-
-try:
-    from zoneinfo import ZoneInfo
-
-    LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
-except Exception:  # noqa: BLE001 — no tz database: show UTC rather than fail
-    LOCAL_TZ = dt.UTC
 
 THEME_NAMES = dict(THEMES)
 STORY = [name for name, _, _ in STORY_FIELDS]
@@ -95,13 +89,10 @@ def _int(value) -> int | None:  # noqa: ANN001
 
 
 def when(value) -> str:  # noqa: ANN001
-    """A stored UTC time as Dutch local time: 23-11-2026 21:05."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
+    """A stored UTC time as Dutch local time: 23-11-2026 21:05 (`layouts.formatting.time_nl`)."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    value = pd.Timestamp(value).to_pydatetime()
-    return value.replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ).strftime("%d-%m-%Y %H:%M")
+    return time_nl(value)
 
 
 def day(value) -> str:  # noqa: ANN001

@@ -21,7 +21,7 @@ from dashboard import ids
 from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
 from data_access.audit import record_event
-from layouts.formatting import number, signed
+from layouts.formatting import number, signed, time_nl
 
 ROLES = ("transitieteam", "beheerder")
 MSG = {
@@ -420,7 +420,7 @@ def load_checklist(selected: list | None, state: dict | None = None):  # noqa: A
     version = int(current["version"]) if current is not None else 0
     title = f"{row.get('name', code)} ({code})"
     if current is not None:
-        title += f" · versie {version}, {current['author']}, {current['saved_at']:%d-%m-%Y %H:%M}"
+        title += f" · versie {version}, {current['author']}, {time_nl(current['saved_at'])}"
     same = isinstance(state, dict) and state.get("code") == code
     return (title, _criteria_options(), list(current["criteria"]) if current is not None else [],
             current["note"] if current is not None else "", False, False, {"code": code, "version": version},

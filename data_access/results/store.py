@@ -156,7 +156,8 @@ def get_or_compute(conn: Connection, kind: str, key: str, compute: Callable[[], 
 
 def state(conn: Connection) -> dict:
     """When the stored results were last brought up to date, and whether a refresh runs now."""
-    row = conn.execute(select(RefreshState).where(RefreshState.id == 1)).scalar_one_or_none()
+    row = conn.execute(select(RefreshState.refreshed_at, RefreshState.store_version, RefreshState.holder,
+                              RefreshState.step).where(RefreshState.id == 1)).first()
     if row is None:
         return {"refreshed_at": None, "store_version": None, "running": False, "step": ""}
     return {"refreshed_at": row.refreshed_at, "store_version": row.store_version,
