@@ -124,7 +124,8 @@ def freshness_by_programme(conn: Connection, today: dt.date | None = None) -> pd
     out = ids.copy()
     frame["family"] = frame["source"].map(_family)
     frame = frame.dropna(subset=["family"])
-    frame = frame[frame["period"].map(periods.is_valid)]
+    # astype(bool): indexing with an empty object Series would select columns, not rows
+    frame = frame[frame["period"].map(periods.is_valid).astype(bool)]
     if not frame.empty:
         frame["end"] = frame["period"].map(_end_month)
         # a yearly figure ("2026") says little about how current the bimonthly deliveries are: sub-year periods
