@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from dashboard.auth import current_viewer
 from data_access import kpi_service, periods, queries
 from data_access.comparisons import BENCHMARKS, with_comparison
+from data_access.export_safety import safe_csv
 from data_access.published import visible_observations
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -64,7 +65,7 @@ def respond(frame: pd.DataFrame, name: str, extra: dict | None = None) -> Respon
             if frame[col].map(lambda v: isinstance(v, list)).any():
                 frame[col] = frame[col].map(lambda v: " ".join(v) if isinstance(v, list) else v)
         sep, decimal = (",", ".") if fmt == "csv" else (";", ",")
-        body = frame.to_csv(index=False, sep=sep, decimal=decimal)
+        body = safe_csv(frame, index=False, sep=sep, decimal=decimal)
         return Response(body, mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     records = [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]

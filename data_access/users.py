@@ -47,6 +47,24 @@ def _text(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+def _slugs(programmes: object) -> list[str]:
+    """The chosen programme buurten as sorted unique slugs; anything but a list of texts is refused."""
+    if programmes is None:
+        return []
+    if not isinstance(programmes, list | tuple) or not all(isinstance(p, str) and len(p) <= 80 for p in programmes):
+        raise UserError("Ongeldige keuze van programmabuurten.")
+    return sorted(set(programmes))
+
+
+def _plain(value: object, field: str) -> str:
+    """A form field's text ("" when empty); a crafted non-text value is refused."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise UserError(f"Ongeldige invoer voor {field}.")
+    return value
+
+
 def _hash(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
@@ -119,10 +137,10 @@ def add_user(conn: Connection, actor: str, email: str, role: str, name: str = ""
              programmes: list[str] | None = None, supplier_source: str | None = None,
              password: str | None = None, ip: str = "") -> tuple[int, str | None]:
     """Create a user; without a password a one-time password is generated and returned (shown once)."""
-    email = (email or "").strip().lower()
-    programmes = sorted(set(programmes or []))
-    supplier_source = _text(supplier_source)
-    name = (name or "").strip()
+    email = _plain(email, "het e-mailadres").strip().lower()
+    programmes = _slugs(programmes)
+    supplier_source = _text(_plain(supplier_source, "de bron"))
+    name = _plain(name, "de naam").strip()
     if len(email) > MAX_EMAIL_LENGTH:
         raise UserError(f"Het e-mailadres mag hoogstens {MAX_EMAIL_LENGTH} tekens hebben.")
     if not EMAIL_RE.match(email):
@@ -155,8 +173,8 @@ def update_user(conn: Connection, actor: str, user_id: int, role: str, programme
                 supplier_source: str | None = None, ip: str = "") -> list[str]:
     """Change role, buurt memberships and supplier source together; returns the audit actions written."""
     row = _user(conn, user_id)
-    programmes = sorted(set(programmes or []))
-    supplier_source = _text(supplier_source)
+    programmes = _slugs(programmes)
+    supplier_source = _text(_plain(supplier_source, "de bron"))
     _check_fields(role, programmes, supplier_source)
     if row.email == actor and role != row.role:
         raise UserError("U kunt uw eigen rol niet wijzigen; vraag een andere beheerder.")
