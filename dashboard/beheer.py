@@ -16,7 +16,7 @@ from data_access.export_safety import safe_csv
 bp = Blueprint("beheer", __name__)
 
 
-@bp.get("/beheer/upload/afgewezen/<int:batch_id>.csv")
+@bp.get("/beheer/upload/afgewezen/<int(max=2147483647):batch_id>.csv")  # larger: 404, not a DB error
 @role_required(*UPLOADERS)
 def rejected_csv(batch_id: int) -> Response:
     """The rejected rows of one import: line, reason, content (';' and UTF-8 with BOM, for Excel)."""
