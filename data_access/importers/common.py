@@ -182,7 +182,7 @@ def read_table(text: str, delimiter: str, required: list[str], lowercase_headers
     """Read delimited text as strings; check the header has the required columns (else wrong separator/format).
 
     Every way a file can be malformed (bare-CR line endings, an unbalanced quote, a row with more fields than the
-    header, a header without rows) becomes a FileRejected naming the line, never a parser traceback.
+    header) becomes a FileRejected naming the line, never a parser traceback.
     """
     check_line_endings(text)
     first_line = text.split("\n", 1)[0].rstrip("\r")
@@ -208,8 +208,6 @@ def read_table(text: str, delimiter: str, required: list[str], lowercase_headers
         )
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise FileRejected(parser_error_message(exc)) from exc
-    if frame.empty:
-        raise FileRejected("het bestand heeft alleen een kopregel en geen gegevens")
     frame.columns = header
     frame.insert(0, "_line", range(2, len(frame) + 2))
     return frame
@@ -266,8 +264,12 @@ def numeric_column(frame: pd.DataFrame, column: str, rejections: list[Rejection]
 # ---------------------------------------------------------------- validation shared by all sources
 
 def validate(obs: pd.DataFrame, indicators: pd.DataFrame, area_keys: set[tuple[str, int]],
-             area_codes: set[str], today: dt.date | None = None) -> list[Rejection]:
-    """Reject unknown references, impossible values and duplicate keys. Returns one rejection per bad row."""
+             area_codes: set[str], today: dt.date | None = None, check_consistency: bool = False) -> list[Rejection]:
+    """Reject unknown references, impossible values and duplicate keys. Returns one rejection per bad row.
+
+    check_consistency: a `waarde` must follow from `teller`/`noemer` (beyond rounding). Only for deliveries: CBS
+    publishes counts rounded to fives beside exact percentages, so its files would fail this on purpose.
+    """
     rejections: list[Rejection] = []
     if obs.empty:
         return rejections
@@ -313,7 +315,7 @@ def validate(obs: pd.DataFrame, indicators: pd.DataFrame, area_keys: set[tuple[s
     reject(ok & (kinds == "nps") & (num + det.fillna(0) > den), "promotors plus criticasters groter dan noemer")
     computed = derive_values(obs.assign(value=float("nan")), indicators)["value"].astype("float64")
     tolerance = (computed.abs() * 0.01).clip(lower=0.5) + 1e-9
-    inconsistent = ok & val.notna() & computed.notna() & ((val - computed).abs() > tolerance)
+    inconsistent = ok & val.notna() & computed.notna() & ((val - computed).abs() > tolerance) & check_consistency
     reject(inconsistent, lambda r: (
         f"waarde {r['value']:g} past niet bij teller {r['numerator']:g} en noemer {r['denominator']:g} "
         f"(dat geeft {computed[r.name]:.4g}); laat de waarde leeg of corrigeer haar"))
@@ -405,7 +407,7 @@ def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[by
     rejected_lines = {r.line for r in rejections}
     if not obs.empty and rejected_lines:
         obs = obs[~obs["line"].isin(rejected_lines)]
-    rejections += validate(obs, indicators, area_keys, area_codes)
+    rejections += validate(obs, indicators, area_keys, area_codes, check_consistency=kind == "levering")
     if rejections:
         rejections.sort(key=lambda r: (r.line, r.reason))
         report = ImportReport(None, kind, file_name, "afgewezen", 0, rejections, parsed.skipped,
