@@ -11,7 +11,6 @@ The synthetic deliveries go through the same `levering` import a supplier would 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gzip
 import logging
 import re
@@ -23,8 +22,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from data_access import periods, queries
-from data_access.importers import import_file, levering
-from data_access.importers.common import run_import
+from data_access.importers import import_file
 from data_access.models import AgendaItem, Area, Intervention, ProgrammeBuurt
 from data_access.seed import programme_entries, sync_programme
 
@@ -116,11 +114,7 @@ def load_demo(engine: Engine, public_dir: str | None, seed: int = 2024, programm
         for name, frame in synthetic_deliveries(engine, rng, today, comparison_cap, effects).items():
             path = Path(tmp) / f"demo_{name}.csv"
             frame.to_csv(path, sep=";", index=False, decimal=",")
-            if name == "context":  # a synthetic stand-in for the public inhabitants, only without public files
-                report = run_import(engine, "levering", path, functools.partial(levering.parse, allow_public=True),
-                                    user="demo")
-            else:
-                report = import_file(engine, "levering", path, user="demo")
+            report = import_file(engine, "levering", path, user="demo")
             log.warning("  %s", report.summary().splitlines()[0])
             if not report.ok:
                 raise RuntimeError(report.summary())

@@ -46,7 +46,7 @@ def restrict_to_source(source: str, path: Path | None = None) -> Callable[[bytes
     allowed = deliverable(source, path)
 
     def parse(raw: bytes, conn: Connection | None = None) -> Parsed:
-        parsed = levering.parse(raw, conn)
+        parsed = levering.parse(raw, conn, allow_public=False)
         obs = parsed.observations
         if obs.empty:
             return parsed

@@ -472,9 +472,12 @@ def _write(engine: Engine, kind: str, file_name: str, digest: str, user: str, ba
                     finished_at=utcnow(), message=message,
                 )
             )
-    except BaseException:
-        with engine.begin() as conn:
+    except BaseException as exc:
+        with engine.begin() as conn:  # nothing of this batch stays behind; the report says it failed
             conn.execute(ObservationStaging.__table__.delete().where(ObservationStaging.batch_id == batch))
+            conn.execute(update(ImportBatch).where(ImportBatch.id == batch).values(
+                status="mislukt", finished_at=utcnow(),
+                message=f"de import is mislukt ({type(exc).__name__}); er is niets opgeslagen"))
         raise
     return ImportReport(batch, kind, file_name, status, accepted, [], parsed.skipped, message, counts["changed"])
 
@@ -637,8 +640,9 @@ def apply_staged(conn: Connection, batch: int, user: str, replace_other_sources:
 
     Key: (area, indicator, period, source). A staged row equal to the stored one changes nothing (the stored row
     keeps its batch); a different one is written to observation_history (old and new figures, batch, who, when)
-    and then replaces it. replace_other_sources: public files (CBS, RIVM, Vektis) own their keys, so a row of
-    theirs also replaces the same key under another source name (e.g. a KWB file of a later year).
+    and then replaces it. Public indicators have one figure per key: a row of a public indicator replaces the same
+    key under another source name (e.g. a KWB file of a later year) instead of being combined with it;
+    replace_other_sources does that for every row (public files: CBS, RIVM, Vektis, areas, maps).
     Returns counts: new, changed, same.
     """
     o, s, h = Observation.__table__, ObservationStaging.__table__, ObservationHistory.__table__
@@ -661,14 +665,15 @@ def apply_staged(conn: Connection, batch: int, user: str, replace_other_sources:
     changed = history(and_(o.c.source == s.c.source, differs))
     existing = conn.execute(select(func.count()).select_from(o.join(s, and_(same_key, o.c.source == s.c.source)))
                             .where(s.c.batch_id == batch)).scalar_one()
-    if replace_other_sources:
-        replaced = history(o.c.source != s.c.source)
-        if replaced:
-            conn.execute(o.delete().where(exists().where(
-                s.c.batch_id == batch, s.c.area_id == o.c.area_id, s.c.indicator_id == o.c.indicator_id,
-                s.c.period == o.c.period, s.c.source != o.c.source)))
-        changed += replaced
-        existing += replaced
+    owned = literal(True) if replace_other_sources else \
+        s.c.indicator_id.in_(select(Indicator.id).where(Indicator.public.is_(True)))
+    replaced = history(and_(o.c.source != s.c.source, owned))
+    if replaced:
+        conn.execute(o.delete().where(exists().where(
+            s.c.batch_id == batch, s.c.area_id == o.c.area_id, s.c.indicator_id == o.c.indicator_id,
+            s.c.period == o.c.period, s.c.source != o.c.source, owned)))
+    changed += replaced
+    existing += replaced
     columns = ["area_id", "indicator_id", "period", *VALUE_COLUMNS, "source", "batch_id"]
     stmt = _dialect_insert(conn, o).from_select(
         columns, select(*[s.c[c] for c in columns]).where(s.c.batch_id == batch))

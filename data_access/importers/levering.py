@@ -2,8 +2,8 @@
 
 Columns: gebied (CBS code or programme slug), indicator, periode, teller, noemer, waarde, bron; optional
 criticasters (for NPS: number of detractors; teller then holds the promoters and noemer the respondents).
-";" or "," separated, decimal comma accepted, UTF-8 or Latin-1. Public indicators (CBS, RIVM, Vektis) are not
-deliverable: only their own importers write them.
+";" or "," separated, decimal comma accepted, UTF-8 or Latin-1. A supplier cannot deliver public indicators
+(CBS, RIVM, Vektis): only their own importers write them (see data_access/suppliers.py).
 """
 
 from __future__ import annotations
@@ -49,8 +49,12 @@ def _delimiter(header_line: str) -> str:
     raise FileRejected(f"kolommen ontbreken of verkeerd scheidingsteken; verwacht: {';'.join(REQUIRED)}")
 
 
-def parse(raw: bytes, conn: Connection | None = None, allow_public: bool = False) -> Parsed:
-    """allow_public: only for the demo's synthetic stand-in context (inhabitants) when no public files exist."""
+def parse(raw: bytes, conn: Connection | None = None, allow_public: bool = True) -> Parsed:
+    """allow_public=False (a supplier's upload): public indicators are rejected per row.
+
+    The transitieteam and the command line may write a public indicator this way (synthetic context for the demo
+    and tests); it then replaces that key's public value rather than being added to it.
+    """
     text = decode(raw, allow_latin1=True)
     check_line_endings(text)
     delimiter = _delimiter(text.split("\n", 1)[0].strip("\r"))
