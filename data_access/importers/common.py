@@ -201,6 +201,13 @@ def read_table(text: str, delimiter: str, required: list[str], lowercase_headers
         if len(header) == 1 and other in first_line:
             raise FileRejected(f"verkeerd scheidingsteken: verwacht '{delimiter}', het bestand gebruikt '{other}'")
         raise FileRejected(f"kolommen ontbreken: {', '.join(missing)}")
+    second_line = text.split("\n", 2)[1].rstrip("\r") if text.count("\n") >= 1 else ""
+    if second_line and '"' not in second_line:  # pandas would silently take surplus first-row fields as an index
+        fields = second_line.count(delimiter) + 1
+        if fields > len(header):
+            raise FileRejected(f"regel 2: {fields} kolommen, terwijl de kopregel er {len(header)} heeft "
+                               "(een scheidingsteken te veel, of een waarde met een scheidingsteken zonder "
+                               "aanhalingstekens?)")
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
@@ -655,11 +662,18 @@ def apply_staged(conn: Connection, batch: int, user: str, replace_other_sources:
     ]
 
     def history(condition) -> int:  # noqa: ANN001
-        sel = select(
-            o.c.area_id, o.c.indicator_id, o.c.period, o.c.source, *[o.c[c] for c in VALUE_COLUMNS], o.c.batch_id,
-            *[s.c[c] for c in VALUE_COLUMNS], s.c.source, literal(batch), literal(user[:200]), literal(now),
-        ).select_from(o.join(s, same_key)).where(s.c.batch_id == batch, condition)
-        return conn.execute(h.insert().from_select(history_columns, sel)).rowcount or 0
+        """Keep the stored rows that `condition` says are replaced; returns how many (rowcount is not portable)."""
+        joined = o.join(s, same_key)
+        count = conn.execute(select(func.count()).select_from(joined)
+                             .where(s.c.batch_id == batch, condition)).scalar_one()
+        if count:
+            sel = select(
+                o.c.area_id, o.c.indicator_id, o.c.period, o.c.source, *[o.c[c] for c in VALUE_COLUMNS],
+                o.c.batch_id, *[s.c[c] for c in VALUE_COLUMNS], s.c.source, literal(batch), literal(user[:200]),
+                literal(now),
+            ).select_from(joined).where(s.c.batch_id == batch, condition)
+            conn.execute(h.insert().from_select(history_columns, sel))
+        return count
 
     staged = conn.execute(select(func.count()).select_from(s).where(s.c.batch_id == batch)).scalar_one()
     changed = history(and_(o.c.source == s.c.source, differs))
