@@ -52,16 +52,18 @@ def refresh(target: Engine | Connection, only_programme_ids: list[int] | None = 
         raise
 
 
+def refresh_quietly(engine: Engine, only_programme_ids: list[int] | None = None) -> None:
+    """A refresh whose failure is logged, not raised: pages compute on demand until the next refresh succeeds."""
+    try:
+        refresh(engine, only_programme_ids)
+    except Exception:  # noqa: BLE001 — the next change or `python -m dashboard refresh` tries again
+        log.exception("Verversen van de berekende resultaten mislukt")
+
+
 def refresh_in_background(engine: Engine, only_programme_ids: list[int] | None = None) -> threading.Thread:
     """Start a refresh after a change made by a web request; the pages keep reading the previous results."""
-
-    def run() -> None:
-        try:
-            refresh(engine, only_programme_ids)
-        except Exception:  # noqa: BLE001 — the next change or `python -m dashboard refresh` tries again
-            log.exception("Verversen van de berekende resultaten mislukt")
-
-    thread = threading.Thread(target=run, name="results-refresh", daemon=True)
+    thread = threading.Thread(target=refresh_quietly, args=(engine, only_programme_ids), name="results-refresh",
+                              daemon=True)
     thread.start()
     return thread
 
