@@ -25,11 +25,11 @@ from data_access import netwerk as queries_netwerk
 from data_access import periods, queries, records, results
 from data_access.audit import record_event
 from data_access.importers import import_file
+from data_access.menukaart import THEMES
 from data_access.models import AgendaItem, BuurtReport, Narrative, ReviewSession, utcnow
-from data_access.netwerk import delivery_csv
+from data_access.netwerk import MANDATORY_THEMES, REVIEW_FIELDS, SKIPPED, STATUSES, STORY_FIELDS, delivery_csv
 from data_access.published import visible_observations
 from layouts.formatting import time_nl
-from layouts.netwerk import MANDATORY_THEMES, REVIEW_FIELDS, SKIPPED, STATUSES, STORY_FIELDS, THEMES
 
 THEME_NAMES = dict(THEMES)
 STORY = [name for name, _, _ in STORY_FIELDS]

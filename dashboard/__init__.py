@@ -40,6 +40,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     from callbacks import register_all
     from layouts import pages, shell
 
+    _name_areas()
     pages.register(app)
     register_all(app)
     app.layout = shell.layout
@@ -47,3 +48,20 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
         refresh_if_stale(engine)
     security.set_script_hashes(server, app.csp_hashes)
     return app
+
+
+def _name_areas() -> None:
+    """Page titles name the area: one indexed lookup inside the request (layouts themselves never query)."""
+    from flask import current_app, has_request_context
+
+    from data_access import queries
+    from layouts.buurt import set_area_name_resolver
+
+    def resolve(code: str) -> str | None:
+        if not has_request_context() or "engine" not in current_app.extensions:
+            return None
+        with current_app.extensions["engine"].connect() as conn:
+            area = queries.find_area(conn, code)
+        return area.name if area is not None else None
+
+    set_area_name_resolver(resolve)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import threading
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from data_access.db import make_engine, upgrade
-from data_access.models import ImportBatch
 from data_access.seed import sync_catalogue, sync_menukaart, sync_programme
+from data_access.services.admin import store_is_empty
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def prepare_database(config: dict) -> Engine:
         sync_menukaart(conn)
     if config["DEMO_MODE"] and config["LOAD_DEMO_DATA"]:
         with engine.connect() as conn:
-            empty = conn.execute(select(func.count()).select_from(ImportBatch)).scalar() == 0
+            empty = store_is_empty(conn)
         if empty:
             from data_access.demo import load_demo
 

@@ -39,6 +39,8 @@ MIN_CONSECUTIVE = 2
 OUTCOME_INDICATORS = ["wvpk_uren_per_client", "ha_consulten_per_patient", "seh_per_1000",
                       "opnames_kwetsbare_ouderen_per_1000", "ligduur_kwetsbare_ouderen", "wvpk_instroom_per_1000",
                       "seh_kwetsbare_ouderen_per_1000", "hap_per_1000"]
+VIEW_ROLES = ("transitieteam", "beheerder", "buurtnetwerk")  # who sees best practices
+TEAM_ROLES = ("transitieteam", "beheerder")  # who writes them and sees concepts
 SERIES_COLUMNS = ["target", "period", "change", "peer_mean", "peer_low", "peer_high", "n_peers", "better",
                   "relative_difference"]
 
@@ -281,3 +283,31 @@ def interventions_named(conn: Connection, codes: str) -> list[tuple[str, str]]:
     names = dict(conn.execute(select(Intervention.code, Intervention.name)
                               .where(Intervention.code.in_(wanted))).all()) if wanted else {}
     return [(c, names.get(c, c)) for c in wanted]
+
+
+# ---------------------------------------------------------------- access and view-models
+
+
+def may_view(viewer) -> bool:  # noqa: ANN001
+    return viewer.role in VIEW_ROLES
+
+
+def is_team(viewer) -> bool:  # noqa: ANN001
+    return viewer.role in TEAM_ROLES
+
+
+def programme_slug_name(conn: Connection, programme_id: int) -> tuple[str, str] | None:
+    row = conn.execute(select(ProgrammeBuurt.slug, ProgrammeBuurt.name)
+                       .where(ProgrammeBuurt.id == programme_id)).first()
+    return (row.slug, row.name) if row is not None else None
+
+
+def story_view(conn: Connection, practice: dict) -> dict:
+    """Plain data for a story's figures: the buurt, the indicator's name, the live evidence and the interventions."""
+    indicator = practice.get("indicator_code")
+    buurt = programme_slug_name(conn, practice["programme_id"])
+    catalogue = queries.indicators(conn).set_index("code")
+    name = (catalogue.at[indicator, "name"] if indicator in catalogue.index else indicator) if indicator else ""
+    series = evidence(conn, buurt[0], indicator) if indicator and buurt else pd.DataFrame(columns=SERIES_COLUMNS)
+    return {"slug": buurt[0] if buurt else "", "buurt": buurt[1] if buurt else "", "indicator_name": name,
+            "series": series, "interventions": interventions_named(conn, practice.get("interventions") or "")}
