@@ -11,13 +11,12 @@ change with a t-interval over buurten, and n.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from data_access import periods, queries
+from data_access import definitions, periods, queries
 from data_access.models import AgendaItem, Intervention, ProgrammeBuurt
 from data_access.stats.intervals import t_interval
 
@@ -44,6 +43,17 @@ def usage(conn: Connection) -> pd.DataFrame:
         .order_by(Intervention.sort_order, ProgrammeBuurt.name), conn)
 
 
+def stored_outcome_changes(conn: Connection, indicator: str) -> pd.DataFrame:
+    """`outcome_changes` as stored in the results tables (computed on first request after each refresh)."""
+    from data_access.results import store
+
+    payload = store.get_or_compute(conn, "menukaart_changes", indicator,
+                                   lambda: store.frame_payload(outcome_changes(conn, indicator)))
+    frame = store.frame_from(payload).reset_index(drop=True)
+    frame["change"] = pd.to_numeric(frame["change"], errors="coerce")
+    return frame
+
+
 def outcome_changes(conn: Connection, indicator: str) -> pd.DataFrame:
     """Per programme buurt: nulmeting and latest period of one indicator and the relative change between them."""
     programme = queries.programme_buurten(conn)
@@ -60,11 +70,8 @@ def outcome_changes(conn: Connection, indicator: str) -> pd.DataFrame:
     out = []
     for slug, part in frame.groupby("area"):
         part = part.assign(_k=part["period"].map(periods.sort_key)).sort_values("_k")
-        start = starts.get(slug)
-        start = start if isinstance(start, dt.date) else pd.Timestamp(start).date()
-        wanted = periods.sort_key(periods.previous(periods.bimonthly(start)))
-        before = part[part["_k"] <= wanted]
-        base = before.iloc[-1] if not before.empty else part.iloc[0]
+        base_period = definitions.nulmeting(part["period"], starts.get(slug)).period
+        base = part[part["period"] == base_period].iloc[-1]
         latest = part.iloc[-1]
         if latest["period"] == base["period"] or not base["rate"] > 0:
             continue
