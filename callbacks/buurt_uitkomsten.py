@@ -18,7 +18,8 @@ from callbacks.common import current_viewer, engine
 from dashboard import ids
 from data_access import periods
 from data_access.kpi_service import buurt_kpi
-from layouts.formatting import number, signed
+from data_access.results import state as read_model_state
+from layouts.formatting import number, signed, time_nl
 
 STATUS = {  # status → (css class, symbol, colour) — Okabe–Ito, always with the word next to it
     "op_koers": ("status-on", "✔", "#0072B2"),
@@ -191,6 +192,7 @@ def update_kpi(data, review):  # noqa: ANN001, ANN201
         if viewer.anonymous:
             return dbc.Alert(TEXT["login"], color="light", className="small")
         results = buurt_kpi(conn, area.code, viewer)
+        state = read_model_state(conn)
     review = review if isinstance(review, str) and periods.is_valid(review) else None
     if not results or all(r["latest_period"] is None for r in results):
         reasons = {r["reason"] for r in results if r["reason"]}
@@ -203,9 +205,19 @@ def update_kpi(data, review):  # noqa: ANN001, ANN201
         parts.append(html.Section([html.H2(TEXT["others"], className="h5"),
                                    dbc.Row([hypothesis_card(r) for r in others], className="g-2")],
                                   className="mb-4 kpi-others"))
+    parts.append(updated_note(state))
     return parts
 
 
 def register(app: dash.Dash) -> None:
     app.callback(Output(ids.UIT_KPI, "children"), Input(ids.BUURT_AREA, "data"),
                  Input(ids.UIT_REVIEW, "value"))(update_kpi)
+
+
+def updated_note(state: dict) -> html.P:
+    """When the stored figures were computed, and whether a refresh is bringing them up to date."""
+    text = f"Cijfers bijgewerkt tot {time_nl(state['refreshed_at'])}" if state["refreshed_at"] else \
+        "Cijfers berekend bij het openen"
+    if state["running"]:
+        text += " · de cijfers worden nu ververst met nieuwe gegevens"
+    return html.P(text + ".", className="small text-muted kpi-updated")

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, dcc, html, no_update
 from flask import request
 
+from callbacks.buurt_uitkomsten import updated_note
 from callbacks.common import current_viewer, engine
 from callbacks.grid import link_col, num_col, rows, text_col
 from dashboard import ids
@@ -23,6 +24,7 @@ from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
 from data_access.audit import record_event
 from data_access.export_safety import safe_frame
+from data_access.results import state as read_model_state
 from layouts.formatting import number, signed, time_nl
 
 ROLES = ("transitieteam", "beheerder")
@@ -312,9 +314,11 @@ def update_programme_kpi(_path: str | None):  # noqa: ANN201
         return None, None
     with engine().connect() as conn:
         results = kpi_service.programme_kpi(conn, viewer)
+        state = read_model_state(conn)
     if not results:
         return dbc.Alert("Nog geen KPI te berekenen: er zijn geen uitkomstleveringen.", color="info"), None
-    cards = dbc.Row([dbc.Col(kpi_card(r), xs=12, md=6, xl=3, className="mb-2") for r in results])
+    cards = html.Div([dbc.Row([dbc.Col(kpi_card(r), xs=12, md=6, xl=3, className="mb-2") for r in results]),
+                      updated_note(state)])
     main = next((r for r in results if r.get("indicator") == MAIN_KPI), None)
     figures = dbc.Row(kpi_figures(main)) if main else None
     return cards, figures
