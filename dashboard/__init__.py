@@ -41,6 +41,9 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     from layouts import pages, shell
 
     _name_areas()
+    from layouts.figures import register_template
+
+    register_template()
     pages.register(app)
     register_all(app)
     app.layout = shell.layout
