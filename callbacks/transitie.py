@@ -206,7 +206,7 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
     if not allowed(viewer):
         return _denied_message(viewer), {"display": "none"}, [], [], go.Figure(), [], [], None
     with engine().connect() as conn:
-        frame = transitie.programme_overview(conn)
+        frame = transitie.stored_programme_overview(conn)
         outlines = transitie.gemeente_outlines(conn)
         locations = transitie.programme_locations(conn)
         frame = with_kpi(frame, kpi_service.kpi_overview(conn, viewer))

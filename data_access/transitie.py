@@ -150,6 +150,21 @@ def adoption_counts(conn: Connection) -> pd.DataFrame:
     return definitions.adoption_counts(conn)
 
 
+def stored_programme_overview(conn: Connection, today: dt.date | None = None) -> pd.DataFrame:
+    """`programme_overview` as stored in the results tables (one row set per day, until the next refresh)."""
+    from data_access.results import store
+
+    today = today or dt.date.today()
+    payload = store.get_or_compute(conn, "transitie_rows", today.isoformat(),
+                                   lambda: store.frame_payload(programme_overview(conn, today)))
+    frame = store.frame_from(payload).reset_index(drop=True)
+    if not frame.empty:
+        frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.date
+        for column in ("buurtbeeld", "provisional", "synthetic"):
+            frame[column] = frame[column].astype(bool)
+    return frame
+
+
 def programme_overview(conn: Connection, today: dt.date | None = None) -> pd.DataFrame:
     """One row per programme buurt: cohort, partner, adoption counts and data freshness per source family."""
     programme = queries.programme_buurten(conn)

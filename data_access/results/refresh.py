@@ -24,7 +24,7 @@ from data_access.results.lock import RefreshLock
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
-LAZY_KINDS = ["proposals", "menukaart_changes"]  # computed on first request, dropped by every refresh
+LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows"]  # computed on first request, dropped by every refresh
 PRECOMPUTED_SCOPES = ("intern", "openbaar")
 
 _count = store.counted
