@@ -60,7 +60,16 @@ STAGE_CHUNK = 20000
 
 
 class FileRejected(Exception):
-    """The whole file is unusable (empty, binary, wrong encoding or separator, missing columns)."""
+    """The whole file is unusable (empty, binary, wrong encoding or separator, missing columns).
+
+    A message that starts with "regel N: " names the line where the file went wrong.
+    """
+
+
+def file_rejection(exc: FileRejected) -> Rejection:
+    """The rejection of a whole file, on the line its message names (else line 0: the file as such)."""
+    match = re.match(r"regel (\d+): (.*)", str(exc), re.DOTALL)
+    return Rejection(int(match[1]), match[2]) if match else Rejection(0, str(exc))
 
 
 @dataclass
@@ -406,7 +415,7 @@ def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[by
         try:
             parsed = parser(raw, conn)
         except FileRejected as exc:
-            parsed = Parsed(empty_observations(), [Rejection(0, str(exc))])
+            parsed = Parsed(empty_observations(), [file_rejection(exc)])
         indicators = load_indicators(conn)
         area_keys, area_codes = _known_areas(conn, parsed.areas)
     obs = parsed.observations
