@@ -7,6 +7,7 @@ only a percentage), never an average of percentages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -282,13 +283,20 @@ def _weights_for(conn: Connection, codes: list[str], catalogue: pd.DataFrame,
 
 def programme_observations(conn: Connection, programme_ids: list[int] | None = None,
                            indicator_list: list[str] | None = None, period: str | None = None,
-                           catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Observations of programme buurten: values delivered for the buurt itself plus member aggregates."""
+                           catalogue: pd.DataFrame | None = None,
+                           keep: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Observations of programme buurten: values delivered for the buurt itself plus member aggregates.
+
+    keep: a row filter applied to the stored rows before they are combined (the visibility gate of one
+    viewer, `visibility.visible_rows`), so an aggregate holds only rows that viewer may see.
+    """
     catalogue = indicators(conn) if catalogue is None else catalogue
     members = _members_frame(conn, programme_ids)
     member_codes = sorted(set(members["member"]))
     stmt = _observation_select(indicator_list, period).where(Area.code.in_(member_codes))
     member_obs = pd.read_sql(stmt, conn) if member_codes else pd.DataFrame()
+    if keep is not None and not member_obs.empty:
+        member_obs = keep(member_obs)
     agg = aggregate_members(member_obs, members, catalogue, _weights_for(conn, member_codes, catalogue,
                                                                           indicator_list))
     slugs = pd.read_sql(select(ProgrammeBuurt.id.label("programme_id"), ProgrammeBuurt.slug.label("area")), conn)
@@ -299,6 +307,8 @@ def programme_observations(conn: Connection, programme_ids: list[int] | None = N
     direct = pd.read_sql(
         _observation_select(indicator_list, period).where(Area.code.in_(list(slugs["area"]))), conn
     ) if not slugs.empty else pd.DataFrame()
+    if keep is not None and not direct.empty:
+        direct = keep(direct)
     if not direct.empty:
         direct = direct.merge(slugs, on="area")
         direct["members_present"] = np.nan

@@ -88,7 +88,7 @@ def test_programme_rank_funnel_and_comparison_group(delivered):
                                      catalogue=catalogue)
         latest = latest_as_of(frame, "2025-B5")
         positions = programme_positions(conn, TRANSITIE, "de-vijfhoek", latest, catalogue).set_index("indicator")
-        group = comparison_group(conn, area, latest, catalogue).set_index("indicator")
+        group = comparison_group(conn, TRANSITIE, area, latest, catalogue).set_index("indicator")
     # NPS: De Vijfhoek (30−5)/50 = +50, Kleverpark (20−5)/45 = +33, Sterrenwijk (25−5)/40 = +50 → shared first
     assert positions.at["prev_nps_clienten", "n"] == 3 and positions.at["prev_nps_clienten", "rank"] == 1
     # no other programme buurt has wvpk deliveries: no rank among one buurt
