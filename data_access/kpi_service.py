@@ -32,6 +32,7 @@ from sqlalchemy import Connection
 
 from data_access import peer_groups, periods, queries
 from data_access.access import Viewer, may_see_nonpublic
+from data_access.privacy import suppress_small_numbers
 from data_access.published import SYNTHETIC_MARK
 from data_access.stats import kpi as kpi_stats
 from data_access.stats.intervals import z_value
@@ -215,6 +216,14 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
     design = "did" if ind["code"] in DID_INDICATORS else "voor_na"
     sub = sub[sub["period"].isin(period_list) & ~sub["suppressed"]].dropna(subset=["numerator", "denominator"])
     sub = sub.sort_values("indeling").drop_duplicates(["area", "period"], keep="last")
+    cat = ind.to_frame().T
+    member_set = set(members["member"])
+    # small numbers (the visibility gate's rule): a comparison buurt counts only with figures that could be shown
+    # themselves; a programme buurt's own sum is checked where its figures are made ("te weinig cliënten")
+    if not sub.empty:
+        small = suppress_small_numbers(sub.assign(value=sub["numerator"] / sub["denominator"].where(
+            sub["denominator"] > 0)), cat)["suppressed"]
+        sub = sub[~(small & ~sub["area"].isin(member_set))]
     codes = sorted(set(sub["area"]))
     row_of = {c: i for i, c in enumerate(codes)}
     col_of = {p: j for j, p in enumerate(period_list)}

@@ -86,3 +86,25 @@ def test_public_verslag_hides_four_of_six_trainings(delivered):
     match = re.search(r'data-indicator="prev_trainingen_gevolgd">.*?class="value">([^<]*)<', page, re.S)
     assert match is not None and match.group(1) == REASON
     assert "66,7" not in page
+
+
+def test_a_comparison_buurt_with_few_clients_does_not_count_in_the_kpi(app, tmp_path):
+    """The KPI's comparison group is pooled after suppression: a buurt with 4 clients is left out."""
+    from data_access import kpi_service
+    from data_access.access import Viewer
+
+    controls = [f"BU039230{i:02d}" for i in range(6)]
+    gebieden = "bu_code,bu_naam,wk_code,wk_naam,gm_code,gm_naam\n" + "".join(
+        f"{c},Buurt {c[-2:]},WK{c[2:8]},Wijk,GM0392,Haarlem\n" for c in ["BU03920105", *controls])
+    rows = ["gebied;indicator;periode;teller;noemer;waarde;bron"]
+    for period in ("2024-B6", "2025-B1", "2025-B2"):
+        for code in ["BU03920105", *controls]:
+            clients = 4 if code == controls[0] else 100
+            rows.append(f"{code};wvpk_uren_per_client;{period};{clients * 150};{clients};;Verzekeraar A")
+    engine = app.server.extensions["engine"]
+    for kind, name, body in (("gebieden", "g.csv", gebieden), ("levering", "l.csv", "\n".join(rows) + "\n")):
+        assert import_file(engine, kind, write_csv(tmp_path / name, body)).ok
+    with engine.connect() as conn:
+        results = kpi_service.buurt_kpi(conn, "de-vijfhoek", Viewer(role="transitieteam"))
+    kpi = next(r for r in results if r["indicator"] == "wvpk_uren_per_client")
+    assert kpi["comparison"]["n_buurten"] == 5
