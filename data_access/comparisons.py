@@ -9,7 +9,7 @@ from data_access import queries
 from data_access.access import Viewer
 from data_access.published import add_intervals, programme_rows
 from data_access.stats.benchmark import COMPARISON_LABELS_NL, compare
-from data_access.visibility import enough_for_pool, gate, shown_values
+from data_access.visibility import enough_for_pool, gate, own_source, shown_values
 
 BENCHMARKS = ("NL", "gemeente", "peers", "programma")
 PEER_GROUP_SIZE = 20
@@ -39,8 +39,8 @@ def benchmark_values(conn: Connection, area: queries.AreaInfo, benchmark: str, i
     code = "NL00" if benchmark == "NL" else gemeente_of(area)
     if code is None or code == area.code:
         return empty
-    frame = gate(queries.observations(conn, [code], indicator_list), viewer, catalogue, mode="row",
-                 member_level=True)
+    frame = gate(queries.observations(conn, [code], indicator_list, source=own_source(viewer)), viewer, catalogue,
+                 mode="row", member_level=True)
     if frame.empty:
         return empty
     newest = frame.sort_values("indeling").groupby(["indicator", "period"]).last().reset_index()
@@ -59,7 +59,7 @@ def _peer_benchmark(conn: Connection, viewer: Viewer, area: queries.AreaInfo, in
         return empty
     if peers.empty:
         return empty
-    frame = queries.observations(conn, list(peers["code"]), indicator_list)
+    frame = queries.observations(conn, list(peers["code"]), indicator_list, source=own_source(viewer))
     if frame.empty:
         return empty
     frame = frame.sort_values("indeling").drop_duplicates(["area", "indicator", "period"], keep="last")

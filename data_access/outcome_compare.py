@@ -19,7 +19,7 @@ from data_access.access import Viewer
 from data_access.models import Area, Indicator, Observation, ProgrammeMember
 from data_access.published import programme_rows, publish
 from data_access.stats.funnel import BAND_NOT_COMPUTABLE, funnel
-from data_access.visibility import MIN_POOL, shown_values
+from data_access.visibility import MIN_POOL, own_source, shown_values
 
 MIN_BUURTEN = 3  # a rank among fewer programme buurten says nothing
 MIN_COMPARISON = MIN_POOL  # a pooled comparison value needs at least this many buurten (also protects privacy)
@@ -143,7 +143,7 @@ def comparison_group(conn: Connection, viewer: Viewer, area: queries.AreaInfo, l
         method = "gemeente"
     if len(peers) < MIN_COMPARISON:
         return empty
-    obs = queries.observations(conn, peers, list(ratio["indicator"]))
+    obs = queries.observations(conn, peers, list(ratio["indicator"]), source=own_source(viewer))
     wanted = ratio.set_index("indicator")["period"]
     obs = shown_values(obs[obs["period"].eq(obs["indicator"].map(wanted))], viewer, catalogue, mode="aggregate")
     out = []

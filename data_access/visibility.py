@@ -31,6 +31,11 @@ MODES = ("row", "aggregate")
 MIN_POOL = 5  # a pooled figure over areas the viewer cannot read one by one needs at least this many areas
 
 
+def own_source(viewer: Viewer) -> str | None:
+    """The source a reader must select before combining sources: a supplier's own, None for everyone else."""
+    return viewer.supplier_source if viewer.role == "leverancier" else None
+
+
 def may_contribute(viewer: Viewer, *, public: bool, source: str | None) -> bool:
     """Whether a row may count towards an aggregate or pooled figure this viewer sees."""
     if public or viewer.sees_everything or viewer.role == "buurtnetwerk":
