@@ -63,9 +63,10 @@ def _indicator_name(conn, code: str | None) -> str:  # noqa: ANN001
     return catalogue.at[code, "name"] if code in catalogue.index else code
 
 
-def story_evidence(conn, practice: dict, height: int = 360) -> go.Figure:  # noqa: ANN001
-    """The live evidence chart of one story (recomputed from the store on every call)."""
-    return evidence_figure(bp_service.story_view(conn, practice), height)
+def story_evidence(conn, practice: dict, height: int = 360, viewer: Viewer | None = None) -> go.Figure:  # noqa: ANN001
+    """The live evidence chart of one story (recomputed from the store on every call, for the current viewer)."""
+    viewer = current_viewer() if viewer is None else viewer
+    return evidence_figure(bp_service.story_view(conn, practice, viewer), height)
 
 
 # ---------------------------------------------------------------- /best-practices
@@ -95,7 +96,7 @@ def update_proposals(indicator: str | None):  # noqa: ANN201
     with engine().connect() as conn:
         if indicator not in queries.indicator_codes(conn) or indicator not in bp_service.OUTCOME_INDICATORS:
             return dbc.Alert("Onbekende uitkomst.", color="warning")
-        summary, _series = bp_service.stored_proposals(conn, indicator)
+        summary, _series = bp_service.stored_proposals(conn, indicator, viewer)
     proposed = summary[summary["proposed"]]
     if proposed.empty:
         return dbc.Alert(MSG["no_proposals"], color="info")

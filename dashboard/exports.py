@@ -31,7 +31,7 @@ def best_practice(practice_id: int, fmt: str) -> Response:
         practice = load_practice(conn, practice_id)
         if practice is None or (practice["status"] != "gepubliceerd" and not is_team(viewer)):
             abort(404)
-        figure = story_figure(story_view(conn, practice), practice)
+        figure = story_figure(story_view(conn, practice, viewer), practice)
     body = figure.to_image(format=fmt, width=1600, height=900)
     return Response(body, mimetype=FORMATS[fmt], headers={
         "Content-Disposition": f'attachment; filename="best-practice-{practice_id}.{fmt}"'})

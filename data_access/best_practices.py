@@ -31,7 +31,10 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from data_access import definitions, periods, queries, records
+from data_access.access import Viewer
 from data_access.models import Area, BestPractice, Intervention, ProgrammeBuurt, ProgrammeMember
+from data_access.published import programme_rows
+from data_access.visibility import shown_values
 
 Z_95 = 1.959963984540054
 MIN_PEERS = 5
@@ -145,20 +148,25 @@ def _bimonthly(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["period"].astype(str).str.contains("-B")]
 
 
-def _panel_and_groups(conn: Connection, indicator: str, slugs: list[str] | None = None):  # noqa: ANN202
-    """Programme buurt aggregates and comparison buurten of one indicator, with peer groups and baselines."""
+def _panel_and_groups(conn: Connection, indicator: str, viewer: Viewer,  # noqa: ANN202
+                      slugs: list[str] | None = None):
+    """Programme buurt aggregates and comparison buurten of one indicator, with peer groups and baselines.
+
+    Only rows this viewer may use count, after small numbers are hidden (`data_access.visibility`).
+    """
     catalogue = queries.indicators(conn)
     programme = queries.programme_buurten(conn)
     if slugs is not None:
         programme = programme[programme["code"].isin(slugs)]
     if programme.empty:
         return pd.DataFrame(), {}, {}, {}, catalogue
-    own = queries.programme_observations(conn, list(programme["programme_id"]), [indicator], catalogue=catalogue)
+    own = shown_values(programme_rows(conn, viewer, list(programme["programme_id"]), [indicator],
+                                      catalogue=catalogue), viewer, catalogue)
     member_codes = set(conn.execute(
         select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)).scalars())
     others = queries.observations_by_indicator(conn, indicator, level="buurt")
     if not others.empty:
-        others = others[~others["area"].isin(member_codes)]
+        others = shown_values(others[~others["area"].isin(member_codes)], viewer, catalogue)
     frames = [f[["area", "period", "numerator", "denominator"]] for f in (own, others) if not f.empty]
     if not frames:
         return pd.DataFrame(), {}, {}, {}, catalogue
@@ -179,9 +187,9 @@ def _panel_and_groups(conn: Connection, indicator: str, slugs: list[str] | None 
     return panel, groups, baselines, starts, catalogue
 
 
-def proposals(conn: Connection, indicator: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def proposals(conn: Connection, indicator: str, *, viewer: Viewer) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Positive-deviance proposals for all programme buurten on one indicator: (summary, series)."""
-    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator)
+    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, viewer)
     if panel.empty:
         return propose(pd.DataFrame(columns=SERIES_COLUMNS)), pd.DataFrame(columns=SERIES_COLUMNS)
     polarity = catalogue.set_index("code").at[indicator, "polarity"]
@@ -193,24 +201,28 @@ def proposals(conn: Connection, indicator: str) -> tuple[pd.DataFrame, pd.DataFr
     return summary, series
 
 
-def stored_proposals(conn: Connection, indicator: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The proposals as stored in the results tables (computed on first request after each refresh)."""
+def stored_proposals(conn: Connection, indicator: str, viewer: Viewer) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The proposals as stored in the results tables (computed on first request after each refresh, one copy per
+    visibility scope)."""
     from data_access.results import store
+    from data_access.results.scopes import aggregate_scope, scope_viewer
+
+    scope = aggregate_scope(viewer)
 
     def build() -> dict:
-        summary, series = proposals(conn, indicator)
+        summary, series = proposals(conn, indicator, viewer=scope_viewer(scope))
         return {"summary": store.frame_payload(summary), "series": store.frame_payload(series)}
 
-    payload = store.get_or_compute(conn, "proposals", indicator, build)
+    payload = store.get_or_compute(conn, "proposals", f"{scope}|{indicator}", build)
     summary, series = store.frame_from(payload["summary"]), store.frame_from(payload["series"])
     if not summary.empty:
         summary["proposed"] = summary["proposed"].astype(bool)
     return summary.reset_index(drop=True), series.reset_index(drop=True)
 
 
-def evidence(conn: Connection, slug: str, indicator: str) -> pd.DataFrame:
+def evidence(conn: Connection, slug: str, indicator: str, *, viewer: Viewer) -> pd.DataFrame:
     """The live evidence of one buurt: its change since the nulmeting next to its peers' band, per period."""
-    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, [slug])
+    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, viewer, [slug])
     if panel.empty or slug not in groups:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     polarity = catalogue.set_index("code").at[indicator, "polarity"]
@@ -302,12 +314,14 @@ def programme_slug_name(conn: Connection, programme_id: int) -> tuple[str, str] 
     return (row.slug, row.name) if row is not None else None
 
 
-def story_view(conn: Connection, practice: dict) -> dict:
-    """Plain data for a story's figures: the buurt, the indicator's name, the live evidence and the interventions."""
+def story_view(conn: Connection, practice: dict, viewer: Viewer) -> dict:
+    """Plain data for a story's figures: the buurt, the indicator's name, the live evidence (as this viewer may see
+    it) and the interventions."""
     indicator = practice.get("indicator_code")
     buurt = programme_slug_name(conn, practice["programme_id"])
     catalogue = queries.indicators(conn).set_index("code")
     name = (catalogue.at[indicator, "name"] if indicator in catalogue.index else indicator) if indicator else ""
-    series = evidence(conn, buurt[0], indicator) if indicator and buurt else pd.DataFrame(columns=SERIES_COLUMNS)
+    series = evidence(conn, buurt[0], indicator, viewer=viewer) if indicator and buurt \
+        else pd.DataFrame(columns=SERIES_COLUMNS)
     return {"slug": buurt[0] if buurt else "", "buurt": buurt[1] if buurt else "", "indicator_name": name,
             "series": series, "interventions": interventions_named(conn, practice.get("interventions") or "")}

@@ -32,10 +32,12 @@ from sqlalchemy import Connection
 
 from data_access import definitions, periods, queries
 from data_access.access import Viewer, may_see_nonpublic
+from data_access.privacy import suppress_small_numbers
 from data_access.published import SYNTHETIC_MARK
 from data_access.stats import kpi as kpi_stats
 from data_access.stats.intervals import z_value
 from data_access.stats.matched import matched_did, pre_trend_p
+from data_access.visibility import may_see_sources
 
 BASE_PERIOD = "2024-B6"
 PERIODS_TOTAL = 18  # three years of bimonthly periods to reach the target
@@ -58,6 +60,8 @@ class _Computed:
     programme_ids: dict[str, int]
     computed_for: set[str] = field(default_factory=set)  # slugs with per-buurt results in this computation
     names: dict[str, dict] = field(default_factory=dict)  # slug -> name, cohort, alliance_partner
+    # indicator -> every source of the rows its results were computed from (buurten and comparison buurten)
+    used_sources: dict[str, set[str]] = field(default_factory=dict)
 
 
 def kpi_indicators(catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -78,17 +82,19 @@ def buurt_kpi(conn: Connection, slug: str, viewer: Viewer, comparison: str = "ma
     stored = _stored(conn, comparison, "buurt", slug)
     if stored is None:
         raise ValueError(f"onbekende programmabuurt '{slug}'")
+    used = stored.get("used_sources", {})
     return [r for indicator, r in stored["results"].items()
-            if _allowed(viewer, stored["programme_id"], stored["sources"].get(indicator), r)]
+            if _allowed(viewer, stored["programme_id"], stored["sources"].get(indicator), r,
+                        set(used.get(indicator, [])))]
 
 
 def programme_kpi(conn: Connection, viewer: Viewer, comparison: str = "matched") -> list[dict]:
     """KPI results for the programme as a whole (all programme buurten, staggered cohorts)."""
     _check(comparison)
-    stored = _stored(conn, comparison, "programme", "") or {"results": {}}
-    return [r for r in stored["results"].values()
-            if r.get("public") or (not viewer.anonymous and (
-                viewer.role != "leverancier" or r.get("source") == viewer.supplier_source))]
+    stored = _stored(conn, comparison, "programme", "") or {"results": {}, "used_sources": {}}
+    used = stored.get("used_sources", {})
+    return [r for code, r in stored["results"].items()
+            if may_see_sources(viewer, set(used.get(code, [])), public=bool(r.get("public")))]
 
 
 def kpi_overview(conn: Connection, viewer: Viewer, comparison: str = "matched") -> pd.DataFrame:
@@ -98,7 +104,7 @@ def kpi_overview(conn: Connection, viewer: Viewer, comparison: str = "matched") 
     _check(comparison)
     _stored(conn, comparison, "programme", "")  # computes everything on a store that was never refreshed
     rows = [row for payload in store.read_many(conn, f"kpi_overview_{comparison}").values() for row in payload
-            if _allowed(viewer, row["programme_id"], row["source"], row)]
+            if _allowed(viewer, row["programme_id"], row["source"], row, set(row.get("used_sources", [])))]
     return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS).sort_values(["name", "indicator"]).reset_index(drop=True)
 
 
@@ -110,10 +116,12 @@ def _check(comparison: str) -> None:
         raise ValueError(f"onbekende vergelijkingsgroep '{comparison}'; kies uit {', '.join(COMPARISONS)}")
 
 
-def _allowed(viewer: Viewer, programme_id: int, source: str | None, result: dict) -> bool:
-    if result.get("public"):
-        return True
-    return may_see_nonpublic(viewer, programme_id=programme_id, member_level=False, source=source)
+def _allowed(viewer: Viewer, programme_id: int, source: str | None, result: dict, used: set[str]) -> bool:
+    """The visibility gate for a KPI result: the buurt's own figure and every source the result rests on."""
+    public = bool(result.get("public"))
+    if not may_see_sources(viewer, used, public=public):
+        return False
+    return public or may_see_nonpublic(viewer, programme_id=programme_id, member_level=False, source=source)
 
 
 def _stored(conn: Connection, comparison: str, part: str, key: str) -> dict | None:
@@ -134,7 +142,8 @@ def _stored(conn: Connection, comparison: str, part: str, key: str) -> dict | No
 
 def result_rows(computed: _Computed, comparison: str) -> dict[str, dict[str, object]]:
     """The rows the refresh stores: per buurt its results, the programme's results, and the compact overview."""
-    buurt: dict[str, dict] = {slug: {"programme_id": pid, "results": {}, "sources": {}}
+    used = {code: sorted(sources) for code, sources in computed.used_sources.items()}
+    buurt: dict[str, dict] = {slug: {"programme_id": pid, "results": {}, "sources": {}, "used_sources": used}
                               for slug, pid in computed.programme_ids.items() if slug in computed.computed_for}
     overview: dict[str, list] = {slug: [] for slug in buurt}
     names = computed.names
@@ -148,9 +157,10 @@ def result_rows(computed: _Computed, comparison: str) -> dict[str, dict[str, obj
             "slug": slug, **names.get(slug, {}), "indicator": indicator, "status": r["status"],
             "status_label": r["status_label"], "relative_effect": r["relative_effect"], "ci_low": r["ci_low"],
             "ci_high": r["ci_high"], "latest_period": r["latest_period"], "reason": r["reason"],
-            "public": r.get("public", False), "programme_id": computed.programme_ids[slug], "source": source})
+            "public": r.get("public", False), "programme_id": computed.programme_ids[slug], "source": source,
+            "used_sources": used.get(indicator, [])})
     return {f"kpi_buurt_{comparison}": buurt, f"kpi_overview_{comparison}": overview,
-            f"kpi_programme_{comparison}": {"": {"results": computed.programme}}}
+            f"kpi_programme_{comparison}": {"": {"results": computed.programme, "used_sources": used}}}
 
 
 # ----------------------------------------------------------------------------------------------- computation
@@ -182,6 +192,7 @@ def _compute(conn: Connection, comparison: str, only: set[str] | None = None) ->
     controls_of = _comparison_sets(conn, programme, pool_codes, comparison)
     for _, ind in targets.iterrows():
         sub = obs[obs["indicator"] == ind["code"]]
+        result.used_sources[ind["code"]] = {str(s) for s in sub["source"].dropna().unique()}
         for (slug, indicator), source in _sources(sub, members).items():
             result.sources[(slug, indicator)] = source
         buurt_results, programme_result = _indicator_results(ind, sub, period_list, programme, members,
@@ -237,6 +248,14 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
     design = "did" if ind["code"] in DID_INDICATORS else "voor_na"
     sub = sub[sub["period"].isin(period_list) & ~sub["suppressed"]].dropna(subset=["numerator", "denominator"])
     sub = sub.sort_values("indeling").drop_duplicates(["area", "period"], keep="last")
+    cat = ind.to_frame().T
+    member_set = set(members["member"])
+    # small numbers (the visibility gate's rule): a comparison buurt counts only with figures that could be shown
+    # themselves; a programme buurt's own sum is checked where its figures are made ("te weinig cliënten")
+    if not sub.empty:
+        small = suppress_small_numbers(sub.assign(value=sub["numerator"] / sub["denominator"].where(
+            sub["denominator"] > 0)), cat)["suppressed"]
+        sub = sub[~(small & ~sub["area"].isin(member_set))]
     codes = sorted(set(sub["area"]))
     row_of = {c: i for i, c in enumerate(codes)}
     col_of = {p: j for j, p in enumerate(period_list)}

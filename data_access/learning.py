@@ -48,7 +48,7 @@ from sqlalchemy import Connection, select
 from data_access import definitions, peer_groups, periods, queries
 from data_access.access import Viewer
 from data_access.models import AgendaItem, Intervention, ProgrammeBuurt
-from data_access.published import publish
+from data_access.published import programme_rows, publish
 from data_access.stats.intervals import z_value
 from data_access.stats.peers import distance_matrix, standardise
 
@@ -125,7 +125,7 @@ def _programme(conn: Connection) -> pd.DataFrame:
 def _published(conn: Connection, viewer: Viewer, programme: pd.DataFrame, codes: list[str],
                catalogue: pd.DataFrame) -> pd.DataFrame:
     """Programme-level observations of some indicators as this viewer may see them (newest indeling per key)."""
-    frame = queries.programme_observations(conn, None, codes, catalogue=catalogue)
+    frame = programme_rows(conn, viewer, None, codes, catalogue=catalogue)
     if frame.empty:
         return frame
     frame = frame.sort_values("indeling").drop_duplicates(["area", "indicator", "period"], keep="last")
@@ -176,25 +176,17 @@ def overdispersion(log_r: np.ndarray, var: np.ndarray) -> float:
 
 # ---------------------------------------------------------------- the network
 
-INTERNAL = Viewer(role="transitieteam")  # every logged-in role but a supplier sees programme aggregates alike
-
-
 def viewer_scope(viewer: Viewer) -> str:
-    """Which stored network a viewer reads: links are computed on the values the viewer may see, and at the
-    programme-buurt level those are the same for every logged-in role except a supplier (own source only)."""
-    if viewer.anonymous:
-        return "openbaar"
-    if viewer.role == "leverancier":
-        return f"bron:{viewer.supplier_source or ''}"
-    return "intern"
+    """Which stored network a viewer reads (`results.scopes`): links are computed on the values the viewer may use."""
+    from data_access.results.scopes import aggregate_scope
+
+    return aggregate_scope(viewer)
 
 
 def scope_viewer(scope: str) -> Viewer:
-    if scope == "openbaar":
-        return Viewer()
-    if scope.startswith("bron:"):
-        return Viewer(role="leverancier", supplier_source=scope[5:] or None)
-    return INTERNAL
+    from data_access.results.scopes import scope_viewer as viewer_of
+
+    return viewer_of(scope)
 
 
 def learning_network(conn: Connection, viewer: Viewer, indicator: str = DEFAULT_OUTCOME,

@@ -16,11 +16,12 @@ from sqlalchemy import Connection
 
 from data_access import definitions, queries
 from data_access.access import Viewer
-from data_access.published import publish
+from data_access.published import programme_rows, publish
 from data_access.stats.funnel import BAND_NOT_COMPUTABLE, funnel
+from data_access.visibility import MIN_POOL, own_source, shown_values
 
 MIN_BUURTEN = 3  # a rank among fewer programme buurten says nothing
-MIN_COMPARISON = 5  # a pooled comparison value needs at least this many buurten (also protects privacy)
+MIN_COMPARISON = MIN_POOL  # a pooled comparison value needs at least this many buurten (also protects privacy)
 COMPARISON_SIZE = definitions.COMPARISON_SIZE
 POSITION_COLUMNS = ["indicator", "period", "n", "rank", "band", "programme_value"]
 COMPARISON_COLUMNS = ["indicator", "period", "comparison_value", "comparison_n", "comparison_method"]
@@ -61,7 +62,7 @@ def programme_positions(conn: Connection, viewer: Viewer, slug: str, latest: pd.
     cat = catalogue.set_index("code")
     out = []
     for period, wanted in latest.groupby("period"):
-        obs = queries.programme_observations(conn, None, list(wanted["indicator"]), period, catalogue)
+        obs = programme_rows(conn, viewer, None, list(wanted["indicator"]), period, catalogue)
         if obs.empty:
             continue
         shown = publish(obs, viewer, catalogue, dict(zip(obs["area"], obs["programme_id"], strict=True)), False)
@@ -83,13 +84,14 @@ def programme_positions(conn: Connection, viewer: Viewer, slug: str, latest: pd.
     return pd.DataFrame(out, columns=POSITION_COLUMNS)
 
 
-def comparison_group(conn: Connection, area: queries.AreaInfo, latest: pd.DataFrame, catalogue: pd.DataFrame
-                     ) -> pd.DataFrame:
+def comparison_group(conn: Connection, viewer: Viewer, area: queries.AreaInfo, latest: pd.DataFrame,
+                     catalogue: pd.DataFrame) -> pd.DataFrame:
     """Pooled value of the buurt's comparison group per indicator, in the period of the buurt's own value.
 
     The group is the buurt's one comparison group (`definitions.comparison_group`, the same as the KPI's and best
     practices'); pooled over its buurten with a value in that period, when at least MIN_COMPARISON have one.
-    Only for values aggregated from CBS areas (insurer data).
+    Only for values aggregated from CBS areas (insurer data). Pooled only from rows this viewer may use, after
+    small numbers are hidden (`data_access.visibility`).
     """
     empty = pd.DataFrame(columns=COMPARISON_COLUMNS)
     if latest.empty:
@@ -105,9 +107,9 @@ def comparison_group(conn: Connection, area: queries.AreaInfo, latest: pd.DataFr
     group = definitions.comparison_group(conn, area.code)
     if len(group.codes) < MIN_COMPARISON:
         return empty
-    obs = queries.observations(conn, list(group.codes), list(ratio["indicator"]))
+    obs = queries.observations(conn, list(group.codes), list(ratio["indicator"]), source=own_source(viewer))
     wanted = ratio.set_index("indicator")["period"]
-    obs = obs[obs["period"].eq(obs["indicator"].map(wanted)) & obs["value"].notna() & ~obs["suppressed"]]
+    obs = shown_values(obs[obs["period"].eq(obs["indicator"].map(wanted))], viewer, catalogue, mode="aggregate")
     out = []
     for indicator, part in obs.groupby("indicator"):
         if part["area"].nunique() < MIN_COMPARISON:

@@ -103,9 +103,9 @@ def test_kpi_vergeleken_met_and_best_practices_use_the_one_comparison_group(stor
         area = queries.find_area(conn, "de-vijfhoek")
         catalogue = queries.indicators(conn)
         frame = visible_observations(conn, TEAM, area, ["wvpk_uren_per_client"], catalogue=catalogue)
-        cells = outcome_compare.comparison_group(conn, area, outcome_compare.latest_as_of(frame, "2025-B5"),
+        cells = outcome_compare.comparison_group(conn, TEAM, area, outcome_compare.latest_as_of(frame, "2025-B5"),
                                                  catalogue).set_index("indicator")
-        _, groups, _, _, _ = best_practices._panel_and_groups(conn, "wvpk_uren_per_client")
+        _, groups, _, _, _ = best_practices._panel_and_groups(conn, "wvpk_uren_per_client", TEAM)
     others = sorted(set(BUURTEN) - {"BU03920105"})
     assert (sorted(group.codes), group.method) == (others, "gemeente")  # no context data: the gemeente's buurten
     assert kpi["wvpk_uren_per_client"]["comparison"]["method"] == "gemeente"

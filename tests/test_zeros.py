@@ -70,9 +70,9 @@ def _everything(engine) -> dict:  # noqa: ANN001
         kpi_service.buurt_kpi(conn, "de-vijfhoek", TRANSITIE, comparison="gemeente")
         for indicator in ("wvpk_uren_per_client", "ha_consulten_per_patient"):
             learning.learning_network(conn, TRANSITIE, indicator)
-            best_practices.stored_proposals(conn, indicator)
-            best_practices.evidence(conn, "de-vijfhoek", indicator)
-            menukaart.outcome_changes(conn, indicator)
+            best_practices.stored_proposals(conn, indicator, TRANSITIE)
+            best_practices.evidence(conn, "de-vijfhoek", indicator, viewer=TRANSITIE)
+            menukaart.stored_outcome_changes(conn, indicator, TRANSITIE)
         transitie.programme_overview(conn)
     return out
 
