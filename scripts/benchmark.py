@@ -55,10 +55,12 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
     return [
         ("navbar search 'utrecht'", f"{ids.NAV_SEARCH}.options", [_inp(ids.NAV_SEARCH, "search_value", "utrecht")],
          [_inp(ids.NAV_SEARCH, "value", None)]),
-        ("home: cards", f"..{ids.HOME_BUURTEN}.children...{ids.HOME_STATUS}.children...{ids.HOME_PAGE}.max_value..."
-                        f"{ids.HOME_PAGE}.active_page..",
-         [_inp(ids.URL, "pathname", "/"), _inp(ids.HOME_SEARCH, "value", None), _inp(ids.HOME_PAGE, "active_page", 1)],
+        ("home: cards", f"..{ids.HOME_BUURTEN}.children...{ids.HOME_STATUS}.children...home-page.max_value..."
+                        "home-page.active_page..",
+         [_inp(ids.URL, "pathname", "/"), _inp("home-search", "value", None), _inp("home-page", "active_page", 1)],
          []),
+        ("home: cards (before paging)", f"..{ids.HOME_BUURTEN}.children...{ids.HOME_STATUS}.children..",
+         [_inp(ids.URL, "pathname", "/")], []),
         ("buurt: overview", f"{ids.BUURT_OVERVIEW}.children", [_inp(ids.BUURT_AREA, "data", area)], []),
         ("buurt: learning partners", f"{ids.LEREND_BUURT_SECTION}.children", [_inp(ids.BUURT_AREA, "data", area)], []),
         ("beeld: title/headlines/trends", f"..{ids.BUURT_BEELD_TITLE}.children...{ids.BUURT_BEELD_HEADLINES}.children"
