@@ -129,14 +129,18 @@ def bench_refresh(engine, slug: str) -> None:  # noqa: ANN001
     def progress(step: str, done: int, total: int) -> None:
         print(f"  [{done}/{total}] {step}", flush=True)
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     refresh(engine, progress=progress)
-    print(f"full refresh: {time.perf_counter() - start:.1f} s")
+    print(f"full refresh: {time.perf_counter() - start:.1f} s (cpu {time.process_time() - cpu:.1f} s)")
     with engine.connect() as conn:
         pid = queries.find_area(conn, slug).programme_id
-    start = time.perf_counter()
-    refresh(engine, only_programme_ids=[pid])
-    print(f"refresh after one buurt's delivery ({slug}): {time.perf_counter() - start:.1f} s")
+    for what, steps in (("adoption form or story (no KPI or learning input)", frozenset()),
+                        ("agenda edit (learning partners)", frozenset({"learning"})),
+                        ("worst case: its KPI, programme KPI and learning", frozenset({"kpi", "learning"}))):
+        start, cpu = time.perf_counter(), time.process_time()
+        refresh(engine, only_programme_ids=[pid], steps=steps)
+        print(f"refresh after one buurt's change, {what}: {time.perf_counter() - start:.1f} s "
+              f"(cpu {time.process_time() - cpu:.1f} s)")
 
 
 def main() -> None:
