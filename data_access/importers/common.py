@@ -47,8 +47,8 @@ MAX_STORED_CONTENT = 500
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_UNPACKED = 512 * 1024 * 1024  # a whole-country GeoJSON is ~10 MB; anything this large is not ours
 # The one size limit for a file to import, on the upload page (Flask MAX_CONTENT_LENGTH) and on the command line.
-MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "50") or 50)
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_UPLOAD_MB = float(os.environ.get("MAX_UPLOAD_MB", "50") or 50)  # the same variable as dashboard/config.py
+MAX_UPLOAD_BYTES = int(MAX_UPLOAD_MB * 1024 * 1024)
 MAX_STORED_REJECTIONS = 1000  # a report keeps the first rejected rows and the total count, not half a million rows
 MAX_COLUMNS = 50  # a delivery has 8 columns; thousands of columns are an attack or a broken export
 # Text columns of an observation and their column widths in the store: longer values are rejected per row.
@@ -398,7 +398,7 @@ def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[by
     try:
         size = path.stat().st_size
         if size > MAX_UPLOAD_BYTES:
-            raise FileRejected(f"het bestand is {size / 1024 / 1024:.0f} MB; de grens is {MAX_UPLOAD_MB} MB")
+            raise FileRejected(f"het bestand is {size / 1024 / 1024:.1f} MB; de grens is {MAX_UPLOAD_MB:g} MB")
         raw = path.read_bytes()
     except OSError as exc:
         return ImportReport(None, kind, file_name, "afgewezen", 0,
