@@ -154,3 +154,17 @@ def test_concurrent_imports_run_one_after_the_other_and_are_audited(app, tmp_pat
         events = audit_events(conn, action="import")
         statuses = sorted(conn.execute(select(ImportBatch.status)).scalars())
     assert sorted(events["actor"]) == ["f0", "f1"] and statuses == ["geaccepteerd", "geaccepteerd"]
+
+
+def test_a_public_indicator_keeps_one_figure_per_key_across_source_names(app, tmp_path):
+    """Public figures are never summed over sources: a later file replaces the key (and the old value is kept)."""
+    engine = app.server.extensions["engine"]
+    for name, value in (("CBS 2024", 20), ("CBS 2024 (herzien)", 21)):
+        text = HEADER + f"BU03920105;pct_65plus;2024;;;{value};{name}\n"
+        assert import_file(engine, "levering", write_csv(tmp_path / f"{value}.csv", text)).ok
+    with engine.connect() as conn:
+        stored = conn.execute(select(Observation.source, Observation.value)).all()
+        kept = conn.execute(select(ObservationHistory.source, ObservationHistory.old_value,
+                                   ObservationHistory.new_source)).all()
+    assert [tuple(r) for r in stored] == [("CBS 2024 (herzien)", 21.0)]
+    assert [tuple(r) for r in kept] == [("CBS 2024", 20.0, "CBS 2024 (herzien)")]

@@ -283,8 +283,9 @@ def validate(obs: pd.DataFrame, indicators: pd.DataFrame, area_keys: set[tuple[s
              area_codes: set[str], today: dt.date | None = None, check_consistency: bool = False) -> list[Rejection]:
     """Reject unknown references, impossible values and duplicate keys. Returns one rejection per bad row.
 
-    check_consistency: a `waarde` must follow from `teller`/`noemer` (beyond rounding). Only for deliveries: CBS
-    publishes counts rounded to fives beside exact percentages, so its files would fail this on purpose.
+    check_consistency (deliveries): a `waarde` must follow from `teller`/`noemer` (beyond rounding), and the same
+    key may come once per source. Not for public files: CBS publishes counts rounded to fives beside exact
+    percentages, and a public file has one figure per key.
     """
     rejections: list[Rejection] = []
     if obs.empty:
@@ -336,7 +337,8 @@ def validate(obs: pd.DataFrame, indicators: pd.DataFrame, area_keys: set[tuple[s
         f"waarde {r['value']:g} past niet bij teller {r['numerator']:g} en noemer {r['denominator']:g} "
         f"(dat geeft {computed[r.name]:.4g}); laat de waarde leeg of corrigeer haar"))
 
-    key = ["code", "indeling", "indicator", "period", "source"]
+    # a delivery may carry several sources side by side; a public file has one figure per key
+    key = ["code", "indeling", "indicator", "period"] + (["source"] if check_consistency else [])
     dup = obs.duplicated(key, keep="first") & ok
     if dup.any():
         first_line = obs[~obs.duplicated(key, keep="first")].set_index(key)["line"]
