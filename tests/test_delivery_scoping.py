@@ -168,3 +168,21 @@ def test_a_public_indicator_keeps_one_figure_per_key_across_source_names(app, tm
                                    ObservationHistory.new_source)).all()
     assert [tuple(r) for r in stored] == [("CBS 2024 (herzien)", 21.0)]
     assert [tuple(r) for r in kept] == [("CBS 2024", 20.0, "CBS 2024 (herzien)")]
+
+
+def test_combining_sums_counts_and_refuses_a_source_without_counts():
+    import pandas as pd
+
+    def row(indicator: str, kind: str, source: str, value, num, den):  # noqa: ANN001, ANN202
+        return {"area": "BU03920105", "indeling": 2024, "level": "buurt", "indicator": indicator,
+                "period": "2025-B1", "value": value, "numerator": num, "denominator": den, "detractors": None,
+                "suppressed": False, "source": source, "batch_id": 1, "_kind": kind, "_per": 1.0}
+
+    frame = pd.DataFrame([row("bd_klachten", "count", "A", 2.0, 2.0, None),
+                          row("bd_klachten", "count", "B", 3.0, 3.0, None),
+                          row("wvpk_uren_per_client", "rate", "A", 140.0, 4200.0, 30.0),
+                          row("wvpk_uren_per_client", "rate", "B", 40.0, None, None)])
+    out = queries.combine_sources(frame).set_index("indicator")
+    assert out.loc["bd_klachten", "value"] == 5.0
+    assert pd.isna(out.loc["wvpk_uren_per_client", "value"])
+    assert out.loc["wvpk_uren_per_client", "note"].startswith("niet te combineren")
