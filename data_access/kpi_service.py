@@ -35,7 +35,7 @@ from data_access.access import Viewer, may_see_nonpublic
 from data_access.published import SYNTHETIC_MARK
 from data_access.stats import kpi as kpi_stats
 from data_access.stats.intervals import z_value
-from data_access.stats.matched import MIN_CONTROLS, matched_did, pre_trend_p
+from data_access.stats.matched import MIN_CONTROLS, cohort_pre_trend_p, matched_did, pre_trend_p
 from data_access.stats.peers import nearest_many
 from data_access.store_cache import StoreCache
 
@@ -348,7 +348,7 @@ def _event_study(num: np.ndarray, den: np.ndarray, t_num: np.ndarray, t_den: np.
                "ci_high": _num(effect[j] + Z95 * se[j])}
               for j in range(len(period_list)) if np.isfinite(effect[j])]
     pre = [j for j in range(start_col - 1) if np.isfinite(res["effect"][0, j])]
-    p_value = pre_trend_p(res["effect"][0, pre], res["se"][0, pre]) if pre else None
+    p_value = pre_trend_p(res["effect"][0, pre], res["se"][0, pre], sigma2=res["sigma2"][0, pre]) if pre else None
     return points, p_value
 
 
@@ -422,8 +422,10 @@ def _programme_result(meta: dict, num: np.ndarray, den: np.ndarray, row_of: dict
         result["event_study"] = [
             {"event_time": int(r.event_time), "att": _num(r.estimate), "ci_low": _num(r.ci_low),
              "ci_high": _num(r.ci_high)} for r in staggered.event_study.itertuples()]
-        result["pre_trend_p"] = _num(staggered.pre_trend_p_value) if staggered.pre_trend_p_value is not None \
-            else None
+    cohorts: dict[int, list[int]] = {}
+    for slug, r in rows:
+        cohorts.setdefault(first_col[slug], []).append(r)
+    result["pre_trend_p"] = cohort_pre_trend_p(num, den, cohorts, [row_of[c] for c in control_codes])
     return result
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access.stats.matched import matched_did, pre_trend_p
+from data_access.stats.matched import cohort_pre_trend_p, matched_did, pre_trend_p, wald_shared_base
 from data_access.stats.peers import find_peers, nearest_many
 
 
@@ -64,10 +64,52 @@ def test_padding_and_several_buurten_at_once_match_one_at_a_time():
     assert both["n_controls"].tolist() == [20, 25]
 
 
-def test_pre_trend_p_is_small_for_a_clear_pre_trend_and_none_without_enough_periods():
-    assert pre_trend_p(np.array([0.3, 0.25]), np.array([0.05, 0.05])) < 0.001
-    assert pre_trend_p(np.array([0.01, -0.02]), np.array([0.05, 0.05])) > 0.5
+def test_pre_trend_p_is_a_joint_wald_test_with_the_shared_base_covariance():
+    # V has se_j^2 on the diagonal and sqrt(se_j^2 se_k^2) / 2 off it (half of each variance is the base period's):
+    # V = [[.0025, .002, .0015], [.002, .0064, .0024], [.0015, .0024, .0036]]; e' V^-1 e = 6.3776 (numpy.linalg
+    # .solve, once), chi-square on 3 df -> 0.094617. Independent z-scores would give 0.2121.
+    p = pre_trend_p(np.array([0.10, 0.05, -0.02]), np.array([0.05, 0.08, 0.06]))
+    assert p == pytest.approx(0.0946165, abs=1e-6)
     assert pre_trend_p(np.array([0.3]), np.array([0.05])) is None
+
+
+def test_pre_trend_size_is_five_percent_when_effects_share_one_base():
+    # The issue's null: e = a[:, :k] - a[:, k], a ~ N(0, 1); the independent test rejected 9.6 % (k = 6), 11.9 % (11).
+    rng = np.random.default_rng(20261130)
+    for k in (6, 11):
+        a = rng.standard_normal((8000, k + 1))
+        effect = a[:, :k] - a[:, [k]]
+        p = wald_shared_base(effect, np.full_like(effect, np.sqrt(2)), np.full_like(effect, 0.5))
+        assert 0.03 <= np.mean(p < 0.05) <= 0.07
+
+
+def test_pre_trend_size_in_a_panel_with_estimated_placebo_variances():
+    # 1,500 programme buurten without any effect, each with 30 comparison buurten drawn from 500; base = the period
+    # before the start (11), eleven pre periods tested. Per-period placebo variances give 8 %; pooled, 5 %.
+    rng = np.random.default_rng(11)
+    periods, pool, buurten = 12, 500, 1500
+    trend = 0.95 ** (np.arange(periods) / 6)
+    den = rng.integers(20, 200, size=(pool, 1)).astype(float) * np.ones((1, periods))
+    num = den * 150 * trend * np.exp(rng.normal(0, 0.3, size=(pool, periods)) / np.sqrt(den))
+    t_den = rng.integers(20, 200, size=(buurten, 1)).astype(float) * np.ones((1, periods))
+    t_num = t_den * 150 * trend * np.exp(rng.normal(0, 0.3, size=(buurten, periods)) / np.sqrt(t_den))
+    controls = np.argsort(rng.random((buurten, pool)), axis=1)[:, :30]
+    res = matched_did(num, den, t_num, t_den, controls, base=periods - 1)
+    p = np.array([pre_trend_p(res["effect"][i, :-1], res["se"][i, :-1], sigma2=res["sigma2"][i, :-1])
+                  for i in range(buurten)])
+    assert 0.03 <= np.mean(p < 0.05) <= 0.07
+
+
+def test_programme_pre_trend_size_with_two_cohorts():
+    # Two cohorts of ten buurten (start in column 4 and 9) and 100 comparison buurten, no effect anywhere.
+    rng = np.random.default_rng(3)
+    periods, runs, rejected = 18, 400, 0
+    for _ in range(runs):
+        den = rng.integers(20, 200, size=(120, 1)).astype(float) * np.ones((1, periods))
+        num = den * 150 * 0.95 ** (np.arange(periods) / 6) * np.exp(rng.normal(0, 0.3, (120, periods)) / np.sqrt(den))
+        p = cohort_pre_trend_p(num, den, {4: list(range(10)), 9: list(range(10, 20))}, list(range(20, 120)))
+        rejected += p < 0.05
+    assert 0.03 <= rejected / runs <= 0.07
 
 
 def test_nearest_many_gives_the_same_peers_as_find_peers():
