@@ -13,6 +13,8 @@ from data_access.stats.kpi import (
     group_index,
     kpi_status,
     staggered_att,
+    target_path,
+    window_target,
 )
 
 
@@ -232,25 +234,78 @@ def test_unit_in_both_groups_is_an_error():
 
 
 @pytest.mark.parametrize(
-    ("effect", "ci", "elapsed", "expected"),
+    ("effect", "ci", "path", "elapsed", "expected"),
     [
-        # Target -15% over 4 periods: path after 2 periods is -7.5%.
-        (-0.10, (-0.14, -0.06), 2, "op koers"),
-        (-0.05, (-0.07, -0.03), 2, "niet op koers"),
-        (-0.08, (-0.20, 0.04), 2, "nog niet bekend"),  # interval holds 0 and the path
-        (-0.20, None, 1, "nog niet bekend"),  # fewer than 2 post periods
-        (None, None, 3, "nog niet bekend"),
-        (-0.16, (-0.20, -0.12), 6, "op koers"),  # beyond the end: path capped at target
-        (-0.14, (-0.18, -0.10), 4, "niet op koers"),
+        (-0.10, (-0.14, -0.06), -0.075, 2, "op koers"),
+        (-0.05, (-0.07, -0.03), -0.075, 2, "niet op koers"),
+        (-0.08, (-0.20, 0.04), -0.075, 2, "nog niet bekend"),  # interval holds 0 and the path
+        (-0.20, None, -0.075, 1, "nog niet bekend"),  # fewer than 2 periods since the start
+        (None, None, -0.075, 3, "nog niet bekend"),
+        (-0.0746, (-0.09, -0.06), -0.075, 4, "op koers"),  # shown as -7,5 %, the path's -7,5 %
+        (-0.0744, (-0.09, -0.06), -0.075, 4, "niet op koers"),  # shown as -7,4 %
     ],
 )
-def test_kpi_status(effect, ci, elapsed, expected):
-    assert kpi_status(effect, ci, -0.15, elapsed, 4) == expected
+def test_kpi_status(effect, ci, path, elapsed, expected):
+    assert kpi_status(effect, ci, -0.15, path=path, periods_elapsed=elapsed) == expected
 
 
 def test_kpi_status_for_an_increase_target():
-    assert kpi_status(0.12, (0.08, 0.16), 0.20, 2, 4) == "op koers"
-    assert kpi_status(0.05, (0.03, 0.07), 0.20, 2, 4) == "niet op koers"
+    assert kpi_status(0.12, (0.08, 0.16), 0.20, path=0.10, periods_elapsed=2) == "op koers"
+    assert kpi_status(0.05, (0.03, 0.07), 0.20, path=0.10, periods_elapsed=2) == "niet op koers"
+
+
+def test_target_path_starts_at_the_first_programme_period_and_stops_at_the_target():
+    # start in period 1, 18 periods to -15 %: period 4 is 3/18 of the way, period 19 and later the full target
+    path = target_path(-0.15, 1, np.array([0, 1, 4, 19, 30]), 18)
+    assert path.tolist() == pytest.approx([0.0, 0.0, -0.025, -0.15, -0.15])
+
+
+def test_the_issues_cohort_1_buurt_exactly_on_its_path_is_on_course():
+    # Cohort 1 starts in 2024-B2 (period 1); the estimate runs from the 2024-B6 base (5) to 2026-B5 (16):
+    # (1 - 0.15 * 15/18) / (1 - 0.15 * 4/18) - 1 = 0.875 / 0.966667 - 1 = -0.0948276.
+    path = window_target(-0.15, 5, 16, 18, [1])
+    assert path == pytest.approx(-0.0948276, abs=1e-7)
+    assert kpi_status(-0.0948, (-0.12, -0.07), -0.15, path=path, periods_elapsed=16) == "op koers"
+    # the old rule measured -0.15 * 16/18 = -13.3 % from the start against this 2024-based estimate
+    assert kpi_status(-0.0948, (-0.12, -0.07), -0.15, path=-0.15 * 16 / 18, periods_elapsed=16) == "niet op koers"
+
+
+def test_window_target_of_two_cohorts_is_weighted():
+    # cohort 1 (start 1): levels 0.875 at 16 and 0.966667 at 5; cohort 2 (start 6): 0.916667 and 1.
+    # weights 300 / 100 at base, 200 / 200 at 16: (0.5 * 0.875 + 0.5 * 0.916667) / (0.75 * 0.966667 + 0.25) - 1
+    path = window_target(-0.15, 5, 16, 18, [1, 6], weights_base=[300, 100], weights_latest=[200, 200])
+    assert path == pytest.approx(0.8958333 / 0.975 - 1, abs=1e-7)
+
+
+def test_programme_of_buurten_exactly_on_their_paths_is_on_course():
+    # Random programme shapes: 3-15 buurten per cohort (starts 1 and 6), 40 comparison buurten, 20-200 clients
+    # (all changing alike per period, so composition does not move the ratios), hours per client differing 10 %
+    # between buurten, national trend -2 to -8 % a year.
+    # Every buurt is exactly on its path; each cohort weighs with its hours without the programme (hours / (1 + P)),
+    # as in the pooled ratio of sums. The pooled 2x2 DiD from the 2024-B6 base (5) to 2026-B5 (16) must be
+    # judged on course. The old rule (path counted from the earliest cohort's start) said "niet op koers".
+    rng = np.random.default_rng(2024)
+    statuses = []
+    for _ in range(100):
+        sizes = rng.integers(3, 16, size=2)
+        starts = np.repeat([1.0, 6.0], sizes)
+        n_t = starts.size
+        n = n_t + 40
+        clients = rng.integers(20, 200, size=(n, 1)) * rng.uniform(0.9, 1.1, size=(1, 17))
+        level = 150 * rng.lognormal(0, 0.1, size=(n, 1))
+        national = (1 - rng.uniform(0.02, 0.08)) ** (np.arange(17) / 6)
+        effect = np.ones((n, 17))
+        effect[:n_t] += target_path(-0.15, starts[:, None], np.arange(17)[None, :], 18)
+        hours = clients * level * national * effect
+        units = np.repeat(np.arange(n), 17).astype(str)
+        panel = pd.DataFrame({"unit": units, "year_or_period": np.tile(np.arange(17), n),
+                              "numerator": hours.ravel(), "denominator": clients.ravel()})
+        estimate = did(panel, [str(u) for u in range(n_t)], [str(u) for u in range(n_t, n)], 5, 16)
+        weights = [[hours[:n_t][starts == s, j].sum() / (1 + target_path(-0.15, s, j, 18)) for s in (1.0, 6.0)]
+                   for j in (5, 16)]
+        path = window_target(-0.15, 5, 16, 18, [1, 6], *weights)
+        statuses.append(kpi_status(estimate["relative_effect"], None, -0.15, path=path, periods_elapsed=16))
+    assert statuses == ["op koers"] * 100
 
 
 def test_cluster_bootstrap_change_recovers_a_known_drop_within_its_interval():
