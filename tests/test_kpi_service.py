@@ -212,3 +212,27 @@ def test_buurten_exactly_on_their_paths_are_on_course_in_both_cohorts_and_so_is_
     # against its own pre-start base (2024-B1) cohort 1 shows the whole −12.5 % of its path
     assert first["own_base_period"] == "2024-B1"
     assert first["own_base_effect"] == pytest.approx(-0.125, abs=1e-6)
+
+
+def _text(component) -> str:  # noqa: ANN001
+    """All text of a Dash component tree."""
+    if component is None or isinstance(component, (str, int, float)):
+        return "" if component is None else str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(_text(c) for c in component)
+    return _text(getattr(component, "children", None))
+
+
+def test_the_kpi_card_shows_both_bases_and_says_why_they_differ(app, tmp_path):
+    from callbacks.buurt_uitkomsten import headline
+
+    engine = app.server.extensions["engine"]
+    for kind, name, text in (("gebieden", "gebieden.csv", _gebieden()), ("levering", "l.csv", _on_path_delivery())):
+        assert import_file(engine, kind, write_csv(tmp_path / name, text)).ok
+    with engine.connect() as conn:
+        result = _wvpk(kpi_service.buurt_kpi(conn, "de-vijfhoek", TRANSITIE))
+    text = _text(headline(result, "De Vijfhoek", "de-vijfhoek", None))
+    assert "in sep–okt 2026: −9,5% " in text  # 2024 = 100, as contracted
+    assert "Streefpad op dit venster (2024 = 100): −9,5%." in text
+    assert "Tegen de eigen periode vóór de start (jan–feb 2024): −12,5%" in text
+    assert "wie in 2024 al begon heeft een deel van het effect al in dat basisjaar zitten" in text
