@@ -252,3 +252,4 @@ UPLOAD_REPORT = "beheer-upload-report"
 UPLOAD_BATCHES = "beheer-upload-batches"
 UPLOAD_BATCH = "beheer-upload-batch"  # dropdown: an earlier import report to show
 UPLOAD_REJECTED_CSV = "beheer-upload-rejected-csv"
+VERGELIJK_FUNNEL_NOTE = "vergelijk-funnel-note"  # φ of the funnel in words
