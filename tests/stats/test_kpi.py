@@ -95,12 +95,24 @@ def test_bootstrap_recovers_known_effect_within_interval():
     assert result["n_valid"] == 999
 
 
-def test_bootstrap_is_reproducible_with_a_seed():
+def test_bootstrap_interval_agrees_with_the_linearised_cluster_variance():
+    # Independent check: the delta-method (linearised) variance of log(R_T(2025) / R_T(2023)) with R a ratio of
+    # sums is the sum over buurten of (num_i,t / N_t - den_i,t / D_t - num_i,b / N_b + den_i,b / D_b)^2, the same
+    # for the comparison group; the percentile interval of the cluster bootstrap must match +-1.96 of its root.
     panel = synthetic_panel()
     treated, control = [f"T{i}" for i in range(20)], [f"C{i}" for i in range(30)]
-    first = cluster_bootstrap_did(panel, treated, control, 2023, 2025, n_boot=199, seed=5)
-    second = cluster_bootstrap_did(panel, treated, control, 2023, 2025, n_boot=199, seed=5)
-    assert first["relative_effect_ci"] == second["relative_effect_ci"]
+    result = cluster_bootstrap_did(panel, treated, control, 2023, 2025, n_boot=1999, seed=5)
+    variance = 0.0
+    for units in (treated, control):
+        wide = panel[panel["unit"].isin(units)].pivot_table(index="unit", columns="year_or_period",
+                                                            values=["numerator", "denominator"])
+        terms = sum(sign * (wide[(col, year)] / wide[(col, year)].sum())
+                    for col, year, sign in (("numerator", 2025, 1), ("denominator", 2025, -1),
+                                            ("numerator", 2023, -1), ("denominator", 2023, 1)))
+        variance += float((terms ** 2).sum())
+    low, high = result["relative_effect_ci"]
+    bootstrap_se = (math.log1p(high) - math.log1p(low)) / (2 * 1.959964)
+    assert bootstrap_se == pytest.approx(math.sqrt(variance), rel=0.15)
 
 
 def staggered_panel(noise: float = 0.02, seed: int = 3) -> pd.DataFrame:
@@ -161,13 +173,20 @@ def test_pre_trend_test_detects_diverging_cohort():
     assert result.pre_trend_p_value < 0.05
 
 
-def test_universal_and_varying_base_give_the_same_post_estimates():
-    panel = staggered_panel()
-    varying = staggered_att(panel, "varying", n_boot=0).event_study.set_index("event_time")
-    universal = staggered_att(panel, "universal", n_boot=0).event_study.set_index("event_time")
-    assert -1 not in universal.index  # zero by construction
-    for e in (0, 1, 2):
-        assert universal.loc[e, "estimate"] == pytest.approx(varying.loc[e, "estimate"])
+def test_universal_and_varying_base_pre_period_estimates_by_hand():
+    # No noise; cohort 2025 (B) grows 6 % a year faster than the rest before its start. With the never treated as
+    # controls each event time averages the two cohorts (equal size), cohort 2024 (A) contributing 0.
+    # universal base (the year before the start): B at e = -2 is log(1.06^2 / 1.06^3) = -log 1.06, at e = -3
+    # -2 log 1.06; varying base (the year before): B at e = -2 is +log 1.06.
+    panel = staggered_panel(noise=0.0)
+    drift = panel["unit"].str.startswith("B") & (panel["year_or_period"] < 2025)
+    panel.loc[drift, "numerator"] *= 1.06 ** (panel.loc[drift, "year_or_period"] - 2021)
+    universal = staggered_att(panel, "universal", "never_treated", n_boot=0).event_study.set_index("event_time")
+    varying = staggered_att(panel, "varying", "never_treated", n_boot=0).event_study.set_index("event_time")
+    assert universal.loc[-2, "estimate"] == pytest.approx(-math.log(1.06) / 2)
+    assert universal.loc[-3, "estimate"] == pytest.approx(-2 * math.log(1.06) / 2)
+    assert varying.loc[-2, "estimate"] == pytest.approx(math.log(1.06) / 2)
+    assert -1 not in universal.index  # the base itself
 
 
 def test_never_treated_controls_only():
