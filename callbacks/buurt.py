@@ -428,7 +428,7 @@ def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, 
         return {}
     latest = outcome_compare.latest_as_of(frame, review)
     positions = outcome_compare.programme_positions(conn, viewer, area.code, latest, catalogue)
-    group = outcome_compare.comparison_group(conn, area, latest, catalogue)
+    group = outcome_compare.comparison_group(conn, viewer, area, latest, catalogue)
     cat = catalogue.set_index("code")
     own = latest.set_index("indicator")["value"]
     cells: dict[str, list] = {}
@@ -449,6 +449,24 @@ def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, 
             text += f" · buurt {signed(own[g.indicator] - g.comparison_value, 1, ' %-punt')}"
         cells.setdefault(g.indicator, []).append(html.Div(text, className="cmp-group"))
     return cells
+
+
+def _listed(row, column: str) -> list[str]:  # noqa: ANN001
+    value = row.get(column) if row is not None and hasattr(row, "get") else None
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
+
+
+def source_notes(row) -> list:  # noqa: ANN001
+    """Which sources a figure combines, and a warning when a source of the previous period is missing now."""
+    parts: list = []
+    sources = _listed(row, "bronnen")
+    if len(sources) > 1:
+        parts.append(html.Div(f"Bronnen: {', '.join(sources)} (opgeteld)", className="small text-muted uit-bronnen"))
+    missing = _listed(row, "ontbrekende_bronnen")
+    if missing:
+        parts.append(html.Div(f"Let op: {', '.join(missing)} leverde de vorige periode wel, deze periode niet; "
+                              "het cijfer is zonder die bron berekend.", className="small text-warning uit-bron-mist"))
+    return parts
 
 
 def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
@@ -504,6 +522,7 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
                 note_cell = ["; ".join(notes)]
                 if latest is not None and bool(latest["synthetic"]):
                     note_cell += [" ", synthetic_badge()]
+                note_cell += source_notes(latest)
                 # period and interval sit under the value (as the nulmeting's period does): fewer columns, so
                 # the table fits a tablet without scrolling sideways
                 interval = _interval(latest, kind)
