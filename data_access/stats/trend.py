@@ -22,10 +22,14 @@ the Pearson dispersion phi = sum(w * residual^2) / (n - 2) of the weighted fit
 says whether the points scatter more than counting noise explains. With
 phi <= 1 the count variances are trusted (z-test); with phi > 1 the slope's
 standard error is multiplied by sqrt(phi) and tested on t with n - 2 degrees
-of freedom. Plain count weights would flag 40 % of series without a trend when
+of freedom. Plain count weights flag 20-70 % of series without a trend when
 years differ beyond counting noise; the unweighted test wastes the counts
-(power 0.38 against 0.70). This rule stays at or below 6 % for any amount of
-year-to-year noise in the normal approximation (tests/stats/test_trend.py).
+(issue 14: power 0.38 against 0.70 for Cochran-Armitage). This rule stays at
+or below 6 % for any amount of year-to-year noise in the normal approximation
+and beats the unweighted test's power under binomial noise (0.53 against 0.48
+for 20 % falling 1.5 points a year among 500; tests/stats/test_trend.py); it
+gives up some of Cochran-Armitage's power whenever the residuals scatter more
+than counting noise, which with five points happens by chance 39 % of the time.
 """
 
 from __future__ import annotations
