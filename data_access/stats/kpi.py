@@ -41,7 +41,9 @@ the cohort's first treated period (e = 0). Aggregation: per event time, and
 an overall ATT over all post cells, weighted by cohort size (number of
 units). The bootstrap resamples units within cohort (and within the never
 treated), recomputing every cell, which gives the intervals and a sup-t
-pre-trend test of "all pre-period estimates are zero".
+pre-trend test of "all pre-period estimates are zero". That test rejects 14 %
+of true nulls with ten units per cohort (a bootstrap over ten units
+underestimates the spread); the KPI pages use ``matched.cohort_pre_trend_p``.
 
 Why numpy and not a package: diff-diff 3.13 installs cleanly and has a
 Callaway-Sant'Anna estimator, but it estimates unit-level outcome means, not
