@@ -252,4 +252,8 @@ UPLOAD_REPORT = "beheer-upload-report"
 UPLOAD_BATCHES = "beheer-upload-batches"
 UPLOAD_BATCH = "beheer-upload-batch"  # dropdown: an earlier import report to show
 UPLOAD_REJECTED_CSV = "beheer-upload-rejected-csv"
+
+# home page: search and paging (the list of programme buurten grows to 1,000)
+HOME_SEARCH = "home-search"
+HOME_PAGE = "home-page"
 VERGELIJK_FUNNEL_NOTE = "vergelijk-funnel-note"  # φ of the funnel in words
