@@ -256,3 +256,4 @@ UPLOAD_REJECTED_CSV = "beheer-upload-rejected-csv"
 # home page: search and paging (the list of programme buurten grows to 1,000)
 HOME_SEARCH = "home-search"
 HOME_PAGE = "home-page"
+VERGELIJK_FUNNEL_NOTE = "vergelijk-funnel-note"  # φ of the funnel in words
