@@ -1,6 +1,6 @@
 """Impact in hours, FTE and euros: hand-computed examples, a planted effect through the real imports, and € per hour.
 
-The planted example: De Vijfhoek has 200 clients at 150 hours per client in 2024; from 2025 on it delivers 10 %
+The planted example: De Vijfhoek (and Kleverpark-Zuid) have 200 clients at 150 hours per client in 2024; from 2025 on it delivers 10 %
 fewer hours per client than its twelve Haarlem comparison buurten, which follow the national trend only. Without
 the effect it would have delivered 200 × 150 × trend hours in the latest rolling year, so the hours freed are
 200 × 150 × trend × 0,10; FTE and euros follow with the parameters of `impact_parameters.toml`.
@@ -19,7 +19,7 @@ from tests.conftest import write_csv
 
 PERIODS = periods.bimonthly_range("2024-B1", "2026-B5")
 CONTROLS = [f"BU039230{i:02d}" for i in range(12)]
-TREATED = "BU03920105"  # De Vijfhoek
+TREATED = ["BU03920105", "BU03921207"]  # De Vijfhoek and Kleverpark-Zuid (the bootstrap needs two)
 CLIENTS = 200
 HOURS_PER_CLIENT = 150
 EFFECT = -0.10
@@ -74,7 +74,7 @@ def test_share_of_target_and_cost_per_hour_by_hand():
 
 def _gebieden() -> str:
     rows = ["bu_code,bu_naam,wk_code,wk_naam,gm_code,gm_naam"]
-    for code in [TREATED, *CONTROLS]:
+    for code in [*TREATED, *CONTROLS]:
         rows.append(f"{code},Buurt {code[-4:]},WK{code[2:8]},Wijk {code[4:8]},GM{code[2:6]},Gemeente {code[2:6]}")
     return "\n".join(rows) + "\n"
 
@@ -82,9 +82,10 @@ def _gebieden() -> str:
 def _delivery(rng: np.random.Generator) -> str:
     rows = ["gebied;indicator;periode;teller;noemer;waarde;bron"]
     for j, period in enumerate(PERIODS):
-        rows.append(f"{TREATED};wvpk_uren_per_client;{period};"
-                    f"{CLIENTS * HOURS_PER_CLIENT * _trend(j) * (1 + EFFECT if j >= 6 else 1):.3f};{CLIENTS};;"
-                    "Verzekeraar A (synthetisch)")
+        for code in TREATED:
+            rows.append(f"{code};wvpk_uren_per_client;{period};"
+                        f"{CLIENTS * HOURS_PER_CLIENT * _trend(j) * (1 + EFFECT if j >= 6 else 1):.3f};{CLIENTS};;"
+                        "Verzekeraar A (synthetisch)")
         for code in CONTROLS:
             clients = 80 + 5 * (int(code[-2:]) % 7)
             hours = clients * HOURS_PER_CLIENT * _trend(j) * rng.lognormal(0, 0.003)
@@ -154,11 +155,11 @@ def test_cost_per_hour_freed_divides_the_rolling_years_realised_costs(planted, t
 def test_programme_scenario_scales_the_hours_freed_per_buurt(planted):
     with planted.connect() as conn:
         result = impact_service.programme_impact(conn, TRANSITIE)
-    assert result["n_buurten"] == 1  # only De Vijfhoek delivered
+    assert result["n_buurten"] == 2  # De Vijfhoek and Kleverpark-Zuid delivered
     everywhere = result["scenarios"][-1]
     assert everywhere["buurten"] == 14_574
-    assert everywhere["fte"].value == pytest.approx(result["fte"].value * 14_574)
-    assert everywhere["euros"].value == pytest.approx(result["hours"].value / 1000 * 90_000 * 14_574)
+    assert everywhere["fte"].value == pytest.approx(result["fte"].value / 2 * 14_574)
+    assert everywhere["euros"].value == pytest.approx(result["hours"].value / 1000 * 90_000 / 2 * 14_574)
     assert everywhere["fte_share_of_plan"] == pytest.approx(everywhere["fte"].value / 27_000)
     buurt = next(r for r in result["buurten"] if r["slug"] == "de-vijfhoek")
     assert buurt["cost_per_hour"].reason == "nog geen gerealiseerde kosten"
