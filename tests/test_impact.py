@@ -1,9 +1,9 @@
 """Impact in hours, FTE and euros: hand-computed examples, a planted effect through the real imports, and € per hour.
 
-The planted example: De Vijfhoek (and Kleverpark-Zuid) have 200 clients at 150 hours per client in 2024; from 2025 on it delivers 10 %
-fewer hours per client than its twelve Haarlem comparison buurten, which follow the national trend only. Without
-the effect it would have delivered 200 × 150 × trend hours in the latest rolling year, so the hours freed are
-200 × 150 × trend × 0,10; FTE and euros follow with the parameters of `impact_parameters.toml`.
+The planted example: De Vijfhoek (and Kleverpark-Zuid) have 200 clients at 150 hours per client in 2024; from
+2025 on they deliver 10 % fewer hours per client than twelve Haarlem comparison buurten, which follow the national
+trend only. Without the effect De Vijfhoek would have delivered 200 × 150 × trend hours in the latest rolling year,
+so the hours freed are 200 × 150 × trend × 0,10; FTE and euros follow with the parameters of the data file.
 """
 
 from __future__ import annotations
