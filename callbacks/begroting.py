@@ -57,6 +57,7 @@ MSG = {
     "bad_upload": "Het bestand kon niet worden gelezen.",
     "no_effect": "geen betrouwbaar effect",
     "synthetic": "synthetisch",
+    "real_own_only": "De realisatie per activiteit ziet alleen het eigen buurtnetwerk; de totalen staan hierboven.",
 }
 STATUS_COLOURS = {"concept": "secondary", "ingediend": "primary", "goedgekeurd": "success", "terug": "warning"}
 THEME_NAMES = dict(THEMES)
@@ -90,15 +91,40 @@ def _int(value) -> int | None:  # noqa: ANN001
         return None
 
 
+def amount(value: float | None, decimals: int = 0) -> str:
+    """A number in Dutch notation with a real minus sign (−1.735), as `signed` writes it."""
+    text = number(value, decimals)
+    return "−" + text[1:] if text.startswith("-") else text
+
+
 def euro(value: float | None, decimals: int = 0) -> str:
-    """€ 12.345 in Dutch notation; '–' when missing."""
-    return "–" if value is None else f"€ {number(value, decimals)}"
+    """€ 12.345 in Dutch notation (−€ 1.234 below zero); '–' when missing."""
+    if value is None:
+        return "–"
+    return f"−€ {number(abs(value), decimals)}" if value < 0 else f"€ {number(value, decimals)}"
 
 
-def _interval(est: impact.Estimate | None, fmt=number, decimals: int = 0) -> str:  # noqa: ANN001
+def euro_short(value: float | None, decimals: int = 1) -> str:
+    """Large amounts in words: € 3,4 mln, € 1,5 mld; smaller ones as `euro`."""
+    if value is None or abs(value) < 1e6:
+        return euro(value)
+    size, word = (1e9, "mld") if abs(value) >= 1e9 else (1e6, "mln")
+    sign = "−" if value < 0 else ""
+    return f"{sign}€ {number(abs(value) / size, decimals)} {word}"
+
+
+def _interval(est: impact.Estimate | None, fmt=amount, decimals: int = 0) -> str:  # noqa: ANN001
     if est is None:
         return "–"
     return f"{fmt(est.value, decimals)} ({fmt(est.low, decimals)} tot {fmt(est.high, decimals)})"
+
+
+def _card_value(est: impact.Estimate | None, fmt=amount, decimals: int = 0) -> list:  # noqa: ANN001
+    """A headline figure with its interval on a smaller line below it."""
+    if est is None:
+        return ["–"]
+    return [html.Div(fmt(est.value, decimals), className="fs-4 fw-semibold"),
+            html.Div(f"95%: {fmt(est.low, decimals)} tot {fmt(est.high, decimals)}", className="small text-muted")]
 
 
 def _synthetic_badge(flag: bool) -> dbc.Badge | None:
@@ -272,7 +298,8 @@ def update_page(data, year_value, _m1, _m2, _m3):  # noqa: ANN001, ANN201
         SHOWN if show["submit"] else HIDDEN, SHOWN if show["approve"] else HIDDEN,
         SHOWN if show["return"] else HIDDEN, SHOWN if show["comment"] else HIDDEN,
         pick, links, SHOWN if may_edit and status == "goedgekeurd" else HIDDEN, real_options,
-        _realisation_table(realised) if detail else None, history, SHOWN if show["comment"] else HIDDEN,
+        _realisation_table(realised) if detail else html.P(MSG["real_own_only"], className="text-muted small"),
+        history, SHOWN if show["comment"] else HIDDEN,
     )
 
 
@@ -451,7 +478,7 @@ def impact_table(rows: list[dict]) -> dbc.Table:
                   f"{signed(r['relative_high'] * 100, 1, '%')})")
         body.append(html.Tr([
             html.Td([r["what"], _synthetic_badge(r["synthetic"])]), html.Td(effect),
-            html.Td(_interval(r["freed"])), html.Td(_interval(r["fte"], number, 1)),
+            html.Td(_interval(r["freed"])), html.Td(_interval(r["fte"], amount, 1)),
             html.Td(_interval(r["euros"], euro)),
         ], id=f"impact-row-{r['indicator']}"))
     return dbc.Table([header, html.Tbody(body)], size="sm", responsive=True, className="impact-table")
@@ -470,7 +497,7 @@ def update_impact(data):  # noqa: ANN001, ANN201
     share = result["share_of_target"]
     lines = [
         html.P([html.Strong("Deel van het doel (−15% uren per cliënt) bereikt: "),
-                f"{number(share.value * 100, 0)}% ({number(share.low * 100, 0)}% tot {number(share.high * 100, 0)}%)"
+                f"{amount(share.value * 100, 0)}% ({amount(share.low * 100, 0)}% tot {amount(share.high * 100, 0)}%)"
                 if share else "nog niet bekend"], className="mb-1", id="impact-share"),
         html.P([html.Strong("Kosten per vrijgespeeld uur wijkverpleging: "),
                 cost_per_hour_text(result["cost_per_hour"]),
@@ -528,23 +555,24 @@ def _scenario_table(result: dict) -> dbc.Table:
     plan = result["plan"]
     rows = [html.Tr([html.Td(f"{number(s['buurten'])} buurten" + (" (alle buurten van Nederland)"
                                                                    if s is result["scenarios"][-1] else "")),
-                     html.Td(_interval(s["fte"], number, 0)), html.Td(_interval(s["euros"], euro)),
+                     html.Td(_interval(s["fte"], amount, 0)), html.Td(_interval(s["euros"], euro_short, 2)),
                      html.Td(f"{number(s['fte_share_of_plan'] * 100, 1)}% / "
                              f"{number(s['euro_share_of_plan'] * 100, 1)}%")],
                     id=f"impact-scenario-{s['buurten']}") for s in result["scenarios"]]
     rows.append(html.Tr([html.Td(html.Strong("Transitieplan, 2033")), html.Td(number(plan["fte_2033"])),
-                         html.Td(euro(plan["euro_2033"])), html.Td("100%")], className="table-light"))
+                         html.Td(euro_short(plan["euro_2033"])), html.Td("100%")], className="table-light"))
     header = html.Thead(html.Tr([html.Th("Als … het tot nu toe gemeten effect halen"), html.Th("FTE per jaar"),
-                                 html.Th("Euro per jaar"), html.Th("Deel van het plan (FTE / euro)")]))
+                                 html.Th("Euro per jaar"), html.Th("Deel van het plan (van 27.000 FTE / € 1,5 mld)")]))
     return dbc.Table([header, html.Tbody(rows)], size="sm", responsive=True, id="impact-scenarios")
 
 
 def _buurten_table(rows: list[dict]) -> dbc.Table:
     header = html.Thead(html.Tr([html.Th("Buurt"), html.Th("Cohort"), html.Th("Uren vrijgespeeld per jaar"),
-                                 html.Th("FTE"), html.Th("Gerealiseerd (jaar)"), html.Th("€ per vrijgespeeld uur")]))
+                                 html.Th("FTE"), html.Th("Gerealiseerde kosten (zelfde 12 mnd)"),
+                                 html.Th("€ per vrijgespeeld uur")]))
     body = [html.Tr([html.Td([html.A(r["name"], href=f"/buurt/{r['slug']}/begroting"),
                               _synthetic_badge(r["synthetic"])]),
-                     html.Td(str(r["cohort"])), html.Td(_interval(r["hours"])), html.Td(_interval(r["fte"], number, 1)),
+                     html.Td(str(r["cohort"])), html.Td(_interval(r["hours"])), html.Td(_interval(r["fte"], amount, 1)),
                      html.Td(euro(r["realised_costs_year"])),
                      html.Td(cost_per_hour_text(r["cost_per_hour"]).replace(" per vrijgespeeld uur", ""))],
                     id=f"impact-buurt-{r['slug']}") for r in rows]
@@ -567,14 +595,13 @@ def update_impact_section(_id):  # noqa: ANN001, ANN201
     if result["hours"] is None:
         head.append(dbc.Alert("Nog geen programma-effect te berekenen.", color="info"))
     else:
-        cards = [("Uren wijkverpleging vrijgespeeld per jaar", _interval(result["hours"]), "impact-hours"),
-                 ("FTE per jaar", _interval(result["fte"], number, 1), "impact-fte"),
-                 ("Euro per jaar", _interval(result["euros"], euro), "impact-euros"),
-                 ("Deel van het doel (−15%) bereikt",
-                  f"{number(share.value * 100, 0)}% ({number(share.low * 100, 0)}% tot {number(share.high * 100, 0)}%)"
-                  if share else "–", "impact-share-programme")]
-        head.append(dbc.Row([dbc.Col(dbc.Card(dbc.CardBody([html.Div(label, className="small text-muted"),
-                                                            html.Div(value, className="fs-5 fw-semibold")]),
+        percent = share.scaled(100) if share else None
+        cards = [("Uren wijkverpleging vrijgespeeld per jaar", _card_value(result["hours"]), "impact-hours"),
+                 ("FTE per jaar", _card_value(result["fte"], amount, 1), "impact-fte"),
+                 ("Euro per jaar", _card_value(result["euros"], euro_short, 2), "impact-euros"),
+                 ("Deel van het doel (−15%) bereikt", _card_value(percent, lambda v, d: f"{amount(v, d)}%"),
+                  "impact-share-programme")]
+        head.append(dbc.Row([dbc.Col(dbc.Card(dbc.CardBody([html.Div(label, className="small text-muted"), *value]),
                                               id=card_id, className="h-100"), xs=12, md=6, xl=3, className="mb-2")
                              for label, value, card_id in cards]))
         head.append(html.P(f"{number(result['n_buurten'])} programmabuurten met een levering in "
@@ -587,9 +614,10 @@ def update_impact_section(_id):  # noqa: ANN001, ANN201
                            f"{number(params.buurten_nederland)} = alle CBS-buurten (2024). Een programmabuurt is vaak "
                            "groter dan één CBS-buurt, dus het scenario 'alle buurten' is eerder een bovengrens.",
                            className="small text-muted"))
-    cohorts = [html.Li(f"Cohort {c['cohort']}: {c['buurten_met_effect']} van {c['buurten']} buurten met een effect; "
-                       f"{_interval(c['hours'])} uur, {_interval(c['fte'], number, 1)} FTE, "
-                       f"{_interval(c['euros'], euro)}") for c in result["cohorts"]]
+    cohorts = [html.Li(f"Cohort {c['cohort']}: {c['buurten_met_effect']} van {c['buurten']} buurten met een berekend "
+                       f"effect; {_interval(c['hours'])} uur, {_interval(c['fte'], amount, 1)} FTE, "
+                       f"{_interval(c['euros'], euro_short, 2)} per jaar", id=f"impact-cohort-{c['cohort']}")
+               for c in result["cohorts"]]
     return html.Div([*head, html.H3("Per cohort", className="h6 mt-3"), html.Ul(cohorts, className="small"),
                      html.H3("Per buurt: vrijgespeelde uren en kosten per uur", className="h6 mt-3"),
                      _buurten_table(result["buurten"])])

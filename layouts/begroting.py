@@ -151,8 +151,8 @@ def layout(slug: str | None = None, year: str | None = None, **_query) -> html.D
         ], className="g-3 mb-3"),
         dcc.Loading(html.Div(id=ids.BEGROTING_TABLE, className="mb-3")),
         dbc.Row([
+            dbc.Col(_workflow(), xs=12, lg=5),  # first: when the form is hidden (approved), it stays at the left
             dbc.Col(_form(), xs=12, lg=7),
-            dbc.Col(_workflow(), xs=12, lg=5),
         ], className="g-3"),
         _realisation(),
         html.H2(TEXT["impact"], className="h5 mt-4"),
