@@ -446,6 +446,24 @@ def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, 
     return cells
 
 
+def _listed(row, column: str) -> list[str]:  # noqa: ANN001
+    value = row.get(column) if row is not None and hasattr(row, "get") else None
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
+
+
+def source_notes(row) -> list:  # noqa: ANN001
+    """Which sources a figure combines, and a warning when a source of the previous period is missing now."""
+    parts: list = []
+    sources = _listed(row, "bronnen")
+    if len(sources) > 1:
+        parts.append(html.Div(f"Bronnen: {', '.join(sources)} (opgeteld)", className="small text-muted uit-bronnen"))
+    missing = _listed(row, "ontbrekende_bronnen")
+    if missing:
+        parts.append(html.Div(f"Let op: {', '.join(missing)} leverde de vorige periode wel, deze periode niet; "
+                              "het cijfer is zonder die bron berekend.", className="small text-warning uit-bron-mist"))
+    return parts
+
+
 def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
     """Title and the themes' tables, as of the chosen review."""
     code = _code(data)
@@ -499,6 +517,7 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
                 note_cell = ["; ".join(notes)]
                 if latest is not None and bool(latest["synthetic"]):
                     note_cell += [" ", synthetic_badge()]
+                note_cell += source_notes(latest)
                 # period and interval sit under the value (as the nulmeting's period does): fewer columns, so
                 # the table fits a tablet without scrolling sideways
                 interval = _interval(latest, kind)

@@ -7,6 +7,7 @@ with a Dutch message and no data. Candidate codes coming from the browser are ch
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import dash
 import dash_bootstrap_components as dbc
@@ -21,6 +22,7 @@ from dashboard import ids
 from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
 from data_access.audit import record_event
+from data_access.export_safety import safe_frame
 from layouts.formatting import number, signed
 
 ROLES = ("transitieteam", "beheerder")
@@ -321,12 +323,15 @@ def update_programme_kpi(_path: str | None):  # noqa: ANN201
 # ---------------------------------------------------------------- candidates
 
 def _weights_from(values: list | None) -> dict[str, float]:
+    """A weight for every component: the slider's value (0–3) or, when missing or not a number, the default."""
+    values = list(values) if isinstance(values, list | tuple) else []
     weights = {}
-    for comp, value in zip(transitie.CASE_COMPONENTS, values or [], strict=False):
+    for i, comp in enumerate(transitie.CASE_COMPONENTS):
         try:
-            weights[comp.code] = max(0.0, min(3.0, float(value)))
-        except (TypeError, ValueError):
-            weights[comp.code] = comp.weight
+            value = float(values[i])
+        except (IndexError, TypeError, ValueError):
+            value = float("nan")
+        weights[comp.code] = max(0.0, min(3.0, value)) if math.isfinite(value) else comp.weight
     return weights
 
 
@@ -384,7 +389,7 @@ def download_candidates(_clicks, level: str | None, weight_values: list | None):
     with engine().connect() as conn:
         ranked = ranked_candidates(conn, level, weights)
     frame = candidate_csv(ranked, weights)
-    return dcc.send_data_frame(frame.to_csv, f"kandidaten_{level}.csv", sep=";", decimal=",", index=False)
+    return dcc.send_data_frame(safe_frame(frame).to_csv, f"kandidaten_{level}.csv", sep=";", decimal=",", index=False)
 
 
 def candidate_csv(ranked: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
-from dashboard import api, api_begroting, api_lerend, auth, beheer, exports, security, verslag  # noqa: F401 — api_lerend, api_begroting add routes to api.bp
+from dashboard import api, api_begroting, api_lerend, auth, beheer, exports, hardening, security, verslag  # noqa: F401 — api_lerend, api_begroting add routes to api.bp
 from dashboard.config import ROOT, load_config
 from dashboard.startup import prepare_database, warm_caches
 
@@ -17,6 +17,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     server.config.update(config)
     engine = prepare_database(config)
     server.extensions["engine"] = engine
+    hardening.install(server)  # proxy trust, HTTPS-only cookies and HSTS, 413 and 503 answers
 
     auth.login_manager.init_app(server)
     server.register_blueprint(auth.bp)

@@ -25,6 +25,7 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Import each file; every run ends with an audit event and exit status 0 (all accepted) or 1, never a traceback."""
     from data_access.audit import record_event
     from data_access.importers import PARSERS, RUNNERS, import_file
 
@@ -35,7 +36,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     engine, _ = _engine(args)
     status = 0
     for path in args.paths:
-        report = import_file(engine, args.kind, path, user=args.user)
+        try:
+            report = import_file(engine, args.kind, path, user=args.user)
+        except Exception as exc:  # noqa: BLE001 — a failed import must still leave an audit event and exit 1
+            logging.getLogger(__name__).debug("import failed", exc_info=True)
+            detail = f"{args.kind}: {path} — mislukt ({type(exc).__name__}: {str(exc)[:200]}) (opdrachtregel)"
+            with engine.begin() as conn:
+                record_event(conn, args.user, "import_rejected", target="", detail=detail)
+            print(f"{args.kind}: {path} — mislukt: {type(exc).__name__}: {str(exc)[:300]}\n"
+                  "Er is niets opgeslagen.", file=sys.stderr)
+            status = 1
+            continue
         with engine.begin() as conn:
             record_event(conn, args.user, "import" if report.ok else "import_rejected",
                          target=f"import {report.batch_id}" if report.batch_id else "",

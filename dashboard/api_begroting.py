@@ -22,25 +22,9 @@ from dashboard.api import ApiError, _engine, bp, respond
 from dashboard.auth import current_viewer
 from data_access import begroting, impact, impact_service, queries
 from data_access.access import Viewer
+from data_access.export_safety import safe_frame
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def safe_cell(value: object) -> object:
-    """A text cell that cannot start a spreadsheet formula (local helper until a shared one lands on main)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-            frame[col] = frame[col].astype(object).map(safe_cell)
-    frame.columns = [str(safe_cell(str(c))) for c in frame.columns]
-    return frame
 
 
 def send(frame: pd.DataFrame, name: str, extra: dict | None = None) -> Response:
@@ -52,7 +36,7 @@ def send(frame: pd.DataFrame, name: str, extra: dict | None = None) -> Response:
         book = Workbook()
         sheet = book.active
         sheet.title = name[:31]
-        safe = _safe_frame(frame)
+        safe = safe_frame(frame)
         sheet.append(list(safe.columns))
         for row in safe.itertuples(index=False):
             sheet.append([None if (isinstance(v, float) and pd.isna(v)) else
@@ -61,7 +45,7 @@ def send(frame: pd.DataFrame, name: str, extra: dict | None = None) -> Response:
         book.save(buffer)
         return Response(buffer.getvalue(), mimetype=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
-    return respond(_safe_frame(frame) if fmt in ("csv", "csv-nl") else frame, name, extra)
+    return respond(safe_frame(frame) if fmt in ("csv", "csv-nl") else frame, name, extra)
 
 
 def _programme(conn, slug: str) -> queries.AreaInfo:  # noqa: ANN001

@@ -15,7 +15,7 @@ bp = Blueprint("exports", __name__, url_prefix="/export")
 FORMATS = {"png": "image/png", "pdf": "application/pdf"}
 
 
-@bp.get("/best-practice/<int:practice_id>.<fmt>")
+@bp.get("/best-practice/<int(max=2147483647):practice_id>.<fmt>")  # larger ids cannot exist: 404
 def best_practice(practice_id: int, fmt: str) -> Response:
     from callbacks.best_practices import is_team, may_view, story_figure
     from data_access.best_practices import load_practice

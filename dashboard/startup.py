@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 
 def prepare_database(config: dict) -> Engine:
     """Migrate, sync catalogue and programme buurten, and load demo data into an empty demo database."""
-    engine = make_engine(config["DATABASE_URL"])
+    engine = make_engine(config["DATABASE_URL"], pool_size=config.get("DB_POOL_SIZE"),
+                         max_overflow=config.get("DB_MAX_OVERFLOW"), pool_timeout=config.get("DB_POOL_TIMEOUT"))
     upgrade(engine)
     with engine.begin() as conn:
         sync_catalogue(conn)

@@ -57,12 +57,13 @@ def visible_observations(conn: Connection, viewer: Viewer, area: queries.AreaInf
                          catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
     """Observations of one area as this viewer may see them, with intervals and small numbers hidden."""
     catalogue = queries.indicators(conn) if catalogue is None else catalogue
+    own = viewer.supplier_source if viewer.role == "leverancier" else None  # a supplier sees its own rows only
     if area.programme_id is not None:
-        frame = queries.programme_observations(conn, [area.programme_id], indicator_list, period, catalogue)
+        frame = queries.programme_observations(conn, [area.programme_id], indicator_list, period, catalogue, own)
         member_level = False
         programme_of = {area.code: area.programme_id}
     else:
-        frame = queries.observations(conn, [area.code], indicator_list, period)
+        frame = queries.observations(conn, [area.code], indicator_list, period, source=own)
         member_level = True
         programme_of = member_programmes(conn, [area.code])
     shown = publish(frame, viewer, catalogue, programme_of, member_level, {area.code: area.name})
@@ -151,4 +152,5 @@ def publish(frame: pd.DataFrame, viewer: Viewer, catalogue: pd.DataFrame, progra
     frame = suppress_small_numbers(frame, catalogue)
     frame["area_name"] = frame["area"].map(names or {}).astype(object).fillna(frame["area"].astype(object))
     frame["synthetic"] = frame["source"].fillna("").str.contains(SYNTHETIC_MARK)
-    return frame[API_COLUMNS + [c for c in ("level", "members_present", "members_total") if c in frame.columns]]
+    return frame[API_COLUMNS + [c for c in ("level", "members_present", "members_total", "bronnen",
+                                            "ontbrekende_bronnen") if c in frame.columns]]

@@ -8,16 +8,16 @@ number of worker processes (the poll may reach another worker than the upload).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, select, update
 
 from data_access.audit import record_event
-from data_access.importers import PARSERS, import_file, levering
-from data_access.importers.common import Parsed, Rejection, run_import
+from data_access.importers import PARSERS, import_file
+from data_access.importers.common import run_import
 from data_access.models import ImportBatch, RejectedRow, utcnow
+from data_access.suppliers import restrict_to_source
 
 ALL_KINDS = ("levering", "kwb", "rivm", "vektis", "gebieden", "geo")
 KIND_LABELS = {
@@ -41,23 +41,6 @@ def allowed_kinds(role: str | None) -> list[str]:
     if role == "leverancier":
         return ["levering"]
     return []
-
-
-def restrict_to_source(source: str) -> Callable[[bytes, Connection], Parsed]:
-    """The delivery parser, rejecting every row whose `bron` is not the supplier's own source."""
-
-    def parse(raw: bytes, conn: Connection | None = None) -> Parsed:
-        parsed = levering.parse(raw, conn)
-        obs = parsed.observations
-        if not obs.empty:
-            other = obs["source"].fillna("").str.strip().str.casefold() != source.strip().casefold()
-            for line, src in zip(obs.loc[other, "line"], obs.loc[other, "source"], strict=True):
-                if src:  # an empty bron is already rejected by the parser
-                    parsed.rejections.append(Rejection(
-                        int(line), f"bron '{src}' is niet uw bron ('{source}'): u levert alleen voor uw eigen bron"))
-        return parsed
-
-    return parse
 
 
 def create_pending_batch(conn: Connection, kind: str, file_name: str, user: str) -> int:

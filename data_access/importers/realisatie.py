@@ -4,7 +4,7 @@ Columns: buurt (slug), activiteit (number of the budget activity, shown on the B
 periode (2025, 2025-Q2 or 2025-B3, inside the budget's year), kosten (euros), uren, bron. ";" or "," separated,
 decimal comma accepted, UTF-8 or Latin-1. Same rules as every delivery (`common`): the file is read, every row is
 checked, one bad row rejects the whole file (nothing is written) and the report names each line with its reason;
-the same file twice changes nothing. Rows replace an earlier value of the same activity and period.
+the same file sent again right after changes nothing. Rows replace an earlier value of the same activity and period.
 """
 
 from __future__ import annotations
@@ -18,13 +18,17 @@ from sqlalchemy import Connection, Engine, select
 from data_access import periods
 from data_access.begroting import months_of
 from data_access.importers.common import (
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_MB,
     FileRejected,
     ImportReport,
     Rejection,
     _dialect_insert,
     _insert_batch,
     _record_batch,
+    _same_as_newest_import,
     decode,
+    import_lock,
     numeric_column,
     read_table,
     sha256_of,
@@ -135,17 +139,22 @@ def run(engine: Engine, path: str | Path, user: str = "cli", file_name: str | No
     path = Path(path)
     file_name = file_name or path.name
     try:
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise FileRejected(f"het bestand is groter dan {MAX_UPLOAD_MB} MB")
         raw = path.read_bytes()
     except OSError as exc:
         return ImportReport(None, KIND, file_name, "afgewezen", 0,
                             [Rejection(0, f"bestand niet te lezen: {exc.strerror or exc}")])
+    except FileRejected as exc:
+        report = ImportReport(None, KIND, file_name, "afgewezen", 0, [Rejection(0, str(exc))],
+                              message="het bestand is afgewezen; er is niets opgeslagen")
+        report.batch_id = _record_batch(engine, KIND, file_name, "", user, report, batch_id)
+        return report
     digest = sha256_of(raw)
     with engine.connect() as conn:
-        already = conn.execute(select(ImportBatch.id).where(
-            ImportBatch.sha256 == digest, ImportBatch.kind == KIND, ImportBatch.status == "geaccepteerd")).first()
-        if already:
+        if _same_as_newest_import(conn, digest, KIND, user):
             report = ImportReport(None, KIND, file_name, "ongewijzigd", 0, [],
-                                  message=f"dit bestand is al geïmporteerd (import {already.id}); niets gewijzigd")
+                                  message="u heeft dit bestand zojuist al geïmporteerd; niets gewijzigd")
             report.batch_id = _record_batch(engine, KIND, file_name, digest, user, report, batch_id)
             return report
         try:
@@ -159,7 +168,7 @@ def run(engine: Engine, path: str | Path, user: str = "cli", file_name: str | No
                               message="het bestand is afgewezen; er is niets opgeslagen")
         report.batch_id = _record_batch(engine, KIND, file_name, digest, user, report, batch_id)
         return report
-    with engine.begin() as conn:
+    with import_lock(engine, f"{user} ({file_name})"[:200]), engine.begin() as conn:
         batch = _insert_batch(conn, KIND, file_name, digest, user, batch_id)
         now = utcnow()
         records = [{**r, "batch_id": batch, "updated_by": user[:200], "updated_at": now}
