@@ -45,7 +45,7 @@ def send(frame: pd.DataFrame, name: str, extra: dict | None = None) -> Response:
         book.save(buffer)
         return Response(buffer.getvalue(), mimetype=XLSX,
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
-    return respond(safe_frame(frame) if fmt in ("csv", "csv-nl") else frame, name, extra)
+    return respond(frame, name, extra)  # respond() neutralises formula cells in CSV itself
 
 
 def _programme(conn, slug: str) -> queries.AreaInfo:  # noqa: ANN001
