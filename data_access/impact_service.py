@@ -41,14 +41,24 @@ def estimate_of(result: dict) -> tuple[float | None, tuple[float, float] | None]
     return float(value), (float(low), float(high))
 
 
-def _delivered(obs: pd.DataFrame, slug: str, indicator: str, period: str | None) -> tuple[float, float] | None:
-    """Numerator and denominator of a programme buurt at a period (None when not delivered)."""
-    if obs.empty or period is None:
+def _delivered(obs: pd.DataFrame | dict, slug: str, indicator: str, period: str | None
+               ) -> tuple[float, float] | None:
+    """Numerator and denominator of a programme buurt at a period (None when not delivered).
+
+    obs: the programme observations, or `_delivered_index` of them (one dict lookup per buurt on /transitie).
+    """
+    if period is None:
         return None
-    row = obs[(obs["area"] == slug) & (obs["indicator"] == indicator) & (obs["period"] == period)]
-    if row.empty or pd.isna(row["numerator"].iloc[0]) or pd.isna(row["denominator"].iloc[0]):
-        return None
-    return float(row["numerator"].iloc[0]), float(row["denominator"].iloc[0])
+    index = obs if isinstance(obs, dict) else _delivered_index(obs)
+    return index.get((slug, indicator, period))
+
+
+def _delivered_index(obs: pd.DataFrame) -> dict[tuple[str, str, str], tuple[float, float]]:
+    if obs.empty:
+        return {}
+    ok = obs.dropna(subset=["numerator", "denominator"]).drop_duplicates(["area", "indicator", "period"])
+    return {(a, i, p): (float(n), float(d)) for a, i, p, n, d in
+            zip(ok["area"], ok["indicator"], ok["period"], ok["numerator"], ok["denominator"], strict=True)}
 
 
 def hypothesis_rows(results: list[dict], obs: pd.DataFrame, slug: str, params: Parameters) -> list[dict]:
@@ -191,6 +201,11 @@ def _buurt_rows(conn: Connection, viewer: Viewer, programme: pd.DataFrame, obs: 
     realised = begroting.all_realisation(conn) if costs_visible else pd.DataFrame()
     synthetic_programmes = set(programme.loc[programme["synthetic"].astype(bool), "programme_id"]) \
         if "synthetic" in programme.columns else set()
+    delivered_index = _delivered_index(obs)
+    main_obs = obs[obs["indicator"] == MAIN] if not obs.empty else obs
+    synthetic_slugs = set(main_obs.loc[main_obs["source"].astype(str).str.contains(impact.SYNTHETIC_WORD), "area"]) \
+        if not main_obs.empty else set()
+    realised_by_programme = dict(tuple(realised.groupby("programme_id"))) if not realised.empty else {}
     rows = []
     for slug, name, cohort, pid in zip(programme["code"], programme["name"], programme["cohort"],
                                        programme["programme_id"], strict=True):
@@ -201,9 +216,8 @@ def _buurt_rows(conn: Connection, viewer: Viewer, programme: pd.DataFrame, obs: 
             relative = float(main.at[slug, "relative_effect"])
             ci = (float(main.at[slug, "ci_low"]), float(main.at[slug, "ci_high"]))
             period = main.at[slug, "latest_period"]
-            delivered = _delivered(obs, slug, MAIN, period)
-            sources = obs[(obs["area"] == slug) & (obs["indicator"] == MAIN)]["source"] if not obs.empty else []
-            synthetic = any(impact.SYNTHETIC_WORD in str(s) for s in sources)
+            delivered = _delivered(delivered_index, slug, MAIN, period)
+            synthetic = slug in synthetic_slugs
             row.update({"relative": relative, "ci": ci, "latest_period": period, "synthetic": synthetic})
             if delivered is not None:
                 hours = impact.units_freed(delivered[0], relative, ci, synthetic)
@@ -212,9 +226,9 @@ def _buurt_rows(conn: Connection, viewer: Viewer, programme: pd.DataFrame, obs: 
                     row["fte"] = impact.hours_to_fte(hours, params)
                     row["euros"] = impact.fte_to_euros(row["fte"], params)
         if costs_visible:
-            own = realised[realised["programme_id"] == pid] if not realised.empty else realised
+            own = realised_by_programme.get(pid)
             months = begroting.rolling_year_months(row["latest_period"]) if row["latest_period"] else None
-            costs = begroting.realised_costs(own, months) if months is not None and not own.empty else 0.0
+            costs = begroting.realised_costs(own, months) if months is not None and own is not None else 0.0
             row["realised_costs_year"] = costs
             row["cost_per_hour"] = impact.cost_per_hour(costs, row["hours"])
         row["synthetic"] = row["synthetic"] or pid in synthetic_programmes
