@@ -213,3 +213,28 @@ def test_budget_records_are_versioned_through_the_shared_service(db):
         versions = records.history(conn, "budget_activity", saved.record["id"])
     assert stale.conflict and stale.record["title"] == "B"
     assert [(v.version, v.author, v.data["title"]) for v in versions] == [(2, "b", "B"), (1, "a", "A")]
+
+
+def _realisation_post(client, app, activity, period: str, costs):  # noqa: ANN001
+    return dash_post(client, app, "begroting-real-message",
+                     inputs=[("begroting-real-save", "n_clicks", 1), ("begroting-real-upload", "contents", None)],
+                     state=[("begroting-area", "data", {"kind": "buurt", "code": "de-vijfhoek"}),
+                            ("begroting-real-activity", "value", activity), ("begroting-real-period", "value", period),
+                            ("begroting-real-costs", "value", costs), ("begroting-real-hours", "value", 12),
+                            ("begroting-real-upload", "filename", None)],
+                     trigger="begroting-real-save.n_clicks")
+
+
+def test_realisation_form_goes_through_the_import_and_explains_a_refusal(app, db):
+    activity = _approved(db)
+    own = _client(app, "vijfhoek@demo.nl")
+    refused = _realisation_post(own, app, activity, "2025-Q4", 900).get_data(as_text=True)
+    assert "regel 2: periode 2025-Q4 valt buiten het begrotingsjaar 2026" in refused
+    assert count(db, BudgetRealisation) == 0
+    assert "Realisatie opgeslagen: 1 regel" in _realisation_post(own, app, activity, "2026-Q1", 900).get_data(
+        as_text=True)
+    with db.connect() as conn:
+        row = conn.execute(select(BudgetRealisation.costs, BudgetRealisation.source)).one()
+    assert tuple(row) == (900.0, "buurtnetwerk De Vijfhoek")
+    other = _realisation_post(_client(app, "sterrenwijk@demo.nl"), app, activity, "2026-Q2", 1)
+    assert "Geweigerd" in other.get_data(as_text=True) and count(db, BudgetRealisation) == 1
