@@ -444,16 +444,19 @@ def save_realisation(_clicks, contents, data, activity, period, costs, hours, fi
                               f"buurtnetwerk {access.area.name}")
         name = "realisatie (formulier)"
     allowed = None if viewer.sees_everything else {access.programme_id}
+    author, ip = _author(), client_ip()
+
+    def audit(conn, report) -> None:  # noqa: ANN001 — in the transaction that gives the batch its status
+        record_event(conn, author, "import" if report.ok else "import_rejected",
+                     target=f"import {report.batch_id}" if report.batch_id else "",
+                     detail=f"realisatie {access.slug}: {report.status}", ip=ip)
+
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "realisatie.csv")
         with open(path, "wb") as handle:
             handle.write(raw)
-        report = import_file(engine(), "realisatie", path, user=_author(), file_name=name,
-                             allowed_programmes=allowed)
-    with engine().begin() as conn:
-        record_event(conn, _author(), "import" if report.ok else "import_rejected",
-                     target=f"import {report.batch_id}" if report.batch_id else "",
-                     detail=f"realisatie {access.slug}: {report.status}", ip=client_ip())
+        report = import_file(engine(), "realisatie", path, user=author, file_name=name,
+                             allowed_programmes=allowed, on_done=audit)
     if report.ok:
         return dbc.Alert(MSG["real_saved"].format(n=report.accepted), color="success", className="begroting-real-ok")
     return dbc.Alert([html.P(MSG["real_refused"], className="mb-1"),

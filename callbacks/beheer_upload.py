@@ -35,7 +35,7 @@ TEXT = {
     "report_title": "Validatierapport van import {id}",
     "counts": "{accepted} regels geaccepteerd, {rejected} afgewezen, {skipped} overgeslagen.",
     "rejected_csv": "Afgewezen regels downloaden (CSV)",
-    "more": "… en nog {n} afgewezen regels: zie de CSV.",
+    "more": "… en nog {n} regels afgewezen (de CSV bevat de eerste 1.000).",
     "headers": ["Import", "Bestand", "Soort", "Door", "Gestart (UTC)", "Status", "Geaccepteerd", "Afgewezen"],
     "reject_headers": ["Regel", "Reden"],
     "empty": "Nog geen imports.",
@@ -154,7 +154,8 @@ def show_report(batch_id):  # noqa: ANN001, ANN201
         html.H3(TEXT["report_title"].format(id=batch_id), className="h5"),
         html.P([dbc.Badge(uploads.STATUS_LABELS.get(status, status), color=STATUS_COLORS.get(status, "light"),
                           className="me-2"), f"{row['kind']}: {row['file_name']}"]),
-        html.P(TEXT["counts"].format(accepted=number(row["rows_accepted"]), rejected=number(len(rejected)),
+        html.P(TEXT["counts"].format(accepted=number(row["rows_accepted"]),
+                                     rejected=number(max(int(row["rows_rejected"] or 0), len(rejected))),
                                      skipped=number(row["rows_skipped"]))),
     ]
     if row["message"]:
@@ -168,8 +169,9 @@ def show_report(batch_id):  # noqa: ANN001, ANN201
             html.Thead(html.Tr([html.Th(h) for h in TEXT["reject_headers"]])),
             html.Tbody([html.Tr([html.Td(str(r.regel)), html.Td(r.reden)]) for r in shown.itertuples()]),
         ], size="sm", striped=True))
-        if len(rejected) > SHOWN_REJECTIONS:
-            parts.append(html.P(TEXT["more"].format(n=number(len(rejected) - SHOWN_REJECTIONS))))
+        total = max(int(row["rows_rejected"] or 0), len(rejected))  # only the first 1,000 rows are stored
+        if total > SHOWN_REJECTIONS:
+            parts.append(html.P(TEXT["more"].format(n=number(total - SHOWN_REJECTIONS))))
     return dbc.Card(dbc.CardBody(parts))
 
 

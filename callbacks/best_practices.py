@@ -114,15 +114,16 @@ def _indicator_name(conn, code: str | None) -> str:  # noqa: ANN001
     return catalogue.at[code, "name"] if code in catalogue.index else code
 
 
-def story_evidence(conn, practice: dict, height: int = 360) -> go.Figure:  # noqa: ANN001
-    """The live evidence chart of one story (recomputed from the store on every call)."""
+def story_evidence(conn, practice: dict, height: int = 360, viewer: Viewer | None = None) -> go.Figure:  # noqa: ANN001
+    """The live evidence chart of one story (recomputed from the store on every call, for the current viewer)."""
+    viewer = current_viewer() if viewer is None else viewer
     indicator = practice.get("indicator_code")
     slug = conn.execute(
         ProgrammeBuurt.__table__.select().with_only_columns(ProgrammeBuurt.slug, ProgrammeBuurt.name)
         .where(ProgrammeBuurt.id == practice["programme_id"])).first()
     if not indicator or slug is None:
         return evidence_figure(pd.DataFrame(), "", "", height)
-    series = bp_service.evidence(conn, slug.slug, indicator)
+    series = bp_service.evidence(conn, slug.slug, indicator, viewer=viewer)
     return evidence_figure(series, slug.name, _indicator_name(conn, indicator), height)
 
 
@@ -178,7 +179,7 @@ def update_proposals(indicator: str | None):  # noqa: ANN201
     with engine().connect() as conn:
         if indicator not in queries.indicator_codes(conn) or indicator not in bp_service.OUTCOME_INDICATORS:
             return dbc.Alert("Onbekende uitkomst.", color="warning")
-        summary, _series = bp_service.proposals(conn, indicator)
+        summary, _series = bp_service.proposals(conn, indicator, viewer=viewer)
     proposed = summary[summary["proposed"]]
     if proposed.empty:
         return dbc.Alert(MSG["no_proposals"], color="info")

@@ -423,7 +423,7 @@ def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, 
         return {}
     latest = outcome_compare.latest_as_of(frame, review)
     positions = outcome_compare.programme_positions(conn, viewer, area.code, latest, catalogue)
-    group = outcome_compare.comparison_group(conn, area, latest, catalogue)
+    group = outcome_compare.comparison_group(conn, viewer, area, latest, catalogue)
     cat = catalogue.set_index("code")
     own = latest.set_index("indicator")["value"]
     cells: dict[str, list] = {}

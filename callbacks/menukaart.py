@@ -91,7 +91,7 @@ def update_comparison(indicator: str | None):  # noqa: ANN201
     with engine().connect() as conn:
         if indicator not in bp_service.OUTCOME_INDICATORS or indicator not in queries.indicator_codes(conn):
             return dbc.Alert(MSG["unknown"], color="warning")
-        changes = menukaart.outcome_changes(conn, indicator)
+        changes = menukaart.outcome_changes(conn, indicator, viewer=viewer)
         table = menukaart.descriptive_comparison(changes, menukaart.usage(conn), menukaart.catalogue(conn))
     if changes.empty:
         return dbc.Alert(MSG["no_data"], color="info")

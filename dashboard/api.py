@@ -143,12 +143,13 @@ def list_observations() -> Response:
         if area is None:
             raise ApiError(404, f"onbekend gebied '{code}'")
         wanted = _indicator_list(conn, request.args.get("indicator"))
-        frame = visible_observations(conn, current_viewer(), area, wanted, period)
+        viewer = current_viewer()
+        frame = visible_observations(conn, viewer, area, wanted, period)
         benchmark = request.args.get("benchmark")
         if benchmark is not None:
             if benchmark not in BENCHMARKS:
                 raise ApiError(400, f"onbekende benchmark '{benchmark}'; kies uit {', '.join(BENCHMARKS)}")
-            frame = with_comparison(conn, frame, area, benchmark, queries.indicators(conn))
+            frame = with_comparison(conn, frame, area, benchmark, queries.indicators(conn), viewer=viewer)
     return respond(frame, f"waarnemingen_{area.code}", {"area": {"code": area.code, "name": area.name,
                                                                 "level": area.level}})
 

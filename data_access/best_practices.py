@@ -31,7 +31,10 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from data_access import periods, queries, records
+from data_access.access import Viewer
 from data_access.models import Area, BestPractice, Intervention, ProgrammeBuurt, ProgrammeMember
+from data_access.published import programme_rows
+from data_access.visibility import shown_values
 
 Z_95 = 1.959963984540054
 MIN_PEERS = 5
@@ -143,20 +146,25 @@ def _bimonthly(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["period"].astype(str).str.contains("-B")]
 
 
-def _panel_and_groups(conn: Connection, indicator: str, slugs: list[str] | None = None):  # noqa: ANN202
-    """Programme buurt aggregates and comparison buurten of one indicator, with peer groups and baselines."""
+def _panel_and_groups(conn: Connection, indicator: str, viewer: Viewer,  # noqa: ANN202
+                      slugs: list[str] | None = None):
+    """Programme buurt aggregates and comparison buurten of one indicator, with peer groups and baselines.
+
+    Only rows this viewer may use count, after small numbers are hidden (`data_access.visibility`).
+    """
     catalogue = queries.indicators(conn)
     programme = queries.programme_buurten(conn)
     if slugs is not None:
         programme = programme[programme["code"].isin(slugs)]
     if programme.empty:
         return pd.DataFrame(), {}, {}, {}, catalogue
-    own = queries.programme_observations(conn, list(programme["programme_id"]), [indicator], catalogue=catalogue)
+    own = shown_values(programme_rows(conn, viewer, list(programme["programme_id"]), [indicator],
+                                      catalogue=catalogue), viewer, catalogue)
     member_codes = set(conn.execute(
         select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)).scalars())
     others = queries.observations_by_indicator(conn, indicator, level="buurt")
     if not others.empty:
-        others = others[~others["area"].isin(member_codes)]
+        others = shown_values(others[~others["area"].isin(member_codes)], viewer, catalogue)
     frames = [f[["area", "period", "numerator", "denominator"]] for f in (own, others) if not f.empty]
     if not frames:
         return pd.DataFrame(), {}, {}, {}, catalogue
@@ -179,9 +187,9 @@ def _panel_and_groups(conn: Connection, indicator: str, slugs: list[str] | None 
     return panel, groups, baselines, starts, catalogue
 
 
-def proposals(conn: Connection, indicator: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def proposals(conn: Connection, indicator: str, *, viewer: Viewer) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Positive-deviance proposals for all programme buurten on one indicator: (summary, series)."""
-    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator)
+    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, viewer)
     if panel.empty:
         return propose(pd.DataFrame(columns=SERIES_COLUMNS)), pd.DataFrame(columns=SERIES_COLUMNS)
     polarity = catalogue.set_index("code").at[indicator, "polarity"]
@@ -193,9 +201,9 @@ def proposals(conn: Connection, indicator: str) -> tuple[pd.DataFrame, pd.DataFr
     return summary, series
 
 
-def evidence(conn: Connection, slug: str, indicator: str) -> pd.DataFrame:
+def evidence(conn: Connection, slug: str, indicator: str, *, viewer: Viewer) -> pd.DataFrame:
     """The live evidence of one buurt: its change since the nulmeting next to its peers' band, per period."""
-    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, [slug])
+    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, viewer, [slug])
     if panel.empty or slug not in groups:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     polarity = catalogue.set_index("code").at[indicator, "polarity"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -32,12 +32,14 @@ from sqlalchemy import Connection
 
 from data_access import peer_groups, periods, queries
 from data_access.access import Viewer, may_see_nonpublic
+from data_access.privacy import suppress_small_numbers
 from data_access.published import SYNTHETIC_MARK
 from data_access.stats import kpi as kpi_stats
 from data_access.stats.intervals import z_value
 from data_access.stats.matched import MIN_CONTROLS, matched_did, pre_trend_p
 from data_access.stats.peers import nearest_many
 from data_access.store_cache import StoreCache
+from data_access.visibility import may_see_sources
 
 BASE_PERIOD = "2024-B6"
 PERIODS_TOTAL = 18  # three years of bimonthly periods to reach the target
@@ -63,6 +65,8 @@ class _Computed:
     programme: dict[str, dict]  # indicator -> result dict
     sources: dict[tuple[str, str], str]  # (slug, indicator) -> source of the data
     programme_ids: dict[str, int]
+    # indicator -> every source of the rows its results were computed from (buurten and comparison buurten)
+    used_sources: dict[str, set[str]] = field(default_factory=dict)
 
 
 def kpi_indicators(catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -90,9 +94,8 @@ def buurt_kpi(conn: Connection, slug: str, viewer: Viewer, comparison: str = "ma
 def programme_kpi(conn: Connection, viewer: Viewer, comparison: str = "matched") -> list[dict]:
     """KPI results for the programme as a whole (all programme buurten, staggered cohorts)."""
     computed = _computed(conn, comparison)
-    return [r for r in computed.programme.values()
-            if r.get("public") or (not viewer.anonymous and (
-                viewer.role != "leverancier" or r.get("source") == viewer.supplier_source))]
+    return [r for code, r in computed.programme.items()
+            if may_see_sources(viewer, computed.used_sources.get(code, set()), public=bool(r.get("public")))]
 
 
 def kpi_overview(conn: Connection, viewer: Viewer, comparison: str = "matched") -> pd.DataFrame:
@@ -117,10 +120,12 @@ def kpi_overview(conn: Connection, viewer: Viewer, comparison: str = "matched") 
 
 
 def _allowed(viewer: Viewer, computed: _Computed, slug: str, indicator: str, result: dict) -> bool:
-    if result.get("public"):
-        return True
-    return may_see_nonpublic(viewer, programme_id=computed.programme_ids[slug], member_level=False,
-                             source=computed.sources.get((slug, indicator)))
+    """The visibility gate for a KPI result: the buurt's own figure and every source the result rests on."""
+    public = bool(result.get("public"))
+    if not may_see_sources(viewer, computed.used_sources.get(indicator, set()), public=public):
+        return False
+    return public or may_see_nonpublic(viewer, programme_id=computed.programme_ids[slug], member_level=False,
+                                       source=computed.sources.get((slug, indicator)))
 
 
 def _computed(conn: Connection, comparison: str) -> _Computed:
@@ -146,6 +151,7 @@ def _compute(conn: Connection, comparison: str) -> _Computed:
     controls_of = _comparison_sets(conn, programme, pool_codes, comparison)
     for _, ind in targets.iterrows():
         sub = obs[obs["indicator"] == ind["code"]]
+        result.used_sources[ind["code"]] = {str(s) for s in sub["source"].dropna().unique()}
         for (slug, indicator), source in _sources(sub, members).items():
             result.sources[(slug, indicator)] = source
         buurt_results, programme_result = _indicator_results(ind, sub, period_list, programme, members,
@@ -210,6 +216,14 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
     design = "did" if ind["code"] in DID_INDICATORS else "voor_na"
     sub = sub[sub["period"].isin(period_list) & ~sub["suppressed"]].dropna(subset=["numerator", "denominator"])
     sub = sub.sort_values("indeling").drop_duplicates(["area", "period"], keep="last")
+    cat = ind.to_frame().T
+    member_set = set(members["member"])
+    # small numbers (the visibility gate's rule): a comparison buurt counts only with figures that could be shown
+    # themselves; a programme buurt's own sum is checked where its figures are made ("te weinig cliënten")
+    if not sub.empty:
+        small = suppress_small_numbers(sub.assign(value=sub["numerator"] / sub["denominator"].where(
+            sub["denominator"] > 0)), cat)["suppressed"]
+        sub = sub[~(small & ~sub["area"].isin(member_set))]
     codes = sorted(set(sub["area"]))
     row_of = {c: i for i, c in enumerate(codes)}
     col_of = {p: j for j, p in enumerate(period_list)}

@@ -48,7 +48,7 @@ from sqlalchemy import Connection, func, select
 from data_access import peer_groups, periods, queries
 from data_access.access import Viewer
 from data_access.models import AgendaItem, Intervention, ProgrammeBuurt
-from data_access.published import publish
+from data_access.published import programme_rows, publish
 from data_access.stats.intervals import z_value
 from data_access.stats.peers import distance_matrix, standardise
 from data_access.store_cache import StoreCache
@@ -125,7 +125,7 @@ def _programme(conn: Connection) -> pd.DataFrame:
 def _published(conn: Connection, viewer: Viewer, programme: pd.DataFrame, codes: list[str],
                catalogue: pd.DataFrame) -> pd.DataFrame:
     """Programme-level observations of some indicators as this viewer may see them (newest indeling per key)."""
-    frame = queries.programme_observations(conn, None, codes, catalogue=catalogue)
+    frame = programme_rows(conn, viewer, None, codes, catalogue=catalogue)
     if frame.empty:
         return frame
     frame = frame.sort_values("indeling").drop_duplicates(["area", "indicator", "period"], keep="last")

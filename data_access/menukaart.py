@@ -18,8 +18,11 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from data_access import periods, queries
+from data_access.access import Viewer
 from data_access.models import AgendaItem, Intervention, ProgrammeBuurt
+from data_access.published import programme_rows
 from data_access.stats.intervals import t_interval
+from data_access.visibility import shown_values
 
 RUNNING = ("gestart", "afgerond")
 THEMES = [("preventie", "Preventie als mindset"), ("eerste_lijn", "Integrale eerste lijn"),
@@ -44,13 +47,18 @@ def usage(conn: Connection) -> pd.DataFrame:
         .order_by(Intervention.sort_order, ProgrammeBuurt.name), conn)
 
 
-def outcome_changes(conn: Connection, indicator: str) -> pd.DataFrame:
-    """Per programme buurt: nulmeting and latest period of one indicator and the relative change between them."""
+def outcome_changes(conn: Connection, indicator: str, *, viewer: Viewer) -> pd.DataFrame:
+    """Per programme buurt: nulmeting and latest period of one indicator and the relative change between them.
+
+    Only from rows this viewer may use, after small numbers are hidden (`data_access.visibility`).
+    """
     programme = queries.programme_buurten(conn)
     columns = ["slug", "baseline", "latest", "change"]
     if programme.empty:
         return pd.DataFrame(columns=columns)
-    frame = queries.programme_observations(conn, list(programme["programme_id"]), [indicator])
+    catalogue = queries.indicators(conn)
+    rows = programme_rows(conn, viewer, list(programme["programme_id"]), [indicator], catalogue=catalogue)
+    frame = shown_values(rows, viewer, catalogue)
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = frame[frame["period"].astype(str).str.contains("-B")].dropna(subset=["numerator", "denominator"])

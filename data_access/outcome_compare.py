@@ -17,11 +17,12 @@ from sqlalchemy import Connection, select
 from data_access import periods, queries
 from data_access.access import Viewer
 from data_access.models import Area, Indicator, Observation, ProgrammeMember
-from data_access.published import publish
+from data_access.published import programme_rows, publish
 from data_access.stats.funnel import BAND_NOT_COMPUTABLE, funnel
+from data_access.visibility import MIN_POOL, own_source, shown_values
 
 MIN_BUURTEN = 3  # a rank among fewer programme buurten says nothing
-MIN_COMPARISON = 5  # a pooled comparison value needs at least this many buurten (also protects privacy)
+MIN_COMPARISON = MIN_POOL  # a pooled comparison value needs at least this many buurten (also protects privacy)
 COMPARISON_SIZE = 30
 POSITION_COLUMNS = ["indicator", "period", "n", "rank", "band", "programme_value"]
 COMPARISON_COLUMNS = ["indicator", "period", "comparison_value", "comparison_n", "comparison_method"]
@@ -70,7 +71,7 @@ def programme_positions(conn: Connection, viewer: Viewer, slug: str, latest: pd.
     cat = catalogue.set_index("code")
     out = []
     for period, wanted in latest.groupby("period"):
-        obs = queries.programme_observations(conn, None, list(wanted["indicator"]), period, catalogue)
+        obs = programme_rows(conn, viewer, None, list(wanted["indicator"]), period, catalogue)
         if obs.empty:
             continue
         shown = publish(obs, viewer, catalogue, dict(zip(obs["area"], obs["programme_id"], strict=True)), False)
@@ -104,13 +105,14 @@ def _programme_member_codes(conn: Connection) -> set[str]:
     return set(conn.execute(select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)).scalars())
 
 
-def comparison_group(conn: Connection, area: queries.AreaInfo, latest: pd.DataFrame, catalogue: pd.DataFrame,
-                     n: int = COMPARISON_SIZE) -> pd.DataFrame:
+def comparison_group(conn: Connection, viewer: Viewer, area: queries.AreaInfo, latest: pd.DataFrame,
+                     catalogue: pd.DataFrame, n: int = COMPARISON_SIZE) -> pd.DataFrame:
     """Pooled value of the buurt's comparison group per indicator, in the period of the buurt's own value.
 
     Method "matched": the n non-transition buurten nearest on context among those delivering; when the buurt
     cannot be matched (no context data), "gemeente": the delivering non-transition buurten of its gemeente(n),
-    as the KPI service does. Only for values aggregated from CBS areas (insurer data).
+    as the KPI service does. Only for values aggregated from CBS areas (insurer data). Pooled only from rows
+    this viewer may use, after small numbers are hidden (`data_access.visibility`).
     """
     from data_access.peer_groups import context_peers
 
@@ -141,9 +143,9 @@ def comparison_group(conn: Connection, area: queries.AreaInfo, latest: pd.DataFr
         method = "gemeente"
     if len(peers) < MIN_COMPARISON:
         return empty
-    obs = queries.observations(conn, peers, list(ratio["indicator"]))
+    obs = queries.observations(conn, peers, list(ratio["indicator"]), source=own_source(viewer))
     wanted = ratio.set_index("indicator")["period"]
-    obs = obs[obs["period"].eq(obs["indicator"].map(wanted)) & obs["value"].notna() & ~obs["suppressed"]]
+    obs = shown_values(obs[obs["period"].eq(obs["indicator"].map(wanted))], viewer, catalogue, mode="aggregate")
     out = []
     for indicator, group in obs.groupby("indicator"):
         if group["area"].nunique() < MIN_COMPARISON:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, select, update
 
 from data_access.audit import record_event
 from data_access.importers import PARSERS, import_file
-from data_access.importers.common import run_import
+from data_access.importers.common import ImportReport, run_import
 from data_access.models import ImportBatch, RejectedRow, utcnow
 from data_access.suppliers import restrict_to_source
 
@@ -57,21 +57,26 @@ def run_upload(engine: Engine, batch_id: int, kind: str, path: str | Path, user:
 
     Runs in a thread of its own: it never raises; a crash is written to the job row as 'mislukt'.
     """
+    def audit(conn: Connection, report: ImportReport) -> None:
+        """Written with the final status, so the page never shows a finished import without its audit event."""
+        action = "import" if report.ok else "import_rejected"
+        record_event(conn, user, action, target=f"import {batch_id}",
+                     detail=f"{kind}: {file_name} — {report.status}; {report.accepted} geaccepteerd, "
+                            f"{len(report.rejections)} afgewezen", ip=ip)
+
     try:
         if supplier_source is not None:
             report = run_import(engine, "levering", path, restrict_to_source(supplier_source), user=user,
-                                file_name=file_name, batch_id=batch_id)
+                                file_name=file_name, batch_id=batch_id, on_done=audit)
         else:
-            report = import_file(engine, kind, path, user=user, file_name=file_name, batch_id=batch_id)
-        with engine.begin() as conn:
-            if report.batch_id is None:  # the file could not even be read
+            report = import_file(engine, kind, path, user=user, file_name=file_name, batch_id=batch_id,
+                                 on_done=audit)
+        if report.batch_id is None:  # the file could not even be read
+            with engine.begin() as conn:
                 conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(
                     status="afgewezen", finished_at=utcnow(), rows_rejected=len(report.rejections),
                     message="; ".join(r.reason for r in report.rejections)[:2000]))
-            action = "import" if report.ok else "import_rejected"
-            record_event(conn, user, action, target=f"import {batch_id}",
-                         detail=f"{kind}: {file_name} — {report.status}; {report.accepted} geaccepteerd, "
-                                f"{len(report.rejections)} afgewezen", ip=ip)
+                audit(conn, report)
     except Exception as exc:  # noqa: BLE001 — a thread must leave a readable state behind, not a traceback
         with engine.begin() as conn:
             conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(

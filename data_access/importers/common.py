@@ -60,7 +60,16 @@ STAGE_CHUNK = 20000
 
 
 class FileRejected(Exception):
-    """The whole file is unusable (empty, binary, wrong encoding or separator, missing columns)."""
+    """The whole file is unusable (empty, binary, wrong encoding or separator, missing columns).
+
+    A message that starts with "regel N: " names the line where the file went wrong.
+    """
+
+
+def file_rejection(exc: FileRejected) -> Rejection:
+    """The rejection of a whole file, on the line its message names (else line 0: the file as such)."""
+    match = re.match(r"regel (\d+): (.*)", str(exc), re.DOTALL)
+    return Rejection(int(match[1]), match[2]) if match else Rejection(0, str(exc))
 
 
 @dataclass
@@ -371,7 +380,8 @@ def load_indicators(conn: Connection) -> pd.DataFrame:
 
 
 def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[bytes, Connection], Parsed],
-               user: str = "cli", file_name: str | None = None, batch_id: int | None = None) -> ImportReport:
+               user: str = "cli", file_name: str | None = None, batch_id: int | None = None,
+               on_done: Callable[[Connection, ImportReport], None] | None = None) -> ImportReport:
     """Import one file: any rejected row rejects the whole file; accepted rows are compared with what is stored.
 
     A value that differs from the stored one (same area, indicator, period and source) replaces it and the old
@@ -380,6 +390,8 @@ def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[by
     can have changed since, and the message reveals nothing about other users' imports.
     batch_id: an import_batch row with status 'bezig' made beforehand (the upload page polls it while the
     import runs); it is filled in instead of a new row.
+    on_done: called in the transaction that gives the batch its final status (e.g. to write the audit event), so
+    whoever sees the status also sees what on_done wrote.
     """
     path = Path(path)
     file_name = file_name or path.name
@@ -394,19 +406,19 @@ def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[by
     except FileRejected as exc:
         report = ImportReport(None, kind, file_name, "afgewezen", 0, [Rejection(0, str(exc))],
                               message="het bestand is afgewezen; er is niets opgeslagen")
-        report.batch_id = _record_batch(engine, kind, file_name, "", user, report, batch_id)
+        report.batch_id = _record_batch(engine, kind, file_name, "", user, report, batch_id, on_done)
         return report
     digest = sha256_of(raw)
     with engine.connect() as conn:
         if _same_as_newest_import(conn, digest, kind, user):
             report = ImportReport(None, kind, file_name, "ongewijzigd", 0, [],
                                   message="u heeft dit bestand zojuist al geïmporteerd; niets gewijzigd")
-            report.batch_id = _record_batch(engine, kind, file_name, digest, user, report, batch_id)
+            report.batch_id = _record_batch(engine, kind, file_name, digest, user, report, batch_id, on_done)
             return report
         try:
             parsed = parser(raw, conn)
         except FileRejected as exc:
-            parsed = Parsed(empty_observations(), [Rejection(0, str(exc))])
+            parsed = Parsed(empty_observations(), [file_rejection(exc)])
         indicators = load_indicators(conn)
         area_keys, area_codes = _known_areas(conn, parsed.areas)
     obs = parsed.observations
@@ -419,11 +431,11 @@ def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[by
         rejections.sort(key=lambda r: (r.line, r.reason))
         report = ImportReport(None, kind, file_name, "afgewezen", 0, rejections, parsed.skipped,
                               message="het bestand is afgewezen; er is niets opgeslagen")
-        report.batch_id = _record_batch(engine, kind, file_name, digest, user, report, batch_id)
+        report.batch_id = _record_batch(engine, kind, file_name, digest, user, report, batch_id, on_done)
         return report
     obs = derive_values(obs, indicators)
     with import_lock(engine, f"{user} ({file_name})"[:200]):
-        return _write(engine, kind, file_name, digest, user, batch_id, parsed, obs, indicators)
+        return _write(engine, kind, file_name, digest, user, batch_id, parsed, obs, indicators, on_done)
 
 
 def _same_as_newest_import(conn: Connection, digest: str, kind: str, user: str) -> bool:
@@ -435,7 +447,8 @@ def _same_as_newest_import(conn: Connection, digest: str, kind: str, user: str) 
 
 
 def _write(engine: Engine, kind: str, file_name: str, digest: str, user: str, batch_id: int | None,
-           parsed: Parsed, obs: pd.DataFrame, indicators: pd.DataFrame) -> ImportReport:
+           parsed: Parsed, obs: pd.DataFrame, indicators: pd.DataFrame,
+           on_done: Callable[[Connection, ImportReport], None] | None = None) -> ImportReport:
     """Stage the rows in short transactions, then apply them in one transaction (all or nothing).
 
     Staging keeps the long part (moving a million rows from Python into the database) out of the transaction
@@ -479,6 +492,10 @@ def _write(engine: Engine, kind: str, file_name: str, digest: str, user: str, ba
                     finished_at=utcnow(), message=message,
                 )
             )
+            report = ImportReport(batch, kind, file_name, status, accepted, [], parsed.skipped, message,
+                                  counts["changed"])
+            if on_done is not None:
+                on_done(conn, report)
     except BaseException as exc:
         with engine.begin() as conn:  # nothing of this batch stays behind; the report says it failed
             conn.execute(ObservationStaging.__table__.delete().where(ObservationStaging.batch_id == batch))
@@ -486,7 +503,7 @@ def _write(engine: Engine, kind: str, file_name: str, digest: str, user: str, ba
                 status="mislukt", finished_at=utcnow(),
                 message=f"de import is mislukt ({type(exc).__name__}); er is niets opgeslagen"))
         raise
-    return ImportReport(batch, kind, file_name, status, accepted, [], parsed.skipped, message, counts["changed"])
+    return report
 
 
 # ---------------------------------------------------------------- serialising imports
@@ -509,6 +526,10 @@ class import_lock:  # noqa: N801 — used as `with import_lock(engine, holder):`
     def __enter__(self) -> import_lock:
         deadline = time.monotonic() + self.wait.total_seconds()
         delay = 0.05
+        with self.engine.begin() as conn:  # the migration makes the row; a schema made otherwise gets it here
+            if conn.execute(select(ImportLock.name).where(ImportLock.name == "import")).first() is None:
+                conn.execute(_dialect_insert(conn, ImportLock.__table__).values(name="import")
+                             .on_conflict_do_nothing(index_elements=["name"]))
         while True:
             now = utcnow()
             with self.engine.begin() as conn:
@@ -566,7 +587,8 @@ def _insert_batch(conn: Connection, kind: str, file_name: str, digest: str, user
 
 
 def _record_batch(engine: Engine, kind: str, file_name: str, digest: str, user: str,
-                  report: ImportReport, batch_id: int | None = None) -> int:
+                  report: ImportReport, batch_id: int | None = None,
+                  on_done: Callable[[Connection, ImportReport], None] | None = None) -> int:
     """Write the batch and its rejected rows in a transaction of their own (no observations)."""
     message = report.message
     if len(report.rejections) > MAX_STORED_REJECTIONS:
@@ -586,6 +608,9 @@ def _record_batch(engine: Engine, kind: str, file_name: str, digest: str, user: 
                  "content": r.content[:MAX_STORED_CONTENT]}
                 for r in report.rejections[:MAX_STORED_REJECTIONS]
             ])
+        if on_done is not None:
+            report.batch_id = batch
+            on_done(conn, report)
     return batch
 
 

@@ -10,6 +10,7 @@ the same file sent again right after changes nothing. Rows replace an earlier va
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -130,11 +131,13 @@ def parse(raw: bytes, conn: Connection, allowed_programmes: set[int] | None = No
     return pd.DataFrame(out), rejections
 
 
-def run(engine: Engine, path: str | Path, user: str = "cli", file_name: str | None = None,
-        batch_id: int | None = None, allowed_programmes: set[int] | None = None) -> ImportReport:
+def run(engine: Engine, path: str | Path, user: str = "cli", file_name: str | None = None,  # noqa: PLR0913
+        batch_id: int | None = None, allowed_programmes: set[int] | None = None,
+        on_done: Callable[[Connection, ImportReport], None] | None = None) -> ImportReport:
     """Import a realisation file all-or-nothing and record the batch (as `common.run_import` does for deliveries).
 
     allowed_programmes: when set (a buurtnetwerk typing in its own realisation), rows of other buurten are refused.
+    on_done: called in the transaction that gives the batch its final status (see `common.run_import`).
     """
     path = Path(path)
     file_name = file_name or path.name
@@ -148,14 +151,14 @@ def run(engine: Engine, path: str | Path, user: str = "cli", file_name: str | No
     except FileRejected as exc:
         report = ImportReport(None, KIND, file_name, "afgewezen", 0, [Rejection(0, str(exc))],
                               message="het bestand is afgewezen; er is niets opgeslagen")
-        report.batch_id = _record_batch(engine, KIND, file_name, "", user, report, batch_id)
+        report.batch_id = _record_batch(engine, KIND, file_name, "", user, report, batch_id, on_done)
         return report
     digest = sha256_of(raw)
     with engine.connect() as conn:
         if _same_as_newest_import(conn, digest, KIND, user):
             report = ImportReport(None, KIND, file_name, "ongewijzigd", 0, [],
                                   message="u heeft dit bestand zojuist al geïmporteerd; niets gewijzigd")
-            report.batch_id = _record_batch(engine, KIND, file_name, digest, user, report, batch_id)
+            report.batch_id = _record_batch(engine, KIND, file_name, digest, user, report, batch_id, on_done)
             return report
         try:
             rows, rejections = parse(raw, conn, allowed_programmes)
@@ -166,7 +169,7 @@ def run(engine: Engine, path: str | Path, user: str = "cli", file_name: str | No
         rejections.sort(key=lambda r: (r.line, r.reason))
         report = ImportReport(None, KIND, file_name, "afgewezen", 0, rejections,
                               message="het bestand is afgewezen; er is niets opgeslagen")
-        report.batch_id = _record_batch(engine, KIND, file_name, digest, user, report, batch_id)
+        report.batch_id = _record_batch(engine, KIND, file_name, digest, user, report, batch_id, on_done)
         return report
     with import_lock(engine, f"{user} ({file_name})"[:200]), engine.begin() as conn:
         batch = _insert_batch(conn, KIND, file_name, digest, user, batch_id)
@@ -181,7 +184,10 @@ def run(engine: Engine, path: str | Path, user: str = "cli", file_name: str | No
         conn.execute(stmt, records)
         conn.execute(ImportBatch.__table__.update().where(ImportBatch.id == batch).values(
             status="geaccepteerd", rows_accepted=len(records), rows_skipped=0, finished_at=utcnow(), message=""))
-    return ImportReport(batch, KIND, file_name, "geaccepteerd", len(records), [])
+        report = ImportReport(batch, KIND, file_name, "geaccepteerd", len(records), [])
+        if on_done is not None:
+            on_done(conn, report)
+    return report
 
 
 def realisation_csv(slug: str, rows: list[dict], source: str) -> bytes:
