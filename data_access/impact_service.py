@@ -13,9 +13,10 @@ import math
 import pandas as pd
 from sqlalchemy import Connection
 
-from data_access import begroting, impact, kpi_service, queries
+from data_access import begroting, impact, kpi_service, published, queries
 from data_access.access import Viewer
 from data_access.impact import Estimate, Parameters
+from data_access.privacy import suppress_small_numbers
 
 MAIN = "wvpk_uren_per_client"
 # indicator → (what is freed, how it is priced)
@@ -41,6 +42,14 @@ def estimate_of(result: dict) -> tuple[float | None, tuple[float, float] | None]
     return float(value), (float(low), float(high))
 
 
+def delivered(conn: Connection, viewer: Viewer, programme_ids: list[int] | None) -> pd.DataFrame:
+    """The hypotheses' programme-buurt counts this viewer may use, through the one visibility gate, with small
+    numbers suppressed (a suppressed row is never used)."""
+    catalogue = queries.indicators(conn)
+    frame = published.programme_rows(conn, viewer, programme_ids, list(HYPOTHESES), catalogue=catalogue)
+    return suppress_small_numbers(frame, catalogue) if not frame.empty else frame
+
+
 def _delivered(obs: pd.DataFrame | dict, slug: str, indicator: str, period: str | None
                ) -> tuple[float, float] | None:
     """Numerator and denominator of a programme buurt at a period (None when not delivered).
@@ -56,7 +65,8 @@ def _delivered(obs: pd.DataFrame | dict, slug: str, indicator: str, period: str 
 def _delivered_index(obs: pd.DataFrame) -> dict[tuple[str, str, str], tuple[float, float]]:
     if obs.empty:
         return {}
-    ok = obs.dropna(subset=["numerator", "denominator"]).drop_duplicates(["area", "indicator", "period"])
+    ok = obs[~obs["suppressed"].astype(bool)] if "suppressed" in obs.columns else obs
+    ok = ok.dropna(subset=["numerator", "denominator"]).drop_duplicates(["area", "indicator", "period"])
     return {(a, i, p): (float(n), float(d)) for a, i, p, n, d in
             zip(ok["area"], ok["indicator"], ok["period"], ok["numerator"], ok["denominator"], strict=True)}
 
@@ -104,7 +114,7 @@ def buurt_impact(conn: Connection, slug: str, viewer: Viewer, params: Parameters
     if area is None or area.programme_id is None:
         raise ValueError(f"onbekende programmabuurt '{slug}'")
     results = kpi_service.buurt_kpi(conn, area.code, viewer)
-    obs = queries.programme_observations(conn, [area.programme_id], list(HYPOTHESES)) if results else pd.DataFrame()
+    obs = delivered(conn, viewer, [area.programme_id]) if results else pd.DataFrame()
     rows = hypothesis_rows(results, obs, area.code, params)
     main = next((r for r in rows if r["indicator"] == MAIN), None)
     out = {"slug": area.code, "name": area.name, "hypotheses": rows, "share_of_target": None,
@@ -143,7 +153,7 @@ def programme_impact(conn: Connection, viewer: Viewer, params: Parameters | None
     """
     params = params or parameters()
     programme = queries.programme_buurten(conn)
-    obs = queries.programme_observations(conn, None, list(HYPOTHESES)) if not programme.empty else pd.DataFrame()
+    obs = delivered(conn, viewer, None) if not programme.empty else pd.DataFrame()
     buurt_rows = _buurt_rows(conn, viewer, programme, obs, params)
     main_results = [r for r in kpi_service.programme_kpi(conn, viewer) if r.get("indicator") == MAIN]
     total = None
