@@ -571,12 +571,13 @@ def _scenario_table(result: dict) -> dbc.Table:
 
 def _buurten_table(rows: list[dict]) -> dbc.Table:
     header = html.Thead(html.Tr([html.Th("Buurt"), html.Th("Cohort"), html.Th("Uren vrijgespeeld per jaar"),
-                                 html.Th("FTE"), html.Th("Gerealiseerde kosten (zelfde 12 mnd)"),
+                                 html.Th("FTE"), html.Th("Kosten (zelfde 12 mnd)"),
                                  html.Th("€ per vrijgespeeld uur")]))
     body = [html.Tr([html.Td([html.A(r["name"], href=f"/buurt/{r['slug']}/begroting"),
-                              _synthetic_badge(r["synthetic"])]),
-                     html.Td(str(r["cohort"])), html.Td(_interval(r["hours"])), html.Td(_interval(r["fte"], amount, 1)),
-                     html.Td(euro(r["realised_costs_year"])),
+                              _synthetic_badge(r["synthetic"])], className="text-nowrap"),
+                     html.Td(str(r["cohort"])), html.Td(_interval(r["hours"]), className="text-nowrap"),
+                     html.Td(_interval(r["fte"], amount, 1), className="text-nowrap"),
+                     html.Td(euro(r["realised_costs_year"]), className="text-nowrap"),
                      html.Td(cost_per_hour_text(r["cost_per_hour"]).replace(" per vrijgespeeld uur", ""))],
                     id=f"impact-buurt-{r['slug']}") for r in rows]
     return dbc.Table([header, html.Tbody(body)], size="sm", responsive=True, hover=True, id="impact-buurten")
