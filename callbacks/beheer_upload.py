@@ -15,7 +15,6 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Input, Output, State, html, no_update
 from flask import request
 from flask_login import current_user
@@ -24,7 +23,7 @@ from callbacks.common import engine
 from dashboard import ids
 from dashboard.security import UPLOADERS, Forbidden, require_role
 from data_access import uploads
-from layouts.formatting import number
+from layouts.formatting import number, time_nl
 
 TEXT = {
     "no_file": "Kies eerst het soort bestand.",
@@ -73,7 +72,7 @@ def list_batches(_job, _polling_stopped):  # noqa: ANN001, ANN201
         return html.P(TEXT["empty"], className="text-muted"), []
     rows = [html.Tr([
         html.Td(str(r.id)), html.Td(r.file_name), html.Td(r.kind), html.Td(r.imported_by),
-        html.Td(f"{pd.Timestamp(r.started_at):%d-%m-%Y %H:%M}"),
+        html.Td(time_nl(r.started_at)),
         html.Td(dbc.Badge(uploads.STATUS_LABELS.get(r.status, r.status), color=STATUS_COLORS.get(r.status, "light"))),
         html.Td(number(r.rows_accepted)), html.Td(number(r.rows_rejected)),
     ]) for r in frame.itertuples()]

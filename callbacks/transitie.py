@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, dcc, html, no_update
 from flask import request
 
+from callbacks.buurt_uitkomsten import updated_note
 from callbacks.common import current_viewer, engine
 from callbacks.grid import link_col, num_col, rows, text_col
 from dashboard import ids
@@ -23,7 +24,8 @@ from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
 from data_access.audit import record_event
 from data_access.export_safety import safe_frame
-from layouts.formatting import number, signed
+from data_access.results import state as read_model_state
+from layouts.formatting import number, signed, time_nl
 
 ROLES = ("transitieteam", "beheerder")
 MSG = {
@@ -204,7 +206,7 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
     if not allowed(viewer):
         return _denied_message(viewer), {"display": "none"}, [], [], go.Figure(), [], [], None
     with engine().connect() as conn:
-        frame = transitie.programme_overview(conn)
+        frame = transitie.stored_programme_overview(conn)
         outlines = transitie.gemeente_outlines(conn)
         locations = transitie.programme_locations(conn)
         frame = with_kpi(frame, kpi_service.kpi_overview(conn, viewer))
@@ -312,9 +314,11 @@ def update_programme_kpi(_path: str | None):  # noqa: ANN201
         return None, None
     with engine().connect() as conn:
         results = kpi_service.programme_kpi(conn, viewer)
+        state = read_model_state(conn)
     if not results:
         return dbc.Alert("Nog geen KPI te berekenen: er zijn geen uitkomstleveringen.", color="info"), None
-    cards = dbc.Row([dbc.Col(kpi_card(r), xs=12, md=6, xl=3, className="mb-2") for r in results])
+    cards = html.Div([dbc.Row([dbc.Col(kpi_card(r), xs=12, md=6, xl=3, className="mb-2") for r in results]),
+                      updated_note(state)])
     main = next((r for r in results if r.get("indicator") == MAIN_KPI), None)
     figures = dbc.Row(kpi_figures(main)) if main else None
     return cards, figures
@@ -425,7 +429,7 @@ def load_checklist(selected: list | None, state: dict | None = None):  # noqa: A
     version = int(current["version"]) if current is not None else 0
     title = f"{row.get('name', code)} ({code})"
     if current is not None:
-        title += f" · versie {version}, {current['author']}, {current['saved_at']:%d-%m-%Y %H:%M}"
+        title += f" · versie {version}, {current['author']}, {time_nl(current['saved_at'])}"
     same = isinstance(state, dict) and state.get("code") == code
     return (title, _criteria_options(), list(current["criteria"]) if current is not None else [],
             current["note"] if current is not None else "", False, False, {"code": code, "version": version},

@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard import <kind> <path>`, `demo`, `users …`.
+"""Command line: `python -m dashboard import <kind> <path>`, `demo`, `refresh`, `users …`.
 
 Uses the same import functions as the upload page; a rejected file exits with status 1 and a readable report.
 """
@@ -54,14 +54,46 @@ def cmd_import(args: argparse.Namespace) -> int:
                                 f"{len(report.rejections)} afgewezen (opdrachtregel)")
         print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
         status = status or (0 if report.ok else 1)
+    if status == 0:
+        _refresh(engine)
     return status
+
+
+def _progress_bar(step: str, done: int, total: int) -> None:
+    """A one-line progress bar on stderr: [#####-----] 2/5 KPI."""
+    width = 30
+    filled = int(width * done / total) if total else width
+    end = "\n" if done >= total else ""
+    print(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {step:<30}", end=end, file=sys.stderr,
+          flush=True)
+
+
+def _refresh(engine) -> bool:  # noqa: ANN001
+    import time
+
+    from data_access.results import refresh
+
+    start = time.perf_counter()
+    ran = refresh(engine, progress=_progress_bar)
+    if ran:
+        print(f"Berekende resultaten ververst in {time.perf_counter() - start:.1f} s.")
+    else:
+        print("Er loopt al een verversing (elders); deze opdracht is daaraan toegevoegd.")
+    return ran
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    engine, _ = _engine(args)
+    _refresh(engine)
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from data_access.demo import load_demo
 
     engine, config = _engine(args)
-    load_demo(engine, args.public_dir or config["PUBLIC_DATA_DIR"], seed=args.seed, programme_size=args.programma)
+    load_demo(engine, args.public_dir or config["PUBLIC_DATA_DIR"], seed=args.seed, programme_size=args.programma,
+              progress=_progress_bar)
     print("Demogegevens geladen.")
     return 0
 
@@ -140,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     p_demo.add_argument("--seed", type=int, default=2024)
     p_demo.add_argument("--public-dir", default=None)
     p_demo.set_defaults(func=cmd_demo)
+    p_refresh = sub.add_parser("refresh", help="bereken vergelijkingsgroepen, KPI en leerpartners opnieuw")
+    p_refresh.set_defaults(func=cmd_refresh)
     p_users = sub.add_parser("users", help="gebruikers beheren")
     p_users.add_argument("action", choices=["add", "list", "deactivate", "reactivate", "role", "member", "source",
                                             "unlock", "reset"])

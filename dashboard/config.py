@@ -8,6 +8,8 @@ import os
 import secrets
 from pathlib import Path
 
+from data_access.importers.common import MAX_UPLOAD_MB
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_FILE = "secret_key"  # under INSTANCE_DIR: the demo's random key, shared by restarts and workers
 MIN_SECRET_LENGTH = 32
@@ -71,8 +73,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_REFRESH_EACH_REQUEST": True,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
-        # Largest upload file; a Dash upload arrives base64-encoded inside JSON, hence the 4/3 (+1 MB) below.
-        "MAX_UPLOAD_MB": float(env.get("MAX_UPLOAD_MB", "50")),
+        # Largest file to import (the CLI checks the same number); a Dash upload arrives base64-encoded inside
+        # JSON, hence MAX_CONTENT_LENGTH = 4/3 of it plus 1 MB below.
+        "MAX_UPLOAD_MB": MAX_UPLOAD_MB,
         # Behind a reverse proxy: trust X-Forwarded-For/-Proto/-Host from that many proxies (0 = trust none).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "1" if _flag(env.get("PROXY_FIX")) else "0")),
         "HSTS_SECONDS": int(env.get("HSTS_SECONDS", "31536000")),

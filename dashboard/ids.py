@@ -292,3 +292,7 @@ BEGROTING_BUURT_SUMMARY = "begroting-buurt-summary"  # € per hour freed on /bu
 # Impact section on /transitie (layouts/begroting.py impact_section, callbacks/begroting.py)
 IMPACT_SECTION = "impact-section"
 IMPACT_CONTENT = "impact-content"
+
+# home page: search and paging (the list of programme buurten grows to 1,000)
+HOME_SEARCH = "home-search"
+HOME_PAGE = "home-page"

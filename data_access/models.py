@@ -417,6 +417,37 @@ class ImportLock(Base):
     since: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class DerivedResult(Base):
+    """One stored result of the refresh (data_access.results): computed once per change of the store, read by every
+    page and worker. `payload` is JSON; `store_version` says which state of the store it was computed from."""
+
+    __tablename__ = "derived_result"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_derived_result"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)  # peer_table | comparison_group | kpi_buurt | …
+    key: Mapped[str] = mapped_column(String(200))
+    store_version: Mapped[str] = mapped_column(String(200))
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    payload: Mapped[str] = mapped_column(Text)
+
+
+class RefreshState(Base):
+    """The single row (id 1) that serialises refreshes across processes: who holds it, whether another trigger
+    came in meanwhile (coalesced into one more run), and the store version of the last completed refresh."""
+
+    __tablename__ = "refresh_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(200))
+    locked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    pending_ids: Mapped[str] = mapped_column(Text, default="")  # programme ids of coalesced partial triggers
+    store_version: Mapped[str | None] = mapped_column(String(200))
+    refreshed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    step: Mapped[str] = mapped_column(String(200), default="")  # what the running refresh is doing
+
+
 class Budget(VersionedRecord, Base):
     """The buurtbegroting of one programme buurt for one year, with its status and the begrotingscommissie's word.
 

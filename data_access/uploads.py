@@ -84,8 +84,13 @@ def run_upload(engine: Engine, batch_id: int, kind: str, path: str | Path, user:
                 message=f"interne fout tijdens de import: {type(exc).__name__}"))
             record_event(conn, user, "import_rejected", target=f"import {batch_id}",
                          detail=f"{kind}: {file_name} — mislukt ({type(exc).__name__})", ip=ip)
+        return
     finally:
         Path(path).unlink(missing_ok=True)
+    if report.status == "geaccepteerd":  # this thread is the upload's own: refresh here; pages read the old results
+        from data_access.results.refresh import refresh_quietly
+
+        refresh_quietly(engine)
 
 
 def batches(conn: Connection, imported_by: str | None = None, limit: int = 50) -> pd.DataFrame:

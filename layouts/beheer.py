@@ -11,6 +11,7 @@ from dash import dcc, html
 from dashboard import ids
 from data_access.access import ROLES
 from data_access.audit import ACTIONS
+from data_access.importers.common import MAX_UPLOAD_BYTES
 from data_access.users import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, MAX_SOURCE_LENGTH
 
 TEXT = {
@@ -52,7 +53,6 @@ TEXT = {
 }
 ACTION_OPTIONS = [{"label": label, "value": code} for code, label in ACTIONS.items()]
 ROLE_OPTIONS = [{"label": role, "value": role} for role in ROLES]
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def _field(label: str, component, md: int = 4) -> dbc.Col:  # noqa: ANN001
