@@ -15,7 +15,7 @@ from data_access.seed import sync_catalogue, sync_programme
 
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202
-    config = load_config({"DEMO_MODE": True} if getattr(args, "demo_ok", True) else None)
+    config = load_config({"DEMO_MODE": True} if getattr(args, "demo_ok", True) else None, signs_sessions=False)
     engine = make_engine(config["DATABASE_URL"])
     upgrade(engine)
     with engine.begin() as conn:
