@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 
 from callbacks import (
+    begroting,
     beheer_audit,
     beheer_gebruikers,
     beheer_upload,
@@ -37,3 +38,4 @@ def register_all(app: dash.Dash) -> None:
     transitie.register(app)
     best_practices.register(app)
     menukaart.register(app)
+    begroting.register(app)

@@ -8,6 +8,8 @@ import os
 import secrets
 from pathlib import Path
 
+from data_access.importers.common import MAX_UPLOAD_MB
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_FILE = "secret_key"  # under INSTANCE_DIR: the demo's random key, shared by restarts and workers
 MIN_SECRET_LENGTH = 32
@@ -51,8 +53,11 @@ def demo_secret_key(directory: Path) -> str:
     return key
 
 
-def load_config(overrides: dict | None = None) -> dict:
-    """Build the app configuration; outside demo mode a missing SECRET_KEY is an error."""
+def load_config(overrides: dict | None = None, signs_sessions: bool = True) -> dict:
+    """Build the app configuration; outside demo mode a missing SECRET_KEY is an error.
+
+    signs_sessions=False (the command line) leaves SECRET_KEY alone: nothing is signed, so no key is needed or made.
+    """
     env = os.environ
     config = {
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'buurtdashboard.db'}"),
@@ -71,8 +76,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_REFRESH_EACH_REQUEST": True,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
-        # Largest upload file; a Dash upload arrives base64-encoded inside JSON, hence the 4/3 (+1 MB) below.
-        "MAX_UPLOAD_MB": float(env.get("MAX_UPLOAD_MB", "50")),
+        # Largest file to import (the CLI checks the same number); a Dash upload arrives base64-encoded inside
+        # JSON, hence MAX_CONTENT_LENGTH = 4/3 of it plus 1 MB below.
+        "MAX_UPLOAD_MB": MAX_UPLOAD_MB,
         # Behind a reverse proxy: trust X-Forwarded-For/-Proto/-Host from that many proxies (0 = trust none).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "1" if _flag(env.get("PROXY_FIX")) else "0")),
         "HSTS_SECONDS": int(env.get("HSTS_SECONDS", "31536000")),
@@ -92,7 +98,7 @@ def load_config(overrides: dict | None = None) -> dict:
         raw = config["SESSION_COOKIE_SECURE"]
         config["SESSION_COOKIE_SECURE"] = raw == "1" if raw not in (None, "") else not (
             config["DEMO_MODE"] or config["TESTING"])
-    if not config["SECRET_KEY"]:
+    if not config["SECRET_KEY"] and signs_sessions:
         if config["TESTING"]:
             config["SECRET_KEY"] = secrets.token_urlsafe(48)  # tests: random per app, nothing written
         elif config["DEMO_MODE"]:

@@ -218,6 +218,19 @@ def content_security_policy(script_hashes: list[str], debug: bool = False) -> st
     ])
 
 
+def _served_to_user() -> bool | None:
+    """Whether this response goes to a logged-in user; None when the database is too busy to tell (the response is
+    then a 503 "druk", which must not turn into a 500 here)."""
+    from data_access.db import is_overload
+
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except Exception as exc:
+        if is_overload(exc):
+            return None
+        raise
+
+
 def add_headers(response: Response) -> Response:
     """Security headers on every response; no caching of anything a logged-in user was served."""
     hashes = current_app.extensions.get("csp_script_hashes", list)()
@@ -226,9 +239,11 @@ def add_headers(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    if current_user and current_user.is_authenticated and not request.path.startswith(STATIC_PREFIXES):
+    user = _served_to_user()
+    if user is not False and not request.path.startswith(STATIC_PREFIXES):
         response.headers["Cache-Control"] = "no-store"
-    _sync_csrf_cookie(response)
+    if user is not None:
+        _sync_csrf_cookie(response)
     return response
 
 

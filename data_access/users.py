@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, case, delete, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from data_access.access import ROLES
@@ -269,7 +270,10 @@ def ensure_demo_accounts(engine: Engine) -> None:
         existing = set(conn.execute(select(User.email)).scalars())
     for email, name, role, programmes, source in DEMO_ACCOUNTS:
         if email not in existing:
-            create_user(engine, email, DEMO_PASSWORD, role, name, programmes, source, demo=True)
+            try:
+                create_user(engine, email, DEMO_PASSWORD, role, name, programmes, source, demo=True)
+            except IntegrityError:
+                pass  # another process starting at the same moment created it first
 
 
 def remove_demo_accounts(engine: Engine) -> None:

@@ -11,6 +11,7 @@ from dash import dcc, html
 from dashboard import ids
 from data_access.access import ROLES
 from data_access.audit import ACTIONS
+from data_access.importers.common import MAX_UPLOAD_BYTES
 from data_access.users import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, MAX_SOURCE_LENGTH
 
 TEXT = {
@@ -24,8 +25,8 @@ TEXT = {
     "buurten": "Programmabuurten (alleen buurtnetwerk)",
     "source": "Bron (alleen leverancier, zoals in de kolom 'bron')",
     "create": "Aanmaken",
-    "create_help": "Er wordt een eenmalig wachtwoord gemaakt en één keer getoond; de gebruiker wijzigt het via "
-                   "'Wachtwoord wijzigen'.",
+    "create_help": "Er wordt een eenmalig wachtwoord gemaakt en één keer getoond; bij de eerste keer inloggen "
+                   "kiest de gebruiker een eigen wachtwoord.",
     "edit_title": "Gebruiker wijzigen",
     "pick_user": "Kies een gebruiker…",
     "save": "Opslaan",
@@ -52,7 +53,6 @@ TEXT = {
 }
 ACTION_OPTIONS = [{"label": label, "value": code} for code, label in ACTIONS.items()]
 ROLE_OPTIONS = [{"label": role, "value": role} for role in ROLES]
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def _field(label: str, component, md: int = 4) -> dbc.Col:  # noqa: ANN001
