@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
-from dashboard import api, api_lerend, auth, beheer, exports, security, verslag  # noqa: F401 — api_lerend adds routes to api.bp
+from dashboard import api, api_lerend, auth, beheer, downloads, exports, security, verslag  # noqa: F401 — api_lerend adds routes to api.bp
 from dashboard.config import ROOT, load_config
 from dashboard.startup import prepare_database, warm_caches
 
@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     server.register_blueprint(verslag.bp)  # public buurtverslagen (/verslag)
     server.register_blueprint(beheer.bp)
     server.register_blueprint(exports.bp)
+    server.register_blueprint(downloads.bp)  # table CSV/XLSX and the review handout PDF
 
     app = dash.Dash(
         __name__,
@@ -38,6 +39,9 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     )
     from callbacks import register_all
     from layouts import pages, shell
+    from layouts.figures import apply_template
+
+    apply_template()  # one Plotly template for every chart
 
     pages.register(app)
     register_all(app)

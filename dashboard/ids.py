@@ -252,3 +252,12 @@ UPLOAD_REPORT = "beheer-upload-report"
 UPLOAD_BATCHES = "beheer-upload-batches"
 UPLOAD_BATCH = "beheer-upload-batch"  # dropdown: an earlier import report to show
 UPLOAD_REJECTED_CSV = "beheer-upload-rejected-csv"
+
+# review summary, exports and contacts (callbacks/review.py, callbacks/contacts.py)
+UIT_REVIEW_SUMMARY = "buurt-uit-review-summary"  # /buurt/<slug>/uitkomsten: summary for the bimonthly review
+NETWERK_CONTACTS = "netwerk-contacts"  # /buurt/<slug>/netwerk: the kartrekkers' contact details (tab body)
+NETWERK_CONTACTS_TEXT = "netwerk-contacts-text"
+NETWERK_CONTACTS_SAVE = "netwerk-contacts-save"
+NETWERK_CONTACTS_STATE = "netwerk-contacts-state"
+NETWERK_CONTACTS_MESSAGE = "netwerk-contacts-message"
+NETWERK_CONTACTS_HISTORY = "netwerk-contacts-history"
