@@ -21,6 +21,7 @@ from dashboard import ids
 from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
 from data_access.audit import record_event
+from layouts.figures import OKABE_ITO, exportable, graph_config
 from layouts.formatting import number, signed
 
 ROLES = ("transitieteam", "beheerder")
@@ -46,7 +47,10 @@ KPI_COLUMNS = [("wvpk_uren_per_client", "KPI wijkverpleging (uren per cliënt)")
                ("opnames_kwetsbare_ouderen_per_1000", "Opnames kwetsbare ouderen"),
                ("ligduur_kwetsbare_ouderen", "Ligduur kwetsbare ouderen")]
 MAIN_KPI = "wvpk_uren_per_client"
-KPI_STATUS_COLOURS = {"op_koers": "#198754", "niet_op_koers": "#dc3545", "nog_niet_bekend": "#8a939b"}
+# the one palette (layouts/figures.py): blue ▲ on course, orange ▼ not on course, grey ● not yet known
+KPI_STATUS_COLOURS = {"op_koers": OKABE_ITO["blue"], "niet_op_koers": OKABE_ITO["orange"],
+                      "nog_niet_bekend": OKABE_ITO["grey"]}
+KPI_STATUS_SYMBOLS = {"op_koers": "triangle-up", "niet_op_koers": "triangle-down", "nog_niet_bekend": "circle"}
 NOT_KNOWN = "nog_niet_bekend"
 MAX_CANDIDATE_ROWS = 300
 
@@ -183,7 +187,8 @@ def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd
             continue
         fig.add_trace(go.Scatter(
             x=part["x"], y=part["y"], mode="markers", name=f"KPI wijkverpleging: {label.lower()}",
-            marker={"size": 11 if len(points) <= 100 else 6, "color": KPI_STATUS_COLOURS[status],
+            marker={"size": 12 if len(points) <= 100 else 7, "color": KPI_STATUS_COLOURS[status],
+                    "symbol": KPI_STATUS_SYMBOLS[status],
                     "line": {"color": "white", "width": 1}},
             text=part["name"] + " (cohort " + part["cohort"].astype(str) + ")",
             hovertemplate="%{text}<extra>" + label + "</extra>",
@@ -275,16 +280,17 @@ def kpi_figures(result: dict) -> list:
                                      fillcolor="rgba(11,83,148,0.15)", line={"width": 0}, hoverinfo="skip",
                                      name="onzekerheid (95%)"))
         fig.add_trace(go.Scatter(x=labels, y=series["index_t"], name="programmabuurten", mode="lines+markers",
-                                 line={"color": "#0b5394", "width": 3}))
+                                 line={"color": OKABE_ITO["blue"], "width": 3}))
         fig.add_trace(go.Scatter(x=labels, y=series["index_c"], name="vergelijkingsbuurten", mode="lines",
                                  line={"color": "#6c757d", "dash": "dash"}))
         if "target_index" in series.columns and series["target_index"].notna().any():
             fig.add_trace(go.Scatter(x=labels, y=series["target_index"], name="streefpad", mode="lines",
-                                     line={"color": "#198754", "dash": "dot"}))
+                                     line={"color": OKABE_ITO["green"], "dash": "dot"}))
         fig.update_layout(title={"text": "Index (2024 = 100)", "font": {"size": 14}, "x": 0}, height=340,
                           margin={"l": 50, "r": 10, "t": 40, "b": 40}, separators=",.", plot_bgcolor="white",
                           legend={"orientation": "h", "y": -0.25}, yaxis={"gridcolor": "#e9ecef"})
-        figures.append(dbc.Col(dcc.Graph(figure=fig, config={"displayModeBar": False}), xs=12, lg=6))
+        figures.append(dbc.Col(exportable(dcc.Graph(figure=fig, config=graph_config("kpi-programma")),
+                                          "kpi-programma"), xs=12, lg=6))
     study = pd.DataFrame(result.get("event_study") or [])
     if not study.empty:
         fig = go.Figure(go.Scatter(
@@ -299,7 +305,8 @@ def kpi_figures(result: dict) -> list:
                           margin={"l": 50, "r": 10, "t": 40, "b": 40}, plot_bgcolor="white",
                           xaxis={"title": "perioden (van twee maanden) na de start", "dtick": 1},
                           yaxis={"title": "effect", "ticksuffix": "%", "gridcolor": "#e9ecef"})
-        figures.append(dbc.Col(dcc.Graph(figure=fig, config={"displayModeBar": False}), xs=12, lg=6))
+        figures.append(dbc.Col(exportable(dcc.Graph(figure=fig, config=graph_config("event-study")), "event-study"),
+                               xs=12, lg=6))
     return figures
 
 
