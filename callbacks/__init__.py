@@ -12,6 +12,7 @@ from callbacks import (
     buurt,
     buurt_beeld,
     buurt_uitkomsten,
+    contacts,
     home,
     lerend,
     menukaart,
@@ -39,3 +40,4 @@ def register_all(app: dash.Dash) -> None:
     best_practices.register(app)
     menukaart.register(app)
     review.register(app)
+    contacts.register(app)

@@ -21,6 +21,7 @@ from data_access.models import (
     BestPractice,
     BuurtReport,
     Narrative,
+    NetworkContacts,
     RecordVersion,
     ReviewSession,
     utcnow,
@@ -32,6 +33,7 @@ RECORD_TYPES: dict[type, str] = {
     ReviewSession: "review_session",
     BestPractice: "best_practice",
     BuurtReport: "buurt_report",
+    NetworkContacts: "network_contacts",
 }
 MODELS = {name: model for model, name in RECORD_TYPES.items()}
 SYSTEM_FIELDS = ("id", "programme_id", "version", "updated_by", "updated_at")
