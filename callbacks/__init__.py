@@ -15,6 +15,7 @@ from callbacks import (
     contacts,
     home,
     lerend,
+    lerend_ranked,
     menukaart,
     netwerk,
     review,
@@ -35,6 +36,7 @@ def register_all(app: dash.Dash) -> None:
     beheer_audit.register(app)
     beheer_upload.register(app)
     lerend.register(app)
+    lerend_ranked.register(app)
     vergelijken.register(app)
     transitie.register(app)
     best_practices.register(app)

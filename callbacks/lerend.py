@@ -249,6 +249,7 @@ def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFram
                      f"gelijkenis {number(sim, 2)} · verschil {signed(diff * 100, 1, ' procentpunt')}")
         mkey.append(f"{a}|{b}")
     change = buurten["change"].to_numpy(float) * 100
+    labelled = ({focus} | set(links["a"]) | set(links["b"])) if focus else set()
     reverse = result.polarity == "lower_is_better"
     figure = go.Figure([
         go.Scatter(x=ex, y=ey, mode="lines", line={"color": "#8fa8c8", "width": 1.5}, hoverinfo="skip",
@@ -256,8 +257,11 @@ def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFram
         go.Scatter(x=mx, y=my, mode="markers", marker={"size": 11, "color": "#1f4e79", "symbol": "diamond"},
                    text=mtext, hoverinfo="text", customdata=mkey, name="uitleg (klik)"),
         go.Scatter(
-            x=xy[:, 0], y=xy[:, 1], mode="markers+text" if len(buurten) <= 60 else "markers",
-            text=buurten["name"], textposition="top center", customdata=buurten["slug"],
+            # names only for the chosen buurt and its partners: all twenty at once overlap (the list above
+            # names every buurt; hovering names any dot)
+            x=xy[:, 0], y=xy[:, 1], mode="markers+text" if focus else "markers",
+            text=[n if s in labelled else "" for s, n in zip(buurten["slug"], buurten["name"], strict=True)],
+            textposition="top center", customdata=buurten["slug"],
             marker={"size": [18 if s == focus else 12 for s in buurten["slug"]], "color": change,
                     "colorscale": "RdBu_r" if reverse else "RdBu", "cmid": 0 if np.isfinite(change).any() else None,
                     "line": {"color": "#333", "width": 1},

@@ -261,3 +261,4 @@ NETWERK_CONTACTS_SAVE = "netwerk-contacts-save"
 NETWERK_CONTACTS_STATE = "netwerk-contacts-state"
 NETWERK_CONTACTS_MESSAGE = "netwerk-contacts-message"
 NETWERK_CONTACTS_HISTORY = "netwerk-contacts-history"
+LEREND_RANKED = "lerend-ranked"  # /lerende-buurt: ranked partners per buurt with small multiples

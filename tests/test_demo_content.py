@@ -74,7 +74,7 @@ def test_presentation_mode_steps_through_the_demo_stories_with_arrow_keys(dash_d
     start_browser_app(dash_duo, demo)
     browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/best-practices/presentatie")
-    dash_duo.wait_for_text_to_equal("#best-slide-counter", "1 / 3", timeout=20)
+    dash_duo.wait_for_text_to_equal("#best-slide-counter", "1 / 3", timeout=40)
     body = dash_duo.find_element("body")
     body.send_keys(Keys.ARROW_RIGHT)
     dash_duo.wait_for_text_to_equal("#best-slide-counter", "2 / 3", timeout=5)
