@@ -37,6 +37,7 @@ WORDS = {
     NO_EARLIER: "nog geen eerdere waarde", NO_INTERVAL: "niet te beoordelen (geen interval)",
     NO_VALUE: "geen waarde",
 }
+JUDGED = {BETTER, WORSE, SIMILAR, CHANGED_UP, CHANGED_DOWN}  # a verdict, not a reason why there is none
 ORDER = [WORSE, BETTER, CHANGED_UP, CHANGED_DOWN, SIMILAR, NO_NEW, NO_INTERVAL, NO_EARLIER, NO_VALUE]
 
 ACTION_STATUS = {  # marker in the text of an action → status key
@@ -68,14 +69,20 @@ def _missing(value) -> bool:  # noqa: ANN001
     return value is None or (isinstance(value, float) and math.isnan(value)) or bool(pd.isna(value))
 
 
-def _half_width(row: pd.Series) -> float | None:
-    """Standard error from a row's 95% interval (half its width over z), None without an interval."""
+def _half_width(row: pd.Series, kind: str | None = None) -> float | None:
+    """Standard error from a row's 95% interval (half its width over z), None without an interval.
+
+    A count delivered without a numerator (adoption counts typed in by the buurtnetwerk) gets the Poisson
+    standard error √n: the count itself is the number of events.
+    """
     if _missing(row["ci_low"]) or _missing(row["ci_high"]):
+        if kind == "count" and not _missing(row["value"]) and float(row["value"]) >= 0:
+            return math.sqrt(max(float(row["value"]), 1.0))
         return None
     return (float(row["ci_high"]) - float(row["ci_low"])) / 2 / Z95
 
 
-def judge(new: pd.Series | None, old: pd.Series | None, polarity: str) -> Change:
+def judge(new: pd.Series | None, old: pd.Series | None, polarity: str, kind: str | None = None) -> Change:
     """Judge the change from `old` to `new`: significant when the difference's 95% interval excludes zero."""
     if new is None or _missing(new["value"]):
         return Change(NO_VALUE)
@@ -84,7 +91,7 @@ def judge(new: pd.Series | None, old: pd.Series | None, polarity: str) -> Change
     if old["period"] == new["period"]:
         return Change(NO_NEW, 0.0, old["period"])
     diff = float(new["value"]) - float(old["value"])
-    se_new, se_old = _half_width(new), _half_width(old)
+    se_new, se_old = _half_width(new, kind), _half_width(old, kind)
     if se_new is None or se_old is None:
         return Change(NO_INTERVAL, diff, old["period"])
     if abs(diff) <= Z95 * math.hypot(se_new, se_old):
@@ -177,8 +184,9 @@ def review_summary(conn: Connection, viewer: Viewer, area: queries.AreaInfo, rev
         before = _as_of(rows, previous)
         first = rows.iloc[0]
         polarity = c["polarity"]
-        since_previous = judge(latest, before, polarity)
-        since_start = judge(latest, first, polarity) if first["period"] != latest["period"] else Change(NO_EARLIER)
+        since_previous = judge(latest, before, polarity, c["kind"])
+        since_start = (judge(latest, first, polarity, c["kind"]) if first["period"] != latest["period"]
+                       else Change(NO_EARLIER))
         by_theme[themes[0]].append({
             "indicator": c["code"], "name": c["name"], "kind": c["kind"], "unit": c["unit"], "polarity": polarity,
             "group": c["group"], "themes": themes, "also": [theme_names[t] for t in themes[1:]],

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from data_access import periods
+from data_access.review_summary import JUDGED
 from layouts.figures import STATUS_BADGES, judgement_style
 from layouts.formatting import number, percentage, signed
 
@@ -32,6 +33,7 @@ TEXT = {
     "csv": "Samenvatting als CSV",
     "xlsx": "Samenvatting als Excel (XLSX)",
     "also": "ook voor: {themes}",
+    "rest": "Zonder oordeel: {n} indicator(en) zonder nieuwe meting, interval of zichtbare waarde",
     "target": "Doel: {target}",
     "synthetic": "demo: synthetische cijfers",
     "login": None,
@@ -84,17 +86,19 @@ def change_text(diff: float | None, kind: str, unit: str) -> str:
 def target_text(target: dict | None) -> str:
     if not target:
         return "–"
-    short = signed(target["value"] * 100, 0, "%") if target["value"] is not None else ""
-    return " – ".join(t for t in (short, target["description"]) if t)
+    if target["description"]:  # the plan's own words already hold the number
+        return target["description"]
+    return signed(target["value"] * 100, 0, "%") if target["value"] is not None else "–"
 
 
 def judgement_cell(change, item: dict) -> html.Td:  # noqa: ANN001
     """Symbol, word and colour of one judgement, with the change in points or units."""
     symbol, word, _colour, css = judgement_style(change.judgement)
-    diff = change_text(change.difference, item["kind"], item["unit"]) if change.difference is not None else ""
+    new = change.judgement == "geen_nieuwe_meting"
+    diff = change_text(change.difference, item["kind"], item["unit"]) if change.difference is not None and not new \
+        else ""
     word = word or change.word
-    since = f" (t.o.v. {periods.label(change.since_period)})" if change.since_period and change.judgement not in (
-        "geen_nieuwe_meting",) else ""
+    since = f" (t.o.v. {periods.label(change.since_period)})" if change.since_period and not new else ""
     return html.Td([
         html.Span([html.Span(symbol, className="judge-symbol", **{"aria-hidden": "true"}), " ", word],
                   className=f"judge {css}"),
@@ -130,10 +134,21 @@ def theme_block(theme: dict) -> html.Section:
         html.Span([html.Span("●", **{"aria-hidden": "true"}), f" {counts['gelijk']} gelijk gebleven"],
                   className="judge judge-similar"),
     ], className="small mb-1 review-counts")
-    table = dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in HEAD])),
-                       html.Tbody([_row(i) for i in theme["items"]])],
-                      size="sm", responsive=True, className="review-table")
-    return html.Section([head, summary, table], className="review-theme", id=f"review-theme-{theme['theme']}")
+    judged = [i for i in theme["items"] if {i["since_previous"].judgement, i["since_start"].judgement} & JUDGED]
+    rest = [i for i in theme["items"] if i not in judged]
+    parts = [head, summary]
+    if judged:
+        parts.append(_table(judged))
+    if rest:  # no verdict possible (no new value, no interval, hidden): out of the way, one click away
+        parts.append(html.Details([html.Summary(TEXT["rest"].format(n=len(rest)), className="small"), _table(rest)],
+                                  className="review-rest"))
+    return html.Section(parts, className="review-theme", id=f"review-theme-{theme['theme']}")
+
+
+def _table(items: list[dict]) -> dbc.Table:
+    return dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col", className=f"review-col-{n}")
+                                          for n, h in enumerate(HEAD)])),
+                      html.Tbody([_row(i) for i in items])], size="sm", responsive=True, className="review-table")
 
 
 def status_badge(status: str, label: str | None = None) -> html.Span:

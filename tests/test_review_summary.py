@@ -127,3 +127,14 @@ def test_review_summary_in_the_browser_names_the_improvement_and_the_deteriorati
     assert worse_cell.text.split("\n")[0] == "▼ slechter"
     assert "Training valpreventie plannen" in dash_duo.find_element(".review-actions").text
     assert console_errors(dash_duo) == []
+
+
+def test_counts_without_interval_are_judged_as_poisson_counts():
+    import pandas as pd
+
+    def row(value, period):
+        return pd.Series({"value": value, "period": period, "ci_low": None, "ci_high": None})
+
+    assert (judge(row(40.0, "2025-B5"), row(4.0, "2025-B4"), "higher_is_better", "count").judgement,
+            judge(row(27.0, "2025-B5"), row(25.0, "2025-B4"), "higher_is_better", "count").judgement) == (
+        "beter", "gelijk")
