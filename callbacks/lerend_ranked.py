@@ -22,7 +22,7 @@ from layouts.formatting import signed
 TEXT = {
     "title": "Leerpartners per buurt",
     "intro": "Per programmabuurt de buurten die er het meest op lijken maar een duidelijk andere ontwikkeling van "
-             "{outcome} hebben, grootste verschil eerst. De grafiekjes tonen de lijnen van de buurt en haar "
+             "{outcome} ({unit}) hebben, grootste verschil eerst. De grafiekjes tonen de lijnen van de buurt en haar "
              "leerpartners; de lijst ernaast noemt dezelfde verschillen in woorden.",
     "better": "▲ {who} deed het beter",
     "diff": "verschil {diff} sinds de nulmeting",
@@ -33,7 +33,7 @@ SYMBOLS = ["circle", "square", "diamond", "triangle-up"]
 MAX_PARTNERS = 3
 
 
-def small_multiple(series: pd.DataFrame, slugs: list[str], names: dict[str, str], unit: str) -> go.Figure:
+def small_multiple(series: pd.DataFrame, slugs: list[str], names: dict[str, str]) -> go.Figure:
     """The outcome lines of one buurt (first) and its partners: colour, dash and marker differ, never colour alone."""
     fig = go.Figure()
     for i, slug in enumerate(slugs):
@@ -43,12 +43,12 @@ def small_multiple(series: pd.DataFrame, slugs: list[str], names: dict[str, str]
                                                     "width": 3 if i == 0 else 2},
                         marker={"symbol": SYMBOLS[i % 4], "size": 5})
     fig.update_layout(template=TEMPLATE, height=210, margin={"l": 40, "r": 8, "t": 8, "b": 8},
-                      legend={"orientation": "h", "y": -0.25, "font": {"size": 11}}, yaxis_title=unit,
+                      legend={"orientation": "h", "y": -0.25, "font": {"size": 11}}, yaxis_title=None,
                       xaxis={"showticklabels": False})
     return fig
 
 
-def buurt_card(slug: str, records: list[dict], series: pd.DataFrame, names: dict[str, str], unit: str) -> dbc.Col:
+def buurt_card(slug: str, records: list[dict], series: pd.DataFrame, names: dict[str, str]) -> dbc.Col:
     ranked = sorted(records, key=lambda r: abs(r["difference"]), reverse=True)[:MAX_PARTNERS]
     items = []
     for r in ranked:
@@ -66,7 +66,7 @@ def buurt_card(slug: str, records: list[dict], series: pd.DataFrame, names: dict
         slugs = [slug] + [r["partner_code"] for r in ranked]
         body.append(dbc.Row([
             dbc.Col(html.Ol(items, className="small ps-3 mb-0 lerend-ranked-list"), xs=12, sm=5),
-            dbc.Col(html.Figure(exportable(dcc.Graph(figure=small_multiple(series, slugs, names, unit),
+            dbc.Col(html.Figure(exportable(dcc.Graph(figure=small_multiple(series, slugs, names),
                                                      config={**graph_config(f"leerpartners-{slug}"),
                                                              "displayModeBar": False}),
                                            f"leerpartners-{slug}"),
@@ -94,10 +94,11 @@ def update_ranked(indicator, buurt):  # noqa: ANN001, ANN201
     names = dict(zip(result.buurten["slug"], result.buurten["name"], strict=True))
     slugs = [buurt] if buurt in names else sorted(
         (s for s in names if (result.links["slug"] == s).any()), key=lambda s: names[s])
-    cards = [buurt_card(s, learning.partner_records(result, s), series, names, result.unit) for s in slugs]
+    cards = [buurt_card(s, learning.partner_records(result, s), series, names) for s in slugs]
     return html.Section([
         html.H2(TEXT["title"], className="h4"),
-        html.P(TEXT["intro"].format(outcome=result.indicator_name.lower()), className="small text-muted"),
+        html.P(TEXT["intro"].format(outcome=result.indicator_name.lower(), unit=result.unit),
+               className="small text-muted"),
         dbc.Row(cards, className="g-2"),
     ], className="mb-4 lerend-ranked")
 

@@ -21,7 +21,7 @@ from dashboard import ids
 from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
 from data_access.audit import record_event
-from layouts.figures import OKABE_ITO, exportable, graph_config
+from layouts.figures import OKABE_ITO, exportable, graph_config, status_badge
 from layouts.formatting import number, signed
 
 ROLES = ("transitieteam", "beheerder")
@@ -29,7 +29,7 @@ MSG = {
     "anonymous": "Deze pagina is voor het transitieteam. Log in om verder te gaan.",
     "denied": "Geen toegang: deze pagina is alleen voor het transitieteam en beheerders.",
     "count": "{n} programmabuurten in {c} cohort(en); niet-openbare cijfers in deze demo zijn synthetisch.",
-    "late": "{n} buurt(en) met een ontbrekende of late levering (rood in de tabel).",
+    "late": "{n} buurt(en) met een ontbrekende of late levering (oranje gemarkeerd in de tabel).",
     "none": "Er zijn nog geen programmabuurten.",
     "never": "nooit aangeleverd",
     "not_started": "nog niet gestart",
@@ -246,8 +246,7 @@ def kpi_card(result: dict) -> dbc.Card:
         interval = f" (95%-interval {_pct_text(result['ci_low'])} tot {_pct_text(result['ci_high'])})"
     body = [
         html.H3(result.get("name", result.get("indicator")), className="h6"),
-        dbc.Badge(result.get("status_label", ""), color={"op_koers": "success", "niet_op_koers": "danger"}
-                  .get(status, "secondary"), className="mb-2"),
+        html.Div(status_badge(status, result.get("status_label")), className="mb-2"),
         html.P([html.Strong(f"Effect: {effect}"), interval], className="mb-1"),
         html.P(f"Doel: {_pct_text(result.get('target_relative'))} – {result.get('target_description') or ''}",
                className="small mb-1"),

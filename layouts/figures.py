@@ -84,3 +84,10 @@ def export_bar(filename: str) -> html.Div:
 def exportable(graph: dcc.Graph, filename: str) -> html.Div:
     """A chart with its download bar in one container."""
     return html.Div([graph, export_bar(filename)], className="chart-export")
+
+
+def status_badge(status: str, label: str | None = None) -> html.Span:
+    """The one KPI status badge (programme and buurt pages alike): symbol, word and the palette's colour."""
+    symbol, word, css = STATUS_BADGES.get(status, STATUS_BADGES["nog_niet_bekend"])
+    return html.Span([html.Span(symbol, **{"aria-hidden": "true"}), " ", label or word],
+                     className=f"kpi-status {css}")

@@ -13,7 +13,7 @@ from dash import html
 
 from data_access import periods
 from data_access.review_summary import JUDGED
-from layouts.figures import STATUS_BADGES, judgement_style
+from layouts.figures import judgement_style, status_badge
 from layouts.formatting import number, percentage, signed
 
 TEXT = {
@@ -149,13 +149,6 @@ def _table(items: list[dict]) -> dbc.Table:
     return dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col", className=f"review-col-{n}")
                                           for n, h in enumerate(HEAD)])),
                       html.Tbody([_row(i) for i in items])], size="sm", responsive=True, className="review-table")
-
-
-def status_badge(status: str, label: str | None = None) -> html.Span:
-    """The one status badge (programme and buurt pages alike): symbol and word."""
-    symbol, word, css = STATUS_BADGES.get(status, STATUS_BADGES["nog_niet_bekend"])
-    return html.Span([html.Span(symbol, **{"aria-hidden": "true"}), " ", label or word],
-                     className=f"kpi-status {css}")
 
 
 def kpi_block(kpi: list[dict]) -> html.Section | None:

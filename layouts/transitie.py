@@ -21,7 +21,7 @@ TEXT = {
             "aanmerking voor de volgende cohorten.",
     "buurten": "Programmabuurten",
     "buurten_help": "Adoptie uit de invoer van de buurtnetwerken (buurtbeeld, tweemaandelijkse sessies, gestarte "
-                    "interventies, best practices). Actualiteit: laatste periode die per bron is aangeleverd; rood = "
+                    "interventies, best practices). Actualiteit: laatste periode die per bron is aangeleverd; oranje = "
                     "achter of nooit aangeleverd.",
     "kpi": "Programma-KPI",
     "map": "Kaart van de programmabuurten",
