@@ -5,9 +5,9 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
-from dashboard import api, api_lerend, auth, beheer, downloads, exports, security, verslag  # noqa: F401 — api_lerend adds routes to api.bp
+from dashboard import api, api_lerend, auth, beheer, downloads, exports, hardening, security, verslag  # noqa: F401 — api_lerend adds routes to api.bp
 from dashboard.config import ROOT, load_config
-from dashboard.startup import prepare_database, warm_caches
+from dashboard.startup import prepare_database, refresh_if_stale
 
 
 def create_app(overrides: dict | None = None) -> dash.Dash:
@@ -17,6 +17,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     server.config.update(config)
     engine = prepare_database(config)
     server.extensions["engine"] = engine
+    hardening.install(server)  # proxy trust, HTTPS-only cookies and HSTS, 413 and 503 answers
 
     auth.login_manager.init_app(server)
     server.register_blueprint(auth.bp)
@@ -39,14 +40,31 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     )
     from callbacks import register_all
     from layouts import pages, shell
-    from layouts.figures import apply_template
+    _name_areas()
+    from layouts.figures import register_template
 
-    apply_template()  # one Plotly template for every chart
-
+    register_template()
     pages.register(app)
     register_all(app)
     app.layout = shell.layout
     if not config["TESTING"]:
-        warm_caches(engine)
+        refresh_if_stale(engine)
     security.set_script_hashes(server, app.csp_hashes)
     return app
+
+
+def _name_areas() -> None:
+    """Page titles name the area: one indexed lookup inside the request (layouts themselves never query)."""
+    from flask import current_app, has_request_context
+
+    from data_access import queries
+    from layouts.buurt import set_area_name_resolver
+
+    def resolve(code: str) -> str | None:
+        if not has_request_context() or "engine" not in current_app.extensions:
+            return None
+        with current_app.extensions["engine"].connect() as conn:
+            area = queries.find_area(conn, code)
+        return area.name if area is not None else None
+
+    set_area_name_resolver(resolve)

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from dashboard.auth import current_viewer
 from dashboard.security import Forbidden, authorised_programme
 from data_access import periods
-from data_access.export_safety import neutralise_frame
+from data_access.export_safety import safe_frame
 from data_access.table_exports import dutch_headers, kpi_table, review_table, transitie_table, uitkomsten_table
 
 bp = Blueprint("downloads", __name__)
@@ -53,8 +53,8 @@ def _programme(slug: str | None):  # noqa: ANN202
 def table_bytes(frame: pd.DataFrame, fmt: str, sheet: str) -> bytes:
     """The frame as CSV (codes), Dutch CSV or XLSX, with every text cell neutralised."""
     if fmt == "csv":
-        return neutralise_frame(frame).to_csv(index=False).encode("utf-8")
-    dutch = neutralise_frame(dutch_headers(frame))
+        return safe_frame(frame).to_csv(index=False).encode("utf-8")
+    dutch = safe_frame(dutch_headers(frame))
     if fmt == "csv-nl":
         return dutch.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")  # BOM: Excel reads UTF-8
     buffer = io.BytesIO()

@@ -262,3 +262,6 @@ NETWERK_CONTACTS_STATE = "netwerk-contacts-state"
 NETWERK_CONTACTS_MESSAGE = "netwerk-contacts-message"
 NETWERK_CONTACTS_HISTORY = "netwerk-contacts-history"
 LEREND_RANKED = "lerend-ranked"  # /lerende-buurt: ranked partners per buurt with small multiples
+# home page: search and paging (the list of programme buurten grows to 1,000)
+HOME_SEARCH = "home-search"
+HOME_PAGE = "home-page"

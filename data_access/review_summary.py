@@ -17,11 +17,12 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
-from data_access import netwerk, periods, queries
+from data_access import definitions, netwerk, periods, queries
 from data_access.access import Viewer
 from data_access.menukaart import THEMES
+from data_access.models import ProgrammeBuurt
 from data_access.published import visible_observations
 from data_access.stats.intervals import z_value
 
@@ -103,10 +104,9 @@ def judge(new: pd.Series | None, old: pd.Series | None, polarity: str, kind: str
 
 
 def _as_of(rows: pd.DataFrame, period: str) -> pd.Series | None:
-    """The newest row up to and including `period` (the 'latest value as of a review')."""
-    key = periods.sort_key(period)
-    upto = rows[rows["period"].map(periods.sort_key) <= key]
-    return None if upto.empty else upto.iloc[-1]
+    """The latest value as of a review (`definitions.latest_as_of`: the newest period up to it with a value)."""
+    found = definitions.latest_as_of(rows, period, keys=("indicator",))
+    return None if found.empty else found.iloc[0]
 
 
 def _sorted(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
@@ -171,6 +171,8 @@ def review_summary(conn: Connection, viewer: Viewer, area: queries.AreaInfo, rev
     monitoring = catalogue[catalogue["group"].isin(GROUPS)].sort_values("sort_order", kind="stable")
     frame = visible_observations(conn, viewer, area, list(monitoring["code"]), catalogue=catalogue)
     previous = periods.previous(review)
+    start_date = conn.execute(select(ProgrammeBuurt.start_date)
+                              .where(ProgrammeBuurt.id == area.programme_id)).scalar_one_or_none()
     theme_names = dict(THEMES)
     by_theme: dict[str, list[dict]] = {code: [] for code, _ in THEMES}
     for _, c in monitoring.iterrows():
@@ -182,7 +184,9 @@ def review_summary(conn: Connection, viewer: Viewer, area: queries.AreaInfo, rev
         if latest is None:
             continue  # nothing delivered up to this review: the full table below says so
         before = _as_of(rows, previous)
-        first = rows.iloc[0]
+        valued = rows[rows["value"].notna()]
+        base = definitions.nulmeting(valued["period"], start_date).period
+        first = valued[valued["period"] == base].iloc[0] if base is not None else latest
         polarity = c["polarity"]
         since_previous = judge(latest, before, polarity, c["kind"])
         since_start = (judge(latest, first, polarity, c["kind"]) if first["period"] != latest["period"]

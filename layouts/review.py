@@ -19,7 +19,8 @@ from layouts.formatting import number, percentage, signed
 TEXT = {
     "title": "Samenvatting voor de review",
     "intro": "Review {review} ({label}). ‘Sinds vorige review’ vergelijkt met de stand bij review {previous}; "
-             "‘sinds nulmeting’ met de eerste aangeleverde waarde. Beter of slechter betekent: buiten de "
+             "‘sinds nulmeting’ met de nulmeting (de laatste meting vóór de start van de buurt, anders de "
+             "eerste). Beter of slechter betekent: buiten de "
              "onzekerheid (95%-interval van het verschil) en in de goede of verkeerde richting. De volledige tabellen "
              "staan hieronder.",
     "counts": "Sinds de vorige review: {beter} beter, {slechter} slechter, {gelijk} gelijk gebleven.",

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from data_access.export_safety import neutralise_cell, neutralise_frame
+from data_access.export_safety import safe_cell, safe_frame
 from data_access.importers import import_file
 from tests.conftest import browser_login, console_errors, login, start_browser_app, write_csv
 from tests.test_pages_beeld import GEBIEDEN
@@ -32,8 +32,8 @@ def delivered(app, tmp_path):
 
 def test_formula_cells_get_a_leading_quote_and_numbers_stay():
     frame = pd.DataFrame({"a": ["=1+1", "+31", "-x", "@SUM", "\tx", "\rx", "gewoon"], "b": [1, -2, 3, 4, 5, 6, 7]})
-    out = neutralise_frame(frame)
-    assert (list(out["a"]), list(out["b"]), neutralise_cell(-3)) == (
+    out = safe_frame(frame)
+    assert (list(out["a"]), list(out["b"]), safe_cell(-3)) == (
         ["'=1+1", "'+31", "'-x", "'@SUM", "'\tx", "'\rx", "gewoon"], [1, -2, 3, 4, 5, 6, 7], -3)
 
 

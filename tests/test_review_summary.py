@@ -83,7 +83,7 @@ def test_summary_carries_the_actions_of_the_last_session_with_their_status(plant
 
 def test_shared_indicators_name_the_other_themes_they_serve(planted, tmp_path):
     engine = planted.server.extensions["engine"]
-    text = "gebied;indicator;periode;teller;noemer;waarde;bron\nde-vijfhoek;verloop_wvpk;2025-Q3;5;50;;Alliantie\n"
+    text = "gebied;indicator;periode;teller;noemer;waarde;bron\nde-vijfhoek;verloop_wvpk;2025-Q3;15;150;;Alliantie\n"
     assert import_file(engine, "levering", write_csv(tmp_path / "v.csv", text)).ok
     summary = _summary(planted)
     themes = {i["indicator"]: (t["theme"], i["also"]) for t in summary["themes"] for i in t["items"]}

@@ -1,14 +1,14 @@
 """Kartrekkers' contact details per buurtnetwerk (versioned record).
 
 Revision ID: 0008
-Revises: 0002
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0002"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
