@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 
 from callbacks import (
+    begroting,
     beheer_audit,
     beheer_gebruikers,
     beheer_upload,
@@ -43,3 +44,4 @@ def register_all(app: dash.Dash) -> None:
     menukaart.register(app)
     review.register(app)
     contacts.register(app)
+    begroting.register(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
-from dashboard import api, api_lerend, auth, beheer, downloads, exports, hardening, security, verslag  # noqa: F401 — api_lerend adds routes to api.bp
+from dashboard import api, api_begroting, api_lerend, auth, beheer, downloads, exports, hardening, security, verslag  # noqa: F401 — api_lerend, api_begroting add routes to api.bp
 from dashboard.config import ROOT, load_config
 from dashboard.startup import prepare_database, refresh_if_stale
 
