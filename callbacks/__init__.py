@@ -16,6 +16,7 @@ from callbacks import (
     lerend,
     menukaart,
     netwerk,
+    public,
     shell,
     transitie,
     vergelijken,
@@ -37,3 +38,4 @@ def register_all(app: dash.Dash) -> None:
     transitie.register(app)
     best_practices.register(app)
     menukaart.register(app)
+    public.register(app)

@@ -42,8 +42,10 @@ LOGIN_PAGE = """<!doctype html>
 <label for="password">Wachtwoord</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Inloggen</button></form>
-<p class="login-note">Zonder account: openbare gegevens via de <a href="/api/v1/indicators">API</a> en de
-gepubliceerde buurtverslagen.</p></main></body></html>"""
+<nav class="login-note" aria-label="Openbare pagina's"><p>Zonder account kunt u ook terecht bij:</p><ul>
+<li><a href="/">de openbare startpagina</a> (zoek uw buurt, kaart van de programmabuurten)</li>
+<li><a href="/verslag">de gepubliceerde buurtverslagen</a></li>
+<li><a href="/indicatoren">wat de indicatoren betekenen</a></li></ul></nav></main></body></html>"""
 # Compared against when the e-mail address is unknown, so a wrong address costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 
@@ -158,7 +160,14 @@ def login():  # noqa: ANN201
             session["login_at"] = utcnow().isoformat()
             login_user(load_user(str(row.id)))
             csrf_token()
-            return redirect(_safe_next(request.form.get("next")))
+            target = _safe_next(request.form.get("next"))
+            if target == "/":  # no page asked for: the role's own start (its buurt, overview, deliveries)
+                from dashboard.public import start_path
+                from layouts.buurt import review_options
+
+                options = review_options()
+                target = start_path(current_viewer(), options[0]["value"] if options else None)
+            return redirect(target)
     return render_template_string(LOGIN_PAGE, error=error, csrf_token=csrf_token(),
                                   next_url=_safe_next(request.args.get("next") or request.form.get("next"))), \
         (401 if error else 200)

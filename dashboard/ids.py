@@ -252,3 +252,13 @@ UPLOAD_REPORT = "beheer-upload-report"
 UPLOAD_BATCHES = "beheer-upload-batches"
 UPLOAD_BATCH = "beheer-upload-batch"  # dropdown: an earlier import report to show
 UPLOAD_REJECTED_CSV = "beheer-upload-rejected-csv"
+
+# public pages (/publiek, /publiek/buurt/<slug>, /indicatoren) and the role-aware shell
+NAV_LINKS = "shell-nav-links"  # the navigation links, filled per role
+HOME_START = "home-start"  # the role's own starting points on /
+PUBLIC_MAP = "publiek-map"
+PUBLIC_LIST = "publiek-list"
+PUBLIC_REPORTS = "publiek-reports"
+INDICATOREN_TABLE = "indicatoren-table"
+PUBLIC_SEARCH = "publiek-search"
+PUBLIC_SEARCH_GO = "publiek-search-go"  # dcc.Location the landing page's search navigates with
