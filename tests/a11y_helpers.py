@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
+
+from selenium.common.exceptions import TimeoutException
 
 AXE_VERSION = "4.14.1"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -46,3 +49,27 @@ def axe_violations(driver, source: str) -> list[dict]:  # noqa: ANN001
     driver.execute_script(source)
     found = driver.execute_async_script(RUN_AXE, WCAG_TAGS)
     return [v for v in found if v["impact"] in BLOCKING]
+
+
+BUSY = ("return !document.querySelector('#_pages_content') || "
+        "document.querySelector('#_pages_content').children.length === 0 || "
+        "!!document.querySelector('[data-dash-is-loading=\"true\"], ._dash-loading');")
+
+
+def settled(driver, timeout: float = 30, dash_page: bool = True) -> str:  # noqa: ANN001
+    """The body text once Dash has filled the page (nothing loading for half a second, or `timeout` passed)."""
+    end = time.time() + timeout
+    quiet_since = None
+    while dash_page and time.time() < end:
+        try:
+            busy = driver.execute_script(BUSY)
+        except TimeoutException:  # still rendering (a slow, shared machine)
+            busy = True
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.time()
+        elif time.time() - quiet_since > 0.5:
+            break
+        time.sleep(0.1)
+    return driver.find_element("tag name", "body").text
