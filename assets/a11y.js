@@ -4,6 +4,8 @@
  * - Tables that scroll sideways (.table-responsive) get a tab stop and a name, so keyboard users can scroll them.
  * - Slider thumbs and file inputs get the name of the label beside them; tabs (dbc.Tabs) get unique ids, valid
  *   aria-controls, aria-selected and a tab stop; the date picker's wrapper loses ARIA it may not carry.
+ * - Every chart without a table next to it gets one ("Tabel bij de grafiek", folded), built from the figure's
+ *   own data after each redraw, so screen-reader and keyboard users read the same numbers.
  */
 (function () {
   "use strict";
@@ -55,6 +57,83 @@
     });
   }
 
+  var MAX_ROWS = 400;
+
+  function cellText(value) {
+    if (value === null || value === undefined || value === "") { return "–"; }
+    if (typeof value === "number") {
+      return value.toLocaleString("nl-NL", {maximumFractionDigits: 2});
+    }
+    return String(value).replace(/<[^>]*>/g, " ");
+  }
+
+  function chartTable(plot) {
+    /* A table of the plotted points: series, label, x and y (marker and line traces with at most MAX_ROWS points). */
+    var rows = [];
+    var layout = plot.layout || {};
+    var isMap = layout.xaxis && layout.xaxis.visible === false;  // outlines and dots: names matter, not x/y
+    (plot.data || []).forEach(function (trace) {
+      if (trace.hoverinfo === "skip" || !trace.x || !trace.y || trace.visible === false) { return; }
+      var xs = Array.prototype.slice.call(trace.x), ys = Array.prototype.slice.call(trace.y);
+      if (xs.length > MAX_ROWS || trace.fill === "toself" || xs.indexOf(null) >= 0) { return; }
+      var labels = Array.isArray(trace.text) ? trace.text : null;
+      xs.forEach(function (x, i) {
+        if (x === null && ys[i] === null) { return; }
+        rows.push([trace.name || "", labels ? labels[i] : "", x, ys[i]]);
+      });
+    });
+    if (!rows.length || rows.length > MAX_ROWS) { return null; }
+    var hasLabels = rows.some(function (r) { return r[1]; });
+    if (isMap && !hasLabels) { return null; }
+    var table = document.createElement("table");
+    table.className = "table table-sm bd-chart-table";
+    var axis = function (a, fallback) {
+      var title = layout[a] && layout[a].title;
+      return (title && (title.text || (typeof title === "string" ? title : ""))) || fallback;
+    };
+    var head = ["Reeks"].concat(hasLabels ? ["Punt"] : [], isMap ? [] : [axis("xaxis", "x"), axis("yaxis", "waarde")]);
+    var thead = table.createTHead().insertRow();
+    head.forEach(function (h) { var th = document.createElement("th"); th.scope = "col"; th.textContent = h; thead.appendChild(th); });
+    var body = table.createTBody();
+    rows.forEach(function (r) {
+      var tr = body.insertRow();
+      [r[0]].concat(hasLabels ? [r[1]] : [], isMap ? [] : [r[2], r[3]]).forEach(function (v) { tr.insertCell().textContent = cellText(v); });
+    });
+    return table;
+  }
+
+  function addChartTables() {
+    document.querySelectorAll(".js-plotly-plot").forEach(function (plot) {
+      var graph = plot.closest(".dash-graph") || plot.parentElement;
+      var holder = graph && graph.parentElement;
+      if (!holder || plot.dataset.a11yTable === "watch") { return; }
+      var scope = graph.closest(".row") || graph.closest(".card-body, section, figure") || holder;
+      var own = Array.prototype.some.call(scope.querySelectorAll("table"), function (t) {
+        return !t.classList.contains("bd-chart-table");
+      });
+      if (own) { return; }
+      plot.dataset.a11yTable = "watch";
+      var build = function () {
+        var old = graph.nextElementSibling;
+        if (old && old.classList.contains("bd-chart-details")) { old.remove(); }
+        var table = chartTable(plot);
+        if (!table) { return; }
+        var details = document.createElement("details");
+        details.className = "bd-chart-details small";
+        var summary = document.createElement("summary");
+        summary.textContent = "Tabel bij de grafiek";
+        details.appendChild(summary);
+        var wrap = document.createElement("div");
+        wrap.className = "table-responsive";
+        wrap.appendChild(table);
+        details.appendChild(wrap);
+        graph.insertAdjacentElement("afterend", details);
+      };
+      if (typeof plot.on === "function") { plot.on("plotly_afterplot", build); }
+      build();
+    });
+  }
+
   function fix() {
     scheduled = false;
     document.querySelectorAll(".dash-dropdown-focus-target").forEach(function (input) {
@@ -89,6 +168,7 @@
           wrapper.removeAttribute(name);
         });
       });
+    addChartTables();
     document.querySelectorAll(".table-responsive:not([tabindex])").forEach(function (region) {
       region.tabIndex = 0;
       region.setAttribute("role", "region");
