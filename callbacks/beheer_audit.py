@@ -12,6 +12,7 @@ from callbacks.common import engine
 from dashboard import ids
 from dashboard.security import ADMIN, Forbidden, require_role
 from data_access.audit import ACTIONS, audit_events
+from layouts.formatting import time_nl
 
 LIMIT = 500
 TEXT = {
@@ -50,7 +51,7 @@ def update_audit(actor, action, since):  # noqa: ANN001, ANN201
     if frame.empty:
         return html.Div([*notes, html.P(TEXT["empty"], className="text-muted")])
     rows = [
-        html.Tr([html.Td(f"{row.at:%d-%m-%Y %H:%M:%S}"), html.Td(row.actor or TEXT["anonymous"]),
+        html.Tr([html.Td(time_nl(row.at, seconds=True)), html.Td(row.actor or TEXT["anonymous"]),
                  html.Td(ACTIONS.get(row.action, row.action), title=row.action), html.Td(row.target or ""),
                  html.Td(row.detail or ""), html.Td(row.ip or "")])
         for row in frame.itertuples()

@@ -8,13 +8,14 @@ import pandas as pd
 from dash import Input, Output, State, ctx, html, no_update
 from flask import request
 from flask_login import current_user
-from sqlalchemy import select
 
 from callbacks.common import engine
 from dashboard import ids
 from dashboard.security import ADMIN, Forbidden, require_role
 from data_access import users as user_service
-from data_access.models import ProgrammeBuurt, User, utcnow
+from data_access.models import utcnow
+from data_access.services.admin import programme_choices, user_email
+from layouts.formatting import time_nl
 
 TEXT = {
     "created": "Gebruiker {email} is aangemaakt.",
@@ -45,7 +46,7 @@ def _status(row) -> str:  # noqa: ANN001
         return TEXT["inactive"]
     locked = row["locked_until"]
     if locked is not None and not pd.isna(locked) and pd.Timestamp(locked) > pd.Timestamp(utcnow()):
-        return TEXT["locked"].format(until=pd.Timestamp(locked).strftime("%d-%m-%Y %H:%M"))
+        return TEXT["locked"].format(until=time_nl(locked))
     return TEXT["active"]
 
 
@@ -72,7 +73,7 @@ def refresh(_version):  # noqa: ANN001, ANN201
         return _denied(exc), [], [], []
     with engine().connect() as conn:
         frame = user_service.list_users(conn)
-        buurten = conn.execute(select(ProgrammeBuurt.slug, ProgrammeBuurt.name).order_by(ProgrammeBuurt.name)).all()
+        buurten = programme_choices(conn)
     user_options = [{"label": f"{r['email']} ({r['role']})", "value": int(r["id"])} for _, r in frame.iterrows()]
     buurt_options = [{"label": f"{name} ({slug})", "value": slug} for slug, name in buurten]
     return _table(frame), user_options, buurt_options, buurt_options
@@ -127,7 +128,7 @@ def change(_save, _deactivate, _reactivate, _unlock, _reset, user_id, role, buur
             return dbc.Alert(TEXT["pick"], color="warning"), no_update
         actor, ip = current_user.email, request.remote_addr or ""
         with engine().begin() as conn:
-            email = conn.execute(select(User.email).where(User.id == user_id)).scalar()
+            email = user_email(conn, user_id)
             if email is None:
                 raise user_service.UserError("Onbekende gebruiker.")
             if action == ids.USERS_EDIT_SAVE:

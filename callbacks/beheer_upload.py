@@ -15,7 +15,6 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Input, Output, State, html, no_update
 from flask import request
 from flask_login import current_user
@@ -24,7 +23,7 @@ from callbacks.common import engine
 from dashboard import ids
 from dashboard.security import UPLOADERS, Forbidden, require_role
 from data_access import uploads
-from layouts.formatting import number
+from layouts.formatting import number, time_nl
 
 TEXT = {
     "no_file": "Kies eerst het soort bestand.",
@@ -35,7 +34,7 @@ TEXT = {
     "report_title": "Validatierapport van import {id}",
     "counts": "{accepted} regels geaccepteerd, {rejected} afgewezen, {skipped} overgeslagen.",
     "rejected_csv": "Afgewezen regels downloaden (CSV)",
-    "more": "… en nog {n} afgewezen regels: zie de CSV.",
+    "more": "… en nog {n} regels afgewezen (de CSV bevat de eerste 1.000).",
     "headers": ["Import", "Bestand", "Soort", "Door", "Gestart (UTC)", "Status", "Geaccepteerd", "Afgewezen"],
     "reject_headers": ["Regel", "Reden"],
     "empty": "Nog geen imports.",
@@ -73,7 +72,7 @@ def list_batches(_job, _polling_stopped):  # noqa: ANN001, ANN201
         return html.P(TEXT["empty"], className="text-muted"), []
     rows = [html.Tr([
         html.Td(str(r.id)), html.Td(r.file_name), html.Td(r.kind), html.Td(r.imported_by),
-        html.Td(f"{pd.Timestamp(r.started_at):%d-%m-%Y %H:%M}"),
+        html.Td(time_nl(r.started_at)),
         html.Td(dbc.Badge(uploads.STATUS_LABELS.get(r.status, r.status), color=STATUS_COLORS.get(r.status, "light"))),
         html.Td(number(r.rows_accepted)), html.Td(number(r.rows_rejected)),
     ]) for r in frame.itertuples()]
@@ -154,7 +153,8 @@ def show_report(batch_id):  # noqa: ANN001, ANN201
         html.H3(TEXT["report_title"].format(id=batch_id), className="h5"),
         html.P([dbc.Badge(uploads.STATUS_LABELS.get(status, status), color=STATUS_COLORS.get(status, "light"),
                           className="me-2"), f"{row['kind']}: {row['file_name']}"]),
-        html.P(TEXT["counts"].format(accepted=number(row["rows_accepted"]), rejected=number(len(rejected)),
+        html.P(TEXT["counts"].format(accepted=number(row["rows_accepted"]),
+                                     rejected=number(max(int(row["rows_rejected"] or 0), len(rejected))),
                                      skipped=number(row["rows_skipped"]))),
     ]
     if row["message"]:
@@ -168,8 +168,9 @@ def show_report(batch_id):  # noqa: ANN001, ANN201
             html.Thead(html.Tr([html.Th(h) for h in TEXT["reject_headers"]])),
             html.Tbody([html.Tr([html.Td(str(r.regel)), html.Td(r.reden)]) for r in shown.itertuples()]),
         ], size="sm", striped=True))
-        if len(rejected) > SHOWN_REJECTIONS:
-            parts.append(html.P(TEXT["more"].format(n=number(len(rejected) - SHOWN_REJECTIONS))))
+        total = max(int(row["rows_rejected"] or 0), len(rejected))  # only the first 1,000 rows are stored
+        if total > SHOWN_REJECTIONS:
+            parts.append(html.P(TEXT["more"].format(n=number(total - SHOWN_REJECTIONS))))
     return dbc.Card(dbc.CardBody(parts))
 
 

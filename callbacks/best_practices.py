@@ -7,9 +7,6 @@ beheerders see the data's proposals, concept stories and the editor. Every callb
 
 from __future__ import annotations
 
-import math
-import textwrap
-
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -23,11 +20,10 @@ from data_access import best_practices as bp_service
 from data_access import menukaart, periods, queries
 from data_access.access import Viewer
 from data_access.audit import record_event
-from data_access.models import ProgrammeBuurt
-from layouts.formatting import number, signed
+from data_access.best_practices import is_team, may_view
+from layouts.best_practice_figures import evidence_figure
+from layouts.formatting import number, signed, time_nl
 
-VIEW_ROLES = ("transitieteam", "beheerder", "buurtnetwerk")
-TEAM_ROLES = ("transitieteam", "beheerder")
 MSG = {
     "anonymous": "Log in om de best practices te zien.",
     "denied": "Geen toegang: best practices zijn er voor het transitieteam en de buurtnetwerken.",
@@ -50,14 +46,6 @@ MSG = {
 }
 
 
-def may_view(viewer: Viewer) -> bool:
-    return viewer.role in VIEW_ROLES
-
-
-def is_team(viewer: Viewer) -> bool:
-    return viewer.role in TEAM_ROLES
-
-
 def _denied(viewer: Viewer) -> dbc.Alert:
     return dbc.Alert(MSG["anonymous"] if viewer.anonymous else MSG["denied"], color="warning", id="best-denied")
 
@@ -70,44 +58,6 @@ def _outcome_options(conn) -> list[dict]:  # noqa: ANN001
 
 # ---------------------------------------------------------------- evidence chart (also used by the export)
 
-def _pct(log_change: float) -> float:
-    return math.expm1(log_change) * 100 if log_change is not None and not pd.isna(log_change) else math.nan
-
-
-def evidence_figure(series: pd.DataFrame, buurt: str, indicator_name: str, height: int = 360) -> go.Figure:
-    """The buurt's change since the nulmeting (in %) against its peers' mean and 95% prediction band."""
-    fig = go.Figure()
-    if series.empty:
-        fig.add_annotation(text=MSG["no_evidence"], showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-        fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=height)
-        return fig
-    frame = series.assign(_k=series["period"].map(periods.sort_key)).sort_values("_k")
-    labels = frame["period"].map(periods.label)
-    band = frame.dropna(subset=["peer_low"])
-    blabels = band["period"].map(periods.label)
-    fig.add_trace(go.Scatter(x=list(blabels) + list(blabels[::-1]),
-                             y=[_pct(v) for v in band["peer_high"]] + [_pct(v) for v in band["peer_low"][::-1]],
-                             fill="toself", fillcolor="rgba(120,130,140,0.18)", line={"width": 0},
-                             hoverinfo="skip", name="bandbreedte vergelijkingsbuurten (95%)"))
-    fig.add_trace(go.Scatter(x=blabels, y=[_pct(v) for v in band["peer_mean"]], mode="lines",
-                             line={"color": "#6c757d", "dash": "dash"}, name="vergelijkingsbuurten (gemiddeld)",
-                             hovertemplate="%{y:.1f}%<extra>vergelijkingsbuurten</extra>"))
-    colours = ["#198754" if b else "#0b5394" for b in frame["better"]]
-    if frame["better"].any():  # a legend entry that explains the green points
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 9, "color": "#198754"},
-                                 name="beter dan de vergelijkingsbuurten"))
-    fig.add_trace(go.Scatter(x=labels, y=[_pct(v) for v in frame["change"]], mode="lines+markers",
-                             line={"color": "#0b5394", "width": 3}, marker={"size": 9, "color": colours},
-                             name=buurt, hovertemplate="%{y:.1f}%<extra>" + buurt + "</extra>"))
-    fig.update_layout(
-        height=height, margin={"l": 60, "r": 10, "t": 30, "b": 40}, separators=",.",
-        plot_bgcolor="white", paper_bgcolor="white", legend={"orientation": "h", "y": -0.2},
-        title={"text": indicator_name, "font": {"size": 14}, "x": 0},
-        yaxis={"title": MSG["evidence_axis"], "ticksuffix": "%", "gridcolor": "#e9ecef", "zerolinecolor": "#adb5bd"},
-    )
-    return fig
-
-
 def _indicator_name(conn, code: str | None) -> str:  # noqa: ANN001
     if not code:
         return ""
@@ -115,41 +65,10 @@ def _indicator_name(conn, code: str | None) -> str:  # noqa: ANN001
     return catalogue.at[code, "name"] if code in catalogue.index else code
 
 
-def story_evidence(conn, practice: dict, height: int = 360) -> go.Figure:  # noqa: ANN001
-    """The live evidence chart of one story (recomputed from the store on every call)."""
-    indicator = practice.get("indicator_code")
-    slug = conn.execute(
-        ProgrammeBuurt.__table__.select().with_only_columns(ProgrammeBuurt.slug, ProgrammeBuurt.name)
-        .where(ProgrammeBuurt.id == practice["programme_id"])).first()
-    if not indicator or slug is None:
-        return evidence_figure(pd.DataFrame(), "", "", height)
-    series = bp_service.evidence(conn, slug.slug, indicator)
-    return evidence_figure(series, slug.name, _indicator_name(conn, indicator), height)
-
-
-def story_figure(conn, practice: dict) -> go.Figure:  # noqa: ANN001
-    """One story as a single slide-sized figure (title, text, interventions, contact, evidence) for export."""
-    fig = story_evidence(conn, practice, height=900)
-    buurt = conn.execute(ProgrammeBuurt.__table__.select().with_only_columns(ProgrammeBuurt.name)
-                         .where(ProgrammeBuurt.id == practice["programme_id"])).scalar() or ""
-    interventions = bp_service.interventions_named(conn, practice.get("interventions") or "")
-    story = "<br>".join(textwrap.wrap(practice.get("story") or "", 48)[:22])
-    lines = [f"<b>{buurt}</b>", "", story]
-    if interventions:
-        lines += ["", "<b>Interventies</b>"] + [f"• {name}" for _, name in interventions]
-    if practice.get("contact"):
-        lines += ["", f"<b>Contact:</b> {practice['contact']}"]
-    if practice.get("indicator_code"):
-        lines += ["", f"<b>Bewijs:</b> {_indicator_name(conn, practice['indicator_code']).lower()},",
-                  "verandering sinds de nulmeting naast vergelijkingsbuurten"]
-    fig.update_layout(
-        width=1600, height=900, margin={"l": 640, "r": 50, "t": 150, "b": 90},
-        title={"text": f"<b>{practice['title']}</b>", "font": {"size": 34}, "x": 0.02, "y": 0.95},
-        font={"size": 16},
-    )
-    fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=-0.62, y=1.0, xanchor="left",
-                       yanchor="top", showarrow=False, align="left", font={"size": 18})
-    return fig
+def story_evidence(conn, practice: dict, height: int = 360, viewer: Viewer | None = None) -> go.Figure:  # noqa: ANN001
+    """The live evidence chart of one story (recomputed from the store on every call, for the current viewer)."""
+    viewer = current_viewer() if viewer is None else viewer
+    return evidence_figure(bp_service.story_view(conn, practice, viewer), height)
 
 
 # ---------------------------------------------------------------- /best-practices
@@ -179,7 +98,7 @@ def update_proposals(indicator: str | None):  # noqa: ANN201
     with engine().connect() as conn:
         if indicator not in queries.indicator_codes(conn) or indicator not in bp_service.OUTCOME_INDICATORS:
             return dbc.Alert("Onbekende uitkomst.", color="warning")
-        summary, _series = bp_service.proposals(conn, indicator)
+        summary, _series = bp_service.stored_proposals(conn, indicator, viewer)
     proposed = summary[summary["proposed"]]
     if proposed.empty:
         return dbc.Alert(MSG["no_proposals"], color="info")
@@ -219,7 +138,7 @@ def _story_card(conn, row, team: bool) -> dbc.Card:  # noqa: ANN001
             html.P(f"Contact: {practice['contact'] or practice['contact_role'] or '–'}", className="small"),
             html.Div(["Exporteren: ", *actions], className="small"),
             html.Small(f"versie {practice['version']}, {practice['updated_by']}, "
-                       f"{practice['updated_at']:%d-%m-%Y %H:%M}", className="text-muted"),
+                       f"{time_nl(practice['updated_at'])}", className="text-muted"),
         ], xs=12, lg=5),
         dbc.Col(dcc.Graph(figure=story_evidence(conn, practice), config={"displayModeBar": False}), xs=12, lg=7),
     ])), className="mb-3", id=f"best-story-{practice['id']}")
@@ -261,8 +180,7 @@ def start_edit(_use, _edit, _new, indicator: str | None):  # noqa: ANN001, ANN20
             practice = bp_service.load_practice(conn, int(trigger.get("id", 0)))
             if practice is None:
                 return (*empty[:-1], dbc.Alert(MSG["unknown"], color="warning"))
-            slug = conn.execute(ProgrammeBuurt.__table__.select().with_only_columns(ProgrammeBuurt.slug)
-                                .where(ProgrammeBuurt.id == practice["programme_id"])).scalar()
+            slug = (bp_service.programme_slug_name(conn, practice["programme_id"]) or (None,))[0]
         codes = [c for c in (practice["interventions"] or "").split(",") if c]
         return ({"id": practice["id"], "version": practice["version"]}, slug, practice["title"], practice["story"],
                 codes, practice["indicator_code"], practice["contact"], practice["status"], "")
@@ -309,7 +227,7 @@ def save_story(_clicks, state: dict | None, slug: str | None, title: str | None,
                 no_update, no_update)
     record = result.record
     versions = html.Div([html.Strong("Versies: "), html.Ul([
-        html.Li(f"versie {v['version']} – {v['author']}, {v['saved_at']:%d-%m-%Y %H:%M}: {v['data'].get('title')}")
+        html.Li(f"versie {v['version']} – {v['author']}, {time_nl(v['saved_at'])}: {v['data'].get('title')}")
         for v in history], id="best-history-list")])
     return (dbc.Alert(MSG["saved"].format(version=record["version"]), color="success"),
             {"id": record["id"], "version": record["version"]}, versions)

@@ -14,17 +14,17 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
-from sqlalchemy import select
 
 from callbacks.common import current_viewer, engine
 from dashboard import ids
-from data_access import outcome_compare, periods, queries
+from data_access import definitions, outcome_compare, periods, queries
 from data_access.access import ANONYMOUS
+from data_access.context import page_context
 from data_access.menukaart import THEMES
-from data_access.models import Area
 from data_access.published import visible_observations
+from data_access.services.buurt_overview import buurt_overview
 from data_access.stats.trend import DIRECTION_LABELS_NL, trend
-from layouts.formatting import number, percentage, signed
+from layouts.formatting import date_nl, number, percentage, signed
 
 NL_CODE = "NL00"
 PUBLIC_KINDS = ("gebied", "publiek")  # page kinds (BUURT_AREA store) that show public sources only
@@ -190,35 +190,36 @@ def update_overview(data):  # noqa: ANN001, ANN201
     """/buurt/<slug>: key facts and links, or the unknown-buurt message."""
     code = _code(data)
     with engine().connect() as conn:
-        area = _resolve(conn, code)
-        if area is None or area.programme_id is None:
+        context = page_context(conn, code, current_viewer())
+        if not context.is_programme:
             return dbc.Alert(MSG["unknown"].format(code=code), color="warning")
-        programme = queries.programme_buurten(conn)
-        gemeenten = list(programme.loc[programme["code"] == area.code, "gemeente_code"].dropna())
-        member_names = dict(conn.execute(
-            select(Area.code, Area.name).where(Area.code.in_(area.member_codes + gemeenten))
-        ).all())
-    row = programme[programme["code"] == area.code].iloc[0]
+        view = buurt_overview(conn, context)
+    adoption = view["adoption"]
+    gemeente = view["gemeente"]
     facts = [
-        ("Regio", row["region"]), ("Alliantiepartner", row["alliance_partner"]), ("Cohort", str(row["cohort"])),
-        ("Start", pd.Timestamp(row["start_date"]).strftime("%d-%m-%Y") if not _missing(row["start_date"]) else "–"),
-        ("Status", row["status"] or "–"),
-        ("CBS-gebieden", html.Ul([html.Li([html.A(f"{member_names.get(m, m)} ({m})", href=f"/gebied/{m}")])
-                                  for m in area.member_codes], className="mb-0 ps-3")),
-        ("Gemeente", html.A(f"{member_names.get(row['gemeente_code'], row['gemeente_code'])} "
-                            f"({row['gemeente_code']})", href=f"/gebied/{row['gemeente_code']}")
-         if isinstance(row["gemeente_code"], str) else "–"),
+        ("Regio", view["region"]), ("Alliantiepartner", view["alliance_partner"]), ("Cohort", str(view["cohort"])),
+        ("Start", date_nl(view["start_date"])),
+        ("Status", view["status"] or "–"),
+        ("CBS-gebieden", html.Ul([html.Li([html.A(f"{name} ({m})", href=f"/gebied/{m}")])
+                                  for m, name in view["members"]], className="mb-0 ps-3")),
+        ("Gemeente", html.A(f"{gemeente[1]} ({gemeente[0]})", href=f"/gebied/{gemeente[0]}") if gemeente else "–"),
+        ("Adoptie", html.Span([
+            f"Buurtbeeld opgesteld: {'ja' if adoption['buurtbeeld'] else 'nee'} · ",
+            f"sessies: {number(adoption['sessies'])} · ",
+            f"gestarte interventies: {number(adoption['interventies_gestart'])} · ",
+            f"best practices: {number(adoption['best_practices'])}"], className="buurt-adoption")),
     ]
+    area = context.area
     children = [
-        html.H1(area.name),
+        html.H1(view["name"]),
         html.Dl([item for label, value in facts for item in (html.Dt(label, className="col-sm-3"),
                                                              html.Dd(value, className="col-sm-9"))],
                 className="row buurt-facts"),
     ]
-    if bool(row["provisional"]):
+    if view["provisional"]:
         children.append(dbc.Alert([html.Strong("Gebied voorlopig. "), MSG["provisional"]], color="info"))
-    if isinstance(row["note"], str) and row["note"]:
-        children.append(html.P(row["note"], className="text-muted"))
+    if view["note"]:
+        children.append(html.P(view["note"], className="text-muted"))
     children.append(dbc.Row([
         dbc.Col(dbc.Card(dbc.CardBody([
             html.H2(html.A("Buurtbeeld", href=f"/buurt/{area.code}/beeld"), className="h5"),
@@ -337,8 +338,9 @@ def _theme_indicators(catalogue: pd.DataFrame, theme: str) -> pd.DataFrame:
     return catalogue[themes.map(lambda t: theme in t) & catalogue["group"].isin([g for g, _ in GROUPS])]
 
 
-def indicator_summary(rows: pd.DataFrame, review: str, frequency: str) -> dict:
-    """Latest (as of the review), nulmeting, previous and the notes of one indicator's rows."""
+def indicator_summary(rows: pd.DataFrame, review: str, frequency: str, start_date=None) -> dict:  # noqa: ANN001
+    """Latest (as of the review), nulmeting (`definitions.nulmeting`), previous and the notes of one indicator's
+    rows."""
     key = periods.sort_key(review)
     rows = rows[rows["period"].map(periods.sort_key) <= key] if not rows.empty else rows
     if rows.empty:
@@ -348,7 +350,11 @@ def indicator_summary(rows: pd.DataFrame, review: str, frequency: str) -> dict:
     latest = rows.iloc[-1]
     if bimonthly and latest["period"] != review:
         notes.append(MSG["not_delivered_for"].format(label=period_label(review)))
-    first = rows.iloc[0]
+    valued = rows[rows["value"].notna()]
+    base = definitions.nulmeting(valued["period"], start_date)
+    first = valued[valued["period"] == base.period].iloc[0] if base.period is not None else rows.iloc[0]
+    if base.fallback and start_date is not None:
+        notes.append(base.note)
     previous = rows.iloc[-2] if len(rows) > 1 else None
     if bimonthly:
         try:
@@ -410,8 +416,7 @@ def update_detail(selected, review, data):  # noqa: ANN001, ANN201
         if selected not in set(catalogue["code"]):
             return None
         frame = visible_observations(conn, current_viewer(), area, [selected], catalogue=catalogue)
-    review = review if isinstance(review, str) and periods.is_valid(review) else periods.bimonthly(
-        pd.Timestamp.today().date())
+    review = definitions.review_or_default(review)
     return _detail(area, frame, catalogue.set_index("code"), selected, review)
 
 
@@ -427,7 +432,7 @@ def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, 
         return {}
     latest = outcome_compare.latest_as_of(frame, review)
     positions = outcome_compare.programme_positions(conn, viewer, area.code, latest, catalogue)
-    group = outcome_compare.comparison_group(conn, area, latest, catalogue)
+    group = outcome_compare.comparison_group(conn, viewer, area, latest, catalogue)
     cat = catalogue.set_index("code")
     own = latest.set_index("indicator")["value"]
     cells: dict[str, list] = {}
@@ -450,24 +455,41 @@ def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, 
     return cells
 
 
+def _listed(row, column: str) -> list[str]:  # noqa: ANN001
+    value = row.get(column) if row is not None and hasattr(row, "get") else None
+    return [str(v) for v in value] if isinstance(value, list | tuple) else []
+
+
+def source_notes(row) -> list:  # noqa: ANN001
+    """Which sources a figure combines, and a warning when a source of the previous period is missing now."""
+    parts: list = []
+    sources = _listed(row, "bronnen")
+    if len(sources) > 1:
+        parts.append(html.Div(f"Bronnen: {', '.join(sources)} (opgeteld)", className="small text-muted uit-bronnen"))
+    missing = _listed(row, "ontbrekende_bronnen")
+    if missing:
+        parts.append(html.Div(f"Let op: {', '.join(missing)} leverde de vorige periode wel, deze periode niet; "
+                              "het cijfer is zonder die bron berekend.", className="small text-warning uit-bron-mist"))
+    return parts
+
+
 def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
     """Title and the themes' tables, as of the chosen review."""
     code = _code(data)
     with engine().connect() as conn:
-        area = _resolve(conn, code)
-        if area is None or area.programme_id is None:
+        context = page_context(conn, code, current_viewer())
+        if not context.is_programme:
             return dbc.Alert(MSG["unknown"].format(code=code), color="warning"), None
-        viewer = current_viewer()
-        catalogue = queries.indicators(conn)
+        area, viewer, catalogue, start_date = context.area, context.viewer, context.catalogue, context.start_date
         monitoring = catalogue[catalogue["group"].isin([g for g, _ in GROUPS])]
         # one query for all monitoring indicators of this buurt
         frame = visible_observations(conn, viewer, area, list(monitoring["code"]), catalogue=catalogue)
-        review = review if isinstance(review, str) and periods.is_valid(review) else periods.bimonthly(
-            pd.Timestamp.today().date())
+        review = definitions.review_or_default(review)
         compared = comparison_cells(conn, viewer, area, frame, review, catalogue)
     cat = catalogue.set_index("code")
     title = [html.H1(f"Uitkomsten {area.name}"),
-             html.P(f"Stand bij review {review} ({period_label(review)}). Nulmeting = eerste aangeleverde periode.",
+             html.P(f"Stand bij review {review} ({period_label(review)}). Nulmeting = de laatste aangeleverde "
+                    "periode vóór de start van de buurt (anders de eerste levering, met een toelichting).",
                     className="text-muted")]
     alerts = []
     if viewer.anonymous:
@@ -494,7 +516,7 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
             for ind in g["code"]:
                 c = cat.loc[ind]
                 s = indicator_summary(_sorted_rows(frame, ind) if not frame.empty else frame, review,
-                                      c["frequency"])
+                                      c["frequency"], start_date)
                 latest, first, prev = s["latest"], s["first"], s["previous"]
                 kind, unit = c["kind"], c["unit"]
                 notes = s["notes"] if not viewer.anonymous else [MSG["not_public"]]
@@ -503,6 +525,7 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
                 note_cell = ["; ".join(notes)]
                 if latest is not None and bool(latest["synthetic"]):
                     note_cell += [" ", synthetic_badge()]
+                note_cell += source_notes(latest)
                 # period and interval sit under the value (as the nulmeting's period does): fewer columns, so
                 # the table fits a tablet without scrolling sideways
                 interval = _interval(latest, kind)

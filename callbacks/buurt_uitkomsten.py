@@ -18,7 +18,8 @@ from callbacks.common import current_viewer, engine
 from dashboard import ids
 from data_access import periods
 from data_access.kpi_service import buurt_kpi
-from layouts.formatting import number, signed
+from data_access.results import state as read_model_state
+from layouts.formatting import number, signed, time_nl
 
 STATUS = {  # status → (css class, symbol, colour) — Okabe–Ito, always with the word next to it
     "op_koers": ("status-on", "✔", "#0072B2"),
@@ -97,6 +98,11 @@ def kpi_figure(result: dict, name: str, review: str | None) -> go.Figure:
                     line=dict(color="#0072B2", width=3), marker=dict(symbol="circle", size=8),
                     hovertemplate="%{x}<br>" + name + ": %{y:.1f}<extra></extra>")
     fig.add_hline(y=100, line=dict(color="#adb5bd", width=1))
+    nulmeting = result.get("nulmeting")
+    if nulmeting and periods.is_valid(nulmeting) and period_label(nulmeting) in x:
+        fig.add_vline(x=x.index(period_label(nulmeting)), line=dict(color="#6c757d", width=1, dash="dash"))
+        fig.add_annotation(x=period_label(nulmeting), y=1, yref="paper", text=f"nulmeting {nulmeting}",
+                           showarrow=False, yanchor="bottom", xanchor="right", font=dict(size=11, color="#495057"))
     if review and periods.is_valid(review) and period_label(review) in x:
         fig.add_vline(x=x.index(period_label(review)), line=dict(color="#E69F00", width=2, dash="dot"))
         fig.add_annotation(x=period_label(review), y=1, yref="paper", text=f"review {review}", showarrow=False,
@@ -186,6 +192,7 @@ def update_kpi(data, review):  # noqa: ANN001, ANN201
         if viewer.anonymous:
             return dbc.Alert(TEXT["login"], color="light", className="small")
         results = buurt_kpi(conn, area.code, viewer)
+        state = read_model_state(conn)
     review = review if isinstance(review, str) and periods.is_valid(review) else None
     if not results or all(r["latest_period"] is None for r in results):
         reasons = {r["reason"] for r in results if r["reason"]}
@@ -198,9 +205,19 @@ def update_kpi(data, review):  # noqa: ANN001, ANN201
         parts.append(html.Section([html.H2(TEXT["others"], className="h5"),
                                    dbc.Row([hypothesis_card(r) for r in others], className="g-2")],
                                   className="mb-4 kpi-others"))
+    parts.append(updated_note(state))
     return parts
 
 
 def register(app: dash.Dash) -> None:
     app.callback(Output(ids.UIT_KPI, "children"), Input(ids.BUURT_AREA, "data"),
                  Input(ids.UIT_REVIEW, "value"))(update_kpi)
+
+
+def updated_note(state: dict) -> html.P:
+    """When the stored figures were computed, and whether a refresh is bringing them up to date."""
+    text = f"Cijfers bijgewerkt tot {time_nl(state['refreshed_at'])}" if state["refreshed_at"] else \
+        "Cijfers berekend bij het openen"
+    if state["running"]:
+        text += " · de cijfers worden nu ververst met nieuwe gegevens"
+    return html.P(text + ".", className="small text-muted kpi-updated")

@@ -166,20 +166,6 @@ def init_filters(query):  # noqa: ANN001, ANN201
     return options, value, buurt_options, buurt
 
 
-def _positions(distance: np.ndarray) -> np.ndarray:
-    """2-D positions from the distance matrix (classical multidimensional scaling): alike buurten lie close."""
-    n = distance.shape[0]
-    if n < 3:
-        return np.column_stack([np.arange(n, dtype=float), np.zeros(n)])
-    d = np.where(np.isfinite(distance), distance, np.nanmax(distance) if np.isfinite(distance).any() else 1.0)
-    np.fill_diagonal(d, 0.0)
-    j = np.eye(n) - 1.0 / n
-    b = -0.5 * j @ (d ** 2) @ j
-    values, vectors = np.linalg.eigh(b)
-    top = np.argsort(values)[::-1][:2]
-    return vectors[:, top] * np.sqrt(np.clip(values[top], 1e-9, None))
-
-
 def _undirected(links: pd.DataFrame) -> pd.DataFrame:
     """One row per pair (a < b), seen from a: change_self is a's change, difference a's minus b's."""
     if links.empty:
@@ -233,7 +219,7 @@ def update_network(indicator, buurt, query):  # noqa: ANN001, ANN201
 
 def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFrame, focus: str | None) -> go.Figure:
     position = {s: i for i, s in enumerate(buurten["slug"])}
-    xy = _positions(result.distance)
+    xy = result.positions
     ex, ey, mx, my, mtext, mkey = [], [], [], [], [], []
     for a, b, sim, diff in zip(links["a"], links["b"], links["similarity"], links["difference"], strict=True):
         (x0, y0), (x1, y1) = xy[position[a]], xy[position[b]]

@@ -28,16 +28,23 @@ MSG = {
 }
 
 
+MAX_LISTED = 8  # buurten named per intervention; at 1,000 buurten the rest is a count
+
+
 def _buurten(part: pd.DataFrame) -> html.Ul | html.Span:
     if part.empty:
         return html.Span(MSG["none"], className="text-muted")
     items = []
-    for row in part.itertuples():
+    shown = part.sort_values("start_date", ascending=False, na_position="last").head(MAX_LISTED) \
+        if len(part) > MAX_LISTED else part
+    for row in shown.itertuples():
         start = f", sinds {row.start_date:%m-%Y}" if row.start_date is not None and not pd.isna(row.start_date) \
             else ""
         items.append(html.Li([html.A(row.buurt, href=f"/buurt/{row.slug}"),
                               html.Span(f" ({MSG['status'].get(row.status, row.status)}{start})",
                                         className="text-muted")]))
+    if len(part) > MAX_LISTED:
+        items.append(html.Li(f"en {number(len(part) - MAX_LISTED)} andere buurten", className="text-muted"))
     return html.Ul(items, className="mb-0 small")
 
 
@@ -91,7 +98,7 @@ def update_comparison(indicator: str | None):  # noqa: ANN201
     with engine().connect() as conn:
         if indicator not in bp_service.OUTCOME_INDICATORS or indicator not in queries.indicator_codes(conn):
             return dbc.Alert(MSG["unknown"], color="warning")
-        changes = menukaart.outcome_changes(conn, indicator)
+        changes = menukaart.stored_outcome_changes(conn, indicator, viewer)
         table = menukaart.descriptive_comparison(changes, menukaart.usage(conn), menukaart.catalogue(conn))
     if changes.empty:
         return dbc.Alert(MSG["no_data"], color="info")

@@ -22,20 +22,14 @@ from flask_login import current_user
 from callbacks.common import client_ip, current_viewer, engine
 from dashboard import ids
 from data_access import netwerk as queries_netwerk
-from data_access import periods, queries, records
+from data_access import periods, queries, records, results
 from data_access.audit import record_event
 from data_access.importers import import_file
+from data_access.menukaart import THEMES
 from data_access.models import AgendaItem, BuurtReport, Narrative, ReviewSession, utcnow
-from data_access.netwerk import delivery_csv
+from data_access.netwerk import MANDATORY_THEMES, REVIEW_FIELDS, SKIPPED, STATUSES, STORY_FIELDS, delivery_csv
 from data_access.published import visible_observations
-from layouts.netwerk import MANDATORY_THEMES, REVIEW_FIELDS, SKIPPED, STATUSES, STORY_FIELDS, THEMES
-
-try:
-    from zoneinfo import ZoneInfo
-
-    LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
-except Exception:  # noqa: BLE001 — no tz database: show UTC rather than fail
-    LOCAL_TZ = dt.UTC
+from layouts.formatting import time_nl
 
 THEME_NAMES = dict(THEMES)
 STORY = [name for name, _, _ in STORY_FIELDS]
@@ -95,13 +89,10 @@ def _int(value) -> int | None:  # noqa: ANN001
 
 
 def when(value) -> str:  # noqa: ANN001
-    """A stored UTC time as Dutch local time: 23-11-2026 21:05."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
+    """A stored UTC time as Dutch local time: 23-11-2026 21:05 (`layouts.formatting.time_nl`)."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    value = pd.Timestamp(value).to_pydatetime()
-    return value.replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ).strftime("%d-%m-%Y %H:%M")
+    return time_nl(value)
 
 
 def day(value) -> str:  # noqa: ANN001
@@ -180,6 +171,7 @@ def _save(model: type, data, state, values: dict, overwrite: bool, what: str):  
         if result.ok:
             _audit_saved(conn, records.record_type(model), result.record, area.code)
     if result.ok:
+        results.after_change(engine(), [area.programme_id])
         return saved_alert(result.record), {"id": result.record["id"], "version": result.record["version"]}, HIDDEN
     if result.conflict:
         labels = [(n, lbl) for n, lbl, _ in STORY_FIELDS + REVIEW_FIELDS] + [
@@ -391,6 +383,7 @@ def save_agenda(_clicks, data, state, theme, intervention, title, start, status,
         return msg, cover, table, versions, no_update
     if not result.ok:
         return dbc.Alert(MSG["gone"], color="warning"), cover, table, versions, {"id": None, "version": None}
+    results.after_change(engine(), [area.programme_id])
     return saved_alert(result.record), cover, table, versions, {"id": None, "version": None}
 
 
@@ -427,6 +420,8 @@ def edit_agenda(_edit, _delete, _new, data, versions):  # noqa: ANN001, ANN201
         if result.ok:
             _audit_saved(conn, "agenda_item", result.record, area.code)
         cover, table, new_versions = _agenda_view(conn, area, True)
+    if result.ok:
+        results.after_change(engine(), [area.programme_id])
     msg = dbc.Alert("Regel verwijderd (de geschiedenis blijft bewaard).", color="success", duration=8000) \
         if result.ok else dbc.Alert("Niet verwijderd: iemand anders heeft deze regel intussen gewijzigd; bekijk de "
                                     "nieuwe stand en probeer het opnieuw.", color="warning")
@@ -598,6 +593,8 @@ def save_adoptie(_clicks, data, period, values, input_ids):  # noqa: ANN001, ANN
                              file_name=f"adoptieformulier-{area.code}-{period}.csv")
     finally:
         os.unlink(path)
+    if report.status == "geaccepteerd":
+        results.after_change(engine(), [area.programme_id])
     with engine().begin() as conn:
         record_event(conn, _author(), "import", target=f"levering adoptieformulier {area.code} {period}",
                      detail=f"{report.status}: {report.accepted} geaccepteerd, {len(report.rejections)} afgewezen",

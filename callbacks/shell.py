@@ -5,12 +5,11 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
-from sqlalchemy import or_, select
 
 from callbacks.common import current_viewer, engine
 from dashboard import ids, public
 from data_access import queries
-from data_access.models import Area
+from data_access.services.search import areas_matching
 from layouts.shell import nav_link
 
 MAX_OPTIONS = 30
@@ -20,24 +19,18 @@ def search_options(search: str | None) -> list[dict]:
     """Areas whose name or gemeente matches; programme buurten first (anonymous: their public profile)."""
     if not search or len(search.strip()) < 2:
         return []
-    term = f"%{search.strip()}%"
     with engine().connect() as conn:
-        rows = conn.execute(
-            select(Area.code, Area.name, Area.level, Area.parent_code).where(
-                or_(Area.name.ilike(term), Area.code.ilike(term)),
-                Area.level.in_(["programma", "buurt", "wijk", "gemeente"]),
-            ).order_by(Area.level.desc(), Area.name).distinct().limit(200)
-        ).all()
+        rows = areas_matching(conn, search)
     programme_href = "/publiek/buurt/" if current_viewer().anonymous else "/buurt/"
     order = {"programma": 0, "gemeente": 1, "wijk": 2, "buurt": 3}
     label = {"programma": "programmabuurt", "gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt"}
     seen, options = set(), []
-    for row in sorted(rows, key=lambda r: (order[r.level], r.name)):
-        if row.code in seen:
+    for code, name, level in sorted(rows, key=lambda r: (order[r[2]], r[1])):
+        if code in seen:
             continue
-        seen.add(row.code)
-        href = (programme_href + row.code) if row.level == "programma" else f"/gebied/{row.code}"
-        options.append({"label": f"{row.name} ({label[row.level]}, {row.code})", "value": href})
+        seen.add(code)
+        href = (programme_href + code) if level == "programma" else f"/gebied/{code}"
+        options.append({"label": f"{name} ({label[level]}, {code})", "value": href})
     return options[:MAX_OPTIONS]
 
 

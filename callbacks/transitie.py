@@ -7,6 +7,7 @@ with a Dutch message and no data. Candidate codes coming from the browser are ch
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import dash
 import dash_bootstrap_components as dbc
@@ -15,13 +16,16 @@ import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, dcc, html, no_update
 from flask import request
 
+from callbacks.buurt_uitkomsten import updated_note
 from callbacks.common import current_viewer, engine
 from callbacks.grid import link_col, num_col, rows, text_col
 from dashboard import ids
 from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
 from data_access.audit import record_event
-from layouts.formatting import number, signed
+from data_access.export_safety import safe_frame
+from data_access.results import state as read_model_state
+from layouts.formatting import number, signed, time_nl
 
 ROLES = ("transitieteam", "beheerder")
 MSG = {
@@ -215,7 +219,7 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
     if not allowed(viewer):
         return _denied_message(viewer), {"display": "none"}, [], [], go.Figure(), [], [], None
     with engine().connect() as conn:
-        frame = transitie.programme_overview(conn)
+        frame = transitie.stored_programme_overview(conn)
         outlines = transitie.gemeente_outlines(conn)
         locations = transitie.programme_locations(conn)
         frame = with_kpi(frame, kpi_service.kpi_overview(conn, viewer))
@@ -324,9 +328,11 @@ def update_programme_kpi(_path: str | None):  # noqa: ANN201
         return None, None
     with engine().connect() as conn:
         results = kpi_service.programme_kpi(conn, viewer)
+        state = read_model_state(conn)
     if not results:
         return dbc.Alert("Nog geen KPI te berekenen: er zijn geen uitkomstleveringen.", color="info"), None
-    cards = dbc.Row([dbc.Col(kpi_card(r), xs=12, md=6, xl=3, className="mb-2") for r in results])
+    cards = html.Div([dbc.Row([dbc.Col(kpi_card(r), xs=12, md=6, xl=3, className="mb-2") for r in results]),
+                      updated_note(state)])
     main = next((r for r in results if r.get("indicator") == MAIN_KPI), None)
     figures = dbc.Row(kpi_figures(main)) if main else None
     return cards, figures
@@ -335,12 +341,15 @@ def update_programme_kpi(_path: str | None):  # noqa: ANN201
 # ---------------------------------------------------------------- candidates
 
 def _weights_from(values: list | None) -> dict[str, float]:
+    """A weight for every component: the slider's value (0–3) or, when missing or not a number, the default."""
+    values = list(values) if isinstance(values, list | tuple) else []
     weights = {}
-    for comp, value in zip(transitie.CASE_COMPONENTS, values or [], strict=False):
+    for i, comp in enumerate(transitie.CASE_COMPONENTS):
         try:
-            weights[comp.code] = max(0.0, min(3.0, float(value)))
-        except (TypeError, ValueError):
-            weights[comp.code] = comp.weight
+            value = float(values[i])
+        except (IndexError, TypeError, ValueError):
+            value = float("nan")
+        weights[comp.code] = max(0.0, min(3.0, value)) if math.isfinite(value) else comp.weight
     return weights
 
 
@@ -398,7 +407,7 @@ def download_candidates(_clicks, level: str | None, weight_values: list | None):
     with engine().connect() as conn:
         ranked = ranked_candidates(conn, level, weights)
     frame = candidate_csv(ranked, weights)
-    return dcc.send_data_frame(frame.to_csv, f"kandidaten_{level}.csv", sep=";", decimal=",", index=False)
+    return dcc.send_data_frame(safe_frame(frame).to_csv, f"kandidaten_{level}.csv", sep=";", decimal=",", index=False)
 
 
 def candidate_csv(ranked: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
@@ -434,7 +443,7 @@ def load_checklist(selected: list | None, state: dict | None = None):  # noqa: A
     version = int(current["version"]) if current is not None else 0
     title = f"{row.get('name', code)} ({code})"
     if current is not None:
-        title += f" · versie {version}, {current['author']}, {current['saved_at']:%d-%m-%Y %H:%M}"
+        title += f" · versie {version}, {current['author']}, {time_nl(current['saved_at'])}"
     same = isinstance(state, dict) and state.get("code") == code
     return (title, _criteria_options(), list(current["criteria"]) if current is not None else [],
             current["note"] if current is not None else "", False, False, {"code": code, "version": version},

@@ -16,14 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, html
 from plotly.subplots import make_subplots
-from sqlalchemy import or_, select
 
 from callbacks.buurt import fmt, period_label
 from callbacks.common import current_viewer, engine
 from dashboard import ids
 from data_access import compare, queries
 from data_access.menukaart import THEMES
-from data_access.models import Area
+from data_access.services.search import areas_by_code, areas_matching
 
 THEME_NL = {**dict(THEMES),
             "demografie": "Demografie", "huishoudens": "Huishoudens", "sociaaleconomisch": "Sociaaleconomisch",
@@ -135,18 +134,9 @@ def search_areas(search, value):  # noqa: ANN001, ANN201
         extra = [v for v in value if v not in known]
         rows = []
         if search and len(search.strip()) >= 2:
-            term = f"%{search.strip()}%"
-            # a gemeente name finds its buurten and wijken too (parent codes point at the gemeente)
-            gemeenten = select(Area.code).where(Area.level == "gemeente", Area.name.ilike(term))
-            wijken = select(Area.code).where(Area.level == "wijk", Area.parent_code.in_(gemeenten))
-            rows = conn.execute(
-                select(Area.code, Area.name, Area.level).where(
-                    or_(Area.name.ilike(term), Area.code.ilike(term), Area.parent_code.in_(gemeenten),
-                        Area.parent_code.in_(wijken)),
-                    Area.level.in_(["buurt", "wijk", "gemeente"])).distinct().order_by(Area.level, Area.name)
-                .limit(MAX_SEARCH)).all()
+            rows = areas_matching(conn, search, MAX_SEARCH, ("buurt", "wijk", "gemeente"), with_children=True)
         if extra:
-            rows += conn.execute(select(Area.code, Area.name, Area.level).where(Area.code.in_(extra)).distinct()).all()
+            rows += areas_by_code(conn, extra)
     seen = set(known)
     for code, name, level in rows:
         if code not in seen:

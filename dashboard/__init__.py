@@ -11,12 +11,13 @@ from dashboard import (  # noqa: F401 — api_lerend adds routes to api.bp
     auth,
     beheer,
     exports,
+    hardening,
     public,
     security,
     verslag,
 )
 from dashboard.config import ROOT, load_config
-from dashboard.startup import prepare_database, warm_caches
+from dashboard.startup import prepare_database, refresh_if_stale
 
 # Dash's page shell in Dutch (lang="nl" for screen readers and hyphenation), without Dash's empty <footer>.
 INDEX_STRING = """<!DOCTYPE html>
@@ -43,6 +44,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     server.config.update(config)
     engine = prepare_database(config)
     server.extensions["engine"] = engine
+    hardening.install(server)  # proxy trust, HTTPS-only cookies and HSTS, 413 and 503 answers
 
     auth.login_manager.init_app(server)
     server.register_blueprint(auth.bp)
@@ -68,6 +70,10 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     from layouts import public as public_layouts
 
     app.index_string = INDEX_STRING
+    _name_areas()
+    from layouts.figures import register_template
+
+    register_template()
     pages.register(app)
     # anonymous visitors: "/" is the public landing page, other non-public pages a login prompt
     public.guard_layouts(dash.page_registry, {"home": public_layouts.landing_layout})
@@ -75,6 +81,23 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     register_all(app)
     app.layout = shell.layout
     if not config["TESTING"]:
-        warm_caches(engine)
+        refresh_if_stale(engine)
     security.set_script_hashes(server, app.csp_hashes)
     return app
+
+
+def _name_areas() -> None:
+    """Page titles name the area: one indexed lookup inside the request (layouts themselves never query)."""
+    from flask import current_app, has_request_context
+
+    from data_access import queries
+    from layouts.buurt import set_area_name_resolver
+
+    def resolve(code: str) -> str | None:
+        if not has_request_context() or "engine" not in current_app.extensions:
+            return None
+        with current_app.extensions["engine"].connect() as conn:
+            area = queries.find_area(conn, code)
+        return area.name if area is not None else None
+
+    set_area_name_resolver(resolve)

@@ -1,4 +1,4 @@
-"""Command line: `python -m dashboard import <kind> <path>`, `demo`, `users …`.
+"""Command line: `python -m dashboard import <kind> <path>`, `demo`, `refresh`, `users …`.
 
 Uses the same import functions as the upload page; a rejected file exits with status 1 and a readable report.
 """
@@ -25,6 +25,7 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Import each file; every run ends with an audit event and exit status 0 (all accepted) or 1, never a traceback."""
     from data_access.audit import record_event
     from data_access.importers import PARSERS, import_file
 
@@ -34,7 +35,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     engine, _ = _engine(args)
     status = 0
     for path in args.paths:
-        report = import_file(engine, args.kind, path, user=args.user)
+        try:
+            report = import_file(engine, args.kind, path, user=args.user)
+        except Exception as exc:  # noqa: BLE001 — a failed import must still leave an audit event and exit 1
+            logging.getLogger(__name__).debug("import failed", exc_info=True)
+            detail = f"{args.kind}: {path} — mislukt ({type(exc).__name__}: {str(exc)[:200]}) (opdrachtregel)"
+            with engine.begin() as conn:
+                record_event(conn, args.user, "import_rejected", target="", detail=detail)
+            print(f"{args.kind}: {path} — mislukt: {type(exc).__name__}: {str(exc)[:300]}\n"
+                  "Er is niets opgeslagen.", file=sys.stderr)
+            status = 1
+            continue
         with engine.begin() as conn:
             record_event(conn, args.user, "import" if report.ok else "import_rejected",
                          target=f"import {report.batch_id}" if report.batch_id else "",
@@ -42,14 +53,46 @@ def cmd_import(args: argparse.Namespace) -> int:
                                 f"{len(report.rejections)} afgewezen (opdrachtregel)")
         print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
         status = status or (0 if report.ok else 1)
+    if status == 0:
+        _refresh(engine)
     return status
+
+
+def _progress_bar(step: str, done: int, total: int) -> None:
+    """A one-line progress bar on stderr: [#####-----] 2/5 KPI."""
+    width = 30
+    filled = int(width * done / total) if total else width
+    end = "\n" if done >= total else ""
+    print(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} {step:<30}", end=end, file=sys.stderr,
+          flush=True)
+
+
+def _refresh(engine) -> bool:  # noqa: ANN001
+    import time
+
+    from data_access.results import refresh
+
+    start = time.perf_counter()
+    ran = refresh(engine, progress=_progress_bar)
+    if ran:
+        print(f"Berekende resultaten ververst in {time.perf_counter() - start:.1f} s.")
+    else:
+        print("Er loopt al een verversing (elders); deze opdracht is daaraan toegevoegd.")
+    return ran
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    engine, _ = _engine(args)
+    _refresh(engine)
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from data_access.demo import load_demo
 
     engine, config = _engine(args)
-    load_demo(engine, args.public_dir or config["PUBLIC_DATA_DIR"], seed=args.seed, programme_size=args.programma)
+    load_demo(engine, args.public_dir or config["PUBLIC_DATA_DIR"], seed=args.seed, programme_size=args.programma,
+              progress=_progress_bar)
     print("Demogegevens geladen.")
     return 0
 
@@ -128,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     p_demo.add_argument("--seed", type=int, default=2024)
     p_demo.add_argument("--public-dir", default=None)
     p_demo.set_defaults(func=cmd_demo)
+    p_refresh = sub.add_parser("refresh", help="bereken vergelijkingsgroepen, KPI en leerpartners opnieuw")
+    p_refresh.set_defaults(func=cmd_refresh)
     p_users = sub.add_parser("users", help="gebruikers beheren")
     p_users.add_argument("action", choices=["add", "list", "deactivate", "reactivate", "role", "member", "source",
                                             "unlock", "reset"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pandas as pd
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -15,11 +16,15 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from dashboard.auth import current_viewer
 from data_access import kpi_service, periods, queries
 from data_access.comparisons import BENCHMARKS, with_comparison
+from data_access.export_safety import safe_csv
 from data_access.published import visible_observations
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 LEVELS = ("land", "gemeente", "wijk", "buurt", "programma")
 FORMATS = ("json", "csv", "csv-nl")
+MAX_PARAM_LENGTH = 1000  # no parameter needs more (a list of every indicator code is about 600 characters)
+MAX_PATH_PARAM_LENGTH = 80
+YEAR_RE = re.compile(r"[0-9]{4}")
 
 
 class ApiError(Exception):
@@ -31,7 +36,24 @@ class ApiError(Exception):
 
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):  # noqa: ANN202
-    return jsonify({"error": exc.message, "status": exc.status}), exc.status
+    # "fout" for Dutch readers; "error" stays for existing clients
+    return jsonify({"fout": exc.message, "error": exc.message, "status": exc.status}), exc.status
+
+
+def _unprintable(text: str) -> bool:
+    return any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in text)
+
+
+@bp.before_request
+def _check_parameters() -> None:
+    """Every route: 400 for a parameter no valid request has (too long, control characters such as NUL, which
+    PostgreSQL refuses with an error), before anything reaches a query."""
+    for key, value in request.args.items(multi=True):
+        if len(key) > 40 or len(value) > MAX_PARAM_LENGTH or _unprintable(key) or _unprintable(value):
+            raise ApiError(400, f"ongeldige parameter '{key[:40]}': te lang of met stuurtekens")
+    for key, value in (request.view_args or {}).items():
+        if isinstance(value, str) and (len(value) > MAX_PATH_PARAM_LENGTH or _unprintable(value)):
+            raise ApiError(400, f"ongeldige {key}: te lang of met stuurtekens")
 
 
 def _engine():  # noqa: ANN202
@@ -64,7 +86,7 @@ def respond(frame: pd.DataFrame, name: str, extra: dict | None = None) -> Respon
             if frame[col].map(lambda v: isinstance(v, list)).any():
                 frame[col] = frame[col].map(lambda v: " ".join(v) if isinstance(v, list) else v)
         sep, decimal = (",", ".") if fmt == "csv" else (";", ",")
-        body = frame.to_csv(index=False, sep=sep, decimal=decimal)
+        body = safe_csv(frame, index=False, sep=sep, decimal=decimal)
         return Response(body, mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     records = [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
@@ -85,8 +107,8 @@ def list_areas() -> Response:
     if level not in LEVELS:
         raise ApiError(400, f"onbekend niveau '{level}'; kies uit {', '.join(LEVELS)}")
     indeling = request.args.get("indeling")
-    if indeling is not None and not indeling.isdigit():
-        raise ApiError(400, "indeling moet een jaartal zijn, bv. 2024")
+    if indeling is not None and not YEAR_RE.fullmatch(indeling):
+        raise ApiError(400, "indeling moet een jaartal van vier cijfers zijn, bv. 2024")
     with _engine().connect() as conn:
         frame = queries.areas(conn, level, int(indeling) if indeling else None)
     if level == "programma":
@@ -121,12 +143,13 @@ def list_observations() -> Response:
         if area is None:
             raise ApiError(404, f"onbekend gebied '{code}'")
         wanted = _indicator_list(conn, request.args.get("indicator"))
-        frame = visible_observations(conn, current_viewer(), area, wanted, period)
+        viewer = current_viewer()
+        frame = visible_observations(conn, viewer, area, wanted, period)
         benchmark = request.args.get("benchmark")
         if benchmark is not None:
             if benchmark not in BENCHMARKS:
                 raise ApiError(400, f"onbekende benchmark '{benchmark}'; kies uit {', '.join(BENCHMARKS)}")
-            frame = with_comparison(conn, frame, area, benchmark, queries.indicators(conn))
+            frame = with_comparison(conn, frame, area, benchmark, queries.indicators(conn), viewer=viewer)
     return respond(frame, f"waarnemingen_{area.code}", {"area": {"code": area.code, "name": area.name,
                                                                 "level": area.level}})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
@@ -38,16 +39,23 @@ LOGIN_PAGE = """<!doctype html>
 <form method="post" action="{{ url_for('auth.login') }}">
 <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
 <input type="hidden" name="next" value="{{ next_url }}">
-<label for="email">E-mailadres</label><input id="email" name="email" type="email" autocomplete="username" required>
+<label for="email">E-mailadres</label>
+<input id="email" name="email" type="email" autocomplete="username" maxlength="{{ max_email }}" required>
 <label for="password">Wachtwoord</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" maxlength="{{ max_password }}"
+required>
 <button type="submit">Inloggen</button></form>
 <nav class="login-note" aria-label="Openbare pagina's"><p>Zonder account kunt u ook terecht bij:</p><ul>
 <li><a href="/">de openbare startpagina</a> (zoek uw buurt, kaart van de programmabuurten)</li>
 <li><a href="/verslag">de gepubliceerde buurtverslagen</a></li>
 <li><a href="/indicatoren">wat de indicatoren betekenen</a></li></ul></nav></main></body></html>"""
-# Compared against when the e-mail address is unknown, so a wrong address costs as long as a wrong password.
+# Checked against when no real hash is (unknown, deactivated or locked account), so every refusal costs one scrypt.
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
+# One message for an unknown address, a wrong password and a locked account: the page reveals none of them.
+LOGIN_FAILED = ("Inloggen is niet gelukt: onbekend e-mailadres, onjuist wachtwoord, of een account dat na te veel "
+                "mislukte pogingen tijdelijk is geblokkeerd.")
+TOO_LONG = "Het {field} mag hoogstens {n} tekens hebben."
+CHANGE_PATH = "/account/wachtwoord"
 
 
 class LoginUser(UserMixin):
@@ -60,6 +68,7 @@ class LoginUser(UserMixin):
         self.role = user.role
         self.supplier_source = user.supplier_source
         self.programme_ids = programme_ids
+        self.must_change_password = bool(user.must_change_password)
 
 
 def client_ip() -> str:
@@ -113,54 +122,84 @@ def _session_login_time() -> dt.datetime | None:
         return None
 
 
-def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+def safe_next(target: object) -> str:
+    r"""`target` when it is a path on this site, else "/": no scheme, host, `//`, backslash or control character,
+    also after percent-decoding (browsers drop tabs and newlines and read `\` as `/`, so `/<TAB>/evil.example`
+    or `/\evil.example` would leave the site)."""
+    if not isinstance(target, str) or not target or len(target) > 2000:
+        return "/"
+    for form in (target, unquote(target)):
+        if any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in form) or "\\" in form:
+            return "/"
+        if not form.startswith("/") or form.startswith("//"):
+            return "/"
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return "/"
+    return target
+
+
+def _check_login(email: str, password: str) -> int | None:
+    """The user id when the password is right; every refusal costs one scrypt check and is audited.
+
+    The attempt is counted atomically before the hash is checked (data_access.users.claim_login_attempt), in its
+    own short transaction, so parallel guesses cannot pass the limit and the slow check holds no database lock.
+    """
+    from data_access import users
+
+    cfg = current_app.config
+    engine = current_app.extensions["engine"]
+    now = utcnow()
+    with engine.begin() as conn:
+        attempt = users.claim_login_attempt(conn, email, now, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCK_MINUTES"])
+    if attempt is None:
+        check_password_hash(_DUMMY_HASH, password)  # the same cost as a real check
+        with engine.begin() as conn:
+            record_event(conn, email or None, "login_failed", detail=users.login_refusal_reason(conn, email, now),
+                         ip=client_ip())
+        return None
+    if check_password_hash(attempt.password_hash, password):
+        with engine.begin() as conn:
+            users.login_succeeded(conn, attempt.user_id)
+            record_event(conn, email, "login", ip=client_ip())
+        return attempt.user_id
+    with engine.begin() as conn:
+        record_event(conn, email, "login_failed", detail=f"onjuist wachtwoord (poging {attempt.attempt})",
+                     ip=client_ip())
+        if attempt.locks:
+            record_event(conn, email, "lockout",
+                         detail=f"{attempt.attempt} mislukte pogingen; geblokkeerd voor {cfg['LOGIN_LOCK_MINUTES']} "
+                                "minuten", ip=client_ip())
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # noqa: ANN201
+    from data_access.users import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH
+
     error = None
     if request.method == "POST":
         check_csrf()
-        email = request.form.get("email", "").strip().lower()[:200]
+        email = request.form.get("email", "").strip().lower()
         password = request.form.get("password", "")
-        engine = current_app.extensions["engine"]
-        cfg = current_app.config
-        with engine.begin() as conn:
-            row = conn.execute(select(User.__table__).where(User.email == email)).first()
-            now = utcnow()
-            if row is None or not row.active:
-                check_password_hash(_DUMMY_HASH, password)
-                error = "Onbekend e-mailadres of onjuist wachtwoord."
-                record_event(conn, email or None, "login_failed", detail="onbekend of gedeactiveerd account",
-                             ip=client_ip())
-            elif row.locked_until and row.locked_until > now:
-                error = "Te veel mislukte pogingen: dit account is tijdelijk geblokkeerd. Probeer het later opnieuw."
-                record_event(conn, email, "login_failed", detail="account geblokkeerd", ip=client_ip())
-            elif not check_password_hash(row.password_hash, password):
-                failures = row.failed_logins + 1
-                locked = now + dt.timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"]) \
-                    if failures >= cfg["LOGIN_MAX_FAILURES"] else None
-                conn.execute(User.__table__.update().where(User.id == row.id).values(
-                    failed_logins=0 if locked else failures, locked_until=locked))
-                error = "Onbekend e-mailadres of onjuist wachtwoord."
-                record_event(conn, email, "login_failed", detail=f"onjuist wachtwoord (poging {failures})",
-                             ip=client_ip())
-                if locked:
-                    record_event(conn, email, "lockout",
-                                 detail=f"{failures} mislukte pogingen; geblokkeerd tot {locked:%Y-%m-%d %H:%M} UTC",
-                                 ip=client_ip())
-            else:
-                conn.execute(User.__table__.update().where(User.id == row.id).values(
-                    failed_logins=0, locked_until=None))
-                record_event(conn, email, "login", ip=client_ip())
+        if len(email) > MAX_EMAIL_LENGTH:
+            error = TOO_LONG.format(field="e-mailadres", n=MAX_EMAIL_LENGTH)
+        elif len(password) > MAX_PASSWORD_LENGTH:
+            error = TOO_LONG.format(field="wachtwoord", n=MAX_PASSWORD_LENGTH)
+        else:
+            user_id = _check_login(email, password)
+            if user_id is None:
+                error = LOGIN_FAILED
         if error is None:
             session.clear()  # a fresh session: nothing from before the login carries over
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             session["login_at"] = utcnow().isoformat()
-            login_user(load_user(str(row.id)))
+            user = load_user(str(user_id))
+            login_user(user)
             csrf_token()
-            target = _safe_next(request.form.get("next"))
+            if user.must_change_password:
+                return redirect(CHANGE_PATH)
+            target = safe_next(request.form.get("next"))
             if target == "/":  # no page asked for: the role's own start (its buurt, overview, deliveries)
                 from dashboard.public import start_path
                 from layouts.buurt import review_options
@@ -169,7 +208,8 @@ def login():  # noqa: ANN201
                 target = start_path(current_viewer(), options[0]["value"] if options else None)
             return redirect(target)
     return render_template_string(LOGIN_PAGE, error=error, csrf_token=csrf_token(),
-                                  next_url=_safe_next(request.args.get("next") or request.form.get("next"))), \
+                                  next_url=safe_next(request.args.get("next") or request.form.get("next")),
+                                  max_email=MAX_EMAIL_LENGTH, max_password=MAX_PASSWORD_LENGTH), \
         (401 if error else 200)
 
 
@@ -191,32 +231,42 @@ PASSWORD_PAGE = """<!doctype html>
 <link rel="stylesheet" href="{{ url_for('auth.static_css') }}"></head>
 <body class="login-body"><main class="login-card">
 <h1>Wachtwoord wijzigen</h1>
+{% if forced and not done %}<p role="status">U bent ingelogd met een eenmalig wachtwoord. Kies eerst een eigen
+wachtwoord; daarna logt u opnieuw in.</p>{% endif %}
 {% if error %}<p class="login-error" role="alert">{{ error }}</p>{% endif %}
 {% if done %}<p class="login-ok" role="status">Uw wachtwoord is gewijzigd. Log opnieuw in.</p>
 <p><a href="{{ url_for('auth.login') }}">Inloggen</a></p>{% else %}
 <form method="post" action="{{ url_for('auth.change_password') }}">
 <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
 <label for="current">Huidig wachtwoord</label>
-<input id="current" name="current" type="password" autocomplete="current-password" required>
+<input id="current" name="current" type="password" autocomplete="current-password" maxlength="{{ max_length }}"
+required>
 <label for="new">Nieuw wachtwoord (minstens {{ min_length }} tekens)</label>
-<input id="new" name="new" type="password" autocomplete="new-password" required>
+<input id="new" name="new" type="password" autocomplete="new-password" minlength="{{ min_length }}"
+maxlength="{{ max_length }}" required>
 <label for="repeat">Nieuw wachtwoord (nogmaals)</label>
-<input id="repeat" name="repeat" type="password" autocomplete="new-password" required>
+<input id="repeat" name="repeat" type="password" autocomplete="new-password" maxlength="{{ max_length }}" required>
 <button type="submit">Wijzigen</button></form>
-<p><a href="/">Terug naar het dashboard</a></p>{% endif %}</main></body></html>"""
+{% if forced %}<form method="post" action="{{ url_for('auth.logout') }}">
+<input type="hidden" name="csrf_token" value="{{ csrf_token }}"><button type="submit">Uitloggen</button></form>
+{% else %}<p><a href="/">Terug naar het dashboard</a></p>{% endif %}{% endif %}</main></body></html>"""
 
 
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])
 def change_password():  # noqa: ANN201
-    """Every user changes their own (e.g. one-time) password here; all their sessions end."""
-    from data_access.users import MIN_PASSWORD_LENGTH, UserError, change_own_password
+    """Every user changes their own password here (a one-time password must be replaced before anything else);
+    all their sessions end."""
+    from data_access.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, UserError, change_own_password
 
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next="/account/wachtwoord"))
-    error, done = None, False
+        return redirect(url_for("auth.login", next=CHANGE_PATH))
+    error, done, forced = None, False, current_user.must_change_password
     if request.method == "POST":
         check_csrf()
-        if request.form.get("new", "") != request.form.get("repeat", ""):
+        fields = [request.form.get(name, "") for name in ("current", "new", "repeat")]
+        if any(len(value) > MAX_PASSWORD_LENGTH for value in fields):
+            error = TOO_LONG.format(field="wachtwoord", n=MAX_PASSWORD_LENGTH)
+        elif fields[1] != fields[2]:
             error = "De twee nieuwe wachtwoorden zijn niet gelijk."
         else:
             try:
@@ -228,8 +278,9 @@ def change_password():  # noqa: ANN201
                 done = True
             except UserError as exc:
                 error = str(exc)
-    return render_template_string(PASSWORD_PAGE, error=error, done=done, csrf_token=csrf_token(),
-                                  min_length=MIN_PASSWORD_LENGTH), (400 if error else 200)
+    return render_template_string(PASSWORD_PAGE, error=error, done=done, forced=forced, csrf_token=csrf_token(),
+                                  min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH), \
+        (400 if error else 200)
 
 
 @bp.route("/auth/login.css")

@@ -15,10 +15,10 @@ bp = Blueprint("exports", __name__, url_prefix="/export")
 FORMATS = {"png": "image/png", "pdf": "application/pdf"}
 
 
-@bp.get("/best-practice/<int:practice_id>.<fmt>")
+@bp.get("/best-practice/<int(max=2147483647):practice_id>.<fmt>")  # larger ids cannot exist: 404
 def best_practice(practice_id: int, fmt: str) -> Response:
-    from callbacks.best_practices import is_team, may_view, story_figure
-    from data_access.best_practices import load_practice
+    from data_access.best_practices import is_team, load_practice, may_view, story_view
+    from layouts.best_practice_figures import story_figure
 
     if fmt not in FORMATS:
         abort(404)
@@ -31,7 +31,7 @@ def best_practice(practice_id: int, fmt: str) -> Response:
         practice = load_practice(conn, practice_id)
         if practice is None or (practice["status"] != "gepubliceerd" and not is_team(viewer)):
             abort(404)
-        figure = story_figure(conn, practice)
+        figure = story_figure(story_view(conn, practice, viewer), practice)
     body = figure.to_image(format=fmt, width=1600, height=900)
     return Response(body, mimetype=FORMATS[fmt], headers={
         "Content-Disposition": f'attachment; filename="best-practice-{practice_id}.{fmt}"'})

@@ -253,6 +253,10 @@ UPLOAD_BATCHES = "beheer-upload-batches"
 UPLOAD_BATCH = "beheer-upload-batch"  # dropdown: an earlier import report to show
 UPLOAD_REJECTED_CSV = "beheer-upload-rejected-csv"
 
+# home page: search and paging (the list of programme buurten grows to 1,000)
+HOME_SEARCH = "home-search"
+HOME_PAGE = "home-page"
+
 # public pages (/publiek, /publiek/buurt/<slug>, /indicatoren) and the role-aware shell
 NAV_LINKS = "shell-nav-links"  # the navigation links, filled per role
 HOME_START = "home-start"  # the role's own starting points on /

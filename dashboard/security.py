@@ -45,7 +45,11 @@ TEXT = {
     "forbidden": "Geen toegang: uw rol mag deze pagina of gegevens niet gebruiken.",
     "csrf": "Ongeldig of ontbrekend formuliertoken; laad de pagina opnieuw.",
     "unknown": "Onbekende buurt of onbekend gebied.",
+    "must_change": "Kies eerst een eigen wachtwoord (u bent ingelogd met een eenmalig wachtwoord).",
 }
+CHANGE_PASSWORD_PATH = "/account/wachtwoord"
+# All a user with a one-time password may reach until it is replaced.
+MUST_CHANGE_OPEN = frozenset({CHANGE_PASSWORD_PATH, "/logout", "/login", "/auth/login.css", "/favicon.ico"})
 FORBIDDEN_PAGE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Geen toegang</title>
 <link rel="stylesheet" href="/auth/login.css"></head><body class="login-body"><main class="login-card">
 <h1>Geen toegang</h1><p>{message}</p><p><a href="/">Naar het overzicht</a></p></main></body></html>"""
@@ -167,6 +171,11 @@ def _required_roles(path: str) -> tuple[str, ...] | None:
 def guard() -> Response | None:
     """Refuse every request that needs a login (or a role, or the CSRF header) and lacks it."""
     path = request.path
+    if path not in MUST_CHANGE_OPEN and current_user.is_authenticated and current_user.must_change_password:
+        # a one-time password: nothing but the change-password form (and logout) until it is replaced
+        if _is_dash_endpoint(path) or path.startswith("/api/") or request.method != "GET":
+            return jsonify({"error": TEXT["must_change"], "fout": TEXT["must_change"], "status": 403}), 403
+        return redirect(CHANGE_PASSWORD_PATH)
     if _is_public(path):
         return None
     if request.method == "GET" and _is_dash_catchall() and not public.is_known_page(path):
@@ -221,6 +230,19 @@ def content_security_policy(script_hashes: list[str], debug: bool = False) -> st
     ])
 
 
+def _served_to_user() -> bool | None:
+    """Whether this response goes to a logged-in user; None when the database is too busy to tell (the response is
+    then a 503 "druk", which must not turn into a 500 here)."""
+    from data_access.db import is_overload
+
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except Exception as exc:
+        if is_overload(exc):
+            return None
+        raise
+
+
 def add_headers(response: Response) -> Response:
     """Security headers on every response; no caching of anything a logged-in user was served."""
     hashes = current_app.extensions.get("csp_script_hashes", list)()
@@ -229,19 +251,21 @@ def add_headers(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    if current_user and current_user.is_authenticated and not request.path.startswith(STATIC_PREFIXES):
+    user = _served_to_user()
+    if user is not False and not request.path.startswith(STATIC_PREFIXES):
         response.headers["Cache-Control"] = "no-store"
-    _sync_csrf_cookie(response)
+    if user is not None:
+        _sync_csrf_cookie(response)
     return response
 
 
 def _sync_csrf_cookie(response: Response) -> None:
     """Give the browser the session's CSRF token as a readable cookie, which dash-renderer sends as a header."""
-    cfg = current_app.config
+    from dashboard.hardening import cookie_secure
+
     token = session.get("csrf_token") if current_user and current_user.is_authenticated else None
     if token and request.cookies.get(CSRF_COOKIE) != token:
-        response.set_cookie(CSRF_COOKIE, token, secure=cfg["SESSION_COOKIE_SECURE"], httponly=False,
-                            samesite="Strict", path="/")
+        response.set_cookie(CSRF_COOKIE, token, secure=cookie_secure(), httponly=False, samesite="Strict", path="/")
     elif not token and CSRF_COOKIE in request.cookies:
         response.delete_cookie(CSRF_COOKIE, path="/")
 

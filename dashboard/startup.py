@@ -5,19 +5,19 @@ from __future__ import annotations
 import logging
 import threading
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from data_access.access import Viewer
 from data_access.db import make_engine, upgrade
-from data_access.models import ImportBatch
 from data_access.seed import sync_catalogue, sync_menukaart, sync_programme
+from data_access.services.admin import store_is_empty
 
 log = logging.getLogger(__name__)
 
 
 def prepare_database(config: dict) -> Engine:
     """Migrate, sync catalogue and programme buurten, and load demo data into an empty demo database."""
-    engine = make_engine(config["DATABASE_URL"])
+    engine = make_engine(config["DATABASE_URL"], pool_size=config.get("DB_POOL_SIZE"),
+                         max_overflow=config.get("DB_MAX_OVERFLOW"), pool_timeout=config.get("DB_POOL_TIMEOUT"))
     upgrade(engine)
     with engine.begin() as conn:
         sync_catalogue(conn)
@@ -25,7 +25,7 @@ def prepare_database(config: dict) -> Engine:
         sync_menukaart(conn)
     if config["DEMO_MODE"] and config["LOAD_DEMO_DATA"]:
         with engine.connect() as conn:
-            empty = conn.execute(select(func.count()).select_from(ImportBatch)).scalar() == 0
+            empty = store_is_empty(conn)
         if empty:
             from data_access.demo import load_demo
 
@@ -38,23 +38,13 @@ def prepare_database(config: dict) -> Engine:
     return engine
 
 
-def warm_caches(engine: Engine) -> threading.Thread:
-    """Compute the peer table and the KPI results in the background, so the first visitor does not wait.
+def refresh_if_stale(engine: Engine) -> threading.Thread | None:
+    """Bring the results tables up to date in the background when the store changed since the last refresh
+    (a migration, a sync of the programme, an import by another tool). Pages read the previous results
+    meanwhile; the lock in the database makes sure only one worker computes."""
+    from data_access import results
 
-    Both are cached per process and store version (see data_access.peer_groups and kpi_service); a worker that
-    starts warms its own copy. Failures are logged, never raised: the pages compute on demand as before.
-    """
-
-    def run() -> None:
-        try:
-            from data_access import kpi_service, peer_groups
-
-            with engine.connect() as conn:
-                peer_groups.context_table(conn)
-                kpi_service.kpi_overview(conn, Viewer(role="transitieteam"))
-        except Exception:  # noqa: BLE001 — a warm-up must never stop the app
-            log.exception("Voorberekenen van vergelijkingsgroepen en KPI mislukt; de pagina's rekenen zelf")
-
-    thread = threading.Thread(target=run, name="warm-caches", daemon=True)
-    thread.start()
-    return thread
+    if not results.is_stale(engine):
+        return None
+    log.warning("Berekende resultaten lopen achter op de gegevens: verversen op de achtergrond…")
+    return results.refresh_in_background(engine)

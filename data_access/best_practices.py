@@ -15,8 +15,8 @@ change in its peer group, in at least two consecutive periods. Per period p afte
 A peer group needs at least MIN_PEERS peers with data in both periods; otherwise the period is not judged.
 The relative difference shown is exp(x − m) − 1: "−12%" means the buurt's rate fell 12% more than its peers'.
 
-The peer group of a programme buurt is, for now, the CBS buurten outside the programme with data for the
-indicator in the same gemeente(n) as its member areas; with fewer than MIN_PEERS of those, all such buurten.
+The peer group of a programme buurt is its one comparison group (`definitions.comparison_group`: the matched
+non-transition buurten, the same as the KPI's), those of them with data for the indicator.
 
 The functions `deviance_series` and `propose` are pure (tested on a hand-built panel); `proposals` and `evidence`
 read the store on every call, so the evidence charts stay live on the data and are never stored.
@@ -30,8 +30,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from data_access import periods, queries, records
+from data_access import definitions, periods, queries, records
+from data_access.access import Viewer
 from data_access.models import Area, BestPractice, Intervention, ProgrammeBuurt, ProgrammeMember
+from data_access.published import programme_rows
+from data_access.visibility import shown_values
 
 Z_95 = 1.959963984540054
 MIN_PEERS = 5
@@ -39,6 +42,8 @@ MIN_CONSECUTIVE = 2
 OUTCOME_INDICATORS = ["wvpk_uren_per_client", "ha_consulten_per_patient", "seh_per_1000",
                       "opnames_kwetsbare_ouderen_per_1000", "ligduur_kwetsbare_ouderen", "wvpk_instroom_per_1000",
                       "seh_kwetsbare_ouderen_per_1000", "hap_per_1000"]
+VIEW_ROLES = ("transitieteam", "beheerder", "buurtnetwerk")  # who sees best practices
+TEAM_ROLES = ("transitieteam", "beheerder")  # who writes them and sees concepts
 SERIES_COLUMNS = ["target", "period", "change", "peer_mean", "peer_low", "peer_high", "n_peers", "better",
                   "relative_difference"]
 
@@ -143,45 +148,48 @@ def _bimonthly(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["period"].astype(str).str.contains("-B")]
 
 
-def _panel_and_groups(conn: Connection, indicator: str, slugs: list[str] | None = None):  # noqa: ANN202
-    """Programme buurt aggregates and comparison buurten of one indicator, with peer groups and baselines."""
+def _panel_and_groups(conn: Connection, indicator: str, viewer: Viewer,  # noqa: ANN202
+                      slugs: list[str] | None = None):
+    """Programme buurt aggregates and comparison buurten of one indicator, with peer groups and baselines.
+
+    Only rows this viewer may use count, after small numbers are hidden (`data_access.visibility`).
+    """
     catalogue = queries.indicators(conn)
     programme = queries.programme_buurten(conn)
     if slugs is not None:
         programme = programme[programme["code"].isin(slugs)]
     if programme.empty:
         return pd.DataFrame(), {}, {}, {}, catalogue
-    own = queries.programme_observations(conn, list(programme["programme_id"]), [indicator], catalogue=catalogue)
+    own = shown_values(programme_rows(conn, viewer, list(programme["programme_id"]), [indicator],
+                                      catalogue=catalogue), viewer, catalogue)
     member_codes = set(conn.execute(
         select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)).scalars())
     others = queries.observations_by_indicator(conn, indicator, level="buurt")
     if not others.empty:
-        others = others[~others["area"].isin(member_codes)]
+        others = shown_values(others[~others["area"].isin(member_codes)], viewer, catalogue)
     frames = [f[["area", "period", "numerator", "denominator"]] for f in (own, others) if not f.empty]
     if not frames:
         return pd.DataFrame(), {}, {}, {}, catalogue
     panel = _bimonthly(pd.concat(frames, ignore_index=True).rename(columns={"area": "unit"}))
     panel = panel.dropna(subset=["numerator", "denominator"])
-    pool = panel.loc[~panel["unit"].isin(programme["code"]), "unit"].drop_duplicates()
-    by_gemeente = pool.groupby(pool.str[2:6]).apply(list).to_dict()
+    in_panel = set(panel["unit"])
     own = panel[panel["unit"].isin(programme["code"])].groupby("unit")["period"].apply(set).to_dict()
+    comparison = definitions.comparison_groups(conn)
     groups, baselines, starts = {}, {}, {}
     for row in programme.itertuples():
-        peers = [code for g in sorted({m[2:6] for m in row.members}) for code in by_gemeente.get(g, [])]
-        groups[row.code] = peers if len(peers) >= MIN_PEERS else list(pool)
+        group = comparison.get(row.code)
+        groups[row.code] = [c for c in (group.codes if group else ()) if c in in_panel]
         start = row.start_date if isinstance(row.start_date, dt.date) else pd.Timestamp(row.start_date).date()
         first_active = periods.bimonthly(start)
-        wanted = periods.previous(first_active)
-        own_periods = sorted(own.get(row.code, set()), key=periods.sort_key)
-        before = [p for p in own_periods if periods.sort_key(p) <= periods.sort_key(wanted)]
-        baselines[row.code] = before[-1] if before else (own_periods[0] if own_periods else wanted)
+        base = definitions.nulmeting(own.get(row.code, set()), start)
+        baselines[row.code] = base.period or definitions.nulmeting_target(start)
         starts[row.code] = first_active
     return panel, groups, baselines, starts, catalogue
 
 
-def proposals(conn: Connection, indicator: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def proposals(conn: Connection, indicator: str, *, viewer: Viewer) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Positive-deviance proposals for all programme buurten on one indicator: (summary, series)."""
-    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator)
+    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, viewer)
     if panel.empty:
         return propose(pd.DataFrame(columns=SERIES_COLUMNS)), pd.DataFrame(columns=SERIES_COLUMNS)
     polarity = catalogue.set_index("code").at[indicator, "polarity"]
@@ -193,9 +201,28 @@ def proposals(conn: Connection, indicator: str) -> tuple[pd.DataFrame, pd.DataFr
     return summary, series
 
 
-def evidence(conn: Connection, slug: str, indicator: str) -> pd.DataFrame:
+def stored_proposals(conn: Connection, indicator: str, viewer: Viewer) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The proposals as stored in the results tables (computed on first request after each refresh, one copy per
+    visibility scope)."""
+    from data_access.results import store
+    from data_access.results.scopes import aggregate_scope, scope_viewer
+
+    scope = aggregate_scope(viewer)
+
+    def build() -> dict:
+        summary, series = proposals(conn, indicator, viewer=scope_viewer(scope))
+        return {"summary": store.frame_payload(summary), "series": store.frame_payload(series)}
+
+    payload = store.get_or_compute(conn, "proposals", f"{scope}|{indicator}", build)
+    summary, series = store.frame_from(payload["summary"]), store.frame_from(payload["series"])
+    if not summary.empty:
+        summary["proposed"] = summary["proposed"].astype(bool)
+    return summary.reset_index(drop=True), series.reset_index(drop=True)
+
+
+def evidence(conn: Connection, slug: str, indicator: str, *, viewer: Viewer) -> pd.DataFrame:
     """The live evidence of one buurt: its change since the nulmeting next to its peers' band, per period."""
-    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, [slug])
+    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, viewer, [slug])
     if panel.empty or slug not in groups:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     polarity = catalogue.set_index("code").at[indicator, "polarity"]
@@ -268,3 +295,33 @@ def interventions_named(conn: Connection, codes: str) -> list[tuple[str, str]]:
     names = dict(conn.execute(select(Intervention.code, Intervention.name)
                               .where(Intervention.code.in_(wanted))).all()) if wanted else {}
     return [(c, names.get(c, c)) for c in wanted]
+
+
+# ---------------------------------------------------------------- access and view-models
+
+
+def may_view(viewer) -> bool:  # noqa: ANN001
+    return viewer.role in VIEW_ROLES
+
+
+def is_team(viewer) -> bool:  # noqa: ANN001
+    return viewer.role in TEAM_ROLES
+
+
+def programme_slug_name(conn: Connection, programme_id: int) -> tuple[str, str] | None:
+    row = conn.execute(select(ProgrammeBuurt.slug, ProgrammeBuurt.name)
+                       .where(ProgrammeBuurt.id == programme_id)).first()
+    return (row.slug, row.name) if row is not None else None
+
+
+def story_view(conn: Connection, practice: dict, viewer: Viewer) -> dict:
+    """Plain data for a story's figures: the buurt, the indicator's name, the live evidence (as this viewer may see
+    it) and the interventions."""
+    indicator = practice.get("indicator_code")
+    buurt = programme_slug_name(conn, practice["programme_id"])
+    catalogue = queries.indicators(conn).set_index("code")
+    name = (catalogue.at[indicator, "name"] if indicator in catalogue.index else indicator) if indicator else ""
+    series = evidence(conn, buurt[0], indicator, viewer=viewer) if indicator and buurt \
+        else pd.DataFrame(columns=SERIES_COLUMNS)
+    return {"slug": buurt[0] if buurt else "", "buurt": buurt[1] if buurt else "", "indicator_name": name,
+            "series": series, "interventions": interventions_named(conn, practice.get("interventions") or "")}

@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from data_access import periods, queries
 from data_access.access import Viewer
-from data_access.published import publish, visible_observations
+from data_access.published import programme_rows, publish, visible_observations
 from data_access.stats.funnel import funnel, funnel_limits
 
 MAX_AREAS = 12
@@ -42,7 +42,7 @@ def programme_latest(conn: Connection, viewer: Viewer, indicator: str,
     """Newest visible value of one indicator for every programme buurt (one query for all of them)."""
     catalogue = queries.indicators(conn) if catalogue is None else catalogue
     programme = queries.programme_buurten(conn)
-    frame = queries.programme_observations(conn, None, [indicator], catalogue=catalogue)
+    frame = programme_rows(conn, viewer, None, [indicator], catalogue=catalogue)
     if frame.empty:
         return pd.DataFrame(columns=["area", "area_name", "indicator", "period", "value", "numerator",
                                      "denominator"])

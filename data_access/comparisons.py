@@ -6,8 +6,10 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from data_access import queries
-from data_access.published import add_intervals
+from data_access.access import Viewer
+from data_access.published import add_intervals, programme_rows
 from data_access.stats.benchmark import COMPARISON_LABELS_NL, compare
+from data_access.visibility import enough_for_pool, gate, own_source, shown_values
 
 BENCHMARKS = ("NL", "gemeente", "peers", "programma")
 PEER_GROUP_SIZE = 20
@@ -20,26 +22,32 @@ def gemeente_of(area: queries.AreaInfo) -> str | None:
 
 
 def benchmark_values(conn: Connection, area: queries.AreaInfo, benchmark: str, indicator_list: list[str] | None,
-                     catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Benchmark value per indicator and period (columns indicator, period, benchmark_value)."""
+                     catalogue: pd.DataFrame, *, viewer: Viewer) -> pd.DataFrame:
+    """Benchmark value per indicator and period (columns indicator, period, benchmark_value).
+
+    Computed only from rows this viewer may see, after small numbers are hidden (`data_access.visibility`): a
+    gemeente or NL row counts as shown itself, a pool (programme, peers) as an aggregate.
+    """
+    empty = pd.DataFrame(columns=["indicator", "period", "benchmark_value"])
     if benchmark == "programma":
-        frame = queries.programme_observations(conn, None, indicator_list, catalogue=catalogue)
+        frame = programme_rows(conn, viewer, None, indicator_list, catalogue=catalogue)
         if frame.empty:
-            return pd.DataFrame(columns=["indicator", "period", "benchmark_value"])
-        return _pooled(frame[~frame["suppressed"]], catalogue)
+            return empty
+        return _pooled(shown_values(frame, viewer, catalogue, mode="aggregate"), catalogue)
     if benchmark == "peers":
-        return _peer_benchmark(conn, area, indicator_list, catalogue)
+        return _peer_benchmark(conn, viewer, area, indicator_list, catalogue)
     code = "NL00" if benchmark == "NL" else gemeente_of(area)
     if code is None or code == area.code:
-        return pd.DataFrame(columns=["indicator", "period", "benchmark_value"])
-    frame = queries.observations(conn, [code], indicator_list)
+        return empty
+    frame = gate(queries.observations(conn, [code], indicator_list, source=own_source(viewer)), viewer, catalogue,
+                 mode="row", member_level=True)
     if frame.empty:
-        return pd.DataFrame(columns=["indicator", "period", "benchmark_value"])
+        return empty
     newest = frame.sort_values("indeling").groupby(["indicator", "period"]).last().reset_index()
     return newest.rename(columns={"value": "benchmark_value"})[["indicator", "period", "benchmark_value"]]
 
 
-def _peer_benchmark(conn: Connection, area: queries.AreaInfo, indicator_list: list[str] | None,
+def _peer_benchmark(conn: Connection, viewer: Viewer, area: queries.AreaInfo, indicator_list: list[str] | None,
                     catalogue: pd.DataFrame) -> pd.DataFrame:
     """The peer group pooled: the 20 buurten most alike on context (none for wijken and gemeenten)."""
     from data_access.peer_groups import context_peers
@@ -51,18 +59,23 @@ def _peer_benchmark(conn: Connection, area: queries.AreaInfo, indicator_list: li
         return empty
     if peers.empty:
         return empty
-    frame = queries.observations(conn, list(peers["code"]), indicator_list)
+    frame = queries.observations(conn, list(peers["code"]), indicator_list, source=own_source(viewer))
     if frame.empty:
         return empty
     frame = frame.sort_values("indeling").drop_duplicates(["area", "indicator", "period"], keep="last")
-    return _pooled(frame[~frame["suppressed"]], catalogue)
+    return _pooled(shown_values(frame, viewer, catalogue, mode="aggregate"), catalogue, min_pool=True)
 
 
-def _pooled(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """All programme buurten together: a ratio of sums where counts exist, else the median buurt."""
+def _pooled(frame: pd.DataFrame, catalogue: pd.DataFrame, min_pool: bool = False) -> pd.DataFrame:
+    """All programme buurten together: a ratio of sums where counts exist, else the median buurt.
+
+    min_pool: leave out a non-public indicator pooled over fewer than visibility.MIN_POOL areas.
+    """
     cat = catalogue.set_index("code")
     out = []
     for (indicator, period), group in frame.dropna(subset=["value"]).groupby(["indicator", "period"]):
+        if min_pool and not enough_for_pool(catalogue, indicator, group["area"].nunique()):
+            continue
         kind, per = cat.at[indicator, "kind"], cat.at[indicator, "per"]
         scale = 100.0 if kind in ("percentage", "nps") else (per if kind == "rate" and pd.notna(per) else 1.0)
         counts = group.dropna(subset=["numerator", "denominator"])
@@ -76,11 +89,14 @@ def _pooled(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_comparison(conn: Connection, frame: pd.DataFrame, area: queries.AreaInfo, benchmark: str,
-                    catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Add benchmark_value, comparison (key) and comparison_label (Dutch) to published observations."""
+                    catalogue: pd.DataFrame, *, viewer: Viewer) -> pd.DataFrame:
+    """Add benchmark_value, comparison (key) and comparison_label (Dutch) to published observations.
+
+    The benchmark is computed for the same viewer as the observations (`benchmark_values`).
+    """
     if frame.empty:
         return frame.assign(benchmark_value=[], comparison=[], comparison_label=[])
-    bench = benchmark_values(conn, area, benchmark, sorted(set(frame["indicator"])), catalogue)
+    bench = benchmark_values(conn, area, benchmark, sorted(set(frame["indicator"])), catalogue, viewer=viewer)
     frame = frame.merge(bench, on=["indicator", "period"], how="left")
     wide = add_intervals(frame, catalogue, level=0.998)
     polarity = frame["indicator"].map(catalogue.set_index("code")["polarity"])

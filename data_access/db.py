@@ -7,17 +7,46 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys and WAL so readers never block the importer."""
+# Overload, not a fault: the pool had no free connection in time, or SQLite's writer lock outlasted the busy timeout
+# (PostgreSQL: the server's connection slots are full). The web layer answers these with 503 and Retry-After.
+OVERLOAD_MESSAGES = ("database is locked", "database table is locked", "too many clients",
+                     "remaining connection slots")
+
+
+def is_overload(exc: BaseException) -> bool:
+    """Whether a database error means "too busy right now" (retry later) rather than a fault."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    return isinstance(exc, OperationalError) and any(m in str(exc).lower() for m in OVERLOAD_MESSAGES)
+
+
+def _pool_args(url: str, pool_size: int | None, max_overflow: int | None, pool_timeout: float | None) -> dict:
+    """A bounded pool: one connection per server thread plus a small overflow, and a short wait for one."""
+    if ":memory:" in url or url.rstrip("/") == "sqlite:":
+        return {}
+    args = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
+    return {k: v for k, v in args.items() if v is not None}
+
+
+def make_engine(url: str, pool_size: int | None = None, max_overflow: int | None = None,
+                pool_timeout: float | None = None) -> Engine:
+    """Create an engine; SQLite gets foreign keys and WAL so readers never block the importer.
+
+    The web server passes its pool bounds (see dashboard.config: DB_POOL_SIZE, DB_MAX_OVERFLOW, DB_POOL_TIMEOUT);
+    scripts and tests keep SQLAlchemy's defaults.
+    """
+    pool = _pool_args(url, pool_size, max_overflow, pool_timeout)
     if url.startswith("sqlite"):
         db_path = url.split("///", 1)[-1]
         if db_path and db_path != ":memory:":
             Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
@@ -28,7 +57,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -92,8 +92,8 @@ def public_subset(public_dir: str | Path, gemeenten: set[str], out_dir: str | Pa
 
 
 def load_demo(engine: Engine, public_dir: str | None, seed: int = 2024, programme_size: int = 20,
-              today: dt.date | None = None, comparison_cap: int = 1500) -> list:
-    """Import the public files (when present) and generate the synthetic deliveries."""
+              today: dt.date | None = None, comparison_cap: int = 1500, progress=None) -> list:  # noqa: ANN001
+    """Import the public files (when present), generate the synthetic deliveries, and refresh the results."""
     reports = []
     if public_dir and Path(public_dir).exists():
         for kind, path in public_files(public_dir):
@@ -120,6 +120,10 @@ def load_demo(engine: Engine, public_dir: str | None, seed: int = 2024, programm
                 raise RuntimeError(report.summary())
             reports.append(report)
     add_demo_agenda(engine, effects, seed)
+    from data_access.results import refresh
+
+    log.warning("  berekende resultaten verversen (vergelijkingsgroepen, KPI, leerpartners)…")
+    refresh(engine, progress=progress)
     return reports
 
 

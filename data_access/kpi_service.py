@@ -16,43 +16,38 @@ Base period: the rolling year ending with 2024-B6, i.e. calendar 2024 (the progr
 1 (start April 2024) the base year already holds its first months; the event study uses the period before each
 buurt's start instead, so both views are shown.
 
-Everything is computed once per store version (imports change it) and cached per process; what a viewer gets
-is filtered afterwards, so the cache never mixes users.
+Everything is computed once per change of the store by the refresh (`data_access.results`) and stored in the
+results tables, one row per buurt; what a viewer gets is filtered when read, so stored rows never mix users.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
-from data_access import peer_groups, periods, queries
+from data_access import definitions, periods, queries
 from data_access.access import Viewer, may_see_nonpublic
+from data_access.privacy import suppress_small_numbers
 from data_access.published import SYNTHETIC_MARK
 from data_access.stats import kpi as kpi_stats
 from data_access.stats.intervals import z_value
-from data_access.stats.matched import MIN_CONTROLS, matched_did, pre_trend_p
-from data_access.stats.peers import nearest_many
-from data_access.store_cache import StoreCache
+from data_access.stats.matched import matched_did, pre_trend_p
+from data_access.visibility import may_see_sources
 
 BASE_PERIOD = "2024-B6"
 PERIODS_TOTAL = 18  # three years of bimonthly periods to reach the target
-COMPARISON_SIZE = 30
+COMPARISON_SIZE = definitions.COMPARISON_SIZE
 Z95 = z_value(0.95)
 COMPARISONS = ("matched", "gemeente")
 DID_INDICATORS = {"wvpk_uren_per_client"}  # the contracted KPI; the other targets are "versus the start"
 STATUS_KEYS = {"op koers": "op_koers", "niet op koers": "niet_op_koers", "nog niet bekend": "nog_niet_bekend"}
 STATUS_LABELS = {"op_koers": "Op koers", "niet_op_koers": "Niet op koers", "nog_niet_bekend": "Nog niet bekend"}
-COMPARISON_TEXT = {
-    "matched": "de {n} niet-transitiebuurten die qua bevolking en context het meest op deze buurt lijken",
-    "gemeente": "alle {n} niet-transitiebuurten met leveringen in dezelfde gemeente",
-}
-
-_RESULTS: StoreCache[_Computed] = StoreCache(size=4)
+COMPARISON_TEXT = definitions.COMPARISON_TEXT
 
 
 @dataclass
@@ -63,6 +58,10 @@ class _Computed:
     programme: dict[str, dict]  # indicator -> result dict
     sources: dict[tuple[str, str], str]  # (slug, indicator) -> source of the data
     programme_ids: dict[str, int]
+    computed_for: set[str] = field(default_factory=set)  # slugs with per-buurt results in this computation
+    names: dict[str, dict] = field(default_factory=dict)  # slug -> name, cohort, alliance_partner
+    # indicator -> every source of the rows its results were computed from (buurten and comparison buurten)
+    used_sources: dict[str, set[str]] = field(default_factory=dict)
 
 
 def kpi_indicators(catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -72,64 +71,108 @@ def kpi_indicators(catalogue: pd.DataFrame) -> pd.DataFrame:
     return rows.sort_values("sort_order")
 
 
+OVERVIEW_COLUMNS = ["slug", "name", "cohort", "alliance_partner", "indicator", "status", "status_label",
+                    "relative_effect", "ci_low", "ci_high", "latest_period", "reason"]
+
+
 def buurt_kpi(conn: Connection, slug: str, viewer: Viewer, comparison: str = "matched") -> list[dict]:
     """KPI results for one programme buurt, one dict per indicator with a target (see module docstring)."""
-    computed = _computed(conn, comparison)
+    _check(comparison)
     slug = queries.normalise_code(slug)
-    if slug not in computed.programme_ids:
+    stored = _stored(conn, comparison, "buurt", slug)
+    if stored is None:
         raise ValueError(f"onbekende programmabuurt '{slug}'")
-    out = []
-    for (s, indicator), result in computed.buurt.items():
-        if s != slug:
-            continue
-        if _allowed(viewer, computed, slug, indicator, result):
-            out.append(result)
-    return out
+    used = stored.get("used_sources", {})
+    return [r for indicator, r in stored["results"].items()
+            if _allowed(viewer, stored["programme_id"], stored["sources"].get(indicator), r,
+                        set(used.get(indicator, [])))]
 
 
 def programme_kpi(conn: Connection, viewer: Viewer, comparison: str = "matched") -> list[dict]:
     """KPI results for the programme as a whole (all programme buurten, staggered cohorts)."""
-    computed = _computed(conn, comparison)
-    return [r for r in computed.programme.values()
-            if r.get("public") or (not viewer.anonymous and (
-                viewer.role != "leverancier" or r.get("source") == viewer.supplier_source))]
+    _check(comparison)
+    stored = _stored(conn, comparison, "programme", "") or {"results": {}, "used_sources": {}}
+    used = stored.get("used_sources", {})
+    return [r for code, r in stored["results"].items()
+            if may_see_sources(viewer, set(used.get(code, [])), public=bool(r.get("public")))]
 
 
 def kpi_overview(conn: Connection, viewer: Viewer, comparison: str = "matched") -> pd.DataFrame:
     """One row per programme buurt and KPI indicator with status and relative effect (for the overview)."""
-    computed = _computed(conn, comparison)
-    programme = queries.programme_buurten(conn).set_index("code")
-    rows = []
+    from data_access.results import store
+
+    _check(comparison)
+    _stored(conn, comparison, "programme", "")  # computes everything on a store that was never refreshed
+    rows = [row for payload in store.read_many(conn, f"kpi_overview_{comparison}").values() for row in payload
+            if _allowed(viewer, row["programme_id"], row["source"], row, set(row.get("used_sources", [])))]
+    return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS).sort_values(["name", "indicator"]).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------- stored rows
+
+
+def _check(comparison: str) -> None:
+    if comparison not in COMPARISONS:
+        raise ValueError(f"onbekende vergelijkingsgroep '{comparison}'; kies uit {', '.join(COMPARISONS)}")
+
+
+def _allowed(viewer: Viewer, programme_id: int, source: str | None, result: dict, used: set[str]) -> bool:
+    """The visibility gate for a KPI result: the buurt's own figure and every source the result rests on."""
+    public = bool(result.get("public"))
+    if not may_see_sources(viewer, used, public=public):
+        return False
+    return public or may_see_nonpublic(viewer, programme_id=programme_id, member_level=False, source=source)
+
+
+def _stored(conn: Connection, comparison: str, part: str, key: str) -> dict | None:
+    """One stored KPI row; computes and stores all of them when the store was never refreshed."""
+    from data_access.results import store
+
+    found = store.read(conn, f"kpi_{part}_{comparison}", key)
+    if found is not None or store.read(conn, f"kpi_programme_{comparison}", "") is not None:
+        return found
+    version = store.store_version(conn)
+    rows = result_rows(compute(conn, comparison), comparison)
+    with conn.engine.begin() as writer:
+        for kind, payloads in rows.items():
+            store.write_many(writer, kind, payloads, version, replace_kind=True)
+    return store.read_many(conn, f"kpi_{part}_{comparison}", [key]).get(key) if part != "programme" \
+        else rows[f"kpi_programme_{comparison}"][""]
+
+
+def result_rows(computed: _Computed, comparison: str) -> dict[str, dict[str, object]]:
+    """The rows the refresh stores: per buurt its results, the programme's results, and the compact overview."""
+    used = {code: sorted(sources) for code, sources in computed.used_sources.items()}
+    buurt: dict[str, dict] = {slug: {"programme_id": pid, "results": {}, "sources": {}, "used_sources": used}
+                              for slug, pid in computed.programme_ids.items() if slug in computed.computed_for}
+    overview: dict[str, list] = {slug: [] for slug in buurt}
+    names = computed.names
     for (slug, indicator), r in computed.buurt.items():
-        if not _allowed(viewer, computed, slug, indicator, r):
+        if slug not in buurt:
             continue
-        rows.append({"slug": slug, "name": programme.at[slug, "name"], "cohort": programme.at[slug, "cohort"],
-                     "alliance_partner": programme.at[slug, "alliance_partner"], "indicator": indicator,
-                     "status": r["status"], "status_label": r["status_label"],
-                     "relative_effect": r["relative_effect"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-                     "latest_period": r["latest_period"], "reason": r["reason"]})
-    return pd.DataFrame(rows, columns=["slug", "name", "cohort", "alliance_partner", "indicator", "status",
-                                       "status_label", "relative_effect", "ci_low", "ci_high", "latest_period",
-                                       "reason"])
+        source = computed.sources.get((slug, indicator))
+        buurt[slug]["results"][indicator] = r
+        buurt[slug]["sources"][indicator] = source
+        overview[slug].append({
+            "slug": slug, **names.get(slug, {}), "indicator": indicator, "status": r["status"],
+            "status_label": r["status_label"], "relative_effect": r["relative_effect"], "ci_low": r["ci_low"],
+            "ci_high": r["ci_high"], "latest_period": r["latest_period"], "reason": r["reason"],
+            "public": r.get("public", False), "programme_id": computed.programme_ids[slug], "source": source,
+            "used_sources": used.get(indicator, [])})
+    return {f"kpi_buurt_{comparison}": buurt, f"kpi_overview_{comparison}": overview,
+            f"kpi_programme_{comparison}": {"": {"results": computed.programme, "used_sources": used}}}
 
 
 # ----------------------------------------------------------------------------------------------- computation
 
 
-def _allowed(viewer: Viewer, computed: _Computed, slug: str, indicator: str, result: dict) -> bool:
-    if result.get("public"):
-        return True
-    return may_see_nonpublic(viewer, programme_id=computed.programme_ids[slug], member_level=False,
-                             source=computed.sources.get((slug, indicator)))
+def compute(conn: Connection, comparison: str, only: set[str] | None = None) -> _Computed:
+    """All KPI results (refresh step); `only`: per-buurt results for these slugs (the programme's always)."""
+    _check(comparison)
+    return _compute(conn, comparison, only)
 
 
-def _computed(conn: Connection, comparison: str) -> _Computed:
-    if comparison not in COMPARISONS:
-        raise ValueError(f"onbekende vergelijkingsgroep '{comparison}'; kies uit {', '.join(COMPARISONS)}")
-    return _RESULTS.get(conn, (comparison,), lambda: _compute(conn, comparison))
-
-
-def _compute(conn: Connection, comparison: str) -> _Computed:
+def _compute(conn: Connection, comparison: str, only: set[str] | None = None) -> _Computed:
     catalogue = queries.indicators(conn)
     targets = kpi_indicators(catalogue)
     programme = queries.programme_buurten(conn)
@@ -137,6 +180,9 @@ def _compute(conn: Connection, comparison: str) -> _Computed:
     programme_ids = dict(zip(programme["code"], programme["programme_id"]))
     obs = queries.observations_for_level(conn, ("buurt", "wijk"), list(targets["code"]))
     result = _Computed({}, {}, {}, programme_ids)
+    result.computed_for = set(programme["code"]) if only is None else set(only) & set(programme["code"])
+    result.names = {slug: {"name": n, "cohort": int(c), "alliance_partner": a} for slug, n, c, a in zip(
+        programme["code"], programme["name"], programme["cohort"], programme["alliance_partner"], strict=True)}
     if programme.empty:
         return result
     period_list = _period_list(obs)
@@ -146,10 +192,11 @@ def _compute(conn: Connection, comparison: str) -> _Computed:
     controls_of = _comparison_sets(conn, programme, pool_codes, comparison)
     for _, ind in targets.iterrows():
         sub = obs[obs["indicator"] == ind["code"]]
+        result.used_sources[ind["code"]] = {str(s) for s in sub["source"].dropna().unique()}
         for (slug, indicator), source in _sources(sub, members).items():
             result.sources[(slug, indicator)] = source
         buurt_results, programme_result = _indicator_results(ind, sub, period_list, programme, members,
-                                                             controls_of, comparison)
+                                                             controls_of, comparison, result.computed_for)
         result.buurt.update({(slug, ind["code"]): r for slug, r in buurt_results.items()})
         result.programme[ind["code"]] = programme_result
     for key, r in result.buurt.items():
@@ -178,9 +225,13 @@ def _comparison_sets(conn: Connection, programme: pd.DataFrame, pool_codes: list
                      comparison: str) -> dict[str, tuple[list[str], str]]:
     """Per programme buurt the codes of its comparison buurten and the method used.
 
-    Matching needs context data; a buurt that cannot be matched (no CBS context imported, or too few values)
-    falls back to the buurten of its own gemeente(n), and says so.
+    "matched": the buurt's one comparison group (`definitions.comparison_group`, the same on every page);
+    "gemeente" (the alternative view): the buurten with deliveries in the buurt's own gemeente(n).
     """
+    if comparison == "matched":
+        groups = definitions.comparison_groups(conn)
+        return {slug: (list(groups[slug].codes), groups[slug].method) if slug in groups else ([], "geen")
+                for slug in programme["code"]}
     pool_by_gemeente: dict[str, list[str]] = {}
     for code in pool_codes:
         pool_by_gemeente.setdefault("GM" + code[2:6], []).append(code)
@@ -188,28 +239,23 @@ def _comparison_sets(conn: Connection, programme: pd.DataFrame, pool_codes: list
     for slug, members in zip(programme["code"], programme["members"]):
         gemeenten = sorted({"GM" + m[2:6] for m in members})
         by_gemeente[slug] = [c for gm in gemeenten for c in pool_by_gemeente.get(gm, [])]
-    if comparison == "gemeente" or not pool_codes:
-        return {slug: (codes, "gemeente") for slug, codes in by_gemeente.items()}
-    table = peer_groups.context_table(conn)
-    variables = {v["code"]: v["weight"] for v in peer_groups.PEER_VARIABLES}
-    transforms = {v["code"]: v["transform"] for v in peer_groups.PEER_VARIABLES}
-    candidates = [c for c in pool_codes if c in table.index]
-    targets = [s for s in programme["code"] if s in table.index]
-    nearest = nearest_many(table[list(variables)], targets, variables, transforms, k=COMPARISON_SIZE,
-                           candidates=candidates) if candidates and targets else {}
-    out = {}
-    for slug in programme["code"]:
-        matched = list(nearest[slug]["code"]) if slug in nearest else []
-        out[slug] = (matched, "matched") if len(matched) >= MIN_CONTROLS else (by_gemeente[slug], "gemeente")
-    return out
+    return {slug: (codes, "gemeente") for slug, codes in by_gemeente.items()}
 
 
 def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str], programme: pd.DataFrame,
                        members: pd.DataFrame, controls_of: dict[str, tuple[list[str], str]],
-                       comparison: str) -> tuple[dict[str, dict], dict]:
+                       comparison: str, wanted: set[str]) -> tuple[dict[str, dict], dict]:
     design = "did" if ind["code"] in DID_INDICATORS else "voor_na"
     sub = sub[sub["period"].isin(period_list) & ~sub["suppressed"]].dropna(subset=["numerator", "denominator"])
     sub = sub.sort_values("indeling").drop_duplicates(["area", "period"], keep="last")
+    cat = ind.to_frame().T
+    member_set = set(members["member"])
+    # small numbers (the visibility gate's rule): a comparison buurt counts only with figures that could be shown
+    # themselves; a programme buurt's own sum is checked where its figures are made ("te weinig cliënten")
+    if not sub.empty:
+        small = suppress_small_numbers(sub.assign(value=sub["numerator"] / sub["denominator"].where(
+            sub["denominator"] > 0)), cat)["suppressed"]
+        sub = sub[~(small & ~sub["area"].isin(member_set))]
     codes = sorted(set(sub["area"]))
     row_of = {c: i for i, c in enumerate(codes)}
     col_of = {p: j for j, p in enumerate(period_list)}
@@ -253,9 +299,14 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
     threshold = ind["suppression_threshold"] if pd.notna(ind["suppression_threshold"]) else 0
     buurt_results = {}
     for i, slug in enumerate(slugs):
-        buurt_meta = {**meta, "comparison_method": controls_of.get(slug, ([], "gemeente"))[1]}
+        if slug not in wanted:
+            continue
+        buurt_meta = {**meta, "comparison_method": controls_of.get(slug, ([], "geen"))[1],
+                      "group_size": len(controls_of.get(slug, ([], ""))[0])}
         buurt_results[slug] = _buurt_result(buurt_meta, res, i, period_list, base, start_cols[starts[i]], t_den[i],
                                             threshold, num, den, t_num, t_den, controls)
+        delivered = [period_list[j] for j in np.flatnonzero(np.isfinite(t_num[i]) & np.isfinite(t_den[i]))]
+        buurt_results[slug]["nulmeting"] = definitions.nulmeting(delivered, programme["start_date"].iloc[i]).period
     programme_result = _programme_result(meta, num, den, row_of, period_list, base, programme, members,
                                          controls_of, starts)
     return buurt_results, programme_result
@@ -268,7 +319,7 @@ def _meta(ind: pd.Series, design: str, comparison: str) -> dict:
 
 
 def _not_known(meta: dict, reason: str) -> dict:
-    return {**{k: v for k, v in meta.items() if k != "comparison_method"},
+    return {**{k: v for k, v in meta.items() if k not in ("comparison_method", "group_size")},
             "baseline_period": BASE_PERIOD, "latest_period": None, "index_t": None, "index_c": None, "did": None,
             "relative_effect": None, "change_since_start": None, "ci_low": None, "ci_high": None,
             "status": "nog_niet_bekend", "status_label": STATUS_LABELS["nog_niet_bekend"], "reason": reason,
@@ -298,10 +349,16 @@ def _buurt_result(meta: dict, res: dict, i: int, period_list: list[str], base: i
     result.update({"latest_period": period_list[latest], "index_t": _num(index_t[latest]),
                    "change_since_start": _num(index_t[latest] / 100 - 1)})
     result["comparison"] = {"method": meta["comparison_method"], "n_buurten": n_controls,
+                            "group_size": meta.get("group_size", n_controls),
                             "description": COMPARISON_TEXT[meta["comparison_method"]].format(n=n_controls)}
     result["synthetic"] = False
     if not np.isfinite(index_c[latest]):
         result["reason"] = "te weinig vergelijkingsbuurten met leveringen (minimaal 5)"
+        return result
+    if not index_t[latest] > 0 or not np.isfinite(res["effect"][i, latest]):
+        # a zero count (0 of 11 admissions) has no relative change on a log scale: say so, for this figure only
+        result["reason"] = (f"waarde 0 in {periods.label(period_list[latest])}: een relatieve verandering "
+                            "is niet te berekenen")
         return result
     effect, se = res["effect"][i, latest], res["se"][i, latest]
     result.update({"index_c": _num(index_c[latest]), "did": _num(index_t[latest] - index_c[latest]),

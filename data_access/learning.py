@@ -43,15 +43,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
-from data_access import peer_groups, periods, queries
+from data_access import definitions, peer_groups, periods, queries
 from data_access.access import Viewer
 from data_access.models import AgendaItem, Intervention, ProgrammeBuurt
-from data_access.published import publish
+from data_access.published import programme_rows, publish
 from data_access.stats.intervals import z_value
 from data_access.stats.peers import distance_matrix, standardise
-from data_access.store_cache import StoreCache
 
 DEFAULT_OUTCOME = "wvpk_uren_per_client"
 DEFAULT_OUTCOMES = ("wvpk_uren_per_client", "ha_consulten_per_patient", "seh_per_1000")
@@ -88,7 +87,8 @@ class Learning:
     interventions: dict[str, list[dict]] = field(default_factory=dict)
     phi: float = float("nan")
     reason: str = ""  # Dutch, when no link could be computed at all
-    distance: np.ndarray | None = None  # buurten x buurten, in the order of `buurten` (for maps of the network)
+    distance: np.ndarray | None = None  # buurten x buurten, in the order of `buurten` (only while computing)
+    positions: np.ndarray | None = None  # 2-D map positions of `buurten` (classical MDS of the distances)
 
 
 LINK_COLUMNS = ["slug", "partner", "similarity", "distance", "base_period", "end_period", "change_self",
@@ -125,7 +125,7 @@ def _programme(conn: Connection) -> pd.DataFrame:
 def _published(conn: Connection, viewer: Viewer, programme: pd.DataFrame, codes: list[str],
                catalogue: pd.DataFrame) -> pd.DataFrame:
     """Programme-level observations of some indicators as this viewer may see them (newest indeling per key)."""
-    frame = queries.programme_observations(conn, None, codes, catalogue=catalogue)
+    frame = programme_rows(conn, viewer, None, codes, catalogue=catalogue)
     if frame.empty:
         return frame
     frame = frame.sort_values("indeling").drop_duplicates(["area", "indicator", "period"], keep="last")
@@ -174,31 +174,91 @@ def overdispersion(log_r: np.ndarray, var: np.ndarray) -> float:
     return float(max(1.0, np.mean(np.clip(z, low, high) ** 2)))
 
 
-def _nulmeting_target(start_date) -> str:  # noqa: ANN001
-    return periods.previous(periods.bimonthly(pd.Timestamp(start_date).date()))
-
-
 # ---------------------------------------------------------------- the network
 
-# Computing the network reads all programme outcomes (seconds at 1,000 buurten) and every page view, card and API
-# call needs it, so results are cached per database, data version (imports, programme, buurtagenda), viewer scope,
-# indicator and neighbourhood size. Each worker process keeps its own small copy; the version key makes a copy
-# stale as soon as data changes anywhere. Callers treat a result as read-only.
-_NETWORKS: StoreCache[Learning] = StoreCache(size=8)
+def viewer_scope(viewer: Viewer) -> str:
+    """Which stored network a viewer reads (`results.scopes`): links are computed on the values the viewer may use."""
+    from data_access.results.scopes import aggregate_scope
+
+    return aggregate_scope(viewer)
 
 
-def _agenda_version(conn: Connection) -> tuple:
-    return tuple(conn.execute(select(func.count(AgendaItem.id), func.max(AgendaItem.updated_at),
-                                     func.max(AgendaItem.id))).one())
+def scope_viewer(scope: str) -> Viewer:
+    from data_access.results.scopes import scope_viewer as viewer_of
+
+    return viewer_of(scope)
 
 
 def learning_network(conn: Connection, viewer: Viewer, indicator: str = DEFAULT_OUTCOME,
                      neighbours: int = NEIGHBOURS) -> Learning:
-    """All learning links of the programme for one outcome (cached, read-only); ValueError (Dutch) for an unusable
-    indicator."""
-    key = (_agenda_version(conn), viewer.role, tuple(sorted(viewer.programme_ids)), viewer.supplier_source,
-           indicator, neighbours)
-    return _NETWORKS.get(conn, key, lambda: _compute(conn, viewer, indicator, neighbours))
+    """All learning links of the programme for one outcome, read from the results tables (computed by the
+    refresh, or on first request for a rarely used outcome); ValueError (Dutch) for an unusable indicator."""
+    from data_access.results import store
+
+    check_outcome(queries.indicators(conn), indicator)
+    scope = viewer_scope(viewer)
+    payload = store.get_or_compute(conn, "learning", network_key(scope, indicator, neighbours),
+                                   lambda: to_payload(compute_network(conn, scope, indicator, neighbours)))
+    return from_payload(payload)
+
+
+def network_key(scope: str, indicator: str, neighbours: int = NEIGHBOURS) -> str:
+    return f"{scope}|{indicator}|{neighbours}"
+
+
+def compute_network(conn: Connection, scope: str, indicator: str = DEFAULT_OUTCOME,
+                    neighbours: int = NEIGHBOURS) -> Learning:
+    """Compute one network (a refresh step), with the map positions."""
+    result = _compute(conn, scope_viewer(scope), indicator, neighbours)
+    result.positions = positions(result.distance) if result.distance is not None else \
+        positions(np.zeros((len(result.buurten), len(result.buurten))))
+    return result
+
+
+def positions(distance: np.ndarray) -> np.ndarray:
+    """2-D positions from the distance matrix (classical multidimensional scaling): alike buurten lie close."""
+    n = distance.shape[0]
+    if n < 3:
+        return np.column_stack([np.arange(n, dtype=float), np.zeros(n)])
+    d = np.where(np.isfinite(distance), distance, np.nanmax(distance) if np.isfinite(distance).any() else 1.0)
+    np.fill_diagonal(d, 0.0)
+    j = np.eye(n) - 1.0 / n
+    b = -0.5 * j @ (d ** 2) @ j
+    values, vectors = np.linalg.eigh(b)
+    top = np.argsort(values)[::-1][:2]
+    return vectors[:, top] * np.sqrt(np.clip(values[top], 1e-9, None))
+
+
+def to_payload(result: Learning) -> dict:
+    """A network as JSON-safe data for the results table (the distance matrix stays behind; positions go)."""
+    from data_access.results.store import frame_payload
+
+    return {"indicator": result.indicator, "indicator_name": result.indicator_name, "unit": result.unit,
+            "polarity": result.polarity, "buurten": frame_payload(result.buurten),
+            "links": frame_payload(result.links), "interventions": result.interventions, "phi": result.phi,
+            "reason": result.reason,
+            "positions": [] if result.positions is None else np.asarray(result.positions, float).tolist()}
+
+
+def from_payload(payload: dict) -> Learning:
+    from data_access.results.store import frame_from
+
+    buurten = frame_from(payload["buurten"]).reset_index(drop=True)
+    for column in ("change",):
+        if column in buurten.columns:
+            buurten[column] = pd.to_numeric(buurten[column], errors="coerce")
+    links = frame_from(payload["links"]).reset_index(drop=True)
+    if links.empty:
+        links = pd.DataFrame(columns=LINK_COLUMNS)
+    for column in LINK_COLUMNS:
+        if column not in ("slug", "partner", "base_period", "end_period", "better", "drivers") \
+                and column in links.columns:
+            links[column] = pd.to_numeric(links[column], errors="coerce")
+    phi = payload.get("phi")
+    xy = np.array(payload.get("positions") or [], dtype=float).reshape(-1, 2)
+    return Learning(payload["indicator"], payload["indicator_name"], payload["unit"], payload["polarity"], buurten,
+                    links, payload.get("interventions") or {}, float("nan") if phi is None else float(phi),
+                    payload.get("reason") or "", None, xy)
 
 
 def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int) -> Learning:
@@ -226,7 +286,7 @@ def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int) 
                   & (obs["value"] > 0)]
     period_list = sorted(set(obs["period"]), key=periods.sort_key) if not obs.empty else []
     t_of = {p: k for k, p in enumerate(period_list)}
-    targets = [_nulmeting_target(s) for s in programme["start_date"]]
+    starts = list(programme["start_date"])
 
     # value and numerator matrices (buurten x periods) and each buurt's nulmeting / newest column per outcome
     panel: dict[str, dict[str, np.ndarray]] = {}
@@ -247,9 +307,7 @@ def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int) 
             if cols.size == 0:
                 continue
             latest[i] = cols[-1]
-            target = periods.sort_key(targets[i])
-            before = [k for k in cols if periods.sort_key(period_list[k]) <= target]
-            base[i] = before[-1] if before else cols[0]
+            base[i] = t_of[definitions.nulmeting([period_list[k] for k in cols], starts[i]).period]
         panel[code] = {"value": value, "numerator": numerator, "base": base, "latest": latest,
                        "var": _log_variance(value, numerator, str(outcome_kinds.get(code, "rate")))}
 

@@ -11,15 +11,17 @@ change with a t-interval over buurten, and n.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from data_access import periods, queries
+from data_access import definitions, periods, queries
+from data_access.access import Viewer
 from data_access.models import AgendaItem, Intervention, ProgrammeBuurt
+from data_access.published import programme_rows
 from data_access.stats.intervals import t_interval
+from data_access.visibility import shown_values
 
 RUNNING = ("gestart", "afgerond")
 THEMES = [("preventie", "Preventie als mindset"), ("eerste_lijn", "Integrale eerste lijn"),
@@ -44,13 +46,33 @@ def usage(conn: Connection) -> pd.DataFrame:
         .order_by(Intervention.sort_order, ProgrammeBuurt.name), conn)
 
 
-def outcome_changes(conn: Connection, indicator: str) -> pd.DataFrame:
-    """Per programme buurt: nulmeting and latest period of one indicator and the relative change between them."""
+def stored_outcome_changes(conn: Connection, indicator: str, viewer: Viewer) -> pd.DataFrame:
+    """`outcome_changes` as stored in the results tables (computed on first request after each refresh, one copy
+    per visibility scope)."""
+    from data_access.results import store
+    from data_access.results.scopes import aggregate_scope, scope_viewer
+
+    scope = aggregate_scope(viewer)
+    payload = store.get_or_compute(
+        conn, "menukaart_changes", f"{scope}|{indicator}",
+        lambda: store.frame_payload(outcome_changes(conn, indicator, viewer=scope_viewer(scope))))
+    frame = store.frame_from(payload).reset_index(drop=True)
+    frame["change"] = pd.to_numeric(frame["change"], errors="coerce")
+    return frame
+
+
+def outcome_changes(conn: Connection, indicator: str, *, viewer: Viewer) -> pd.DataFrame:
+    """Per programme buurt: nulmeting and latest period of one indicator and the relative change between them.
+
+    Only from rows this viewer may use, after small numbers are hidden (`data_access.visibility`).
+    """
     programme = queries.programme_buurten(conn)
     columns = ["slug", "baseline", "latest", "change"]
     if programme.empty:
         return pd.DataFrame(columns=columns)
-    frame = queries.programme_observations(conn, list(programme["programme_id"]), [indicator])
+    catalogue = queries.indicators(conn)
+    rows = programme_rows(conn, viewer, list(programme["programme_id"]), [indicator], catalogue=catalogue)
+    frame = shown_values(rows, viewer, catalogue)
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = frame[frame["period"].astype(str).str.contains("-B")].dropna(subset=["numerator", "denominator"])
@@ -60,11 +82,8 @@ def outcome_changes(conn: Connection, indicator: str) -> pd.DataFrame:
     out = []
     for slug, part in frame.groupby("area"):
         part = part.assign(_k=part["period"].map(periods.sort_key)).sort_values("_k")
-        start = starts.get(slug)
-        start = start if isinstance(start, dt.date) else pd.Timestamp(start).date()
-        wanted = periods.sort_key(periods.previous(periods.bimonthly(start)))
-        before = part[part["_k"] <= wanted]
-        base = before.iloc[-1] if not before.empty else part.iloc[0]
+        base_period = definitions.nulmeting(part["period"], starts.get(slug)).period
+        base = part[part["period"] == base_period].iloc[-1]
         latest = part.iloc[-1]
         if latest["period"] == base["period"] or not base["rate"] > 0:
             continue

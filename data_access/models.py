@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -169,11 +170,15 @@ class RejectedRow(Base):
 
 
 class Observation(Base):
-    """One value of one indicator for one area (or programme buurt) in one period."""
+    """One value of one indicator for one area (or programme buurt) in one period, as one source delivered it.
+
+    The source is part of the key: two insurers deliver the same indicator for the same buurt side by side, and
+    readers combine them (queries.combine_sources) as a ratio of summed numerators and denominators.
+    """
 
     __tablename__ = "observation"
     __table_args__ = (
-        UniqueConstraint("area_id", "indicator_id", "period", name="uq_observation_key"),
+        UniqueConstraint("area_id", "indicator_id", "period", "source", name="uq_observation_source_key"),
         Index("ix_observation_indicator_period", "indicator_id", "period"),
     )
 
@@ -206,6 +211,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # a generated (one-time) password: every route except the change-password form is closed until it is replaced
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Membership(Base):
@@ -352,3 +359,90 @@ class RecordVersion(Base):
     author: Mapped[str] = mapped_column(String(200))
     saved_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     data: Mapped[str] = mapped_column(Text)  # JSON of the record's fields at this version
+
+
+class ObservationHistory(Base):
+    """A stored value an import replaced (a correction): the key, old and new figures, which batch, who and when."""
+
+    __tablename__ = "observation_history"
+    __table_args__ = (Index("ix_observation_history_key", "area_id", "indicator_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(100))
+    old_value: Mapped[float | None] = mapped_column(Float)
+    old_numerator: Mapped[float | None] = mapped_column(Float)
+    old_denominator: Mapped[float | None] = mapped_column(Float)
+    old_detractors: Mapped[float | None] = mapped_column(Float)
+    old_suppressed: Mapped[bool | None] = mapped_column(Boolean)
+    old_batch_id: Mapped[int | None] = mapped_column(Integer)
+    new_value: Mapped[float | None] = mapped_column(Float)
+    new_numerator: Mapped[float | None] = mapped_column(Float)
+    new_denominator: Mapped[float | None] = mapped_column(Float)
+    new_detractors: Mapped[float | None] = mapped_column(Float)
+    new_suppressed: Mapped[bool | None] = mapped_column(Boolean)
+    new_source: Mapped[str | None] = mapped_column(String(100))  # differs from source when a public file replaced it
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ObservationStaging(Base):
+    """Rows of an import on their way in: written in short transactions, then applied in one quick swap."""
+
+    __tablename__ = "observation_staging"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(Integer, index=True)
+    area_id: Mapped[int] = mapped_column(Integer)
+    indicator_id: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(10))
+    value: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    detractors: Mapped[float | None] = mapped_column(Float)
+    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(100))
+
+
+class ImportLock(Base):
+    """One row per lock name; an import takes it with a conditional UPDATE so imports run one after the other."""
+
+    __tablename__ = "import_lock"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(200))
+    since: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class DerivedResult(Base):
+    """One stored result of the refresh (data_access.results): computed once per change of the store, read by every
+    page and worker. `payload` is JSON; `store_version` says which state of the store it was computed from."""
+
+    __tablename__ = "derived_result"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_derived_result"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)  # peer_table | comparison_group | kpi_buurt | …
+    key: Mapped[str] = mapped_column(String(200))
+    store_version: Mapped[str] = mapped_column(String(200))
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    payload: Mapped[str] = mapped_column(Text)
+
+
+class RefreshState(Base):
+    """The single row (id 1) that serialises refreshes across processes: who holds it, whether another trigger
+    came in meanwhile (coalesced into one more run), and the store version of the last completed refresh."""
+
+    __tablename__ = "refresh_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(200))
+    locked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    pending_ids: Mapped[str] = mapped_column(Text, default="")  # programme ids of coalesced partial triggers
+    store_version: Mapped[str | None] = mapped_column(String(200))
+    refreshed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    step: Mapped[str] = mapped_column(String(200), default="")  # what the running refresh is doing

@@ -13,6 +13,22 @@ from sqlalchemy import Connection, select
 
 from data_access.models import AgendaItem, BuurtReport, Intervention, ProgrammeBuurt, ReviewSession
 
+# the buurtnetwerk's inputs: domain rules that the page, its callbacks and the checks share
+MANDATORY_THEMES = ("zorgzaam", "lerend")
+STATUSES = ["gepland", "gestart", "afgerond", "gestopt"]
+SKIPPED = "overgeslagen"  # agenda line saying the buurt skips a theme; its note is the justification
+STORY_FIELDS = [
+    ("challenges", "Uitdagingen", "Welke belangrijke uitdagingen zien we in de buurt?"),
+    ("strengths", "Krachten", "Welke krachten heeft de buurt (mensen, netwerken, voorzieningen)?"),
+    ("why_it_matters", "Waarom is dit belangrijk?", "Voor wie, en wat merken bewoners ervan?"),
+    ("if_tackled", "Wat levert het op als we dit aanpakken?", "Wat is er over een paar jaar anders?"),
+]
+REVIEW_FIELDS = [
+    ("attendees", "Aanwezig", "Wie waren er (namen of rollen)?"),
+    ("notes", "Aantekeningen", "Wat viel op in het uitkomstendashboard?"),
+    ("actions", "Afgesproken acties", "Wie doet wat, en wanneer?"),
+]
+
 AGENDA_COLUMNS = ["id", "version", "theme", "intervention_id", "intervention_code", "intervention_name", "title",
                   "start_date", "status", "note", "updated_by", "updated_at"]
 

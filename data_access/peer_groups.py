@@ -16,7 +16,6 @@ from sqlalchemy import Connection, select
 from data_access import periods, queries
 from data_access.models import Area, ProgrammeMember
 from data_access.stats.peers import find_peers
-from data_access.store_cache import StoreCache
 
 # code of the catalogue indicator, label for the page, transform and weight (see data_access/stats/peers.py for
 # why these variables and weights: age drives care demand most, then health, income, living alone, existing care).
@@ -43,17 +42,21 @@ def _variable_codes() -> list[str]:
     return [v["code"] for v in PEER_VARIABLES]
 
 
-# Building the table reads ~100,000 observations (~1 s); it holds public context only.
-_TABLES: StoreCache[pd.DataFrame] = StoreCache(size=4)
-
-
 def context_table(conn: Connection) -> pd.DataFrame:
     """Newest value of every peer variable per CBS buurt and programme buurt (index: code; columns: variables,
-    plus name, level and gemeente)."""
-    return _TABLES.get(conn, (), lambda: _build_context_table(conn)).copy()
+    plus name, level and gemeente). Read from the results tables (built by the refresh; ~100,000 observations,
+    public context only)."""
+    from data_access.results import store
+
+    payload = store.get_or_compute(conn, "peer_table", "", lambda: store.frame_payload(build_context_table(conn)))
+    table = store.frame_from(payload)
+    for code in _variable_codes():
+        table[code] = pd.to_numeric(table[code], errors="coerce")
+    return table
 
 
-def _build_context_table(conn: Connection) -> pd.DataFrame:
+def build_context_table(conn: Connection) -> pd.DataFrame:
+    """Compute the context table from the store (the refresh does this once per change of the store)."""
     codes = _variable_codes()
     frame = queries.observations_for_level(conn, "buurt", codes)
     frame = frame.dropna(subset=["value"])

@@ -17,7 +17,8 @@ def suppress_small_numbers(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.D
     """Hide values whose count or denominator is below the indicator's threshold; say why in `note`.
 
     Counts of people or events (count, percentage, NPS, rates per N) are checked on the numerator as well;
-    means and hours per client only on the denominator (their numerator is not a number of people).
+    means and hours per client only on the denominator (their numerator is not a number of people). A numerator
+    of 0 over a small denominator is hidden (the denominator decides); NPS detractors are checked like promotors.
     Values a source already marked as suppressed stay hidden.
     """
     if frame.empty:
@@ -33,7 +34,10 @@ def suppress_small_numbers(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.D
     counts_people = kind.isin(["count", "percentage", "nps", "rate"]) & ~unit.str.startswith("uren")
     num = frame["numerator"].where(kind != "count", frame["value"])
     num_small = counts_people & num.notna() & (num > 0) & (num < t)
-    hide = has_t & (den_small | num_small)
+    # NPS: a handful of detractors is as telling as a handful of promotors (value = promotors − detractors)
+    det = frame["detractors"] if "detractors" in frame.columns else pd.Series(np.nan, index=frame.index)
+    det_small = (kind == "nps") & det.notna() & (det > 0) & (det < t)
+    hide = has_t & (den_small | num_small | det_small)
     already = frame["suppressed"].fillna(False).astype(bool)
     if "note" not in frame.columns:
         frame["note"] = ""

@@ -80,17 +80,17 @@ def context_profile(conn: Connection, viewer: Viewer, area: queries.AreaInfo,
         return pd.DataFrame(columns=PROFILE_COLUMNS)
     latest = latest_rows(frame)
     # the same comparison as GET /api/v1/observations?benchmark=NL|gemeente, so page and API agree
-    nl = with_comparison(conn, latest, area, "NL", catalogue)
+    nl = with_comparison(conn, latest, area, "NL", catalogue, viewer=viewer)
     out = latest.assign(nl_value=nl["benchmark_value"].to_numpy(), cmp_nl=nl["comparison"].to_numpy(),
                         cmp_nl_label=nl["comparison_label"].to_numpy())
     if gemeente_of(area) is not None:
-        gm = with_comparison(conn, latest, area, "gemeente", catalogue)
+        gm = with_comparison(conn, latest, area, "gemeente", catalogue, viewer=viewer)
         out = out.assign(gm_value=gm["benchmark_value"].to_numpy(), cmp_gm=gm["comparison"].to_numpy(),
                          cmp_gm_label=gm["comparison_label"].to_numpy())
     else:
         out = out.assign(gm_value=np.nan, cmp_gm="not_comparable", cmp_gm_label="")
     # the chart's centre line: NL of the same period, else NL's newest (not compared: the table says so)
-    nl_all = benchmark_values(conn, area, "NL", list(latest["indicator"]), catalogue)
+    nl_all = benchmark_values(conn, area, "NL", list(latest["indicator"]), catalogue, viewer=viewer)
     if not nl_all.empty:
         nl_all = nl_all.dropna(subset=["benchmark_value"])
         own_period = nl_all["indicator"].map(out.set_index("indicator")["period"])

@@ -10,9 +10,10 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from data_access import queries
-from data_access.access import Viewer, may_see_nonpublic
+from data_access.access import Viewer
 from data_access.models import Area, ProgrammeBuurt, ProgrammeMember
 from data_access.privacy import hide_keys, secondary_suppression, suppress_small_numbers
+from data_access.visibility import own_source, visible_rows
 
 API_COLUMNS = ["area", "area_name", "indeling", "indicator", "period", "value", "numerator", "denominator",
                "detractors", "ci_low", "ci_high", "ci_method", "suppressed", "note", "source", "synthetic"]
@@ -57,12 +58,13 @@ def visible_observations(conn: Connection, viewer: Viewer, area: queries.AreaInf
                          catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
     """Observations of one area as this viewer may see them, with intervals and small numbers hidden."""
     catalogue = queries.indicators(conn) if catalogue is None else catalogue
+    own = own_source(viewer)  # a supplier sees its own rows only, read before sources are combined
     if area.programme_id is not None:
-        frame = queries.programme_observations(conn, [area.programme_id], indicator_list, period, catalogue)
+        frame = programme_rows(conn, viewer, [area.programme_id], indicator_list, period, catalogue)
         member_level = False
         programme_of = {area.code: area.programme_id}
     else:
-        frame = queries.observations(conn, [area.code], indicator_list, period)
+        frame = queries.observations(conn, [area.code], indicator_list, period, source=own)
         member_level = True
         programme_of = member_programmes(conn, [area.code])
     shown = publish(frame, viewer, catalogue, programme_of, member_level, {area.code: area.name})
@@ -70,6 +72,22 @@ def visible_observations(conn: Connection, viewer: Viewer, area: queries.AreaInf
         # Secondary suppression only ever hides parts (CBS areas), never a programme buurt or other total.
         shown = hide_keys(shown, secondary_hidden(conn, [area.code], indicator_list, period, catalogue))
     return shown
+
+
+def programme_rows(conn: Connection, viewer: Viewer, programme_ids: list[int] | None,
+                   indicator_list: list[str] | None = None, period: str | None = None,
+                   catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Programme-buurt observations aggregated only from the stored rows this viewer may use (before suppression).
+
+    Every reader of programme-buurt figures for display goes through here, so an aggregate never mixes in a
+    row of a source the viewer may not use: a supplier's rows are selected by source before sources and member
+    areas are combined; for the other roles visibility depends on the indicator and role only, so the gate
+    after combining keeps exactly the aggregates of rows they may use.
+    """
+    catalogue = queries.indicators(conn) if catalogue is None else catalogue
+    frame = queries.programme_observations(conn, programme_ids, indicator_list, period, catalogue,
+                                           own_source(viewer))
+    return visible_rows(frame, viewer, catalogue, mode="aggregate")
 
 
 def groups_around(conn: Connection, codes: list[str]) -> pd.DataFrame:
@@ -128,20 +146,12 @@ def secondary_hidden(conn: Connection, codes: list[str], indicator_list: list[st
 
 def publish(frame: pd.DataFrame, viewer: Viewer, catalogue: pd.DataFrame, programme_of: dict[str, int],
             member_level: bool, names: dict[str, str] | None = None, with_intervals: bool = True) -> pd.DataFrame:
-    """Apply access rules, intervals and suppression to a frame of observations.
+    """Apply the visibility gate (`data_access.visibility`), intervals and suppression to observations.
 
     with_intervals=False leaves ci_low/ci_high empty: for callers that compute their own uncertainty over many
     thousands of rows (the lerende buurt), where the per-row intervals would cost seconds.
     """
-    if frame.empty:
-        return pd.DataFrame(columns=API_COLUMNS)
-    public = frame["indicator"].map(catalogue.set_index("code")["public"]).astype(bool)
-    allowed = [
-        pub or may_see_nonpublic(viewer, programme_id=programme_of.get(code), member_level=member_level,
-                                 source=src)
-        for pub, code, src in zip(public, frame["area"], frame["source"])
-    ]
-    frame = frame[pd.Series(allowed, index=frame.index)].copy()
+    frame = visible_rows(frame, viewer, catalogue, programme_of=programme_of, member_level=member_level).copy()
     if frame.empty:
         return pd.DataFrame(columns=API_COLUMNS)
     if "note" not in frame.columns:
@@ -151,4 +161,5 @@ def publish(frame: pd.DataFrame, viewer: Viewer, catalogue: pd.DataFrame, progra
     frame = suppress_small_numbers(frame, catalogue)
     frame["area_name"] = frame["area"].map(names or {}).astype(object).fillna(frame["area"].astype(object))
     frame["synthetic"] = frame["source"].fillna("").str.contains(SYNTHETIC_MARK)
-    return frame[API_COLUMNS + [c for c in ("level", "members_present", "members_total") if c in frame.columns]]
+    return frame[API_COLUMNS + [c for c in ("level", "members_present", "members_total", "bronnen",
+                                            "ontbrekende_bronnen") if c in frame.columns]]

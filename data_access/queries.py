@@ -112,12 +112,14 @@ def programme_buurten(conn: Connection) -> pd.DataFrame:
     return frame
 
 
-def _observation_select(indicator_list: list[str] | None, period: str | None):  # noqa: ANN202
+def _observation_select(indicator_list: list[str] | None, period: str | None,
+                        source: str | None = None):  # noqa: ANN202
     stmt = (
         select(
             Area.code.label("area"), Area.indeling, Area.level, Indicator.code.label("indicator"),
             Observation.period, Observation.value, Observation.numerator, Observation.denominator,
             Observation.detractors, Observation.suppressed, Observation.source, Observation.batch_id,
+            Indicator.kind.label("_kind"), Indicator.per.label("_per"),
         )
         .join(Area, Area.id == Observation.area_id)
         .join(Indicator, Indicator.id == Observation.indicator_id)
@@ -126,20 +128,113 @@ def _observation_select(indicator_list: list[str] | None, period: str | None):  
         stmt = stmt.where(Indicator.code.in_(indicator_list))
     if period:
         stmt = stmt.where(Observation.period == period)
+    if source is not None:
+        stmt = stmt.where(Observation.source == source)
     return stmt
 
 
-def observations(conn: Connection, codes: list[str], indicator_list: list[str] | None = None,
-                 period: str | None = None) -> pd.DataFrame:
-    """Stored observations of CBS areas or programme buurten (all indelingen of each code).
+def _read(conn: Connection, stmt, with_sources: bool = True) -> pd.DataFrame:  # noqa: ANN001
+    """Every read of observations goes through here: one row per (area, indeling, indicator, period)."""
+    return combine_sources(pd.read_sql(stmt, conn), with_sources=with_sources)
 
+
+COMBINE_KEY = ["area", "indeling", "indicator", "period"]
+
+
+def combine_sources(frame: pd.DataFrame, with_sources: bool = True) -> pd.DataFrame:
+    """One figure per area, indicator and period from the rows of every source that delivered it.
+
+    Two insurers deliver the same indicator for the same buurt: the figure is the ratio of the summed numerators
+    and denominators (a count: the sum). A source that gave only a value, not its counts, cannot be combined, so
+    the figure is unknown (with a note) rather than wrong. A value suppressed by one source hides the figure.
+    `source` lists the sources joined by "; "; with_sources adds `bronnen` (the list of sources) and
+    `ontbrekende_bronnen` (sources that delivered in the previous period of this area and indicator but not in
+    this one: a drop in the figure may only mean a source is late).
+    Frames with one source per key (nearly all) pass unchanged apart from those columns.
+    """
+    helpers = [c for c in ("_kind", "_per") if c in frame.columns]
+    if frame.empty or "source" not in frame.columns:
+        frame = frame.drop(columns=helpers)
+        if with_sources and "source" in frame.columns:
+            frame["bronnen"] = pd.Series(dtype=object)
+            frame["ontbrekende_bronnen"] = pd.Series(dtype=object)
+        return frame
+    several = frame.duplicated(COMBINE_KEY, keep=False)
+    if several.any():
+        frame = pd.concat([frame[~several], _combine(frame[several])], ignore_index=True)
+    missing = _missing_sources(frame) if with_sources else {}
+    frame = frame.drop(columns=helpers)
+    if with_sources:
+        frame["bronnen"] = frame["_sources"].where(frame["_sources"].notna(), frame["source"].map(lambda s: [s])) \
+            if "_sources" in frame.columns else frame["source"].map(lambda s: [s])
+        keys = list(zip(frame["area"], frame["indicator"], frame["period"], strict=True))
+        frame["ontbrekende_bronnen"] = [missing.get(k, []) for k in keys] if missing else [[] for _ in keys]
+    return frame.drop(columns=[c for c in ("_sources",) if c in frame.columns])
+
+
+def _combine(rows: pd.DataFrame) -> pd.DataFrame:
+    """Combine the rows of keys that several sources delivered (see combine_sources)."""
+    out = []
+    for _, group in rows.groupby(COMBINE_KEY, sort=False, dropna=False):
+        first = group.iloc[0].copy()
+        kind, per = first.get("_kind"), first.get("_per")
+        num, den, det = group["numerator"], group["denominator"], group["detractors"]
+        known = num.notna().all() and (den.notna().all() or kind == "count")
+        first["numerator"] = num.sum() if num.notna().all() else np.nan
+        first["denominator"] = den.sum() if den.notna().all() else np.nan
+        first["detractors"] = det.sum() if det.notna().all() else np.nan
+        if kind == "count":
+            first["value"] = group["value"].sum() if group["value"].notna().all() else np.nan
+        elif known and first["denominator"] > 0:
+            scale = 100.0 if kind in ("percentage", "nps") else (per if kind == "rate" and pd.notna(per) else 1.0)
+            minus = first["detractors"] if kind == "nps" and pd.notna(first["detractors"]) else 0.0
+            first["value"] = (first["numerator"] - minus) / first["denominator"] * scale
+        else:
+            first["value"] = np.nan
+            if "note" in first.index:
+                first["note"] = "niet te combineren over bronnen (een bron leverde geen teller en noemer)"
+        first["suppressed"] = bool(group["suppressed"].astype(bool).any())
+        sources = sorted(set(group["source"].dropna()))
+        first["source"] = "; ".join(sources)
+        first["_sources"] = sources
+        if "batch_id" in group.columns:
+            first["batch_id"] = group["batch_id"].max()
+        out.append(first)
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+def _missing_sources(frame: pd.DataFrame) -> dict[tuple[str, str, str], list[str]]:
+    """(area, indicator, period) → sources that delivered the previous period of that area and indicator, not this."""
+    if "_sources" not in frame.columns:
+        return {}
+    multi = frame.loc[frame["_sources"].notna(), ["area", "indicator"]].drop_duplicates()
+    if multi.empty:
+        return {}
+    rows = frame.merge(multi, on=["area", "indicator"])
+    out: dict[tuple[str, str, str], list[str]] = {}
+    for (area, indicator), group in rows.groupby(["area", "indicator"], sort=False):
+        ordered = group.assign(_k=group["period"].map(periods.sort_key)).sort_values("_k")
+        previous: set[str] | None = None
+        for period, listed, source in zip(ordered["period"], ordered["_sources"], ordered["source"], strict=True):
+            current = set(listed) if isinstance(listed, list) else {source}
+            if previous is not None and previous - current:
+                out[(area, indicator, period)] = sorted(previous - current)
+            previous = current
+    return out
+
+
+def observations(conn: Connection, codes: list[str], indicator_list: list[str] | None = None,
+                 period: str | None = None, source: str | None = None) -> pd.DataFrame:
+    """Stored observations of CBS areas or programme buurten (all indelingen of each code), sources combined.
+
+    source: only the rows of that source (what a supplier sees of its own delivery).
     For a few areas the indicators are filtered after reading: a filter on indicator codes in SQL makes SQLite
     scan each indicator across all 14,000 buurten (1.3 s instead of a few ms for 20 areas).
     """
     few = len(codes) <= 50
-    stmt = _observation_select(None if few else indicator_list, period).where(
+    stmt = _observation_select(None if few else indicator_list, period, source).where(
         Observation.area_id.in_(select(Area.id).where(Area.code.in_(codes))))
-    frame = pd.read_sql(stmt, conn)
+    frame = _read(conn, stmt)
     if few and indicator_list:
         frame = frame[frame["indicator"].isin(indicator_list)].reset_index(drop=True)
     return _sorted(frame)
@@ -147,17 +242,18 @@ def observations(conn: Connection, codes: list[str], indicator_list: list[str] |
 
 def observations_by_indicator(conn: Connection, indicator: str, level: str | None = None,
                               period: str | None = None) -> pd.DataFrame:
-    """One indicator across all areas (optionally one level and period)."""
+    """One indicator across all areas (optionally one level and period), sources combined."""
     stmt = _observation_select([indicator], period)
     if level:
         stmt = stmt.where(Area.level == level)
-    return _sorted(pd.read_sql(stmt, conn))
+    return _sorted(_read(conn, stmt))
 
 
 def observations_for_level(conn: Connection, level: str | tuple[str, ...], indicator_list: list[str]) -> pd.DataFrame:
-    """Several indicators across all areas of one level or levels (all periods and indelingen), unsorted."""
+    """Several indicators across all areas of one level or levels (all periods and indelingen), sources combined,
+    unsorted."""
     levels = (level,) if isinstance(level, str) else tuple(level)
-    frame = pd.read_sql(_observation_select(indicator_list, None).where(Area.level.in_(levels)), conn)
+    frame = _read(conn, _observation_select(indicator_list, None).where(Area.level.in_(levels)), with_sources=False)
     frame["suppressed"] = frame["suppressed"].astype(bool)
     return frame
 
@@ -280,15 +376,33 @@ def _weights_for(conn: Connection, codes: list[str], catalogue: pd.DataFrame,
     return frame[["area", "indicator", "period", "value"]] if not frame.empty else frame
 
 
+def _member_sources(agg: pd.DataFrame, member_obs: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """`bronnen` and `ontbrekende_bronnen` of a programme aggregate: the union over its member areas."""
+    if agg.empty or member_obs.empty:
+        return agg.assign(bronnen=[[] for _ in range(len(agg))], ontbrekende_bronnen=[[] for _ in range(len(agg))])
+    keys = ["programme_id", "indicator", "period", "indeling"]
+    frame = member_obs[["area", "indicator", "period", "indeling", "bronnen", "ontbrekende_bronnen"]].merge(
+        members.rename(columns={"member": "area"}), on="area")
+    for col in ("bronnen", "ontbrekende_bronnen"):
+        exploded = frame[[*keys, col]].explode(col).dropna(subset=[col])
+        lists = exploded.drop_duplicates().sort_values(col).groupby(keys, sort=False)[col].agg(list)
+        agg = agg.merge(lists.rename(col), left_on=keys, right_index=True, how="left")
+        agg[col] = agg[col].map(lambda v: v if isinstance(v, list) else [])
+    return agg
+
+
 def programme_observations(conn: Connection, programme_ids: list[int] | None = None,
                            indicator_list: list[str] | None = None, period: str | None = None,
-                           catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Observations of programme buurten: values delivered for the buurt itself plus member aggregates."""
+                           catalogue: pd.DataFrame | None = None, source: str | None = None) -> pd.DataFrame:
+    """Observations of programme buurten: values delivered for the buurt itself plus member aggregates.
+
+    Sources are combined per member area first, then members are aggregated. source: only that source's rows.
+    """
     catalogue = indicators(conn) if catalogue is None else catalogue
     members = _members_frame(conn, programme_ids)
     member_codes = sorted(set(members["member"]))
-    stmt = _observation_select(indicator_list, period).where(Area.code.in_(member_codes))
-    member_obs = pd.read_sql(stmt, conn) if member_codes else pd.DataFrame()
+    stmt = _observation_select(indicator_list, period, source).where(Area.code.in_(member_codes))
+    member_obs = _read(conn, stmt) if member_codes else pd.DataFrame()
     agg = aggregate_members(member_obs, members, catalogue, _weights_for(conn, member_codes, catalogue,
                                                                           indicator_list))
     slugs = pd.read_sql(select(ProgrammeBuurt.id.label("programme_id"), ProgrammeBuurt.slug.label("area")), conn)
@@ -296,8 +410,9 @@ def programme_observations(conn: Connection, programme_ids: list[int] | None = N
         slugs = slugs[slugs["programme_id"].isin(programme_ids)]
     agg = agg.merge(slugs, on="programme_id")
     agg["level"] = "programma"
-    direct = pd.read_sql(
-        _observation_select(indicator_list, period).where(Area.code.in_(list(slugs["area"]))), conn
+    agg = _member_sources(agg, member_obs, members)
+    direct = _read(
+        conn, _observation_select(indicator_list, period, source).where(Area.code.in_(list(slugs["area"])))
     ) if not slugs.empty else pd.DataFrame()
     if not direct.empty:
         direct = direct.merge(slugs, on="area")

@@ -36,14 +36,29 @@ def catalogue_entries() -> list[dict]:
         if entry["code"] in seen:
             raise ValueError(f"indicator '{entry['code']}' staat dubbel in de catalogus")
         seen.add(entry["code"])
+        check_threshold(entry)
         entry.setdefault("source_field", entry["code"])
         entry["sort_order"] = position
-        for optional in ("per", "suppression_threshold", "weight_indicator", "target_value",
-                         "target_description"):
+        for optional in ("per", "weight_indicator", "target_value", "target_description"):
             entry.setdefault(optional, None)
         if entry.get("suppression_threshold") == 0:
             entry["suppression_threshold"] = None
     return entries
+
+
+def check_threshold(entry: dict) -> None:
+    """Refuse an indicator without a small-number threshold: a forgotten one would show counts of 1 to 9.
+
+    Every indicator states one; 0 (no second threshold) only for public indicators, which their source already
+    protects; a non-public indicator needs at least 1 (10 for counts of people, see indicatoren_monitoring.toml).
+    """
+    threshold = entry.get("suppression_threshold")
+    if threshold is None or isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+        raise ValueError(f"indicator '{entry['code']}' heeft geen geldige suppression_threshold (drempel voor "
+                         f"kleine aantallen, een geheel getal ≥ 0)")
+    if threshold == 0 and not entry.get("public", False):
+        raise ValueError(f"indicator '{entry['code']}' is niet openbaar en heeft drempel 0: kleine aantallen "
+                         f"zouden zichtbaar worden (gebruik 10, of 1 voor activiteiten zonder personen)")
 
 
 def sync_catalogue(conn: Connection) -> int:

@@ -41,22 +41,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.exc import IntegrityError
 
-from data_access import periods, queries
+from data_access import definitions, periods, queries
 from data_access.models import (
-    AgendaItem,
     Area,
     AreaGeometry,
-    BestPractice,
     Indicator,
-    Narrative,
     Observation,
     ProgrammeBuurt,
     ProgrammeMember,
     RecordVersion,
-    ReviewSession,
     utcnow,
 )
 
@@ -128,7 +124,8 @@ def freshness_by_programme(conn: Connection, today: dt.date | None = None) -> pd
     out = ids.copy()
     frame["family"] = frame["source"].map(_family)
     frame = frame.dropna(subset=["family"])
-    frame = frame[frame["period"].map(periods.is_valid)]
+    # astype(bool): indexing with an empty object Series would select columns, not rows
+    frame = frame[frame["period"].map(periods.is_valid).astype(bool)]
     if not frame.empty:
         frame["end"] = frame["period"].map(_end_month)
         # a yearly figure ("2026") says little about how current the bimonthly deliveries are: sub-year periods
@@ -149,27 +146,23 @@ def freshness_by_programme(conn: Connection, today: dt.date | None = None) -> pd
 # ---------------------------------------------------------------- adoption counts
 
 def adoption_counts(conn: Connection) -> pd.DataFrame:
-    """Per programme buurt: buurtbeeld written, bimonthly sessions held, interventions started, best practices."""
-    ids = pd.read_sql(select(ProgrammeBuurt.id.label("programme_id")), conn)
-    written = set(conn.execute(select(Narrative.programme_id).where(or_(
-        Narrative.challenges != "", Narrative.strengths != "", Narrative.why_it_matters != "",
-        Narrative.if_tackled != ""))).scalars())
+    """Per programme buurt: the adoption counts of `definitions.adoption_counts` (the buurt pages show the same)."""
+    return definitions.adoption_counts(conn)
 
-    def counted(stmt) -> pd.Series:  # noqa: ANN001
-        return pd.Series(dict(conn.execute(stmt).all()), dtype="int64")
 
-    sessions = counted(select(ReviewSession.programme_id, func.count()).group_by(ReviewSession.programme_id))
-    started = counted(
-        select(AgendaItem.programme_id, func.count())
-        .where(AgendaItem.status.in_(("gestart", "afgerond")), AgendaItem.deleted.is_(False))
-        .group_by(AgendaItem.programme_id))
-    practices = counted(select(BestPractice.programme_id, func.count())
-                        .where(BestPractice.deleted.is_(False)).group_by(BestPractice.programme_id))
-    ids["buurtbeeld"] = ids["programme_id"].isin(written)
-    ids["sessies"] = ids["programme_id"].map(sessions).fillna(0).astype(int)
-    ids["interventies_gestart"] = ids["programme_id"].map(started).fillna(0).astype(int)
-    ids["best_practices"] = ids["programme_id"].map(practices).fillna(0).astype(int)
-    return ids
+def stored_programme_overview(conn: Connection, today: dt.date | None = None) -> pd.DataFrame:
+    """`programme_overview` as stored in the results tables (one row set per day, until the next refresh)."""
+    from data_access.results import store
+
+    today = today or dt.date.today()
+    payload = store.get_or_compute(conn, "transitie_rows", today.isoformat(),
+                                   lambda: store.frame_payload(programme_overview(conn, today)))
+    frame = store.frame_from(payload).reset_index(drop=True)
+    if not frame.empty:
+        frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.date
+        for column in ("buurtbeeld", "provisional", "synthetic"):
+            frame[column] = frame[column].astype(bool)
+    return frame
 
 
 def programme_overview(conn: Connection, today: dt.date | None = None) -> pd.DataFrame:

@@ -8,16 +8,16 @@ number of worker processes (the poll may reach another worker than the upload).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, select, update
 
 from data_access.audit import record_event
-from data_access.importers import PARSERS, import_file, levering
-from data_access.importers.common import Parsed, Rejection, run_import
+from data_access.importers import PARSERS, import_file
+from data_access.importers.common import ImportReport, run_import
 from data_access.models import ImportBatch, RejectedRow, utcnow
+from data_access.suppliers import restrict_to_source
 
 ALL_KINDS = ("levering", "kwb", "rivm", "vektis", "gebieden", "geo")
 KIND_LABELS = {
@@ -43,23 +43,6 @@ def allowed_kinds(role: str | None) -> list[str]:
     return []
 
 
-def restrict_to_source(source: str) -> Callable[[bytes, Connection], Parsed]:
-    """The delivery parser, rejecting every row whose `bron` is not the supplier's own source."""
-
-    def parse(raw: bytes, conn: Connection | None = None) -> Parsed:
-        parsed = levering.parse(raw, conn)
-        obs = parsed.observations
-        if not obs.empty:
-            other = obs["source"].fillna("").str.strip().str.casefold() != source.strip().casefold()
-            for line, src in zip(obs.loc[other, "line"], obs.loc[other, "source"], strict=True):
-                if src:  # an empty bron is already rejected by the parser
-                    parsed.rejections.append(Rejection(
-                        int(line), f"bron '{src}' is niet uw bron ('{source}'): u levert alleen voor uw eigen bron"))
-        return parsed
-
-    return parse
-
-
 def create_pending_batch(conn: Connection, kind: str, file_name: str, user: str) -> int:
     """The job row the upload page polls: status 'bezig' until the import has run."""
     return conn.execute(ImportBatch.__table__.insert().values(
@@ -74,21 +57,26 @@ def run_upload(engine: Engine, batch_id: int, kind: str, path: str | Path, user:
 
     Runs in a thread of its own: it never raises; a crash is written to the job row as 'mislukt'.
     """
+    def audit(conn: Connection, report: ImportReport) -> None:
+        """Written with the final status, so the page never shows a finished import without its audit event."""
+        action = "import" if report.ok else "import_rejected"
+        record_event(conn, user, action, target=f"import {batch_id}",
+                     detail=f"{kind}: {file_name} — {report.status}; {report.accepted} geaccepteerd, "
+                            f"{len(report.rejections)} afgewezen", ip=ip)
+
     try:
         if supplier_source is not None:
             report = run_import(engine, "levering", path, restrict_to_source(supplier_source), user=user,
-                                file_name=file_name, batch_id=batch_id)
+                                file_name=file_name, batch_id=batch_id, on_done=audit)
         else:
-            report = import_file(engine, kind, path, user=user, file_name=file_name, batch_id=batch_id)
-        with engine.begin() as conn:
-            if report.batch_id is None:  # the file could not even be read
+            report = import_file(engine, kind, path, user=user, file_name=file_name, batch_id=batch_id,
+                                 on_done=audit)
+        if report.batch_id is None:  # the file could not even be read
+            with engine.begin() as conn:
                 conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(
                     status="afgewezen", finished_at=utcnow(), rows_rejected=len(report.rejections),
                     message="; ".join(r.reason for r in report.rejections)[:2000]))
-            action = "import" if report.ok else "import_rejected"
-            record_event(conn, user, action, target=f"import {batch_id}",
-                         detail=f"{kind}: {file_name} — {report.status}; {report.accepted} geaccepteerd, "
-                                f"{len(report.rejections)} afgewezen", ip=ip)
+                audit(conn, report)
     except Exception as exc:  # noqa: BLE001 — a thread must leave a readable state behind, not a traceback
         with engine.begin() as conn:
             conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(
@@ -96,8 +84,13 @@ def run_upload(engine: Engine, batch_id: int, kind: str, path: str | Path, user:
                 message=f"interne fout tijdens de import: {type(exc).__name__}"))
             record_event(conn, user, "import_rejected", target=f"import {batch_id}",
                          detail=f"{kind}: {file_name} — mislukt ({type(exc).__name__})", ip=ip)
+        return
     finally:
         Path(path).unlink(missing_ok=True)
+    if report.status == "geaccepteerd":  # this thread is the upload's own: refresh here; pages read the old results
+        from data_access.results.refresh import refresh_quietly
+
+        refresh_quietly(engine)
 
 
 def batches(conn: Connection, imported_by: str | None = None, limit: int = 50) -> pd.DataFrame:

@@ -7,11 +7,14 @@ caller (shown once on the page or printed once by the CLI) and never logged.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
+from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy import Connection, Engine, case, delete, select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from data_access.access import ROLES
@@ -28,6 +31,11 @@ DEMO_ACCOUNTS = [
     ("verzekeraar@demo.nl", "Demo leverancier (verzekeraar)", "leverancier", [], "demo (synthetisch)"),
 ]
 MIN_PASSWORD_LENGTH = 10
+# Length limits of every text field (the columns' sizes; a password longer than this is refused, not truncated).
+MAX_EMAIL_LENGTH = 200
+MAX_NAME_LENGTH = 200
+MAX_SOURCE_LENGTH = 100
+MAX_PASSWORD_LENGTH = 200
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -38,6 +46,24 @@ class UserError(ValueError):
 def _text(value: object) -> str | None:
     """A stripped text or None (also for pandas' NaN)."""
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _slugs(programmes: object) -> list[str]:
+    """The chosen programme buurten as sorted unique slugs; anything but a list of texts is refused."""
+    if programmes is None:
+        return []
+    if not isinstance(programmes, list | tuple) or not all(isinstance(p, str) and len(p) <= 80 for p in programmes):
+        raise UserError("Ongeldige keuze van programmabuurten.")
+    return sorted(set(programmes))
+
+
+def _plain(value: object, field: str) -> str:
+    """A form field's text ("" when empty); a crafted non-text value is refused."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise UserError(f"Ongeldige invoer voor {field}.")
+    return value
 
 
 def _hash(password: str) -> str:
@@ -58,7 +84,9 @@ def _programme_ids(conn: Connection, slugs: list[str]) -> dict[str, int]:
 
 
 def _check_fields(role: str, programmes: list[str], supplier_source: str | None) -> None:
-    if role not in ROLES:
+    if supplier_source is not None and len(supplier_source) > MAX_SOURCE_LENGTH:
+        raise UserError(f"De bron mag hoogstens {MAX_SOURCE_LENGTH} tekens hebben.")
+    if not isinstance(role, str) or role not in ROLES:
         raise UserError(f"Onbekende rol '{role}'; kies uit {', '.join(ROLES)}.")
     if role == "buurtnetwerk" and not programmes:
         raise UserError("Kies minstens één programmabuurt voor een buurtnetwerk.")
@@ -73,6 +101,8 @@ def _check_fields(role: str, programmes: list[str], supplier_source: str | None)
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens hebben.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise UserError(f"Het wachtwoord mag hoogstens {MAX_PASSWORD_LENGTH} tekens hebben.")
 
 
 def _user(conn: Connection, user_id: int):  # noqa: ANN202
@@ -108,11 +138,16 @@ def add_user(conn: Connection, actor: str, email: str, role: str, name: str = ""
              programmes: list[str] | None = None, supplier_source: str | None = None,
              password: str | None = None, ip: str = "") -> tuple[int, str | None]:
     """Create a user; without a password a one-time password is generated and returned (shown once)."""
-    email = (email or "").strip().lower()
-    programmes = sorted(set(programmes or []))
-    supplier_source = _text(supplier_source)
-    if not EMAIL_RE.match(email) or len(email) > 200:
+    email = _plain(email, "het e-mailadres").strip().lower()
+    programmes = _slugs(programmes)
+    supplier_source = _text(_plain(supplier_source, "de bron"))
+    name = _plain(name, "de naam").strip()
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise UserError(f"Het e-mailadres mag hoogstens {MAX_EMAIL_LENGTH} tekens hebben.")
+    if not EMAIL_RE.match(email):
         raise UserError("Vul een geldig e-mailadres in.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise UserError(f"De naam mag hoogstens {MAX_NAME_LENGTH} tekens hebben.")
     _check_fields(role, programmes, supplier_source)
     if conn.execute(select(User.id).where(User.email == email)).first() is not None:
         raise UserError(f"Er bestaat al een gebruiker met e-mailadres {email}.")
@@ -122,8 +157,9 @@ def add_user(conn: Connection, actor: str, email: str, role: str, name: str = ""
     check_password_strength(password)
     ids = _programme_ids(conn, programmes)
     user_id = conn.execute(User.__table__.insert().values(
-        email=email, name=(name or "").strip()[:200], password_hash=_hash(password), role=role,
+        email=email, name=name, password_hash=_hash(password), role=role,
         supplier_source=supplier_source, active=True, demo=False, failed_logins=0,
+        must_change_password=generated is not None,  # a generated password is for the first login only
     ).returning(User.id)).scalar_one()
     if ids:
         conn.execute(Membership.__table__.insert(), [{"user_id": user_id, "programme_id": pid}
@@ -138,8 +174,8 @@ def update_user(conn: Connection, actor: str, user_id: int, role: str, programme
                 supplier_source: str | None = None, ip: str = "") -> list[str]:
     """Change role, buurt memberships and supplier source together; returns the audit actions written."""
     row = _user(conn, user_id)
-    programmes = sorted(set(programmes or []))
-    supplier_source = _text(supplier_source)
+    programmes = _slugs(programmes)
+    supplier_source = _text(_plain(supplier_source, "de bron"))
     _check_fields(role, programmes, supplier_source)
     if row.email == actor and role != row.role:
         raise UserError("U kunt uw eigen rol niet wijzigen; vraag een andere beheerder.")
@@ -189,7 +225,7 @@ def reset_password(conn: Connection, actor: str, user_id: int, ip: str = "") -> 
     row = _user(conn, user_id)
     password = generate_password()
     conn.execute(update(User).where(User.id == user_id).values(password_hash=_hash(password), failed_logins=0,
-                                                               locked_until=None))
+                                                               locked_until=None, must_change_password=True))
     record_event(conn, actor, "user_password_reset", target=row.email, ip=ip)
     return password
 
@@ -197,12 +233,13 @@ def reset_password(conn: Connection, actor: str, user_id: int, ip: str = "") -> 
 def change_own_password(conn: Connection, user_id: int, current: str, new: str, ip: str = "") -> None:
     """A user replaces their own password (checked against the current one); all their sessions end."""
     row = _user(conn, user_id)
-    if not check_password_hash(row.password_hash, current):
+    if len(current) > MAX_PASSWORD_LENGTH or not check_password_hash(row.password_hash, current):
         raise UserError("Het huidige wachtwoord klopt niet.")
     check_password_strength(new)
     if new == current:
         raise UserError("Kies een ander wachtwoord dan het huidige.")
-    conn.execute(update(User).where(User.id == user_id).values(password_hash=_hash(new)))
+    conn.execute(update(User).where(User.id == user_id).values(password_hash=_hash(new),
+                                                               must_change_password=False))
     record_event(conn, row.email, "password_changed", target=row.email, ip=ip)
 
 
@@ -233,10 +270,63 @@ def ensure_demo_accounts(engine: Engine) -> None:
         existing = set(conn.execute(select(User.email)).scalars())
     for email, name, role, programmes, source in DEMO_ACCOUNTS:
         if email not in existing:
-            create_user(engine, email, DEMO_PASSWORD, role, name, programmes, source, demo=True)
+            try:
+                create_user(engine, email, DEMO_PASSWORD, role, name, programmes, source, demo=True)
+            except IntegrityError:
+                pass  # another process starting at the same moment created it first
 
 
 def remove_demo_accounts(engine: Engine) -> None:
     """Outside demo mode the demo accounts (with their well-known password) must not exist."""
     with engine.begin() as conn:
         conn.execute(User.__table__.delete().where(User.demo.is_(True)))
+
+
+# ---------------------------------------------------------------- login attempts (the lockout)
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """One claimed password check: the user's id, stored hash and which failed attempt in a row this would be."""
+
+    user_id: int
+    password_hash: str
+    attempt: int
+    locks: bool  # this attempt reached the limit: the account is locked unless the password is right
+
+
+def claim_login_attempt(conn: Connection, email: str, now: dt.datetime, max_failures: int,
+                        lock_minutes: float) -> LoginAttempt | None:
+    """Count an attempt BEFORE its password is checked, in one atomic UPDATE ... RETURNING.
+
+    None when the account is unknown, deactivated or locked: no password may be checked then. Parallel requests
+    each get their own attempt number from the database, so exactly `max_failures` checks happen before the lock:
+    the attempt that reaches the limit sets `locked_until` itself (lifted again by `login_succeeded` when its
+    password turns out right). An expired lock starts the count afresh. Commit right after, before the slow hash.
+    """
+    table = User.__table__
+    count = case((table.c.locked_until.is_(None), table.c.failed_logins), else_=0) + 1
+    row = conn.execute(
+        update(table)
+        .where(table.c.email == email, table.c.active.is_(True),
+               (table.c.locked_until.is_(None)) | (table.c.locked_until <= now))
+        .values(failed_logins=count,
+                locked_until=case((count >= max_failures, now + dt.timedelta(minutes=lock_minutes)), else_=None))
+        .returning(table.c.id, table.c.password_hash, table.c.failed_logins)
+    ).first()
+    if row is None:
+        return None
+    return LoginAttempt(int(row.id), row.password_hash, int(row.failed_logins), int(row.failed_logins) >= max_failures)
+
+
+def login_succeeded(conn: Connection, user_id: int) -> None:
+    """The right password: the failure count and any lock it set are cleared."""
+    conn.execute(update(User).where(User.id == user_id).values(failed_logins=0, locked_until=None))
+
+
+def login_refusal_reason(conn: Connection, email: str, now: dt.datetime) -> str:
+    """Why no password was checked, for the audit log only (the visitor always gets the same message)."""
+    row = conn.execute(select(User.active, User.locked_until).where(User.email == email)).first()
+    if row is None or not row.active:
+        return "onbekend of gedeactiveerd account"
+    return "account geblokkeerd" if row.locked_until and row.locked_until > now else "geweigerd"
+

@@ -11,6 +11,8 @@ from dash import dcc, html
 from dashboard import ids
 from data_access.access import ROLES
 from data_access.audit import ACTIONS
+from data_access.importers.common import MAX_UPLOAD_BYTES
+from data_access.users import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, MAX_SOURCE_LENGTH
 
 TEXT = {
     "users_title": "Gebruikers",
@@ -51,7 +53,6 @@ TEXT = {
 }
 ACTION_OPTIONS = [{"label": label, "value": code} for code, label in ACTIONS.items()]
 ROLE_OPTIONS = [{"label": role, "value": role} for role in ROLES]
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def _field(label: str, component, md: int = 4) -> dbc.Col:  # noqa: ANN001
@@ -66,12 +67,14 @@ def users_layout(**_query) -> html.Div:
         dbc.Card(dbc.CardBody([
             html.H2(TEXT["new_title"], className="h5"),
             dbc.Row([
-                _field(TEXT["email"], dbc.Input(id=ids.USERS_NEW_EMAIL, type="email", autocomplete="off")),
-                _field(TEXT["name"], dbc.Input(id=ids.USERS_NEW_NAME, type="text", autocomplete="off")),
+                _field(TEXT["email"], dbc.Input(id=ids.USERS_NEW_EMAIL, type="email", autocomplete="off",
+                                                        maxLength=MAX_EMAIL_LENGTH)),
+                _field(TEXT["name"], dbc.Input(id=ids.USERS_NEW_NAME, type="text", autocomplete="off",
+                                                       maxLength=MAX_NAME_LENGTH)),
                 _field(TEXT["role"], dcc.Dropdown(id=ids.USERS_NEW_ROLE, options=ROLE_OPTIONS, value="buurtnetwerk",
                                                   clearable=False)),
                 _field(TEXT["buurten"], dcc.Dropdown(id=ids.USERS_NEW_BUURTEN, multi=True), md=8),
-                _field(TEXT["source"], dbc.Input(id=ids.USERS_NEW_SOURCE, type="text")),
+                _field(TEXT["source"], dbc.Input(id=ids.USERS_NEW_SOURCE, type="text", maxLength=MAX_SOURCE_LENGTH)),
             ]),
             dbc.Button(TEXT["create"], id=ids.USERS_NEW_SUBMIT, color="primary"),
             dbc.FormText(TEXT["create_help"], className="ms-2"),
@@ -82,7 +85,7 @@ def users_layout(**_query) -> html.Div:
             dbc.Row([
                 _field(TEXT["email"], dcc.Dropdown(id=ids.USERS_EDIT_USER, placeholder=TEXT["pick_user"])),
                 _field(TEXT["role"], dcc.Dropdown(id=ids.USERS_EDIT_ROLE, options=ROLE_OPTIONS, clearable=False)),
-                _field(TEXT["source"], dbc.Input(id=ids.USERS_EDIT_SOURCE, type="text")),
+                _field(TEXT["source"], dbc.Input(id=ids.USERS_EDIT_SOURCE, type="text", maxLength=MAX_SOURCE_LENGTH)),
                 _field(TEXT["buurten"], dcc.Dropdown(id=ids.USERS_EDIT_BUURTEN, multi=True), md=8),
                 dbc.Col(html.Div(id=ids.USERS_EDIT_STATUS, className="pt-4"), xs=12, md=4),
             ]),

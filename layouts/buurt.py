@@ -9,13 +9,13 @@ reproduces the view.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from flask import current_app
 
 from dashboard import ids
-from data_access import periods, queries
+from data_access import definitions, periods
 
 FIRST_REVIEW = "2024-B1"
 
@@ -47,7 +47,7 @@ def subnav(slug: str, active: str) -> dbc.Nav:
 
 def review_options(today: dt.date | None = None) -> list[dict]:
     """Bimonthly review periods from the programme start up to the last delivered one, newest first."""
-    last = periods.previous(periods.bimonthly(today or dt.date.today()))
+    last = definitions.default_review(today)
     return [{"label": f"Review {p} ({periods.label(p)})", "value": p}
             for p in reversed(periods.bimonthly_range(FIRST_REVIEW, last))]
 
@@ -102,7 +102,7 @@ def uitkomsten_layout(slug: str | None = None, review: str | None = None, indica
     slug = _normalise(slug)
     options = review_options()
     valid = {o["value"] for o in options}
-    review = review if review in valid else (options[0]["value"] if options else None)
+    review = review if review in valid else definitions.default_review()
     return html.Div([
         dcc.Store(id=ids.BUURT_AREA, data={"kind": "buurt", "code": slug}),
         dcc.Store(id=ids.UIT_URL_SYNC),
@@ -131,22 +131,21 @@ def uitkomsten_layout(slug: str | None = None, review: str | None = None, indica
     ], className="buurt-page")
 
 
-def area_name(code: str | None) -> str | None:
-    """Name of a programme buurt or CBS area for the browser tab; None when unknown or outside a request.
+# Page titles name the area. Layouts never read the database: the app factory hands in a resolver (code → name)
+# that runs inside the request (dashboard/__init__.py); without one, titles fall back to the generic text.
+_AREA_NAMES: list[Callable[[str], str | None]] = []
 
-    Not a layout (those never read the database): Dash calls page titles once per navigation, inside the
-    request, and one indexed lookup gives the tab a name a person recognises.
-    """
+
+def set_area_name_resolver(resolver: Callable[[str], str | None]) -> None:
+    _AREA_NAMES[:] = [resolver]
+
+
+def area_name(code: str | None) -> str | None:
+    """Name of a programme buurt or CBS area for the browser tab; None when unknown or outside a request."""
     code = _normalise(code)
-    if not code or len(code) > 80 or "/" in code:
+    if not code or len(code) > 80 or "/" in code or not _AREA_NAMES:
         return None
-    try:
-        engine = current_app.extensions["engine"]
-    except (RuntimeError, KeyError):
-        return None
-    with engine.connect() as conn:
-        area = queries.find_area(conn, code)
-    return area.name if area is not None else None
+    return _AREA_NAMES[0](code)
 
 
 def _title(slug: str | None, page: str | None) -> str:

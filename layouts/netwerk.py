@@ -14,22 +14,9 @@ from dash import dcc, html
 
 from dashboard import ids
 from data_access.menukaart import THEMES
+from data_access.netwerk import MANDATORY_THEMES, REVIEW_FIELDS, SKIPPED, STATUSES, STORY_FIELDS  # noqa: F401
 from layouts.buurt import _normalise, review_options, subnav
 
-MANDATORY_THEMES = ("zorgzaam", "lerend")
-STATUSES = ["gepland", "gestart", "afgerond", "gestopt"]
-SKIPPED = "overgeslagen"  # agenda line saying the buurt skips a theme; its note is the justification
-STORY_FIELDS = [
-    ("challenges", "Uitdagingen", "Welke belangrijke uitdagingen zien we in de buurt?"),
-    ("strengths", "Krachten", "Welke krachten heeft de buurt (mensen, netwerken, voorzieningen)?"),
-    ("why_it_matters", "Waarom is dit belangrijk?", "Voor wie, en wat merken bewoners ervan?"),
-    ("if_tackled", "Wat levert het op als we dit aanpakken?", "Wat is er over een paar jaar anders?"),
-]
-REVIEW_FIELDS = [
-    ("attendees", "Aanwezig", "Wie waren er (namen of rollen)?"),
-    ("notes", "Aantekeningen", "Wat viel op in het uitkomstendashboard?"),
-    ("actions", "Afgesproken acties", "Wie doet wat, en wanneer?"),
-]
 TEXT = {
     "title": "Buurtnetwerk",
     "tab_verhaal": "Buurtbeeld-verhaal",

@@ -1,13 +1,16 @@
-"""Benchmark of the main queries at programme scale: 1,000 synthetic programme buurten on top of the real data.
+"""Benchmark at programme scale: 1,000 synthetic programme buurten on top of the real data.
 
-Usage: .venv/bin/python scripts/benchmark.py [--db sqlite:////tmp/bench.db] [--programma 1000] [--repeat 30]
-Builds the database once (public files + synthetic deliveries), then times, with p50/p95 over repeats:
-  1. one programme buurt's indicators over time (all non-public outcome indicators, all periods);
-  2. one indicator across all CBS buurten (a context indicator for the ~14,000 buurten);
-  3. one outcome indicator aggregated for all programme buurten (ratio of sums over member areas);
-  4. the API call a page makes for one buurt (through the Flask test client, as transitieteam);
-  5. the KPI for every programme buurt, computed from scratch (matching, DiD, intervals) and from the cache;
-  6. the peer group of one buurt among all CBS buurten.
+Usage:
+  .venv/bin/python scripts/benchmark.py --db sqlite:////tmp/bench1000.db [--repeat 10] [--refresh] [--callbacks]
+
+Builds the database once when it is empty (public files + synthetic deliveries; minutes), then times with p50/p95
+over repeats:
+  --refresh    the full refresh of the results tables and the refresh after one buurt's delivery;
+  --callbacks  every data callback of /buurt/<slug>, /beeld, /uitkomsten, /gebied/<code>, /lerende-buurt,
+               /transitie, /best-practices, /menukaart, the home page and the navbar search, as the browser posts
+               them (logged in as transitieteam), with the size of each response. The first request of each is
+               reported separately: there is no warm-up.
+Without flags: the store queries and the KPI read (the old default).
 """
 
 from __future__ import annotations
@@ -23,103 +26,150 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select  # noqa: E402
 
 from dashboard import create_app  # noqa: E402
-from data_access import kpi_service, peer_groups, queries  # noqa: E402
+from data_access import kpi_service, queries  # noqa: E402
 from data_access.access import Viewer  # noqa: E402
-from data_access.models import Observation, ProgrammeBuurt  # noqa: E402
+from data_access.models import Area, Observation, ProgrammeBuurt  # noqa: E402
 
 
-def timed(fn, repeat: int) -> tuple[float, float]:  # noqa: ANN001
-    samples = []
+def timed(fn, repeat: int) -> tuple[float, float, object]:  # noqa: ANN001
+    samples, result = [], None
     for _ in range(repeat):
         start = time.perf_counter()
-        fn()
+        result = fn()
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    return statistics.median(samples), samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))], result
+
+
+def _inp(id_: str, prop: str, value) -> dict:  # noqa: ANN001
+    return {"id": id_, "property": prop, "value": value}
+
+
+def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], list[dict]]]:
+    """(name, output, inputs, state) of the data callbacks of the pages, as dash-renderer posts them."""
+    from dashboard import ids
+
+    area = {"kind": "buurt", "code": slug}
+    gebied = {"kind": "gebied", "code": code}
+    review = None
+    return [
+        ("navbar search 'utrecht'", f"{ids.NAV_SEARCH}.options", [_inp(ids.NAV_SEARCH, "search_value", "utrecht")],
+         [_inp(ids.NAV_SEARCH, "value", None)]),
+        ("home: cards", f"..{ids.HOME_BUURTEN}.children...{ids.HOME_STATUS}.children...{ids.HOME_PAGE}.max_value..."
+                        f"{ids.HOME_PAGE}.active_page..",
+         [_inp(ids.URL, "pathname", "/"), _inp(ids.HOME_SEARCH, "value", None), _inp(ids.HOME_PAGE, "active_page", 1)],
+         []),
+        ("buurt: overview", f"{ids.BUURT_OVERVIEW}.children", [_inp(ids.BUURT_AREA, "data", area)], []),
+        ("buurt: learning partners", f"{ids.LEREND_BUURT_SECTION}.children", [_inp(ids.BUURT_AREA, "data", area)], []),
+        ("beeld: title/headlines/trends", f"..{ids.BUURT_BEELD_TITLE}.children...{ids.BUURT_BEELD_HEADLINES}.children"
+                                          f"...{ids.BUURT_BEELD_TRENDS}.children..",
+         [_inp(ids.BUURT_AREA, "data", area)], []),
+        ("beeld: spine + words", f"..{ids.BUURT_BEELD_SPINE}.children...{ids.BUURT_BEELD_WORDS}.children..",
+         [_inp(ids.BUURT_AREA, "data", area)], []),
+        ("beeld: map", f"{ids.BUURT_BEELD_MAP}.children", [_inp(ids.BUURT_AREA, "data", area)], []),
+        ("uitkomsten: tables", f"..{ids.UIT_TITLE}.children...{ids.UIT_CONTENT}.children..",
+         [_inp(ids.BUURT_AREA, "data", area), _inp(ids.UIT_REVIEW, "value", review)], []),
+        ("uitkomsten: KPI", f"{ids.UIT_KPI}.children",
+         [_inp(ids.BUURT_AREA, "data", area), _inp(ids.UIT_REVIEW, "value", review)], []),
+        ("uitkomsten: indicator options", f"..{ids.UIT_INDICATOR}.options...{ids.UIT_INDICATOR}.value..",
+         [_inp(ids.BUURT_AREA, "data", area)], [_inp(ids.UIT_INDICATOR_QUERY, "data", None)]),
+        ("uitkomsten: detail", f"{ids.UIT_DETAIL}.children",
+         [_inp(ids.UIT_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.UIT_REVIEW, "value", review)],
+         [_inp(ids.BUURT_AREA, "data", area)]),
+        ("gebied: title/headlines/trends", f"..{ids.BUURT_BEELD_TITLE}.children...{ids.BUURT_BEELD_HEADLINES}.children"
+                                           f"...{ids.BUURT_BEELD_TRENDS}.children..",
+         [_inp(ids.BUURT_AREA, "data", gebied)], []),
+        ("gebied: spine + words", f"..{ids.BUURT_BEELD_SPINE}.children...{ids.BUURT_BEELD_WORDS}.children..",
+         [_inp(ids.BUURT_AREA, "data", gebied)], []),
+        ("lerende-buurt: network", f"..{ids.LEREND_SUMMARY}.children...{ids.LEREND_GRAPH}.figure...{ids.LEREND_LINK}"
+                                   f".options...{ids.LEREND_LINK}.value...{ids.LEREND_TABLE}.children..",
+         [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", None)],
+         [_inp(ids.LEREND_QUERY, "data", {})]),
+        ("transitie: overview", f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style..."
+                                f"{ids.TRANSITIE_GRID}.rowData...{ids.TRANSITIE_GRID}.columnDefs...{ids.TRANSITIE_MAP}"
+                                f".figure...{ids.TRANSITIE_FILTER_COHORT}.options...{ids.TRANSITIE_FILTER_PARTNER}"
+                                f".options...{ids.TRANSITIE_PARTNERS}.children..",
+         [_inp(ids.URL, "pathname", "/transitie"), _inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
+          _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)], []),
+        ("transitie: programme KPI", f"..{ids.TRANSITIE_KPI}.children...{ids.TRANSITIE_EVENT_STUDY}.children..",
+         [_inp(ids.URL, "pathname", "/transitie")], []),
+        ("best-practices: proposals", f"{ids.BEST_PROPOSALS}.children",
+         [_inp(ids.BEST_INDICATOR, "value", "wvpk_uren_per_client")], []),
+        ("menukaart: catalogue", f"{ids.MENU_CONTENT}.children", [_inp(ids.URL, "pathname", "/menukaart")], []),
+        ("menukaart: comparison", f"{ids.MENU_COMPARISON}.children",
+         [_inp(ids.MENU_INDICATOR, "value", "wvpk_uren_per_client")], []),
+    ]
+
+
+def bench_callbacks(app, repeat: int, slug: str, code: str) -> None:  # noqa: ANN001
+    from tests.conftest import dash_post, login
+
+    client = app.server.test_client()
+    login(client, "transitie@demo.nl")
+    print(f"\n{'callback':40} {'first ms':>9} {'p50 ms':>9} {'p95 ms':>9} {'kB':>8}")
+    for name, output, inputs, state in callback_cases(slug, code):
+        def call(output=output, inputs=inputs, state=state):  # noqa: ANN001, ANN202
+            return dash_post(client, output, inputs, state)
+
+        start = time.perf_counter()
+        first = call()
+        first_ms = (time.perf_counter() - start) * 1000
+        if first.status_code not in (200, 204):
+            print(f"{name:40} HTTP {first.status_code}")
+            continue
+        p50, p95, response = timed(call, repeat)
+        print(f"{name:40} {first_ms:>9.0f} {p50:>9.0f} {p95:>9.0f} {len(response.get_data()) / 1000:>8.1f}")
+
+
+def bench_refresh(engine, slug: str) -> None:  # noqa: ANN001
+    from data_access.results import refresh
+
+    def progress(step: str, done: int, total: int) -> None:
+        print(f"  [{done}/{total}] {step}", flush=True)
+
+    start = time.perf_counter()
+    refresh(engine, progress=progress)
+    print(f"full refresh: {time.perf_counter() - start:.1f} s")
+    with engine.connect() as conn:
+        pid = queries.find_area(conn, slug).programme_id
+    start = time.perf_counter()
+    refresh(engine, only_programme_ids=[pid])
+    print(f"refresh after one buurt's delivery ({slug}): {time.perf_counter() - start:.1f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="sqlite:////tmp/buurtdashboard-bench.db")
     parser.add_argument("--programma", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--refresh", action="store_true")
+    parser.add_argument("--callbacks", action="store_true")
     args = parser.parse_args()
     start = time.perf_counter()
-    app = create_app({"DATABASE_URL": args.db, "DEMO_PROGRAMME_SIZE": args.programma, "DEMO_SEED": 7})
+    app = create_app({"DATABASE_URL": args.db, "DEMO_PROGRAMME_SIZE": args.programma, "DEMO_SEED": 7,
+                      "TESTING": True})  # TESTING: no background refresh at start; --refresh times it
     engine = app.server.extensions["engine"]
     print(f"database ready in {time.perf_counter() - start:.1f} s ({args.db})")
     with engine.connect() as conn:
         n_obs = conn.execute(select(func.count()).select_from(Observation)).scalar()
         n_prog = conn.execute(select(func.count()).select_from(ProgrammeBuurt)).scalar()
-        catalogue = queries.indicators(conn)
         slug = conn.execute(select(ProgrammeBuurt.slug).order_by(ProgrammeBuurt.id.desc())).scalars().first()
-        programme_id = queries.find_area(conn, slug).programme_id
-    print(f"{n_obs:,} observations, {n_prog} programme buurten")
-    outcome = list(catalogue.loc[~catalogue["public"].astype(bool), "code"])
-
-    def buurt_over_time():
-        with engine.connect() as conn:
-            return queries.programme_observations(conn, [programme_id], outcome, catalogue=catalogue)
-
-    def indicator_across_buurten():
-        with engine.connect() as conn:
-            return queries.observations_by_indicator(conn, "inwoners", "buurt")
-
-    def programme_aggregation():
-        with engine.connect() as conn:
-            return queries.programme_observations(conn, None, ["wvpk_uren_per_client"], catalogue=catalogue)
-
-    client = app.server.test_client()
-    from tests.conftest import login
-
-    login(client, "transitie@demo.nl")
-
-    def api_call():
-        response = client.get(f"/api/v1/observations?area={slug}&indicator=wvpk_uren_per_client")
-        assert response.status_code == 200
-
-    rows = [len(buurt_over_time()), len(indicator_across_buurten()), len(programme_aggregation())]
-    print(f"{'query':55} {'rows':>8} {'p50 ms':>9} {'p95 ms':>9}")
-    for (name, fn), n in zip([
-        ("one programme buurt, all outcome indicators over time", buurt_over_time),
-        ("one indicator across all CBS buurten", indicator_across_buurten),
-        ("wvpk hours aggregated for all programme buurten", programme_aggregation),
-    ], rows):
-        p50, p95 = timed(fn, args.repeat)
-        print(f"{name:55} {n:>8} {p50:>9.1f} {p95:>9.1f}")
-    p50, p95 = timed(api_call, args.repeat)
-    print(f"{'API /observations for one buurt (JSON, with intervals)':55} {'':>8} {p50:>9.1f} {p95:>9.1f}")
-
+        code = conn.execute(select(Area.code).where(Area.level == "buurt").order_by(Area.code)).scalars().first()
+    print(f"{n_obs:,} observations, {n_prog} programme buurten; buurt {slug}, gebied {code}")
+    if args.refresh:
+        bench_refresh(engine, slug)
+    if args.callbacks:
+        bench_callbacks(app, args.repeat, slug, code)
+    if args.refresh or args.callbacks:
+        return
     transitie = Viewer(role="transitieteam")
-
-    def kpi_from_scratch():
-        kpi_service._RESULTS.clear()
-        peer_groups._TABLES.clear()
-        with engine.connect() as conn:
-            return kpi_service.kpi_overview(conn, transitie)
-
-    def kpi_cached():
-        with engine.connect() as conn:
-            return kpi_service.kpi_overview(conn, transitie)
-
-    def peers_of_one():
-        with engine.connect() as conn:
-            return peer_groups.context_peers(conn, slug, n=20)
-
-    def kpi_api():
-        response = client.get(f"/api/v1/programma/{slug}/kpi")
-        assert response.status_code == 200
-
-    for name, fn, repeat in (
-        ("KPI overview of all programme buurten, from scratch", kpi_from_scratch, max(3, args.repeat // 10)),
-        ("KPI overview of all programme buurten, cached", kpi_cached, args.repeat),
-        ("peer group of one buurt among all CBS buurten", peers_of_one, args.repeat),
-        ("API /programma/<slug>/kpi (cached)", kpi_api, args.repeat),
+    for name, fn in (
+        ("KPI overview of all programme buurten (stored)", lambda: kpi_service.kpi_overview(conn, transitie)),
+        ("KPI of one buurt (stored)", lambda: kpi_service.buurt_kpi(conn, slug, transitie)),
     ):
-        result = fn()
-        n = len(result) if result is not None else 1
-        p50, p95 = timed(fn, repeat)
-        print(f"{name:55} {n:>8} {p50:>9.1f} {p95:>9.1f}")
+        with engine.connect() as conn:
+            p50, p95, result = timed(fn, args.repeat)
+        print(f"{name:55} {len(result):>8} {p50:>9.1f} {p95:>9.1f}")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,20 @@ def _pg_url(name: str) -> str:
     return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
 
 
+def _prepare_template(engine) -> None:  # noqa: ANN001
+    """Migrate, sync the catalogue and the programme, and create the demo accounts once: five scrypt hashes
+    cost about a second, and every app a test creates would otherwise pay them again."""
+    from data_access.seed import sync_menukaart, sync_programme
+    from data_access.users import ensure_demo_accounts
+
+    upgrade(engine)
+    with engine.begin() as conn:
+        sync_catalogue(conn)
+        sync_programme(conn)
+        sync_menukaart(conn)
+    ensure_demo_accounts(engine)
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory):
     """A migrated database with the catalogue, cloned for every test."""
@@ -39,9 +53,7 @@ def template_db(tmp_path_factory):
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         engine = make_engine(_pg_url(name))
-        upgrade(engine)
-        with engine.begin() as conn:
-            sync_catalogue(conn)
+        _prepare_template(engine)
         engine.dispose()
         yield name
         with admin.connect() as conn:
@@ -50,9 +62,7 @@ def template_db(tmp_path_factory):
     else:
         path = tmp_path_factory.mktemp("template") / "template.db"
         engine = make_engine(f"sqlite:///{path}")
-        upgrade(engine)
-        with engine.begin() as conn:
-            sync_catalogue(conn)
+        _prepare_template(engine)
         engine.dispose()
         yield str(path)
 

@@ -102,8 +102,11 @@ def test_every_demo_programme_buurt_has_a_learning_partner_beyond_noise(network)
     assert network.phi >= 1
 
 
-def test_partners_are_closer_on_the_similarity_variables_than_non_partners(network):
-    distance = network.distance
+def test_partners_are_closer_on_the_similarity_variables_than_non_partners(network, demo_url):
+    engine = make_engine(demo_url)
+    with engine.connect() as conn:  # the distance matrix exists while computing; the stored network keeps positions
+        distance = learning.compute_network(conn, "intern").distance
+    engine.dispose()
     slugs = list(network.buurten["slug"])
     for i, slug in enumerate(slugs):
         partners = set(network.links.loc[network.links["slug"] == slug, "partner"])

@@ -54,7 +54,8 @@ def _with_detractors(text: str) -> str:
         if i == 0:
             out.append(line + ";criticasters")
         else:
-            out.append(line + (";5" if "prev_nps" in line else ";"))
+            # 10 detractors: fewer would be a small number and hide the NPS (data_access.privacy)
+            out.append(line + (";10" if "prev_nps" in line else ";"))
     return "\n".join(out) + "\n"
 
 
@@ -88,8 +89,8 @@ def test_programme_rank_funnel_and_comparison_group(delivered):
                                      catalogue=catalogue)
         latest = latest_as_of(frame, "2025-B5")
         positions = programme_positions(conn, TRANSITIE, "de-vijfhoek", latest, catalogue).set_index("indicator")
-        group = comparison_group(conn, area, latest, catalogue).set_index("indicator")
-    # NPS: De Vijfhoek (30−5)/50 = +50, Kleverpark (20−5)/45 = +33, Sterrenwijk (25−5)/40 = +50 → shared first
+        group = comparison_group(conn, TRANSITIE, area, latest, catalogue).set_index("indicator")
+    # NPS: De Vijfhoek (30−10)/50 = +40, Kleverpark (20−10)/45 = +22, Sterrenwijk (25−10)/40 = +37.5 → first
     assert positions.at["prev_nps_clienten", "n"] == 3 and positions.at["prev_nps_clienten", "rank"] == 1
     # no other programme buurt has wvpk deliveries: no rank among one buurt
     assert "wvpk_uren_per_client" not in positions.index
@@ -146,7 +147,7 @@ def test_comparison_column_suppressed_value_and_single_period_explained(dash_duo
     cells = _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")
     assert "buurten in de gemeente (9)" in cells[7]
     nps = _cells(dash_duo, "uit-row-preventie-prev_nps_clienten")
-    assert nps[1].split("\n")[0] == "50,0" and nps[5] == "één meting"  # a single period: no trend, said in words
+    assert nps[1].split("\n")[0] == "40,0" and nps[5] == "één meting"  # a single period: no trend, said in words
     assert "programma: 1e van 3" in nps[7]
     detail = dash_duo.wait_for_element(".uit-detail", timeout=10).text
     assert "Eén meting (mei–jun 2025): nog geen ontwikkeling te tonen." in detail

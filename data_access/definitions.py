@@ -1,0 +1,287 @@
+"""One definition per concept that more than one page shows (README, section "Definities").
+
+A page that needs the nulmeting, the review, the latest value as of a review, a buurt's comparison group or its
+adoption counts calls the function here; it never re-derives the concept, so two pages cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Connection, func, or_, select
+
+from data_access import periods
+from data_access.models import (
+    AgendaItem,
+    Area,
+    BestPractice,
+    Indicator,
+    Narrative,
+    Observation,
+    ProgrammeBuurt,
+    ReviewSession,
+)
+
+# ---------------------------------------------------------------- review
+
+
+def default_review(today: dt.date | None = None) -> str:
+    """The review a page opens on: the newest bimonthly period that should have been delivered.
+
+    Deliveries lag one period, so on 23 Nov 2026 (in 2026-B6) the review is 2026-B5.
+    """
+    return periods.last_delivered(today)
+
+
+def review_or_default(review: object, today: dt.date | None = None) -> str:
+    """The review asked for when it is a valid period, else the default review."""
+    if isinstance(review, str) and periods.is_valid(review):
+        return review
+    return default_review(today)
+
+
+# ---------------------------------------------------------------- nulmeting
+
+
+@dataclass(frozen=True)
+class Nulmeting:
+    """The baseline period of one buurt for one indicator; `fallback` when no period before the start exists."""
+
+    period: str | None
+    fallback: bool = False
+
+    @property
+    def note(self) -> str:
+        if self.period is None:
+            return "geen nulmeting: nog niets aangeleverd"
+        if self.fallback:
+            return f"nulmeting = eerste levering ({periods.label(self.period)}): niets aangeleverd vóór de start"
+        return ""
+
+
+def nulmeting_target(start_date: object) -> str:
+    """The last complete bimonthly period before a buurt's start date (the buurtbeeld at the start)."""
+    return periods.previous(periods.bimonthly(_as_date(start_date)))
+
+
+def _as_date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else pd.Timestamp(value).date()
+
+
+def _period_end(period: str) -> dt.date:
+    """The first day after a period (a period is complete before a start date when this is on or before it)."""
+    year, kind, n = periods.parse(period)
+    months = {"Y": 12, "Q": 3, "B": 2}[kind]
+    first = periods.start_date(period)
+    month = first.month - 1 + months
+    return dt.date(first.year + month // 12, month % 12 + 1, 1)
+
+
+def nulmeting(delivered: Iterable[str], start_date: object) -> Nulmeting:
+    """The nulmeting of a buurt for one indicator, from the periods it delivered (with a value).
+
+    The newest delivered period that was complete before the buurt's start date (for bimonthly data: up to and
+    including the bimonthly period before the one the start falls in); when the buurt delivered nothing that
+    early, its first delivered period, marked as a fallback.
+    """
+    own = sorted({p for p in delivered if isinstance(p, str) and periods.is_valid(p)}, key=periods.sort_key)
+    if not own:
+        return Nulmeting(None)
+    if start_date is None or (not isinstance(start_date, dt.date) and pd.isna(start_date)):
+        return Nulmeting(own[0], fallback=True)
+    start = _as_date(start_date)
+    before = [p for p in own if _period_end(p) <= start]
+    return Nulmeting(before[-1]) if before else Nulmeting(own[0], fallback=True)
+
+
+# ---------------------------------------------------------------- latest value as of a review
+
+
+def latest_as_of(frame: pd.DataFrame, review: str | None = None,
+                 keys: tuple[str, ...] = ("area", "indicator")) -> pd.DataFrame:
+    """Per key the row of the newest period up to the review (None: no limit) that has a value.
+
+    One meaning everywhere: a period with a hidden or missing value does not count; an older value is shown with
+    its own period, so the page always says which period a value belongs to.
+    """
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    rows = frame[frame["value"].notna()] if "value" in frame.columns else frame
+    if rows.empty:
+        return rows.reset_index(drop=True)
+    key = rows["period"].map(periods.sort_key)
+    if review is not None:
+        keep = key <= periods.sort_key(review)
+        rows, key = rows[keep], key[keep]
+    keys = [k for k in keys if k in rows.columns]
+    rows = rows.assign(_k=key).sort_values([*keys, "_k"], kind="stable")
+    return rows.groupby(keys, sort=False).tail(1).drop(columns="_k").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- comparison group
+
+COMPARISON_SIZE = 30  # the n non-transition buurten nearest on context
+MIN_COMPARISON = 5  # fewer buurten are no group (and would risk identifying them)
+COMPARISON_TEXT = {
+    "matched": "de {n} niet-transitiebuurten die qua bevolking en context het meest op deze buurt lijken",
+    "gemeente": "de {n} niet-transitiebuurten met leveringen in dezelfde gemeente",
+    "geen": "geen vergelijkingsgroep: te weinig buurten met leveringen",
+}
+
+
+@dataclass(frozen=True)
+class ComparisonGroup:
+    """The comparison group of one programme buurt: CBS buurt codes and how they were chosen."""
+
+    slug: str
+    codes: tuple[str, ...]
+    method: str  # "matched", "gemeente" or "geen"
+
+    @property
+    def description(self) -> str:
+        return COMPARISON_TEXT[self.method].format(n=len(self.codes))
+
+
+def comparison_pool(conn: Connection, programme_members: set[str]) -> list[str]:
+    """CBS buurten outside the programme with a bimonthly delivery of an outcome (effectiviteit) indicator."""
+    stmt = (select(Area.code).distinct().join(Observation, Observation.area_id == Area.id)
+            .join(Indicator, Indicator.id == Observation.indicator_id)
+            .where(Area.level == "buurt", Indicator.group == "effectiviteit", Observation.period.like("%-B%")))
+    return sorted(c for c in conn.execute(stmt).scalars() if c not in programme_members)
+
+
+def compute_comparison_groups(programme: pd.DataFrame, pool: list[str], table: pd.DataFrame | None,
+                              variables: dict[str, float], transforms: dict[str, str | None]
+                              ) -> dict[str, ComparisonGroup]:
+    """Per programme buurt its one comparison group (pure; stored by the refresh, read by every page).
+
+    Matched: the COMPARISON_SIZE buurten of the pool nearest on the context variables (`stats.peers`). A buurt
+    that cannot be matched (too few context values) gets the pool buurten of its own gemeente(n); with fewer than
+    MIN_COMPARISON of those it has no group ("geen").
+    """
+    from data_access.stats.peers import nearest_many
+
+    by_gemeente: dict[str, list[str]] = {}
+    for code in pool:
+        by_gemeente.setdefault("GM" + code[2:6], []).append(code)
+    nearest: dict = {}
+    if table is not None and not table.empty and pool:
+        candidates = [c for c in pool if c in table.index]
+        targets = [s for s in programme["code"] if s in table.index]
+        if candidates and targets:
+            try:
+                nearest = nearest_many(table[list(variables)], targets, variables, transforms,
+                                       k=COMPARISON_SIZE, candidates=candidates)
+            except ValueError:
+                nearest = {}
+    out = {}
+    for slug, members in zip(programme["code"], programme["members"], strict=True):
+        matched = list(nearest[slug]["code"]) if slug in nearest else []
+        if len(matched) >= MIN_COMPARISON:
+            out[slug] = ComparisonGroup(slug, tuple(matched), "matched")
+            continue
+        gemeenten = sorted({"GM" + m[2:6] for m in members or []})
+        local = [c for gm in gemeenten for c in by_gemeente.get(gm, [])]
+        out[slug] = ComparisonGroup(slug, tuple(local), "gemeente" if len(local) >= MIN_COMPARISON else "geen")
+    return out
+
+
+def build_comparison_groups(conn: Connection) -> dict[str, ComparisonGroup]:
+    """Compute every programme buurt's comparison group from the store (a refresh step)."""
+    from data_access import peer_groups, queries
+
+    programme = queries.programme_buurten(conn)
+    members = {m for ms in programme["members"] for m in (ms or [])}
+    table = peer_groups.context_table(conn)
+    variables = {v["code"]: v["weight"] for v in peer_groups.PEER_VARIABLES}
+    transforms = {v["code"]: v["transform"] for v in peer_groups.PEER_VARIABLES}
+    return compute_comparison_groups(programme, comparison_pool(conn, members), table, variables, transforms)
+
+
+def comparison_groups(conn: Connection) -> dict[str, ComparisonGroup]:
+    """The stored comparison groups of all programme buurten (computed by the refresh, data_access.results)."""
+    from data_access.results import store
+
+    rows = store.read_many(conn, "comparison_group")
+    if not rows:
+        groups = build_comparison_groups(conn)
+        rows = {slug: {"codes": list(g.codes), "method": g.method} for slug, g in groups.items()}
+        if rows:
+            version = store.store_version(conn)
+            with conn.engine.begin() as writer:
+                store.write_many(writer, "comparison_group", rows, version, replace_kind=True)
+    return {slug: ComparisonGroup(slug, tuple(p["codes"]), p["method"]) for slug, p in rows.items()}
+
+
+def comparison_group(conn: Connection, slug: str) -> ComparisonGroup:
+    """The comparison group of one programme buurt: the same group on every page (KPI, "Vergeleken met", best
+    practices)."""
+    from data_access.results import store
+
+    payload = store.read(conn, "comparison_group", slug)
+    if payload is None:
+        group = comparison_groups(conn).get(slug)
+        return group if group is not None else ComparisonGroup(slug, (), "geen")
+    return ComparisonGroup(slug, tuple(payload["codes"]), payload["method"])
+
+
+# ---------------------------------------------------------------- adoption
+
+ADOPTION_INDICATORS = {"buurtbeeld": ("lb_buurtbeelden",), "sessies": ("lb_sessies",),
+                       "interventies_gestart": ("prev_interventies_gestart", "ie_interventies_gestart"),
+                       "best_practices": ("lb_best_practices",)}
+ADOPTION_COLUMNS = ["programme_id", "buurtbeeld", "sessies", "interventies_gestart", "best_practices"]
+
+
+def adoption_counts(conn: Connection, programme_ids: list[int] | None = None) -> pd.DataFrame:
+    """Per programme buurt: buurtbeeld opgesteld (yes/no), sessies, gestarte interventies, best practices.
+
+    Two sources describe the same activity: what the buurtnetwerk records in the dashboard (verhaal, review
+    sessions, buurtagenda, best practices) and the adoption counts it delivers (lb_buurtbeelden, lb_sessies,
+    lb_best_practices, prev_/ie_interventies_gestart, summed over all delivered periods). The count is the larger
+    of the two, so neither is double counted and neither is ignored. Recorded interventions: buurtagenda lines
+    with status gestart or afgerond.
+    """
+    wanted = select(ProgrammeBuurt.id.label("programme_id"), ProgrammeBuurt.area_id)
+    if programme_ids is not None:
+        wanted = wanted.where(ProgrammeBuurt.id.in_(programme_ids))
+    ids = pd.DataFrame(conn.execute(wanted).all(), columns=["programme_id", "area_id"])
+
+    def counted(stmt) -> pd.Series:  # noqa: ANN001
+        return pd.Series(dict(conn.execute(stmt).all()), dtype="float64")
+
+    written = set(conn.execute(select(Narrative.programme_id).where(or_(
+        Narrative.challenges != "", Narrative.strengths != "", Narrative.why_it_matters != "",
+        Narrative.if_tackled != ""))).scalars())
+    sessions = counted(select(ReviewSession.programme_id, func.count()).group_by(ReviewSession.programme_id))
+    started = counted(select(AgendaItem.programme_id, func.count())
+                      .where(AgendaItem.status.in_(("gestart", "afgerond")), AgendaItem.deleted.is_(False))
+                      .group_by(AgendaItem.programme_id))
+    practices = counted(select(BestPractice.programme_id, func.count())
+                        .where(BestPractice.deleted.is_(False)).group_by(BestPractice.programme_id))
+    delivered = pd.DataFrame(conn.execute(
+        select(Observation.area_id, Indicator.code, func.sum(Observation.value))
+        .join(Indicator, Indicator.id == Observation.indicator_id)
+        .where(Indicator.code.in_([c for codes in ADOPTION_INDICATORS.values() for c in codes]),
+               Observation.suppressed.is_(False))
+        .group_by(Observation.area_id, Indicator.code)).all(), columns=["area_id", "code", "total"])
+    sums = {code: dict(zip(part["area_id"], part["total"], strict=True))
+            for code, part in delivered.groupby("code")} if not delivered.empty else {}
+
+    def delivered_of(key: str) -> pd.Series:
+        return sum((ids["area_id"].map(sums.get(code, {})).fillna(0) for code in ADOPTION_INDICATORS[key]),
+                   start=pd.Series(0.0, index=ids.index))
+
+    out = ids[["programme_id"]].copy()
+    out["buurtbeeld"] = ids["programme_id"].isin(written) | (delivered_of("buurtbeeld") > 0)
+    def larger(recorded: pd.Series, key: str) -> pd.Series:
+        both = pd.concat([ids["programme_id"].map(recorded).fillna(0), delivered_of(key)], axis=1)
+        return both.max(axis=1).round().astype(int)
+
+    out["sessies"] = larger(sessions, "sessies")
+    out["interventies_gestart"] = larger(started, "interventies_gestart")
+    out["best_practices"] = larger(practices, "best_practices")
+    return out[ADOPTION_COLUMNS]

@@ -1,0 +1,149 @@
+"""The refresh: compute every derived result once per change of the store and keep it in the results tables.
+
+Steps (full refresh): peer table → comparison groups → KPI per buurt and for the programme → learning networks
+of the default outcomes → drop results that are computed on first request (other outcomes, best-practice
+proposals), so they follow the new data. A refresh for some buurten (one buurtnetwerk's delivery or edit)
+recomputes only what depends on them: their KPI rows, the programme KPI and the learning networks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Engine, select
+
+from data_access.models import ProgrammeBuurt
+from data_access.results import store
+from data_access.results.lock import RefreshLock
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]  # (step, done, total)
+LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows"]  # computed on first request, dropped by every refresh
+PRECOMPUTED_SCOPES = ("intern", "openbaar")
+
+_count = store.counted
+
+
+def refresh(target: Engine | Connection, only_programme_ids: list[int] | None = None,
+            progress: Progress | None = None) -> bool:
+    """Bring the results tables up to date; False when another process is refreshing (the trigger is then
+    coalesced into that refresh's next round, so it is neither lost nor run twice at once)."""
+    engine = target if isinstance(target, Engine) else target.engine
+    lock = RefreshLock(engine, f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:"
+                               f"{uuid.uuid4().hex[:8]}")
+    if not lock.acquire():
+        lock.request(only_programme_ids)
+        return False
+    try:
+        ids = only_programme_ids
+        while True:
+            _run(engine, ids, progress, lock)
+            again, ids = lock.release_or_next()
+            if not again:
+                return True
+    except BaseException:
+        lock.release()
+        raise
+
+
+def refresh_quietly(engine: Engine, only_programme_ids: list[int] | None = None) -> None:
+    """A refresh whose failure is logged, not raised: pages compute on demand until the next refresh succeeds."""
+    try:
+        refresh(engine, only_programme_ids)
+    except Exception:  # noqa: BLE001 — the next change or `python -m dashboard refresh` tries again
+        log.exception("Verversen van de berekende resultaten mislukt")
+
+
+def refresh_in_background(engine: Engine, only_programme_ids: list[int] | None = None) -> threading.Thread:
+    """Start a refresh after a change made by a web request; the pages keep reading the previous results."""
+    thread = threading.Thread(target=refresh_quietly, args=(engine, only_programme_ids), name="results-refresh",
+                              daemon=True)
+    thread.start()
+    return thread
+
+
+def after_change(engine: Engine, only_programme_ids: list[int] | None = None, wait: bool | None = None) -> None:
+    """The one call every writer makes after a change of the store (import, delivery, netwerk edit).
+
+    Waits for the refresh when `wait` or the environment variable RESULTS_REFRESH_SYNC=1 says so (tests, CLI);
+    otherwise refreshes in the background."""
+    if wait if wait is not None else os.environ.get("RESULTS_REFRESH_SYNC") == "1":
+        refresh(engine, only_programme_ids)
+    else:
+        refresh_in_background(engine, only_programme_ids)
+
+
+def is_stale(engine: Engine) -> bool:
+    """Whether the store changed since the last completed refresh (or none ran yet)."""
+    with engine.connect() as conn:
+        return store.state(conn)["store_version"] != store.store_version(conn)
+
+
+def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | None, lock: RefreshLock) -> None:
+    from data_access import definitions, kpi_service, learning, peer_groups
+
+    with engine.connect() as conn:
+        version = store.store_version(conn)
+        slugs = None
+        if programme_ids is not None:
+            slugs = set(conn.execute(select(ProgrammeBuurt.slug).where(ProgrammeBuurt.id.in_(programme_ids)))
+                        .scalars())
+    steps: list[tuple[str, Callable[[], None]]] = []
+
+    def peer_table() -> None:
+        with engine.connect() as conn:
+            table = peer_groups.build_context_table(conn)
+        _count("peer_table")
+        with engine.begin() as conn:
+            store.write_many(conn, "peer_table", {"": store.frame_payload(table)}, version, replace_kind=True)
+
+    def groups() -> None:
+        with engine.connect() as conn:
+            found = definitions.build_comparison_groups(conn)
+        _count("comparison_groups")
+        with engine.begin() as conn:
+            store.write_many(conn, "comparison_group",
+                             {s: {"codes": list(g.codes), "method": g.method} for s, g in found.items()},
+                             version, replace_kind=True)
+
+    def kpi() -> None:
+        with engine.connect() as conn:
+            computed = kpi_service.compute(conn, "matched", slugs)
+        _count("kpi")
+        rows = kpi_service.result_rows(computed, "matched")
+        with engine.begin() as conn:
+            for kind, payloads in rows.items():
+                store.write_many(conn, kind, payloads, version, replace_kind=slugs is None)
+            store.drop_kinds(conn, [f"kpi_{p}_gemeente" for p in ("buurt", "programme", "overview")])
+
+    def networks() -> None:
+        payloads = {}
+        for scope in PRECOMPUTED_SCOPES:
+            with engine.connect() as conn:
+                payloads[learning.network_key(scope, learning.DEFAULT_OUTCOME)] = learning.to_payload(
+                    learning.compute_network(conn, scope))
+            _count("learning")
+        with engine.begin() as conn:
+            store.write_many(conn, "learning", payloads, version, replace_kind=True)
+
+    def lazy() -> None:
+        with engine.begin() as conn:
+            store.drop_kinds(conn, LAZY_KINDS)
+
+    if programme_ids is None:
+        steps += [("vergelijkingstabel", peer_table), ("vergelijkingsgroepen", groups)]
+    steps += [("KPI", kpi), ("leerpartners", networks), ("overige resultaten", lazy)]
+    for done, (name, step) in enumerate(steps):
+        lock.heartbeat(name)
+        if progress:
+            progress(name, done, len(steps))
+        step()
+    store.mark_refreshed(engine, version)
+    if progress:
+        progress("klaar", len(steps), len(steps))

@@ -1,0 +1,172 @@
+"""The results tables: read and write derived results (JSON) tagged with the store version they came from.
+
+Pages read the newest stored row of a kind and key; the refresh (data_access.results.refresh) replaces them. A
+result that no refresh has stored yet (a rarely asked indicator, a supplier's own view) is computed on first
+request and stored, so the next request and every other worker read it; the next refresh drops it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from data_access.models import DerivedResult, ImportBatch, ProgrammeMember, RecordVersion, RefreshState, utcnow
+
+
+def store_version(conn: Connection) -> str:
+    """Changes whenever data is imported, the programme's member areas change or the buurtnetwerk saves a record
+    (one query)."""
+    row = conn.execute(select(
+        select(func.max(ImportBatch.id)).scalar_subquery(),
+        select(func.count(ProgrammeMember.id)).scalar_subquery(),
+        select(func.max(ProgrammeMember.id)).scalar_subquery(),
+        select(func.max(RecordVersion.id)).scalar_subquery(),
+    )).one()
+    return ":".join("-" if v is None else str(v) for v in row)
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _plain(value: Any) -> Any:  # noqa: ANN401
+    """JSON-safe copy: numpy scalars to Python, NaN/inf to None, dates to ISO text."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
+        return value.isoformat()
+    if value is pd.NaT or value is pd.NA:
+        return None
+    return value
+
+
+def dumps(payload: Any) -> str:  # noqa: ANN401
+    return json.dumps(_plain(payload), ensure_ascii=False, separators=(",", ":"))
+
+
+def frame_payload(frame: pd.DataFrame) -> dict:
+    """A DataFrame as JSON-safe dict (index, columns, rows)."""
+    return {"index": [_plain(i) for i in frame.index], "index_name": frame.index.name,
+            "columns": [str(c) for c in frame.columns], "data": _plain(frame.to_numpy(dtype=object).tolist())}
+
+
+def frame_from(payload: dict) -> pd.DataFrame:
+    frame = pd.DataFrame(payload["data"], columns=payload["columns"], index=payload["index"])
+    frame.index.name = payload.get("index_name")
+    return frame.infer_objects()
+
+
+# ---------------------------------------------------------------- rows
+
+
+COMPUTED: dict[str, int] = {}  # computations per kind in this process (tests: a second worker computes nothing)
+
+
+def counted(kind: str) -> None:
+    COMPUTED[kind] = COMPUTED.get(kind, 0) + 1
+
+
+def _usable(conn: Connection, versions: set[str]) -> bool:
+    """Stored rows are served when they match the store, or while a refresh is bringing them up to date."""
+    if not versions:
+        return False
+    if versions == {store_version(conn)}:
+        return True
+    return conn.execute(select(RefreshState.holder).where(RefreshState.id == 1)).scalar() is not None
+
+
+def read(conn: Connection, kind: str, key: str = "") -> Any | None:  # noqa: ANN401
+    """The stored payload of one result; None when none is stored or it is stale with no refresh running."""
+    row = conn.execute(select(DerivedResult.payload, DerivedResult.store_version)
+                       .where(DerivedResult.kind == kind, DerivedResult.key == key)).first()
+    if row is None or not _usable(conn, {row.store_version}):
+        return None
+    return json.loads(row.payload)
+
+
+def read_many(conn: Connection, kind: str, keys: list[str] | None = None) -> dict[str, Any]:
+    """Payloads of a kind by key (all keys, or the given ones); empty when stale with no refresh running."""
+    stmt = select(DerivedResult.key, DerivedResult.payload, DerivedResult.store_version) \
+        .where(DerivedResult.kind == kind)
+    if keys is not None:
+        stmt = stmt.where(DerivedResult.key.in_(keys))
+    rows = conn.execute(stmt).all()
+    if not _usable(conn, {r.store_version for r in rows}):
+        return {}
+    return {r.key: json.loads(r.payload) for r in rows}
+
+
+def write_many(conn: Connection, kind: str, rows: dict[str, Any], version: str, replace_kind: bool = False) -> None:
+    """Store payloads of one kind (in the caller's transaction): replace the given keys, or the whole kind."""
+    if replace_kind:
+        conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind))
+    elif rows:
+        keys = list(rows)
+        for start in range(0, len(keys), 500):
+            conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind,
+                                                     DerivedResult.key.in_(keys[start:start + 500])))
+    now = utcnow()
+    values = [{"kind": kind, "key": k, "store_version": version, "computed_at": now, "payload": dumps(p)}
+              for k, p in rows.items()]
+    for start in range(0, len(values), 500):
+        conn.execute(insert(DerivedResult), values[start:start + 500])
+
+
+def drop_kinds(conn: Connection, kinds: list[str]) -> None:
+    conn.execute(delete(DerivedResult).where(DerivedResult.kind.in_(kinds)))
+
+
+def get_or_compute(conn: Connection, kind: str, key: str, compute: Callable[[], Any]) -> Any:  # noqa: ANN401
+    """The stored payload, or (first request) the computed one, stored for every later request and worker.
+
+    The computing request writes on its own connection, so the reader's transaction stays read-only."""
+    found = read(conn, kind, key)
+    if found is not None:
+        return found
+    version = store_version(conn)
+    payload = json.loads(dumps(compute()))
+    counted(kind)
+    try:
+        with conn.engine.begin() as writer:
+            write_many(writer, kind, {key: payload}, version)
+    except IntegrityError:  # another worker stored it meanwhile: theirs is equal
+        pass
+    return payload
+
+
+# ---------------------------------------------------------------- state
+
+
+def state(conn: Connection) -> dict:
+    """When the stored results were last brought up to date, and whether a refresh runs now."""
+    row = conn.execute(select(RefreshState.refreshed_at, RefreshState.store_version, RefreshState.holder,
+                              RefreshState.step).where(RefreshState.id == 1)).first()
+    if row is None:
+        return {"refreshed_at": None, "store_version": None, "running": False, "step": ""}
+    return {"refreshed_at": row.refreshed_at, "store_version": row.store_version,
+            "running": row.holder is not None, "step": row.step or ""}
+
+
+def mark_refreshed(engine: Engine, version: str) -> None:
+    """Every stored row is now current: rows a partial refresh did not touch did not depend on the change."""
+    with engine.begin() as conn:
+        conn.execute(update(DerivedResult).values(store_version=version))
+        conn.execute(update(RefreshState).where(RefreshState.id == 1)
+                     .values(store_version=version, refreshed_at=utcnow()))

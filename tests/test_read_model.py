@@ -1,0 +1,223 @@
+"""One definition per concept, and the read model: results computed once per change of the store, kept in the
+database, read by every page and worker.
+
+The store holds the uitkomsten test delivery (De Vijfhoek and nine other Haarlem buurten, through the real
+`levering` import); the refresh runs as it does after an import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from callbacks.buurt import indicator_summary
+from data_access import best_practices, definitions, kpi_service, outcome_compare, queries, results, transitie
+from data_access.access import Viewer
+from data_access.context import page_context
+from data_access.importers import import_file
+from data_access.models import DerivedResult, ReviewSession
+from data_access.published import visible_observations
+from data_access.results import store
+from data_access.results.lock import RefreshLock
+from data_access.services.buurt_overview import buurt_overview
+from layouts.formatting import time_nl
+from tests.conftest import write_csv
+from tests.test_pages_beeld import GEBIEDEN
+from tests.test_pages_uitkomsten import BUURTEN, _delivery, _with_detractors
+
+TEAM = Viewer(role="transitieteam")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def stored(engine, tmp_path):
+    """The uitkomsten delivery imported and the results refreshed, as after an upload."""
+    from data_access.seed import sync_programme
+
+    with engine.begin() as conn:
+        sync_programme(conn)
+    for kind, name, text in (("gebieden", "gebieden.csv", GEBIEDEN),
+                             ("levering", "levering.csv", _with_detractors(_delivery()))):
+        report = import_file(engine, kind, write_csv(tmp_path / name, text))
+        assert report.ok, report.summary()
+    assert results.refresh(engine) is True
+    return engine
+
+
+# ---------------------------------------------------------------- pure definitions
+
+
+def test_default_review_is_the_last_delivered_period_on_layout_and_callback():
+    from layouts.buurt import review_options
+
+    today = dt.date(2026, 11, 23)
+    assert definitions.default_review(today) == "2026-B5"
+    assert review_options(today)[0]["value"] == "2026-B5"
+    assert definitions.review_or_default(None, today) == "2026-B5"
+    assert definitions.review_or_default("2025-B2", today) == "2025-B2"
+
+
+def test_nulmeting_is_the_last_complete_period_before_the_start_else_the_first_delivery():
+    delivered = ["2024-B1", "2024-B2", "2024-B3", "2024-B4"]
+    assert definitions.nulmeting(delivered, dt.date(2024, 5, 1)).period == "2024-B2"  # B3 starts on 1 May
+    assert definitions.nulmeting(delivered, dt.date(2024, 5, 20)).period == "2024-B2"  # B3 not complete yet
+    late = definitions.nulmeting(["2024-B5", "2024-B6"], dt.date(2024, 4, 1))
+    assert (late.period, late.fallback) == ("2024-B5", True)
+    assert "eerste levering" in late.note
+    assert definitions.nulmeting([], dt.date(2024, 4, 1)).period is None
+    assert definitions.nulmeting(["2023", "2024-Q1", "2024-Q2"], dt.date(2024, 4, 1)).period == "2024-Q1"
+
+
+def test_latest_as_of_takes_the_newest_period_with_a_value_up_to_the_review():
+    frame = pd.DataFrame({"area": ["a", "a", "a", "b"], "indicator": ["x", "x", "x", "x"],
+                          "period": ["2025-B1", "2025-B2", "2025-B3", "2025-B1"],
+                          "value": [1.0, 2.0, None, 5.0]})
+    latest = definitions.latest_as_of(frame, "2025-B3").set_index("area")
+    assert latest.at["a", "period"] == "2025-B2"  # B3 is hidden: the older value, with its own period
+    assert latest.at["b", "value"] == 5.0
+    assert definitions.latest_as_of(frame, "2025-B1").set_index("area").at["a", "value"] == 1.0
+    assert definitions.latest_as_of(frame.iloc[:0], "2025-B1").empty
+
+
+def test_times_are_printed_in_amsterdam_time_summer_and_winter():
+    assert time_nl(dt.datetime(2026, 7, 1, 12, 0)) == "01-07-2026 14:00"
+    assert time_nl(dt.datetime(2026, 1, 15, 12, 0)) == "15-01-2026 13:00"
+    assert time_nl(None) == "–"
+
+
+# ---------------------------------------------------------------- one definition across pages
+
+
+def test_kpi_vergeleken_met_and_best_practices_use_the_one_comparison_group(stored):
+    with stored.connect() as conn:
+        group = definitions.comparison_group(conn, "de-vijfhoek")
+        kpi = {r["indicator"]: r for r in kpi_service.buurt_kpi(conn, "de-vijfhoek", TEAM)}
+        area = queries.find_area(conn, "de-vijfhoek")
+        catalogue = queries.indicators(conn)
+        frame = visible_observations(conn, TEAM, area, ["wvpk_uren_per_client"], catalogue=catalogue)
+        cells = outcome_compare.comparison_group(conn, TEAM, area, outcome_compare.latest_as_of(frame, "2025-B5"),
+                                                 catalogue).set_index("indicator")
+        _, groups, _, _, _ = best_practices._panel_and_groups(conn, "wvpk_uren_per_client", TEAM)
+    others = sorted(set(BUURTEN) - {"BU03920105"})
+    assert (sorted(group.codes), group.method) == (others, "gemeente")  # no context data: the gemeente's buurten
+    assert kpi["wvpk_uren_per_client"]["comparison"]["method"] == "gemeente"
+    assert kpi["wvpk_uren_per_client"]["comparison"]["group_size"] == 9
+    assert cells.at["wvpk_uren_per_client", "comparison_method"] == "gemeente"
+    assert cells.at["wvpk_uren_per_client", "comparison_n"] == 9
+    assert sorted(groups["de-vijfhoek"]) == others
+
+
+def test_nulmeting_of_the_uitkomsten_table_equals_the_kpi_chart(stored):
+    with stored.connect() as conn:
+        context = page_context(conn, "de-vijfhoek", TEAM)
+        frame = visible_observations(conn, TEAM, context.area, ["wvpk_uren_per_client"],
+                                     catalogue=context.catalogue)
+        kpi = {r["indicator"]: r for r in kpi_service.buurt_kpi(conn, "de-vijfhoek", TEAM)}
+    rows = frame.sort_values("period", key=lambda p: p.map(lambda x: tuple(map(str, x.split("-")))))
+    summary = indicator_summary(rows, "2025-B5", "tweemaandelijks", context.start_date)
+    expected = definitions.nulmeting(rows["period"], context.start_date).period
+    assert summary["first"]["period"] == expected
+    assert kpi["wvpk_uren_per_client"]["nulmeting"] == expected
+
+
+def test_transitie_grid_and_buurt_page_show_the_same_adoption(stored, tmp_path):
+    delivery = ("gebied;indicator;periode;teller;noemer;waarde;bron\n"
+                "de-vijfhoek;lb_sessies;2025-B1;;;1;Buurtnetwerk\nde-vijfhoek;lb_sessies;2025-B2;;;1;Buurtnetwerk\n"
+                "de-vijfhoek;lb_buurtbeelden;2025-B1;;;1;Buurtnetwerk\n")
+    assert import_file(stored, "levering", write_csv(tmp_path / "adoptie.csv", delivery)).ok
+    with stored.begin() as conn:
+        pid = queries.find_area(conn, "de-vijfhoek").programme_id
+        conn.execute(ReviewSession.__table__.insert().values(
+            programme_id=pid, period="2025-B3", version=1, updated_by="t", updated_at=dt.datetime(2025, 6, 1)))
+    with stored.connect() as conn:
+        grid = transitie.programme_overview(conn).set_index("slug").loc["de-vijfhoek"]
+        page = buurt_overview(conn, page_context(conn, "de-vijfhoek", TEAM))["adoption"]
+    assert page == {"buurtbeeld": True, "sessies": 2, "interventies_gestart": 0, "best_practices": 0}
+    assert {k: grid[k] for k in page} == page
+
+
+# ---------------------------------------------------------------- the read model
+
+
+def test_a_delivery_through_the_importer_updates_the_stored_kpi(stored, tmp_path):
+    with stored.connect() as conn:
+        before = {r["indicator"]: r for r in kpi_service.buurt_kpi(conn, "de-vijfhoek", TEAM)}
+    assert before["wvpk_uren_per_client"]["latest_period"] == "2025-B5"
+    lines = ["gebied;indicator;periode;teller;noemer;waarde;bron"]
+    for b_i, code in enumerate(BUURTEN):
+        clients = 40 + 3 * b_i
+        lines.append(f"{code};wvpk_uren_per_client;2025-B6;{clients * 100};{clients};;Verzekeraar A")
+    assert import_file(stored, "levering", write_csv(tmp_path / "b6.csv", "\n".join(lines) + "\n")).ok
+    results.after_change(stored, wait=True)
+    with stored.connect() as conn:
+        after = {r["indicator"]: r for r in kpi_service.buurt_kpi(conn, "de-vijfhoek", TEAM)}
+        versions = set(conn.execute(select(DerivedResult.store_version)).scalars())
+        current = store.store_version(conn)
+    assert after["wvpk_uren_per_client"]["latest_period"] == "2025-B6"
+    assert versions == {current}
+
+
+def test_stale_rows_are_not_served_when_no_refresh_runs(stored, tmp_path):
+    delivery = "gebied;indicator;periode;teller;noemer;waarde;bron\nde-vijfhoek;lb_sessies;2025-B4;;;1;Buurtnetwerk\n"
+    assert import_file(stored, "levering", write_csv(tmp_path / "s.csv", delivery)).ok
+    with stored.connect() as conn:
+        assert store.read(conn, "kpi_programme_matched", "") is None  # a page computes on the current data
+
+
+def test_a_second_worker_process_reads_the_stored_figures_without_computing(stored, database_url):
+    with stored.connect() as conn:
+        mine = kpi_service.buurt_kpi(conn, "de-vijfhoek", TEAM)
+    script = (
+        "import json\n"
+        "from data_access.db import make_engine\n"
+        "from data_access import kpi_service, learning, peer_groups\n"
+        "from data_access.access import Viewer\n"
+        "from data_access.results import store\n"
+        f"engine = make_engine({database_url!r})\n"
+        "with engine.connect() as conn:\n"
+        "    kpi = kpi_service.buurt_kpi(conn, 'de-vijfhoek', Viewer(role='transitieteam'))\n"
+        "    kpi_service.programme_kpi(conn, Viewer(role='transitieteam'))\n"
+        "    learning.learning_network(conn, Viewer(role='transitieteam'))\n"
+        "    peer_groups.context_table(conn)\n"
+        "print(json.dumps({'computed': store.COMPUTED, 'kpi': kpi}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env,
+                         check=True, timeout=120)
+    answer = json.loads(out.stdout.strip().splitlines()[-1])
+    assert answer["computed"] == {}
+    assert json.loads(store.dumps(mine)) == answer["kpi"]
+
+
+def test_one_refresh_at_a_time_and_a_second_trigger_is_coalesced(stored):
+    holder = RefreshLock(stored, "worker-1")
+    assert holder.acquire() is True
+    assert results.refresh(stored, only_programme_ids=[7]) is False  # someone else holds it: a note is left
+    assert RefreshLock(stored, "worker-2").acquire() is False
+    with stored.connect() as conn:
+        assert store.state(conn)["running"] is True
+    assert holder.release_or_next() == (True, [7])
+    assert holder.release_or_next() == (False, None)
+    with stored.connect() as conn:
+        assert store.state(conn)["running"] is False
+
+
+def test_a_running_refresh_leaves_the_previous_results_readable(stored, tmp_path):
+    delivery = "gebied;indicator;periode;teller;noemer;waarde;bron\nde-vijfhoek;lb_sessies;2025-B4;;;1;Buurtnetwerk\n"
+    assert import_file(stored, "levering", write_csv(tmp_path / "s.csv", delivery)).ok
+    holder = RefreshLock(stored, "worker-1")
+    assert holder.acquire() is True
+    with stored.connect() as conn:
+        kpi = kpi_service.buurt_kpi(conn, "de-vijfhoek", TEAM)
+        state = store.state(conn)
+    holder.release()
+    assert {r["indicator"] for r in kpi} >= {"wvpk_uren_per_client"}
+    assert state["running"] is True and state["refreshed_at"] is not None

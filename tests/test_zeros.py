@@ -1,0 +1,118 @@
+"""Zeros, empty groups, single values and missing periods never crash a computation (issue 15).
+
+The KPI test delivery (tests/test_kpi_service.py) is varied: De Vijfhoek reports 0 consults in the newest period
+(the `math.log(0)` crash of the landed KPI), a zero denominator, only one period, every other period missing,
+or nothing at all. Every service and the refresh run on each variant; the affected figure says why it has no
+value and Kleverpark-Zuid's figures are unaffected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from data_access import best_practices, kpi_service, learning, menukaart, results, transitie
+from data_access.importers import import_file
+from tests.conftest import write_csv
+from tests.test_kpi_service import PERIODS, TRANSITIE, _delivery, _gebieden
+
+NEWEST = PERIODS[-1]
+
+
+def _zero_numerator(lines: list[str]) -> list[str]:
+    return [line.replace(line.split(";")[3], "0", 1) if line.startswith(f"BU03920105;ha_consulten_per_patient;"
+                                                                         f"{NEWEST};") else line for line in lines]
+
+
+def _zero_denominator(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        parts = line.split(";")
+        if parts[:3] == ["BU03920105", "wvpk_uren_per_client", NEWEST]:
+            parts[4] = "0"
+        out.append(";".join(parts))
+    return out
+
+
+def _single_period(lines: list[str]) -> list[str]:
+    return [line for line in lines if not line.startswith("BU03920105;") or f";{PERIODS[0]};" in line]
+
+
+def _gaps(lines: list[str]) -> list[str]:
+    dropped = set(PERIODS[1::2])
+    return [line for line in lines if not line.startswith("BU03920105;") or line.split(";")[2] not in dropped]
+
+
+def _nothing(lines: list[str]) -> list[str]:
+    return lines[:1]
+
+
+VARIANTS = {"zero_numerator": _zero_numerator, "zero_denominator": _zero_denominator,
+            "single_period": _single_period, "gaps": _gaps, "nothing": _nothing}
+
+
+def _load(engine, tmp_path, change) -> None:  # noqa: ANN001
+    assert import_file(engine, "gebieden", write_csv(tmp_path / "g.csv", _gebieden())).ok
+    lines = change(_delivery(np.random.default_rng(5)).strip().split("\n"))
+    if len(lines) > 1:
+        report = import_file(engine, "levering", write_csv(tmp_path / "l.csv", "\n".join(lines) + "\n"))
+        assert report.ok, report.summary()
+
+
+def _everything(engine) -> dict:  # noqa: ANN001
+    """Every service on the store; returns Kleverpark-Zuid's KPI results and De Vijfhoek's."""
+    assert results.refresh(engine) is True
+    with engine.connect() as conn:
+        out = {slug: {r["indicator"]: r for r in kpi_service.buurt_kpi(conn, slug, TRANSITIE)}
+               for slug in ("de-vijfhoek", "kleverpark-zuid")}
+        kpi_service.programme_kpi(conn, TRANSITIE)
+        kpi_service.kpi_overview(conn, TRANSITIE)
+        kpi_service.buurt_kpi(conn, "de-vijfhoek", TRANSITIE, comparison="gemeente")
+        for indicator in ("wvpk_uren_per_client", "ha_consulten_per_patient"):
+            learning.learning_network(conn, TRANSITIE, indicator)
+            best_practices.stored_proposals(conn, indicator, TRANSITIE)
+            best_practices.evidence(conn, "de-vijfhoek", indicator, viewer=TRANSITIE)
+            menukaart.stored_outcome_changes(conn, indicator, TRANSITIE)
+        transitie.programme_overview(conn)
+    return out
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory, template_db):
+    """Kleverpark-Zuid's KPI on the unchanged delivery (SQLite is enough for a reference value)."""
+    import shutil
+
+    from data_access.db import make_engine
+    from data_access.seed import sync_programme
+
+    if template_db.startswith("tmpl_"):  # PostgreSQL template: a reference on SQLite is not needed there
+        return None
+    tmp = tmp_path_factory.mktemp("baseline")
+    shutil.copy(template_db, tmp / "b.db")
+    engine = make_engine(f"sqlite:///{tmp / 'b.db'}")
+    with engine.begin() as conn:
+        sync_programme(conn)
+    _load(engine, tmp, lambda lines: lines)
+    out = _everything(engine)["kleverpark-zuid"]
+    engine.dispose()
+    return out
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_service_survives_and_other_buurten_are_unaffected(variant, engine, tmp_path, baseline):
+    from data_access.seed import sync_programme
+
+    with engine.begin() as conn:
+        sync_programme(conn)
+    _load(engine, tmp_path, VARIANTS[variant])
+    out = _everything(engine)
+    vijfhoek = out["de-vijfhoek"]
+    if variant == "zero_numerator":
+        consults = vijfhoek["ha_consulten_per_patient"]
+        assert consults["relative_effect"] is None
+        assert consults["reason"].startswith("waarde 0 in")
+    if variant == "nothing":
+        assert all(r["status"] == "nog_niet_bekend" for r in vijfhoek.values())
+    if variant != "nothing" and baseline is not None:
+        assert out["kleverpark-zuid"]["wvpk_uren_per_client"]["relative_effect"] == pytest.approx(
+            baseline["wvpk_uren_per_client"]["relative_effect"])
