@@ -157,9 +157,9 @@ def nav_items(viewer, own: list[tuple[str, str]] | None = None) -> list[tuple[st
 
     `own`: (slug, name) of the buurtnetwerk's own buurten. The role lists are those the pages check themselves.
     """
-    from callbacks.best_practices import VIEW_ROLES as BEST_PRACTICE_ROLES
-    from callbacks.transitie import ROLES as TRANSITIE_ROLES
+    from callbacks.transitie import allowed as may_view_transitie
     from dashboard.security import UPLOADERS
+    from data_access.best_practices import may_view as may_view_best_practices
 
     if viewer.anonymous:
         return [("Start", "/"), ("Indicatoren", "/indicatoren"), ("Buurtverslagen", "/verslag")]
@@ -169,10 +169,10 @@ def nav_items(viewer, own: list[tuple[str, str]] | None = None) -> list[tuple[st
                   for slug, name in own or []]
     if viewer.role == "leverancier" and viewer.role in UPLOADERS:
         items.append(("Mijn leveringen", "/beheer/upload"))
-    if viewer.role in TRANSITIE_ROLES:
+    if may_view_transitie(viewer):
         items.append(("Transitie", "/transitie"))
     items += [("Overzicht", "/"), ("Vergelijken", "/vergelijken"), ("Lerende buurt", "/lerende-buurt")]
-    if viewer.role in BEST_PRACTICE_ROLES:
+    if may_view_best_practices(viewer):  # the menukaart's comparison uses the same rule
         items += [("Best practices", "/best-practices"), ("Menukaart", "/menukaart")]
     items.append(("Indicatoren", "/indicatoren"))
     return items

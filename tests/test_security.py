@@ -62,8 +62,8 @@ def test_anonymous_reaches_login_public_api_and_published_reports_only(client):
     assert client.get("/login").status_code == 200
     assert client.get("/auth/login.css").status_code == 200
     assert client.get("/api/v1/indicators").status_code == 200
-    # /verslag/... is not guarded: the view itself decides (here Dash's catch-all answers; its data stays guarded)
-    assert client.get("/verslag/de-vijfhoek/2025").status_code == 200
+    # /verslag/... is not guarded: the view itself decides (an unpublished report: the Dutch 404 page)
+    assert client.get("/verslag/de-vijfhoek/2025").status_code == 404
 
 
 # ---------------------------------------------------------------- logged in, per role
@@ -179,31 +179,31 @@ def test_secure_cookies_outside_demo_and_tests(monkeypatch):
 def test_old_session_cookie_is_refused_after_logout(app, tmp_path):
     client = _client(app, "transitieteam")
     old = client.get_cookie("session").value
-    assert client.get("/").status_code == 200
+    assert client.get("/vergelijken").status_code == 200
     token = client.get_cookie("_csrf_token").value
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     thief = app.server.test_client()
     thief.set_cookie("session", old)
-    assert thief.get("/").status_code == 302
-    assert dash_post(thief, NAV_USER["output"], NAV_USER["inputs"]).status_code == 401
+    assert thief.get("/vergelijken").status_code == 302  # "/" itself is public
+    assert "Uitloggen" not in dash_post(thief, NAV_USER["output"], NAV_USER["inputs"]).get_data(as_text=True)
     # logging in again afterwards works
-    assert login(client, "transitie@demo.nl").status_code == 302 and client.get("/").status_code == 200
+    assert login(client, "transitie@demo.nl").status_code == 302 and client.get("/vergelijken").status_code == 200
 
 
 def test_login_and_logout_require_the_csrf_token(app):
     client = app.server.test_client()
     assert client.post("/login", data={"email": "transitie@demo.nl", "password": "demo"}).status_code == 400
-    assert client.get("/").status_code == 302  # not logged in
+    assert client.get("/vergelijken").status_code == 302  # not logged in
     login(client, "transitie@demo.nl")
     assert client.post("/logout", data={}).status_code == 400
-    assert client.get("/").status_code == 200  # still logged in
+    assert client.get("/vergelijken").status_code == 200  # still logged in
 
 
 def test_login_never_redirects_to_another_site(app):
     client = app.server.test_client()
     response = client.post("/login", data={"email": "transitie@demo.nl", "password": "demo",
                                            "csrf_token": _token(client), "next": "//evil.example/x"})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/transitie"  # not the other site: the role's own start page
 
 
 def test_lockout_after_repeated_failed_logins_even_with_the_right_password(app):
@@ -251,6 +251,6 @@ def test_changing_ones_own_password_ends_the_session_and_the_new_one_works(app):
     ok = client.post("/account/wachtwoord", data={"csrf_token": token, "current": "demo",
                                                   "new": "Een-lang-wachtwoord", "repeat": "Een-lang-wachtwoord"})
     assert ok.status_code == 200 and "gewijzigd" in ok.get_data(as_text=True)
-    assert client.get("/").status_code == 302
+    assert client.get("/vergelijken").status_code == 302
     assert login(app.server.test_client(), "vijfhoek@demo.nl", "demo").status_code == 401
     assert login(app.server.test_client(), "vijfhoek@demo.nl", "Een-lang-wachtwoord").status_code == 302

@@ -249,6 +249,7 @@ VALUES: dict[str, list] = {
     "shell-nav-search.value": [None],
     "publiek-search.search_value": ["Haarlem", "Vijf"],
     "publiek-search.value": [None],
+    "home-search.value": [None, "Haarlem"], "home-page.active_page": [1],
     "lerend-query.data": [{"indicator": i, "buurt": A, "link": None} for i in OUTCOMES],
     "lerend-indicator.value": OUTCOMES,
     "lerend-buurt.value": [A, H, None],
