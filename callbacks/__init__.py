@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 
 from callbacks import (
+    begroting,
     beheer_audit,
     beheer_gebruikers,
     beheer_upload,
@@ -39,3 +40,4 @@ def register_all(app: dash.Dash) -> None:
     best_practices.register(app)
     menukaart.register(app)
     public.register(app)
+    begroting.register(app)

@@ -20,7 +20,8 @@ from layouts.formatting import time_nl
 TEXT = {
     "created": "Gebruiker {email} is aangemaakt.",
     "one_time": "Eenmalig wachtwoord: ",
-    "one_time_help": " Geef het veilig door (niet per gewone e-mail); het wordt niet opnieuw getoond.",
+    "one_time_help": " Geef het veilig door (niet per gewone e-mail); het wordt niet opnieuw getoond en werkt maar "
+                     "één keer: bij het inloggen kiest de gebruiker meteen een eigen wachtwoord.",
     "saved": "Wijzigingen opgeslagen voor {email}.",
     "nothing": "Er was niets gewijzigd.",
     "deactivated": "{email} is gedeactiveerd; open sessies zijn beëindigd.",

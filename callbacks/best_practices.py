@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from flask import request
 
+from callbacks.begroting import cost_per_hour_line
 from callbacks.common import current_viewer, engine
 from dashboard import ids
 from data_access import best_practices as bp_service
@@ -258,6 +259,7 @@ def build_slides(_path: str | None):  # noqa: ANN201
                         if interventions else None,
                         html.P(f"Contact: {practice['contact'] or practice['contact_role'] or '–'}",
                                className="slide-contact"),
+                        html.P(cost_per_hour_line(conn, practice["slug"], viewer), className="slide-contact"),
                         html.Div([html.A("Download PNG", href=f"/export/best-practice/{practice['id']}.png",
                                          className="me-3"),
                                   html.A("Download PDF", href=f"/export/best-practice/{practice['id']}.pdf")],

@@ -23,7 +23,7 @@ from data_access.context import page_context
 from data_access.menukaart import THEMES
 from data_access.published import visible_observations
 from data_access.services.buurt_overview import buurt_overview
-from data_access.stats.trend import DIRECTION_LABELS_NL, trend
+from data_access.stats.trend import DIRECTION_LABELS_NL, recent_trend
 from layouts.formatting import date_nl, number, percentage, signed
 
 NL_CODE = "NL00"
@@ -126,9 +126,13 @@ def sparkline(values: list[float]) -> html.Span:
                                       f"{number(clean[-1], _decimals(clean[-1]))}"})
 
 
-def trend_marker(values: list[float], polarity: str) -> html.Div | None:
-    """Fingertips-style recent trend over the last five points: an arrow, the direction, and better or worse."""
-    result = trend([None if _missing(v) else v for v in values], last=5)
+def trend_marker(values: list[float], polarity: str, numerators: list[float] | None = None,
+                 denominators: list[float] | None = None, kind: str | None = None) -> html.Div | None:
+    """Fingertips-style recent trend over the last five points: an arrow, the direction, and better or worse.
+
+    With counts (percentages, rates) the test weighs them and allows for overdispersion (stats.trend.recent_trend).
+    """
+    result = recent_trend([None if _missing(v) else v for v in values], numerators, denominators, kind, last=5)
     if result.direction == "not_computable":
         return None
     arrow = {"increasing": "↗", "decreasing": "↘"}.get(result.direction, "→")
@@ -368,7 +372,8 @@ def indicator_summary(rows: pd.DataFrame, review: str, frequency: str, start_dat
     if note:
         notes.insert(0, note)
     return {"latest": latest, "first": first, "previous": previous, "notes": notes,
-            "values": list(rows["value"])}
+            "values": list(rows["value"]), "numerators": list(rows["numerator"]),
+            "denominators": list(rows["denominator"])}
 
 
 def _change(new, old, kind: str) -> str:  # noqa: ANN001
@@ -543,7 +548,8 @@ def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
                                       className="small text-muted")]),
                     html.Td(_change(latest, first, kind)),
                     html.Td(_change(latest, prev, kind)),
-                    html.Td([sparkline(s["values"]), trend_marker(s["values"], c["polarity"])]),
+                    html.Td([sparkline(s["values"]), trend_marker(s["values"], c["polarity"], s.get("numerators"),
+                                                                  s.get("denominators"), kind)]),
                     html.Td(_target(c), className="small"),
                     html.Td(compared.get(ind, "–"), className="small uit-compare"),
                     html.Td(note_cell, className="small uit-note"),

@@ -34,6 +34,12 @@ TEXT = {
     "effect_before_after": "Verandering sinds de start (2024) tot {period}: {effect} (95%-interval {low} tot "
                            "{high}); de vergelijkingsgroep veranderde {comparison}.",
     "no_effect": "Nog geen effect te berekenen: {reason}.",
+    "path": "Streefpad op dit venster (2024 = 100): {path}.",
+    "own_base": "Tegen de eigen periode vóór de start ({base}): {effect} (95%-interval {low} tot {high}); streefpad "
+                "op dat venster {path}.",
+    "own_base_why": "Waarom twee getallen? De index 2024 = 100 is afgesproken met de verzekeraars, maar wie in 2024 "
+                    "al begon heeft een deel van het effect al in dat basisjaar zitten; tegen de eigen periode vóór "
+                    "de start telt het hele effect mee.",
     "status": "Status: ",
     "review_note": "De KPI gebruikt de nieuwste levering ({latest}); de gekozen review ({review}) is in de grafiek "
                    "gemarkeerd.",
@@ -77,6 +83,19 @@ def effect_sentence(result: dict) -> str:
     comparison = pct(result["index_c"] / 100 - 1) if result["index_c"] is not None else "onbekend"
     return TEXT["effect_before_after"].format(period=period, effect=pct(estimate), low=pct(result["ci_low"]),
                                               high=pct(result["ci_high"]), comparison=comparison)
+
+
+def own_base_lines(result: dict) -> list[html.P]:
+    """The effect against the buurt's own pre-start base next to the contractual 2024 = 100, and why they differ."""
+    lines = [html.P(TEXT["path"].format(path=pct(result["target_path"])), className="small mb-1 kpi-path")] \
+        if result.get("target_path") is not None else []
+    if result.get("own_base_effect") is None:
+        return lines
+    return [*lines, html.P(TEXT["own_base"].format(base=period_label(result["own_base_period"]),
+                                           effect=pct(result["own_base_effect"]), low=pct(result["own_base_ci_low"]),
+                                           high=pct(result["own_base_ci_high"]),
+                                           path=pct(result["own_base_target_path"])), className="kpi-own-base mb-1"),
+            html.P(TEXT["own_base_why"], className="small text-muted kpi-own-base-why mb-1")]
 
 
 def kpi_figure(result: dict, name: str, review: str | None) -> go.Figure:
@@ -146,7 +165,7 @@ def headline(result: dict, name: str, slug: str, review: str | None) -> html.Sec
     words = [html.P([html.Strong(TEXT["status"]), status_badge(result),
                      html.Span(f" ({result['reason']})" if result["reason"] else "", className="kpi-reason")],
                     className="mb-1"),
-             html.P(effect_sentence(result), className="kpi-effect mb-1")]
+             html.P(effect_sentence(result), className="kpi-effect mb-1"), *own_base_lines(result)]
     if result["synthetic"]:
         words.append(html.P([synthetic_badge(), " demo-levering, geen echte cijfers"], className="small"))
     body = [html.H2(TEXT["title"], className="h4"),

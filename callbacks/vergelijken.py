@@ -23,6 +23,7 @@ from dashboard import ids
 from data_access import compare, queries
 from data_access.menukaart import THEMES
 from data_access.services.search import areas_by_code, areas_matching
+from layouts.formatting import number
 
 THEME_NL = {**dict(THEMES),
             "demografie": "Demografie", "huishoudens": "Huishoudens", "sociaaleconomisch": "Sociaaleconomisch",
@@ -44,6 +45,13 @@ MSG = {
     "no_value": "geen waarde die u mag zien (niet openbaar op dit niveau, of niet aangeleverd)",
     "funnel_none": "Te weinig programmabuurten met teller en noemer voor een trechter (minstens drie nodig).",
     "scatter_none": "Geen gebieden met een waarde voor beide indicatoren.",
+    "phi_none": "φ = {phi}: de programmabuurten verschillen niet meer van elkaar dan het toeval bij hun aantallen "
+                "(cliënten, inwoners) laat verwachten; de grenzen zijn de gewone 95%- en 99,8%-grenzen.",
+    "phi_over": "φ = {phi}: de programmabuurten verschillen {phi} keer zo veel van elkaar als het toeval bij hun "
+                "aantallen (cliënten, inwoners) verklaart; er zijn dus echte verschillen tussen buurten. De grenzen "
+                "zijn met die extra spreiding verbreed, zodat alleen een buurt opvalt die ook dan buiten de trechter "
+                "valt. Hoe groter φ, hoe vlakker de trechter: de omvang van een buurt doet er dan weinig toe.",
+    "funnel_chosen": "Gekozen buurten zijn groot en met naam getekend.",
     "synthetic": "De niet-openbare cijfers in deze demo zijn synthetisch.",
 }
 BAND_COLOURS = {"binnen": "#6c757d", "boven 95%": "#ff7f0e", "boven 99,8%": "#d62728", "onder 95%": "#1f77b4",
@@ -215,21 +223,28 @@ def _table(frame: pd.DataFrame, areas: list[queries.AreaInfo], indicator_codes: 
         size="sm", hover=True, responsive=True, className="vergelijk-table")
 
 
-def update_funnel(indicator):  # noqa: ANN001, ANN201
-    """Funnel plot of the newest value of every programme buurt, outliers labelled."""
+def phi_sentence(phi: float, tau2: float) -> str:
+    """φ in words: how much more the buurten differ than chance explains, and what that does to the limits."""
+    if _missing(phi):
+        return ""
+    return MSG["phi_over" if tau2 > 0 else "phi_none"].format(phi=number(phi, 1))
+
+
+def update_funnel(indicator, area_codes=None):  # noqa: ANN001, ANN201
+    """Funnel plot of the newest value of every programme buurt, outliers and chosen buurten labelled; φ in words."""
     figure = go.Figure().update_layout(separators=",.", plot_bgcolor="white", height=460,
                                        margin={"l": 10, "r": 10, "t": 30, "b": 40})
     with engine().connect() as conn:
         catalogue = queries.indicators(conn)
         if indicator not in set(catalogue["code"]):
             return figure.add_annotation(text=MSG["funnel_none"], showarrow=False, x=0.5, y=0.5,
-                                         xref="paper", yref="paper")
+                                         xref="paper", yref="paper"), ""
         latest = compare.programme_latest(conn, current_viewer(), indicator, catalogue)
     row = catalogue.set_index("code").loc[indicator]
     data = compare.funnel_data(latest, str(row["kind"]), None if _missing(row["per"]) else float(row["per"]))
     if data is None:
         return figure.add_annotation(text=MSG["funnel_none"], showarrow=False, x=0.5, y=0.5, xref="paper",
-                                     yref="paper")
+                                     yref="paper"), ""
     limits, units = data["limits"], data["units"]
     for col, dash_style, label in (("upper_99_8", "dash", "99,8%-grens"), ("upper_95", "dot", "95%-grens"),
                                    ("lower_95", "dot", None), ("lower_99_8", "dash", None)):
@@ -238,11 +253,16 @@ def update_funnel(indicator):  # noqa: ANN001, ANN201
                                     showlegend=label is not None, hoverinfo="skip"))
     figure.add_hline(y=data["target"], line={"color": "#495057", "width": 1})
     outlier = units["band"] != "binnen"
+    chosen = units["area"].astype(str).str.lower().isin(
+        {str(c).lower() for c in (area_codes or []) if isinstance(c, str)}).to_numpy()
     figure.add_trace(go.Scatter(
         x=units["denominator"], y=units["value"], mode="markers+text",
-        text=[n if o else "" for n, o in zip(units["area_name"], outlier, strict=True)], textposition="top center",
-        marker={"size": 10, "color": [BAND_COLOURS.get(b, "#6c757d") for b in units["band"]],
-                "line": {"color": "#333", "width": 0.5}},
+        text=[n if o or c else "" for n, o, c in zip(units["area_name"], outlier, chosen, strict=True)],
+        textposition="top center",
+        marker={"size": [16 if c else 10 for c in chosen],
+                "color": [BAND_COLOURS.get(b, "#6c757d") for b in units["band"]],
+                "symbol": ["diamond" if c else "circle" for c in chosen],
+                "line": {"color": "#000", "width": [3 if c else 0.5 for c in chosen]}},
         hovertext=[f"{n}: {fmt(v, row['kind'], row['unit'])} ({b}; {period_label(p)})" for n, v, b, p in zip(
             units["area_name"], units["value"], units["band"], units["period"], strict=True)],
         hoverinfo="text", name="programmabuurt"))
@@ -253,7 +273,8 @@ def update_funnel(indicator):  # noqa: ANN001, ANN201
                              "font": {"size": 12}})
     figure.update_xaxes(type="log", gridcolor="#e9ecef")
     figure.update_yaxes(gridcolor="#e9ecef")
-    return figure
+    note = phi_sentence(data["phi"], data["tau2"])
+    return figure, f"{note} {MSG['funnel_chosen']}" if chosen.any() else note
 
 
 def update_scatter(x, y, area_codes):  # noqa: ANN001, ANN201
@@ -325,8 +346,8 @@ def register(app: dash.Dash) -> None:
     app.callback(Output(ids.VERGELIJK_DOTS, "figure"), Output(ids.VERGELIJK_TABLE, "children"),
                  Output(ids.VERGELIJK_DOWNLOADS, "children"),
                  Input(ids.VERGELIJK_AREAS, "value"), Input(ids.VERGELIJK_INDICATORS, "value"))(update_comparison)
-    app.callback(Output(ids.VERGELIJK_FUNNEL, "figure"), Input(ids.VERGELIJK_FUNNEL_INDICATOR, "value"))(
-        update_funnel)
+    app.callback(Output(ids.VERGELIJK_FUNNEL, "figure"), Output(ids.VERGELIJK_FUNNEL_NOTE, "children"),
+                 Input(ids.VERGELIJK_FUNNEL_INDICATOR, "value"), Input(ids.VERGELIJK_AREAS, "value"))(update_funnel)
     app.callback(Output(ids.VERGELIJK_SCATTER, "figure"), Input(ids.VERGELIJK_X, "value"),
                  Input(ids.VERGELIJK_Y, "value"), Input(ids.VERGELIJK_AREAS, "value"))(update_scatter)
     app.clientside_callback(URL_SYNC_JS, Output(ids.VERGELIJK_URL_SYNC, "data"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
-from dashboard import (  # noqa: F401 — api_lerend adds routes to api.bp
+from dashboard import (  # noqa: F401 — api_lerend, api_begroting add routes to api.bp
     api,
+    api_begroting,
     api_lerend,
     auth,
     beheer,

@@ -15,7 +15,7 @@ from data_access.seed import sync_catalogue, sync_programme
 
 
 def _engine(args: argparse.Namespace):  # noqa: ANN202
-    config = load_config({"DEMO_MODE": True} if getattr(args, "demo_ok", True) else None)
+    config = load_config({"DEMO_MODE": True} if getattr(args, "demo_ok", True) else None, signs_sessions=False)
     engine = make_engine(config["DATABASE_URL"])
     upgrade(engine)
     with engine.begin() as conn:
@@ -27,10 +27,11 @@ def _engine(args: argparse.Namespace):  # noqa: ANN202
 def cmd_import(args: argparse.Namespace) -> int:
     """Import each file; every run ends with an audit event and exit status 0 (all accepted) or 1, never a traceback."""
     from data_access.audit import record_event
-    from data_access.importers import PARSERS, import_file
+    from data_access.importers import PARSERS, RUNNERS, import_file
 
-    if args.kind not in PARSERS:
-        print(f"Onbekend importtype '{args.kind}'. Kies uit: {', '.join(sorted(PARSERS))}", file=sys.stderr)
+    if args.kind not in PARSERS and args.kind not in RUNNERS:
+        print(f"Onbekend importtype '{args.kind}'. Kies uit: {', '.join(sorted([*PARSERS, *RUNNERS]))}",
+              file=sys.stderr)
         return 2
     engine, _ = _engine(args)
     status = 0

@@ -53,8 +53,11 @@ def demo_secret_key(directory: Path) -> str:
     return key
 
 
-def load_config(overrides: dict | None = None) -> dict:
-    """Build the app configuration; outside demo mode a missing SECRET_KEY is an error."""
+def load_config(overrides: dict | None = None, signs_sessions: bool = True) -> dict:
+    """Build the app configuration; outside demo mode a missing SECRET_KEY is an error.
+
+    signs_sessions=False (the command line) leaves SECRET_KEY alone: nothing is signed, so no key is needed or made.
+    """
     env = os.environ
     config = {
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'buurtdashboard.db'}"),
@@ -95,7 +98,7 @@ def load_config(overrides: dict | None = None) -> dict:
         raw = config["SESSION_COOKIE_SECURE"]
         config["SESSION_COOKIE_SECURE"] = raw == "1" if raw not in (None, "") else not (
             config["DEMO_MODE"] or config["TESTING"])
-    if not config["SECRET_KEY"]:
+    if not config["SECRET_KEY"] and signs_sessions:
         if config["TESTING"]:
             config["SECRET_KEY"] = secrets.token_urlsafe(48)  # tests: random per app, nothing written
         elif config["DEMO_MODE"]:

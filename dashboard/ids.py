@@ -252,10 +252,51 @@ UPLOAD_REPORT = "beheer-upload-report"
 UPLOAD_BATCHES = "beheer-upload-batches"
 UPLOAD_BATCH = "beheer-upload-batch"  # dropdown: an earlier import report to show
 UPLOAD_REJECTED_CSV = "beheer-upload-rejected-csv"
+# /buurt/<slug>/begroting (layouts/begroting.py, callbacks/begroting.py)
+BEGROTING_AREA = "begroting-area"  # dcc.Store: {"kind": "buurt", "code": slug}
+BEGROTING_TITLE = "begroting-title"
+BEGROTING_YEAR = "begroting-year"
+BEGROTING_STATE = "begroting-state"  # dcc.Store: {"budget_id", "version", "status"} of the budget shown
+BEGROTING_STATUS = "begroting-status"
+BEGROTING_TABLE = "begroting-table"
+BEGROTING_IMPACT = "begroting-impact"
+BEGROTING_FORM = "begroting-form"
+BEGROTING_EDIT_PICK = "begroting-edit-pick"  # dropdown: the activity being edited (empty = new)
+BEGROTING_EDIT_STATE = "begroting-edit-state"  # dcc.Store: {"id", "version"} of the activity being edited
+BEGROTING_THEME = "begroting-theme"
+BEGROTING_LINK = "begroting-link"  # agenda line or menukaart intervention ("agenda-12" / "menukaart-3")
+BEGROTING_ACT_TITLE = "begroting-act-title"
+BEGROTING_COSTS = "begroting-costs"
+BEGROTING_HOURS = "begroting-hours"
+BEGROTING_NOTE = "begroting-note"
+BEGROTING_SAVE = "begroting-save"
+BEGROTING_DELETE = "begroting-delete"
+BEGROTING_MESSAGE = "begroting-message"
+BEGROTING_WORKFLOW = "begroting-workflow"
+BEGROTING_COMMENT = "begroting-comment"
+BEGROTING_SUBMIT = "begroting-submit"
+BEGROTING_APPROVE = "begroting-approve"
+BEGROTING_RETURN = "begroting-return"
+BEGROTING_WORKFLOW_MESSAGE = "begroting-workflow-message"
+BEGROTING_HISTORY = "begroting-history"
+BEGROTING_REAL_FORM = "begroting-real-form"
+BEGROTING_REAL_ACTIVITY = "begroting-real-activity"
+BEGROTING_REAL_PERIOD = "begroting-real-period"
+BEGROTING_REAL_COSTS = "begroting-real-costs"
+BEGROTING_REAL_HOURS = "begroting-real-hours"
+BEGROTING_REAL_SAVE = "begroting-real-save"
+BEGROTING_REAL_UPLOAD = "begroting-real-upload"
+BEGROTING_REAL_MESSAGE = "begroting-real-message"
+BEGROTING_REAL_TABLE = "begroting-real-table"
+BEGROTING_BUURT_SUMMARY = "begroting-buurt-summary"  # € per hour freed on /buurt/<slug>
+# Impact section on /transitie (layouts/begroting.py impact_section, callbacks/begroting.py)
+IMPACT_SECTION = "impact-section"
+IMPACT_CONTENT = "impact-content"
 
 # home page: search and paging (the list of programme buurten grows to 1,000)
 HOME_SEARCH = "home-search"
 HOME_PAGE = "home-page"
+VERGELIJK_FUNNEL_NOTE = "vergelijk-funnel-note"  # φ of the funnel in words
 
 # public pages (/publiek, /publiek/buurt/<slug>, /indicatoren) and the role-aware shell
 NAV_LINKS = "shell-nav-links"  # the navigation links, filled per role

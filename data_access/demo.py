@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from data_access import periods, queries
+from data_access.begroting_demo import add_demo_budgets
 from data_access.importers import import_file
 from data_access.models import AgendaItem, Area, Intervention, ProgrammeBuurt
 from data_access.seed import programme_entries, sync_programme
@@ -120,6 +121,7 @@ def load_demo(engine: Engine, public_dir: str | None, seed: int = 2024, programm
                 raise RuntimeError(report.summary())
             reports.append(report)
     add_demo_agenda(engine, effects, seed)
+    add_demo_budgets(engine, seed, today)  # budgets and realisation, through their service
     from data_access.results import refresh
 
     log.warning("  berekende resultaten verversen (vergelijkingsgroepen, KPI, leerpartners)…")

@@ -36,7 +36,7 @@ from data_access.privacy import suppress_small_numbers
 from data_access.published import SYNTHETIC_MARK
 from data_access.stats import kpi as kpi_stats
 from data_access.stats.intervals import z_value
-from data_access.stats.matched import matched_did, pre_trend_p
+from data_access.stats.matched import cohort_pre_trend_p, matched_did, pre_trend_p
 from data_access.visibility import may_see_sources
 
 BASE_PERIOD = "2024-B6"
@@ -48,6 +48,9 @@ DID_INDICATORS = {"wvpk_uren_per_client"}  # the contracted KPI; the other targe
 STATUS_KEYS = {"op koers": "op_koers", "niet op koers": "niet_op_koers", "nog niet bekend": "nog_niet_bekend"}
 STATUS_LABELS = {"op_koers": "Op koers", "niet_op_koers": "Niet op koers", "nog_niet_bekend": "Nog niet bekend"}
 COMPARISON_TEXT = definitions.COMPARISON_TEXT
+
+OWN_BASE_NONE = {"own_base_period": None, "own_base_effect": None, "own_base_ci_low": None, "own_base_ci_high": None,
+                 "own_base_target_path": None}
 
 
 @dataclass
@@ -159,8 +162,10 @@ def result_rows(computed: _Computed, comparison: str) -> dict[str, dict[str, obj
             "ci_high": r["ci_high"], "latest_period": r["latest_period"], "reason": r["reason"],
             "public": r.get("public", False), "programme_id": computed.programme_ids[slug], "source": source,
             "used_sources": used.get(indicator, [])})
-    return {f"kpi_buurt_{comparison}": buurt, f"kpi_overview_{comparison}": overview,
-            f"kpi_programme_{comparison}": {"": {"results": computed.programme, "used_sources": used}}}
+    rows = {f"kpi_buurt_{comparison}": buurt, f"kpi_overview_{comparison}": overview}
+    if computed.programme or computed.computed_for == set(computed.programme_ids):
+        rows[f"kpi_programme_{comparison}"] = {"": {"results": computed.programme, "used_sources": used}}
+    return rows
 
 
 # ----------------------------------------------------------------------------------------------- computation
@@ -172,13 +177,32 @@ def compute(conn: Connection, comparison: str, only: set[str] | None = None) -> 
     return _compute(conn, comparison, only)
 
 
-def _compute(conn: Connection, comparison: str, only: set[str] | None = None) -> _Computed:
+def compute_programme(conn: Connection, comparison: str) -> _Computed:
+    """Only the programme-wide KPI, from all data (after one buurt's change: its own rows come from `compute`)."""
+    _check(comparison)
+    return _compute(conn, comparison, set(), programme_only=True)
+
+
+def _compute(conn: Connection, comparison: str, only: set[str] | None = None,
+             programme_only: bool = False) -> _Computed:
     catalogue = queries.indicators(conn)
     targets = kpi_indicators(catalogue)
     programme = queries.programme_buurten(conn)
     members = programme[["code", "members"]].explode("members").dropna().rename(columns={"members": "member"})
     programme_ids = dict(zip(programme["code"], programme["programme_id"]))
-    obs = queries.observations_for_level(conn, ("buurt", "wijk"), list(targets["code"]))
+    partial = only is not None and comparison == "matched" and not programme_only
+    if partial:
+        # one buurt's delivery: its members and its comparison group are all the data its results depend on
+        programme = programme[programme["code"].isin(only)].reset_index(drop=True)
+        members = members[members["code"].isin(only)]
+        groups = definitions.comparison_groups(conn)
+        codes = sorted(set(members["member"]) | {c for s in only if s in groups for c in groups[s].codes})
+        obs = queries.observations(conn, codes, list(targets["code"])) if codes else \
+            queries.observations_for_level(conn, ("buurt", "wijk"), [])
+        obs = obs[obs["level"].isin(["buurt", "wijk"])] if "level" in obs.columns else obs
+        obs = obs.assign(suppressed=obs["suppressed"].astype(bool))
+    else:
+        obs = queries.observations_for_level(conn, ("buurt", "wijk"), list(targets["code"]))
     result = _Computed({}, {}, {}, programme_ids)
     result.computed_for = set(programme["code"]) if only is None else set(only) & set(programme["code"])
     result.names = {slug: {"name": n, "cohort": int(c), "alliance_partner": a} for slug, n, c, a in zip(
@@ -196,9 +220,11 @@ def _compute(conn: Connection, comparison: str, only: set[str] | None = None) ->
         for (slug, indicator), source in _sources(sub, members).items():
             result.sources[(slug, indicator)] = source
         buurt_results, programme_result = _indicator_results(ind, sub, period_list, programme, members,
-                                                             controls_of, comparison, result.computed_for)
+                                                             controls_of, comparison, result.computed_for,
+                                                             with_programme=not partial)
         result.buurt.update({(slug, ind["code"]): r for slug, r in buurt_results.items()})
-        result.programme[ind["code"]] = programme_result
+        if not partial:
+            result.programme[ind["code"]] = programme_result
     for key, r in result.buurt.items():
         r["synthetic"] = SYNTHETIC_MARK in result.sources.get(key, "")
     for code, r in result.programme.items():
@@ -244,7 +270,8 @@ def _comparison_sets(conn: Connection, programme: pd.DataFrame, pool_codes: list
 
 def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str], programme: pd.DataFrame,
                        members: pd.DataFrame, controls_of: dict[str, tuple[list[str], str]],
-                       comparison: str, wanted: set[str]) -> tuple[dict[str, dict], dict]:
+                       comparison: str, wanted: set[str], with_programme: bool = True
+                       ) -> tuple[dict[str, dict], dict]:
     design = "did" if ind["code"] in DID_INDICATORS else "voor_na"
     sub = sub[sub["period"].isin(period_list) & ~sub["suppressed"]].dropna(subset=["numerator", "denominator"])
     sub = sub.sort_values("indeling").drop_duplicates(["area", "period"], keep="last")
@@ -296,6 +323,7 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
     res = matched_did(num, den, t_num, t_den, controls, base)
     starts = [periods.bimonthly(_as_date(d)) for d in programme["start_date"]]
     start_cols = {start: _first_col(start, period_list) for start in set(starts)}
+    start_pos = {start: _position(start, period_list) for start in set(starts)}
     threshold = ind["suppression_threshold"] if pd.notna(ind["suppression_threshold"]) else 0
     buurt_results = {}
     for i, slug in enumerate(slugs):
@@ -304,11 +332,12 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
         buurt_meta = {**meta, "comparison_method": controls_of.get(slug, ([], "geen"))[1],
                       "group_size": len(controls_of.get(slug, ([], ""))[0])}
         buurt_results[slug] = _buurt_result(buurt_meta, res, i, period_list, base, start_cols[starts[i]], t_den[i],
-                                            threshold, num, den, t_num, t_den, controls)
+                                            threshold, num, den, t_num, t_den, controls,
+                                            start_pos=start_pos[starts[i]])
         delivered = [period_list[j] for j in np.flatnonzero(np.isfinite(t_num[i]) & np.isfinite(t_den[i]))]
         buurt_results[slug]["nulmeting"] = definitions.nulmeting(delivered, programme["start_date"].iloc[i]).period
     programme_result = _programme_result(meta, num, den, row_of, period_list, base, programme, members,
-                                         controls_of, starts)
+                                         controls_of, starts) if with_programme else {}
     return buurt_results, programme_result
 
 
@@ -324,7 +353,8 @@ def _not_known(meta: dict, reason: str) -> dict:
             "relative_effect": None, "change_since_start": None, "ci_low": None, "ci_high": None,
             "status": "nog_niet_bekend", "status_label": STATUS_LABELS["nog_niet_bekend"], "reason": reason,
             "comparison": {"method": meta["comparison_method"], "description": "", "n_buurten": 0},
-            "series": [], "event_study": [], "pre_trend_p": None, "synthetic": False}
+            "series": [], "event_study": [], "pre_trend_p": None, "synthetic": False, "target_path": None,
+            **OWN_BASE_NONE}
 
 
 def _num(x: float) -> float | None:
@@ -333,7 +363,8 @@ def _num(x: float) -> float | None:
 
 def _buurt_result(meta: dict, res: dict, i: int, period_list: list[str], base: int, start_col: int,  # noqa: PLR0913
                   own_den: np.ndarray, threshold: float, num: np.ndarray, den: np.ndarray,
-                  t_num: np.ndarray, t_den: np.ndarray, controls: np.ndarray) -> dict:
+                  t_num: np.ndarray, t_den: np.ndarray, controls: np.ndarray, start_pos: int | None = None) -> dict:
+    start_pos = start_col if start_pos is None else start_pos  # the start in columns (negative: before the data)
     index_t, index_c = res["index_t"][i], res["index_c"][i]
     n_controls = int(res["n_controls"][i])
     has_t = np.isfinite(index_t)
@@ -372,26 +403,45 @@ def _buurt_result(meta: dict, res: dict, i: int, period_list: list[str], base: i
         estimate = math.expm1(change)
         ci = (math.expm1(change - Z95 * own_se), math.expm1(change + Z95 * own_se))
     result["ci_low"], result["ci_high"] = _num(ci[0]), _num(ci[1])
-    elapsed = max(0, latest - start_col + 1)
-    status = kpi_stats.kpi_status(estimate, tuple(ci) if all(map(math.isfinite, ci)) else None,
-                                  meta["target_relative"], elapsed, PERIODS_TOTAL)
+    elapsed = max(0, latest - start_pos + 1)
+    target = meta["target_relative"]
+    path = kpi_stats.window_target(target, base, latest, PERIODS_TOTAL, [start_pos])
+    result["target_path"] = _num(path)
+    status = kpi_stats.kpi_status(estimate, tuple(ci) if all(map(math.isfinite, ci)) else None, target,
+                                  path=path, periods_elapsed=elapsed)
     result["status"] = STATUS_KEYS[status]
     result["status_label"] = STATUS_LABELS[result["status"]]
     if result["status"] == "nog_niet_bekend":
         result["reason"] = ("minder dan twee perioden sinds de start" if elapsed < 2 else
                             "het interval omvat zowel geen effect als het streefpad")
-    target = meta["target_relative"]
+    # the target line: where this buurt would be if it were exactly on its path, on the 2024 = 100 window
     result["series"] = [
         {"period": p, "index_t": _num(index_t[j]), "index_c": _num(index_c[j]),
          "band_low": _num(res["band_low"][i, j]), "band_high": _num(res["band_high"][i, j]),
-         "target_index": _num(index_c[j] * (1 + target * min(max(j - base, 0), PERIODS_TOTAL) / PERIODS_TOTAL))
-         if meta["design"] == "did" else _num(100 * (1 + target * min(max(j - base, 0), PERIODS_TOTAL)
-                                                     / PERIODS_TOTAL))}
+         "target_index": _num((index_c[j] if meta["design"] == "did" else 100.0)
+                              * (1 + kpi_stats.window_target(target, base, j, PERIODS_TOTAL, [start_pos])))}
         for j, p in enumerate(period_list)
     ]
     result["event_study"], result["pre_trend_p"] = _event_study(num, den, t_num[[i]], t_den[[i]], controls[[i]],
                                                                 period_list, start_col)
+    result.update(_own_base(result["event_study"], period_list, start_col, start_pos, latest, target))
     return result
+
+
+def _own_base(points: list[dict], period_list: list[str], start_col: int, start_pos: int, latest: int,
+              target: float) -> dict:
+    """The effect at the latest period against the buurt's own period before its start (the event study).
+
+    Flat keys (own_base_*) so that the CSV of the API keeps one value per cell.
+    """
+    last = next((p for p in points if p["event_time"] == latest - start_col), None)
+    if last is None or last["att"] is None or start_col < 1:
+        return dict(OWN_BASE_NONE)
+    return {"own_base_period": period_list[start_col - 1], "own_base_effect": _num(math.expm1(last["att"])),
+            "own_base_ci_low": _num(math.expm1(last["ci_low"])) if last["ci_low"] is not None else None,
+            "own_base_ci_high": _num(math.expm1(last["ci_high"])) if last["ci_high"] is not None else None,
+            "own_base_target_path": _num(kpi_stats.window_target(target, start_col - 1, latest, PERIODS_TOTAL,
+                                                                 [start_pos]))}
 
 
 def _event_study(num: np.ndarray, den: np.ndarray, t_num: np.ndarray, t_den: np.ndarray, controls: np.ndarray,
@@ -405,7 +455,7 @@ def _event_study(num: np.ndarray, den: np.ndarray, t_num: np.ndarray, t_den: np.
                "ci_high": _num(effect[j] + Z95 * se[j])}
               for j in range(len(period_list)) if np.isfinite(effect[j])]
     pre = [j for j in range(start_col - 1) if np.isfinite(res["effect"][0, j])]
-    p_value = pre_trend_p(res["effect"][0, pre], res["se"][0, pre]) if pre else None
+    p_value = pre_trend_p(res["effect"][0, pre], res["se"][0, pre], sigma2=res["sigma2"][0, pre]) if pre else None
     return points, p_value
 
 
@@ -461,17 +511,37 @@ def _programme_result(meta: dict, num: np.ndarray, den: np.ndarray, row_of: dict
         own = kpi_stats.cluster_bootstrap_change(panel, treated, base, latest, n_boot=499)
         estimate, ci = change, own.get("change_ci")
     result["ci_low"], result["ci_high"] = (_num(ci[0]), _num(ci[1])) if ci else (None, None)
-    elapsed = max(0, latest - min(start_col.values()) + 1)
-    status = kpi_stats.kpi_status(estimate, ci, meta["target_relative"], elapsed, PERIODS_TOTAL)
+    # the pooled path: each cohort's own path, weighted by its share of the pooled ratio (clients x hours per
+    # client without the programme) in the base and in the latest period
+    target = meta["target_relative"]
+    cohort_rows: dict[int, list[int]] = {}
+    for slug, r in rows:
+        cohort_rows.setdefault(_position(start_of[slug], period_list), []).append(r)
+    cohort_starts = sorted(cohort_rows)
+
+    def weights(j: int) -> list[float]:
+        return [float(np.nansum(num[cohort_rows[g], j])) / (1 + float(kpi_stats.target_path(target, g, j,
+                                                                                             PERIODS_TOTAL)))
+                for g in cohort_starts]
+
+    def pooled_path(j: int) -> float:
+        try:
+            return kpi_stats.window_target(target, base, j, PERIODS_TOTAL, cohort_starts, weights(base), weights(j))
+        except ValueError:  # nothing delivered in that period
+            return float("nan")
+
+    path = pooled_path(latest)
+    result["target_path"] = _num(path)
+    elapsed = max(0, latest - min(cohort_starts) + 1)
+    status = kpi_stats.kpi_status(estimate, ci, target, path=path, periods_elapsed=elapsed)
     result["status"] = STATUS_KEYS[status]
     result["status_label"] = STATUS_LABELS[result["status"]]
-    target = meta["target_relative"]
     result["series"] = [
         {"period": p, "index_t": _num(index_t.get(j, np.nan)),
          "index_c": _num(index_c.get(j, np.nan)) if not isinstance(index_c, kpi_stats.NotComputable) else None,
          "band_low": None, "band_high": None,
          "target_index": _num((index_c.get(j, np.nan) if meta["design"] == "did" else 100.0)
-                              * (1 + target * min(max(j - base, 0), PERIODS_TOTAL) / PERIODS_TOTAL))}
+                              * (1 + pooled_path(j)))}
         for j, p in enumerate(period_list)
     ]
     staggered = kpi_stats.staggered_att(panel, n_boot=199)
@@ -479,9 +549,19 @@ def _programme_result(meta: dict, num: np.ndarray, den: np.ndarray, row_of: dict
         result["event_study"] = [
             {"event_time": int(r.event_time), "att": _num(r.estimate), "ci_low": _num(r.ci_low),
              "ci_high": _num(r.ci_high)} for r in staggered.event_study.itertuples()]
-        result["pre_trend_p"] = _num(staggered.pre_trend_p_value) if staggered.pre_trend_p_value is not None \
-            else None
+    cohorts: dict[int, list[int]] = {}
+    for slug, r in rows:
+        cohorts.setdefault(first_col[slug], []).append(r)
+    result["pre_trend_p"] = cohort_pre_trend_p(num, den, cohorts, [row_of[c] for c in control_codes])
     return result
+
+
+def _position(period: str, period_list: list[str]) -> int:
+    """Column of a bimonthly period counted from the first column (negative before it), also outside the data."""
+    def ordinal(p: str) -> int:
+        year, _, n = periods.parse(p)
+        return year * 6 + n - 1
+    return ordinal(period) - ordinal(period_list[0])
 
 
 def _first_col(start: str, period_list: list[str]) -> int:

@@ -446,3 +446,56 @@ class RefreshState(Base):
     store_version: Mapped[str | None] = mapped_column(String(200))
     refreshed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     step: Mapped[str] = mapped_column(String(200), default="")  # what the running refresh is doing
+
+
+class Budget(VersionedRecord, Base):
+    """The buurtbegroting of one programme buurt for one year, with its status and the begrotingscommissie's word.
+
+    Status: concept → ingediend → goedgekeurd | terug (the transitieteam decides); terug goes back to editing.
+    """
+
+    __tablename__ = "budget"
+    __table_args__ = (UniqueConstraint("programme_id", "year", name="uq_budget_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme_buurt.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="concept")  # concept | ingediend | goedgekeurd | terug
+    comment: Mapped[str] = mapped_column(Text, default="")  # the begrotingscommissie's comment on its last decision
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BudgetActivity(VersionedRecord, Base):
+    """One activity of a buurtbegroting: a theme, its link to the agenda or menukaart, planned costs and hours."""
+
+    __tablename__ = "budget_activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme_buurt.id", ondelete="CASCADE"), index=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budget.id", ondelete="CASCADE"), index=True)
+    theme: Mapped[str] = mapped_column(String(40))
+    intervention_id: Mapped[int | None] = mapped_column(ForeignKey("intervention.id"))
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    planned_costs: Mapped[float] = mapped_column(Float, default=0.0)  # euros per year
+    planned_hours: Mapped[float] = mapped_column(Float, default=0.0)  # hours per year
+    note: Mapped[str] = mapped_column(Text, default="")
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BudgetRealisation(Base):
+    """Realised costs and hours of one budget activity in one period; written only by the `realisatie` import."""
+
+    __tablename__ = "budget_realisation"
+    __table_args__ = (UniqueConstraint("activity_id", "period", name="uq_budget_realisation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme_buurt.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("budget_activity.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(10))  # 2025, 2025-Q2 or 2025-B3
+    costs: Mapped[float] = mapped_column(Float, default=0.0)
+    hours: Mapped[float] = mapped_column(Float, default=0.0)
+    source: Mapped[str] = mapped_column(String(100))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -30,13 +30,24 @@ def member_programmes(conn: Connection, codes: list[str]) -> dict[str, int]:
 
 
 def add_intervals(frame: pd.DataFrame, catalogue: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Add ci_low, ci_high and ci_method from the statistics package (only where the counts allow it)."""
-    from data_access.stats.intervals import interval_for
+    """Add ci_low, ci_high and ci_method from the statistics package (only where the counts allow it).
+
+    Only estimates and rates of events get one (``stats.intervals.no_interval_reason`` decides); the interval
+    always contains the value shown.
+    """
+    from data_access.stats.intervals import interval_for, no_interval_reason
 
     cat = catalogue.set_index("code")
     lows, highs, methods = [], [], []
     for ind, value, num, den, det in zip(frame["indicator"], frame["value"], frame["numerator"],
                                           frame["denominator"], frame["detractors"]):
+        reason = None if pd.isna(value) else no_interval_reason(cat.at[ind, "kind"], cat.at[ind, "source"],
+                                                                cat.at[ind, "theme"])
+        if reason:
+            lows.append(np.nan)
+            highs.append(np.nan)
+            methods.append(reason)
+            continue
         if pd.isna(num) or pd.isna(value):
             lows.append(np.nan)
             highs.append(np.nan)

@@ -191,8 +191,7 @@ def _combine(rows: pd.DataFrame) -> pd.DataFrame:
             first["value"] = (first["numerator"] - minus) / first["denominator"] * scale
         else:
             first["value"] = np.nan
-            if "note" in first.index:
-                first["note"] = "niet te combineren over bronnen (een bron leverde geen teller en noemer)"
+            first["note"] = "niet te combineren over bronnen (een bron leverde geen teller en noemer)"
         first["suppressed"] = bool(group["suppressed"].astype(bool).any())
         sources = sorted(set(group["source"].dropna()))
         first["source"] = "; ".join(sources)

@@ -19,6 +19,8 @@ from data_access.access import Viewer
 from data_access.models import (
     AgendaItem,
     BestPractice,
+    Budget,
+    BudgetActivity,
     BuurtReport,
     Narrative,
     RecordVersion,
@@ -32,6 +34,8 @@ RECORD_TYPES: dict[type, str] = {
     ReviewSession: "review_session",
     BestPractice: "best_practice",
     BuurtReport: "buurt_report",
+    Budget: "budget",
+    BudgetActivity: "budget_activity",
 }
 MODELS = {name: model for model, name in RECORD_TYPES.items()}
 SYSTEM_FIELDS = ("id", "programme_id", "version", "updated_by", "updated_at")

@@ -25,8 +25,8 @@ TEXT = {
     "buurten": "Programmabuurten (alleen buurtnetwerk)",
     "source": "Bron (alleen leverancier, zoals in de kolom 'bron')",
     "create": "Aanmaken",
-    "create_help": "Er wordt een eenmalig wachtwoord gemaakt en één keer getoond; de gebruiker wijzigt het via "
-                   "'Wachtwoord wijzigen'.",
+    "create_help": "Er wordt een eenmalig wachtwoord gemaakt en één keer getoond; bij de eerste keer inloggen "
+                   "kiest de gebruiker een eigen wachtwoord.",
     "edit_title": "Gebruiker wijzigen",
     "pick_user": "Kies een gebruiker…",
     "save": "Opslaan",

@@ -24,6 +24,7 @@ TEXT = {
     "beeld": "Buurtbeeld",
     "uitkomsten": "Uitkomsten",
     "netwerk": "Buurtnetwerk",
+    "begroting": "Begroting",
     "review": "Review (tweemaandelijks)",
     "review_help": "Kies de review: die periode telt als ‘laatste’. De link in de adresbalk legt deze keuze vast.",
     "indicator": "Indicator in detail",
@@ -41,6 +42,7 @@ def subnav(slug: str, active: str) -> dbc.Nav:
     items = [("overview", f"/buurt/{slug}"), ("beeld", f"/buurt/{slug}/beeld"),
              ("uitkomsten", f"/buurt/{slug}/uitkomsten")]
     items.append(("netwerk", f"/buurt/{slug}/netwerk"))  # the network's own inputs (layouts/netwerk.py)
+    items.append(("begroting", f"/buurt/{slug}/begroting"))  # budget and impact (layouts/begroting.py)
     return dbc.Nav([dbc.NavItem(dbc.NavLink(TEXT[key], href=href, active=key == active)) for key, href in items],
                    pills=True, className="mb-3 buurt-subnav")
 
@@ -67,6 +69,7 @@ def overview_layout(slug: str | None = None, **_query) -> html.Div:
         subnav(slug, "overview"),
         dcc.Loading(html.Div(id=ids.BUURT_OVERVIEW, children=html.P(TEXT["loading"]))),
         html.Div(id=ids.NETWERK_OVERVIEW, className="mt-3"),  # filled by callbacks/netwerk.py
+        html.Div(id=ids.BEGROTING_BUURT_SUMMARY, className="mt-3"),  # € per hour freed, callbacks/begroting.py
         dcc.Loading(html.Div(id=ids.LEREND_BUURT_SECTION)),  # learning partners, filled by callbacks/lerend.py
     ], className="buurt-page")
 

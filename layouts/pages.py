@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 
 from layouts import (
+    begroting,
     beheer,
     best_practices,
     buurt,
@@ -29,6 +30,8 @@ def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the ap
                        layout=buurt.uitkomsten_layout, title=buurt.uitkomsten_title, name="Uitkomsten")
     dash.register_page("buurt-1-netwerk", path_template="/buurt/<slug>/netwerk", layout=netwerk.layout,
                        title=netwerk.title, name="Buurtnetwerk")
+    dash.register_page("buurt-1-begroting", path_template="/buurt/<slug>/begroting", layout=begroting.layout,
+                       title=begroting.title, name="Begroting")
     dash.register_page("buurt-2-overzicht", path_template="/buurt/<slug>", layout=buurt.overview_layout,
                        title=buurt.overview_title, name="Buurt")
     dash.register_page("gebied", path_template="/gebied/<code>", layout=gebied.layout, title=gebied.title,

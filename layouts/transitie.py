@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from data_access.transitie import CASE_COMPONENTS, SELECTION_CRITERIA
+from layouts.begroting import impact_section
 
 TEXT = {
     "title": "Transitie: alle programmabuurten",
@@ -89,6 +90,7 @@ def layout(**_query) -> html.Div:
             html.H2(TEXT["kpi"], className="h4 mt-4"),
             dcc.Loading(html.Div(id=ids.TRANSITIE_KPI)),
             html.Div(id=ids.TRANSITIE_EVENT_STUDY),
+            impact_section(),  # hours, FTE, euros and € per hour freed (layouts/begroting.py, callbacks/begroting.py)
             dbc.Row([
                 dbc.Col([html.H2(TEXT["map"], className="h4 mt-4"),
                          dcc.Loading(dcc.Graph(id=ids.TRANSITIE_MAP, config={"displayModeBar": False},

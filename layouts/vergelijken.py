@@ -62,6 +62,7 @@ def layout(gebieden: str | None = None, indicatoren: str | None = None, funnel: 
                 dbc.Label(TEXT["funnel_indicator"], html_for=ids.VERGELIJK_FUNNEL_INDICATOR),
                 dcc.Dropdown(id=ids.VERGELIJK_FUNNEL_INDICATOR, clearable=False),
                 dcc.Loading(dcc.Graph(id=ids.VERGELIJK_FUNNEL, config={"displaylogo": False})),
+                html.P(id=ids.VERGELIJK_FUNNEL_NOTE, className="small text-muted vergelijk-funnel-note"),
             ], xs=12, xl=6),
             dbc.Col([
                 html.H2(TEXT["scatter"], className="h5 mt-3"),

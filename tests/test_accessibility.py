@@ -21,7 +21,8 @@ ACCOUNTS = {"beheerder": "beheer@demo.nl", "transitieteam": "transitie@demo.nl",
 PUBLIC = ["/", "/publiek/buurt/de-vijfhoek", "/gebied/BU03920105", "/indicatoren", "/bestaat-niet"]
 FLASK_PUBLIC = ["/login", "/verslag", "/verslag/de-vijfhoek/2025"]
 LOGGED_IN = ["/", "/buurt/de-vijfhoek", "/buurt/de-vijfhoek/beeld", "/buurt/de-vijfhoek/uitkomsten",
-             "/buurt/de-vijfhoek/netwerk", "/gebied/BU03920105", "/vergelijken", "/lerende-buurt", "/indicatoren",
+             "/buurt/de-vijfhoek/netwerk", "/buurt/de-vijfhoek/begroting", "/gebied/BU03920105", "/vergelijken",
+             "/lerende-buurt", "/indicatoren",
              "/publiek/buurt/de-vijfhoek"]
 BY_ROLE = {
     "/transitie": ("transitieteam", "beheerder"),

@@ -154,3 +154,35 @@ def test_concurrent_imports_run_one_after_the_other_and_are_audited(app, tmp_pat
         events = audit_events(conn, action="import")
         statuses = sorted(conn.execute(select(ImportBatch.status)).scalars())
     assert sorted(events["actor"]) == ["f0", "f1"] and statuses == ["geaccepteerd", "geaccepteerd"]
+
+
+def test_a_public_indicator_keeps_one_figure_per_key_across_source_names(app, tmp_path):
+    """Public figures are never summed over sources: a later file replaces the key (and the old value is kept)."""
+    engine = app.server.extensions["engine"]
+    for name, value in (("CBS 2024", 20), ("CBS 2024 (herzien)", 21)):
+        text = HEADER + f"BU03920105;pct_65plus;2024;;;{value};{name}\n"
+        assert import_file(engine, "levering", write_csv(tmp_path / f"{value}.csv", text)).ok
+    with engine.connect() as conn:
+        stored = conn.execute(select(Observation.source, Observation.value)).all()
+        kept = conn.execute(select(ObservationHistory.source, ObservationHistory.old_value,
+                                   ObservationHistory.new_source)).all()
+    assert [tuple(r) for r in stored] == [("CBS 2024 (herzien)", 21.0)]
+    assert [tuple(r) for r in kept] == [("CBS 2024", 20.0, "CBS 2024 (herzien)")]
+
+
+def test_combining_sums_counts_and_refuses_a_source_without_counts():
+    import pandas as pd
+
+    def row(indicator: str, kind: str, source: str, value, num, den):  # noqa: ANN001, ANN202
+        return {"area": "BU03920105", "indeling": 2024, "level": "buurt", "indicator": indicator,
+                "period": "2025-B1", "value": value, "numerator": num, "denominator": den, "detractors": None,
+                "suppressed": False, "source": source, "batch_id": 1, "_kind": kind, "_per": 1.0}
+
+    frame = pd.DataFrame([row("bd_klachten", "count", "A", 2.0, 2.0, None),
+                          row("bd_klachten", "count", "B", 3.0, 3.0, None),
+                          row("wvpk_uren_per_client", "rate", "A", 140.0, 4200.0, 30.0),
+                          row("wvpk_uren_per_client", "rate", "B", 40.0, None, None)])
+    out = queries.combine_sources(frame).set_index("indicator")
+    assert out.loc["bd_klachten", "value"] == 5.0
+    assert pd.isna(out.loc["wvpk_uren_per_client", "value"])
+    assert out.loc["wvpk_uren_per_client", "note"].startswith("niet te combineren")

@@ -74,7 +74,7 @@ def test_cli_refuses_a_file_above_the_upload_limit(store, tmp_path, capsys, monk
     monkeypatch.setattr(common, "MAX_UPLOAD_BYTES", 100)
     path = write_csv(tmp_path / "big.csv", HEADER + GOOD * 3)
     assert main(["import", "levering", str(path)]) == 1
-    assert f"de grens is {common.MAX_UPLOAD_MB} MB" in capsys.readouterr().err
+    assert f"de grens is {common.MAX_UPLOAD_MB:g} MB" in capsys.readouterr().err
 
 
 def test_only_the_first_thousand_rejected_rows_are_stored_with_the_total(store, tmp_path):

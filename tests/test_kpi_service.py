@@ -8,12 +8,16 @@ real `gebieden` and `levering` imports.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
+from sqlalchemy import update
 
 from data_access import kpi_service, periods
 from data_access.access import ANONYMOUS, Viewer
 from data_access.importers import import_file
+from data_access.models import ProgrammeBuurt
 from tests.conftest import login, write_csv
 
 PERIODS = periods.bimonthly_range("2024-B1", "2026-B5")
@@ -80,7 +84,8 @@ def test_buurt_kpi_recovers_the_known_effect_within_its_interval(kpi_app):
     assert base["index_t"] == pytest.approx(100) and base["index_c"] == pytest.approx(100)
     last = result["series"][-1]
     assert last["band_low"] < last["index_c"] < last["band_high"]
-    assert last["target_index"] == pytest.approx(last["index_c"] * (1 - 0.15 * 11 / 18))
+    # the path on the 2024 = 100 window: started 2024-B2, so 15 of 18 periods by 2026-B5 and 4 already in the base
+    assert last["target_index"] == pytest.approx(last["index_c"] * (1 - 0.15 * 15 / 18) / (1 - 0.15 * 4 / 18))
     assert [p["event_time"] for p in result["event_study"]][:2] == [-1, 0]
     assert result["event_study"][-1]["att"] == pytest.approx(np.log(1 + EFFECT), abs=0.03)
     assert result["synthetic"] is False
@@ -167,3 +172,67 @@ def test_kpi_api_serves_the_service_results(kpi_app):
     assert client.get("/api/v1/programma/nergens/kpi").status_code == 404
     assert client.get("/api/v1/programma/de-vijfhoek/kpi?vergelijking=x").status_code == 400
     assert client.get("/api/v1/programma/de-vijfhoek/kpi?vergelijking=gemeente").status_code == 200
+
+
+def _on_path_delivery() -> str:
+    """Noise-free figures of two buurten exactly on their −15 % paths: De Vijfhoek from 2024-B2, Kleverpark-Zuid
+    from 2025-B1 (positions 1 and 6 in PERIODS); the comparison buurten follow the national trend only."""
+    rows = ["gebied;indicator;periode;teller;noemer;waarde;bron"]
+    start = {"BU03920105": 1, "BU03921207": 6}
+    for j, period in enumerate(PERIODS):
+        trend = 0.97 ** (j / 6)
+        for code in [*TREATED, *CONTROLS]:
+            clients = 80 + 5 * (int(code[-2:]) % 7)
+            path = -0.15 * min(max(j - start[code], 0) / 18, 1) if code in TREATED else 0.0
+            rows.append(f"{code};wvpk_uren_per_client;{period};{clients * 150 * trend * (1 + path):.6f};{clients};;"
+                        "Verzekeraar A")
+    return "\n".join(rows) + "\n"
+
+
+def test_buurten_exactly_on_their_paths_are_on_course_in_both_cohorts_and_so_is_the_programme(app, tmp_path):
+    engine = app.server.extensions["engine"]
+    with engine.begin() as conn:
+        conn.execute(update(ProgrammeBuurt).where(ProgrammeBuurt.slug == "kleverpark-zuid")
+                     .values(start_date=dt.date(2025, 1, 1)))
+    for kind, name, text in (("gebieden", "gebieden.csv", _gebieden()), ("levering", "l.csv", _on_path_delivery())):
+        assert import_file(engine, kind, write_csv(tmp_path / name, text)).ok
+    with engine.connect() as conn:
+        first = _wvpk(kpi_service.buurt_kpi(conn, "de-vijfhoek", TRANSITIE))
+        second = _wvpk(kpi_service.buurt_kpi(conn, "kleverpark-zuid", TRANSITIE))
+        programme = _wvpk(kpi_service.programme_kpi(conn, TRANSITIE))
+    # cohort 1 against 2024 = 100 at 2026-B5: 0.875 / 0.96667 - 1 = -9.48 % (the issue's case); cohort 2: -8.33 %
+    assert first["relative_effect"] == pytest.approx(0.875 / (1 - 0.15 * 4 / 18) - 1, abs=1e-6)
+    assert first["target_path"] == pytest.approx(first["relative_effect"], abs=1e-6)
+    assert second["relative_effect"] == pytest.approx(-0.15 * 10 / 18, abs=1e-6)
+    assert (first["status"], second["status"]) == ("op_koers", "op_koers")
+    # pooled: client-weighted (105 and 80 clients) mean of the two paths on the same window
+    level = (105 * (1 - 0.15 * 15 / 18) + 80 * (1 - 0.15 * 10 / 18)) / 185 / ((105 * (1 - 0.15 * 4 / 18) + 80) / 185)
+    assert programme["target_path"] == pytest.approx(level - 1, abs=1e-9)
+    assert programme["status"] == "op_koers"
+    # against its own pre-start base (2024-B1) cohort 1 shows the whole −12.5 % of its path
+    assert first["own_base_period"] == "2024-B1"
+    assert first["own_base_effect"] == pytest.approx(-0.125, abs=1e-6)
+
+
+def _text(component) -> str:  # noqa: ANN001
+    """All text of a Dash component tree."""
+    if component is None or isinstance(component, (str, int, float)):
+        return "" if component is None else str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(_text(c) for c in component)
+    return _text(getattr(component, "children", None))
+
+
+def test_the_kpi_card_shows_both_bases_and_says_why_they_differ(app, tmp_path):
+    from callbacks.buurt_uitkomsten import headline
+
+    engine = app.server.extensions["engine"]
+    for kind, name, text in (("gebieden", "gebieden.csv", _gebieden()), ("levering", "l.csv", _on_path_delivery())):
+        assert import_file(engine, kind, write_csv(tmp_path / name, text)).ok
+    with engine.connect() as conn:
+        result = _wvpk(kpi_service.buurt_kpi(conn, "de-vijfhoek", TRANSITIE))
+    text = _text(headline(result, "De Vijfhoek", "de-vijfhoek", None))
+    assert "in sep–okt 2026: −9,5% " in text  # 2024 = 100, as contracted
+    assert "Streefpad op dit venster (2024 = 100): −9,5%." in text
+    assert "Tegen de eigen periode vóór de start (jan–feb 2024): −12,5%" in text
+    assert "wie in 2024 al begon heeft een deel van het effect al in dat basisjaar zitten" in text

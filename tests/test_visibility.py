@@ -210,6 +210,13 @@ ROUTES: dict[str, list[str]] = {
     "/api/v1/programma/kpi": ["/api/v1/programma/kpi", "/api/v1/programma/kpi?vergelijking=gemeente"],
     "/api/v1/programma/<slug>/leerpartners": [f"/api/v1/programma/{s}/leerpartners?indicator={i}{f}"
                                               for s in (A, H) for i in OUTCOMES for f in ("", "&format=csv")],
+    "/api/v1/programma/<slug>/begroting": [f"/api/v1/programma/{s}/begroting{q}" for s in (A, H)
+                                           for q in ("", "?jaar=2024", "?format=csv")],
+    "/api/v1/programma/<slug>/realisatie": [f"/api/v1/programma/{s}/realisatie{q}" for s in (A, H)
+                                            for q in ("", "?format=csv")],
+    "/api/v1/programma/<slug>/impact": [f"/api/v1/programma/{s}/impact{q}" for s in (A, H)
+                                        for q in ("", "?format=csv")],
+    "/api/v1/programma/impact": ["/api/v1/programma/impact", "/api/v1/programma/impact?format=csv"],
     "/verslag": ["/verslag"],
     "/verslag/<slug>/<int:year>": [f"/verslag/{A}/2024", f"/verslag/{H}/2024"],
     "/verslag/<path:_rest>": ["/verslag/x"],
@@ -275,6 +282,10 @@ VALUES: dict[str, list] = {
     "netwerk-verslag-year.value": [2024],
     "beheer-upload-batch.value": [1],
     "beheer-upload-job.data": [None], "beheer-upload-poll.n_intervals": [0], "beheer-upload-poll.disabled": [True],
+    "begroting-area.data": [_area(A), _area(H)], "begroting-year.value": [2024, 2026],
+    "begroting-message.children": [None], "begroting-workflow-message.children": [None],
+    "begroting-real-message.children": [None],
+    "begroting-buurt-summary.id": ["begroting-buurt-summary"], "impact-section.id": ["impact-section"],
 }
 NO_NUMBERS_CALLBACKS = {  # first output → why it returns no observation value (writes, users, audit, history)
     "shell-url.href": "navigation", "shell-nav-user.children": "the user's name and menu",
@@ -296,6 +307,9 @@ NO_NUMBERS_CALLBACKS = {  # first output → why it returns no observation value
     "transitie-check-title.children": "checklist text", "transitie-check-result.children": "saves a checklist",
     "best-edit-id.data": "fills the story editor", "best-edit-result.children": "saves a story",
     "lerend-link.value": "selects a link from a click",
+    "begroting-edit-state.data": "fills the budget form", "begroting-message.children": "saves an activity",
+    "begroting-workflow-message.children": "changes a budget's status",
+    "begroting-real-message.children": "saves realisation (through the import)",
 }
 
 

@@ -47,8 +47,8 @@ MAX_STORED_CONTENT = 500
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_UNPACKED = 512 * 1024 * 1024  # a whole-country GeoJSON is ~10 MB; anything this large is not ours
 # The one size limit for a file to import, on the upload page (Flask MAX_CONTENT_LENGTH) and on the command line.
-MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "50") or 50)
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_UPLOAD_MB = float(os.environ.get("MAX_UPLOAD_MB", "50") or 50)  # the same variable as dashboard/config.py
+MAX_UPLOAD_BYTES = int(MAX_UPLOAD_MB * 1024 * 1024)
 MAX_STORED_REJECTIONS = 1000  # a report keeps the first rejected rows and the total count, not half a million rows
 MAX_COLUMNS = 50  # a delivery has 8 columns; thousands of columns are an attack or a broken export
 # Text columns of an observation and their column widths in the store: longer values are rejected per row.
@@ -283,8 +283,9 @@ def validate(obs: pd.DataFrame, indicators: pd.DataFrame, area_keys: set[tuple[s
              area_codes: set[str], today: dt.date | None = None, check_consistency: bool = False) -> list[Rejection]:
     """Reject unknown references, impossible values and duplicate keys. Returns one rejection per bad row.
 
-    check_consistency: a `waarde` must follow from `teller`/`noemer` (beyond rounding). Only for deliveries: CBS
-    publishes counts rounded to fives beside exact percentages, so its files would fail this on purpose.
+    check_consistency (deliveries): a `waarde` must follow from `teller`/`noemer` (beyond rounding), and the same
+    key may come once per source. Not for public files: CBS publishes counts rounded to fives beside exact
+    percentages, and a public file has one figure per key.
     """
     rejections: list[Rejection] = []
     if obs.empty:
@@ -336,7 +337,8 @@ def validate(obs: pd.DataFrame, indicators: pd.DataFrame, area_keys: set[tuple[s
         f"waarde {r['value']:g} past niet bij teller {r['numerator']:g} en noemer {r['denominator']:g} "
         f"(dat geeft {computed[r.name]:.4g}); laat de waarde leeg of corrigeer haar"))
 
-    key = ["code", "indeling", "indicator", "period", "source"]
+    # a delivery may carry several sources side by side; a public file has one figure per key
+    key = ["code", "indeling", "indicator", "period"] + (["source"] if check_consistency else [])
     dup = obs.duplicated(key, keep="first") & ok
     if dup.any():
         first_line = obs[~obs.duplicated(key, keep="first")].set_index(key)["line"]
@@ -398,7 +400,7 @@ def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[by
     try:
         size = path.stat().st_size
         if size > MAX_UPLOAD_BYTES:
-            raise FileRejected(f"het bestand is {size / 1024 / 1024:.0f} MB; de grens is {MAX_UPLOAD_MB} MB")
+            raise FileRejected(f"het bestand is {size / 1024 / 1024:.1f} MB; de grens is {MAX_UPLOAD_MB:g} MB")
         raw = path.read_bytes()
     except OSError as exc:
         return ImportReport(None, kind, file_name, "afgewezen", 0,
@@ -503,6 +505,8 @@ def _write(engine: Engine, kind: str, file_name: str, digest: str, user: str, ba
                 status="mislukt", finished_at=utcnow(),
                 message=f"de import is mislukt ({type(exc).__name__}); er is niets opgeslagen"))
         raise
+    with engine.begin() as conn:  # after the swap: deleting 1M staged rows need not hold up other writers
+        conn.execute(ObservationStaging.__table__.delete().where(ObservationStaging.batch_id == batch))
     return report
 
 
@@ -541,6 +545,8 @@ class import_lock:  # noqa: N801 — used as `with import_lock(engine, holder):`
                 ).rowcount
             if taken:
                 _current_holder[self.engine] = self.holder
+                with self.engine.begin() as conn:  # no import runs now: staged rows left are a killed import's
+                    conn.execute(ObservationStaging.__table__.delete())
                 return self
             if time.monotonic() > deadline:
                 raise ImportBusy("een andere import is nog bezig; probeer het later opnieuw")
@@ -675,7 +681,7 @@ def apply_staged(conn: Connection, batch: int, user: str, replace_other_sources:
     and then replaces it. Public indicators have one figure per key: a row of a public indicator replaces the same
     key under another source name (e.g. a KWB file of a later year) instead of being combined with it;
     replace_other_sources does that for every row (public files: CBS, RIVM, Vektis, areas, maps).
-    Returns counts: new, changed, same.
+    The caller deletes the staged rows afterwards. Returns counts: new, changed, same.
     """
     o, s, h = Observation.__table__, ObservationStaging.__table__, ObservationHistory.__table__
     same_key = and_(o.c.area_id == s.c.area_id, o.c.indicator_id == s.c.indicator_id, o.c.period == s.c.period)
@@ -722,7 +728,6 @@ def apply_staged(conn: Connection, batch: int, user: str, replace_other_sources:
         where=or_(*(o.c[c].is_distinct_from(getattr(stmt.excluded, c)) for c in VALUE_COLUMNS)),
     )
     conn.execute(stmt)
-    conn.execute(s.delete().where(s.c.batch_id == batch))
     return {"new": staged - existing, "changed": changed, "same": existing - changed}
 
 
@@ -733,6 +738,7 @@ def write_observations(conn: Connection, obs: pd.DataFrame, indicators: pd.DataF
         return 0
     _stage(conn, observation_records(obs, indicators, area_ids, batch))
     counts = apply_staged(conn, batch, user)
+    conn.execute(ObservationStaging.__table__.delete().where(ObservationStaging.batch_id == batch))
     return counts["new"] + counts["changed"]
 
 

@@ -12,6 +12,7 @@ from data_access.stats.intervals import (
     byar,
     exact_poisson,
     interval_for,
+    no_interval_reason,
     nps,
     poisson_count,
     rate,
@@ -26,9 +27,11 @@ from data_access.stats.kpi import (
     group_index,
     kpi_status,
     staggered_att,
+    target_path,
+    window_target,
 )
 from data_access.stats.peers import DEFAULT_PEER_TRANSFORMS, DEFAULT_PEER_VARIABLES, find_peers
-from data_access.stats.trend import TrendResult, trend, worse_and_worsening
+from data_access.stats.trend import TrendResult, count_trend, recent_trend, trend, worse_and_worsening
 
 __all__ = [
     "COMPARISON_LABELS_NL",
@@ -42,6 +45,7 @@ __all__ = [
     "byar",
     "cluster_bootstrap_did",
     "compare",
+    "count_trend",
     "did",
     "exact_poisson",
     "find_peers",
@@ -50,13 +54,17 @@ __all__ = [
     "group_index",
     "interval_for",
     "kpi_status",
+    "no_interval_reason",
     "nps",
     "poisson_count",
     "quintile",
     "rate",
+    "recent_trend",
     "staggered_att",
     "t_interval",
+    "target_path",
     "trend",
     "wilson",
+    "window_target",
     "worse_and_worsening",
 ]

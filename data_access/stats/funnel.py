@@ -9,19 +9,23 @@ of denominator (for an indirectly standardised ratio pass observed counts as
 numerators and expected counts as denominators, target 1). The caller
 multiplies by 100 or 1,000 for display.
 
-Limits use the normal approximation, ``target +/- z * sqrt(s^2 + tau^2)``
-with ``s^2 = target (1 - target) / n`` (proportion) or ``target / n``
-(rate, Poisson), so the plotted limits and the z-score bands of ``funnel``
-always agree. With small denominators this is rougher than exact binomial
-limits; the z-scores and overdispersion correction need the normal scale.
+Limits, z-scores and overdispersion are computed on a variance-stabilising
+scale, as the R package FunnelPlotR does: arcsine-square-root for proportions
+(g(p) = asin(sqrt(p)), s = 1 / (2 sqrt(n))) and square root for rates and
+ratios (g(r) = sqrt(r), s = 1 / (2 sqrt(n))). On that scale the noise of a
+unit no longer depends on the target, so the limits are symmetric there and
+asymmetric (as they should be) after transforming back: lower = g^-1(g(target)
+- z sqrt(s^2 + tau^2)), clipped at 0 (and at 1 for proportions).
 
 Overdispersion follows Spiegelhalter (2005) "Handling over-dispersion of
-performance indicators" as implemented in the R package FunnelPlotR:
-z-scores are winsorised at their 10th and 90th percentiles (numpy's default
+performance indicators" as in FunnelPlotR: the z-scores on the transformed
+scale are winsorised at their 10th and 90th percentiles (numpy's default
 linear quantile, R's type 7), ``phi`` is the mean of the winsorised z^2, and
 when ``n * phi > n - 1`` an additive between-buurt variance
 ``tau^2 = (n phi - (n - 1)) / (sum(w) - sum(w^2) / sum(w))`` with
-``w = 1 / s^2`` widens the limits.
+``w = 1 / s^2`` (on the transformed scale) widens the limits. phi in words:
+the buurten differ phi times as much as chance (their numbers of clients or
+inhabitants) explains.
 """
 
 from __future__ import annotations
@@ -65,20 +69,20 @@ def funnel_limits(
     """Return control limits per denominator: columns denominator, lower_<lvl>, upper_<lvl>.
 
     Column suffixes come from ``level_label`` (lower_95, upper_99_8, ...).
-    Limits are clipped to [0, 1] for proportions and to >= 0 for rates.
+    ``overdispersion_tau2`` is on the transformed scale (as ``funnel`` returns it). Limits are computed there
+    and transformed back, so they stay within [0, 1] for proportions and >= 0 for rates.
     """
     _check_kind(kind)
     n = np.asarray(denominators, dtype=float)
     if np.any(n <= 0):
         raise ValueError("denominators must be > 0")
-    s = np.sqrt(_null_variance(target, n, kind) + overdispersion_tau2)
+    s = np.sqrt(_transformed_variance(n) + overdispersion_tau2)
+    centre = _transform(np.asarray(target, dtype=float), kind)
     out = {"denominator": n}
     for level in levels:
         z = stats.norm.ppf(1 - (1 - level) / 2)
-        lower, upper = target - z * s, target + z * s
-        upper = np.minimum(upper, 1.0) if kind == "proportion" else upper
-        out[f"lower_{level_label(level)}"] = np.maximum(lower, 0.0)
-        out[f"upper_{level_label(level)}"] = upper
+        out[f"lower_{level_label(level)}"] = _back(centre - z * s, kind)
+        out[f"upper_{level_label(level)}"] = _back(centre + z * s, kind)
     return pd.DataFrame(out)
 
 
@@ -110,8 +114,9 @@ def funnel(
 
     with np.errstate(divide="ignore", invalid="ignore"):
         value = np.where(valid, num / den, np.nan)
-        s2 = np.where(valid, _null_variance(target, den, kind), np.nan)
-        z_raw = (value - target) / np.sqrt(s2)
+        s2 = np.where(valid, _transformed_variance(den), np.nan)
+        distance = _transform(value, kind) - _transform(np.asarray(target, dtype=float), kind)
+        z_raw = distance / np.sqrt(s2)
     valid &= np.isfinite(z_raw)
 
     phi, tau2 = float("nan"), 0.0
@@ -121,7 +126,7 @@ def funnel(
         tau2 = 0.0
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(valid, (value - target) / np.sqrt(s2 + tau2), np.nan)
+        z = np.where(valid, distance / np.sqrt(s2 + tau2), np.nan)
     units = pd.DataFrame(
         {
             "numerator": num,
@@ -164,11 +169,22 @@ def _band(z: float) -> str:
     return "binnen"
 
 
-def _null_variance(target: float, n: np.ndarray, kind: str) -> np.ndarray:
-    """Sampling variance of a unit's value under the target, per denominator."""
+def _transform(x: np.ndarray, kind: str) -> np.ndarray:
+    """Variance-stabilising transform: arcsine-square-root (proportions), square root (rates)."""
+    with np.errstate(invalid="ignore"):
+        return np.arcsin(np.sqrt(x)) if kind == "proportion" else np.sqrt(x)
+
+
+def _back(y: np.ndarray, kind: str) -> np.ndarray:
+    """Inverse of ``_transform``, clipped to the possible range (0-1 for a proportion, >= 0 for a rate)."""
     if kind == "proportion":
-        return target * (1 - target) / n
-    return target / n
+        return np.sin(np.clip(y, 0.0, np.pi / 2)) ** 2
+    return np.maximum(y, 0.0) ** 2
+
+
+def _transformed_variance(n: np.ndarray) -> np.ndarray:
+    """Sampling variance of g(value) per denominator: 1 / (4 n) for both transforms."""
+    return 1 / (4 * n)
 
 
 def _check_kind(kind: str) -> None:

@@ -17,6 +17,16 @@ The low-level functions raise ``ValueError`` on impossible input (they are
 called by code that already validated); ``interval_for`` is the tolerant entry
 point for stored indicator rows and returns a "niet berekenbaar" interval with
 a Dutch reason instead of raising.
+
+Which indicators get an interval at all is decided in one place,
+``no_interval_reason``: estimates (surveys, samples) and rates of events or
+uses (claims, crimes, benefits or care per inhabitant: outcomes of a chance
+process even when every case is counted, as Fingertips treats registrations).
+Not a complete count of how the population or its surroundings are made up
+(CBS's population density, share of 65-plussers, distances: catalogue themes
+demografie, huishoudens, leefomgeving, voorzieningen; the Vektis register),
+which has no sampling error, nor a plain count (inhabitants, initiatives),
+which is the number itself.
 """
 
 from __future__ import annotations
@@ -27,6 +37,18 @@ from dataclasses import dataclass
 from scipy import stats
 
 NOT_COMPUTABLE = "niet berekenbaar"
+
+# Complete counts (registers, not samples) and, per source, the catalogue themes that describe the make-up of
+# the population or its surroundings (None: every theme). CBS's themes sociaaleconomisch and zorggebruik count
+# uses (benefits, youth care, Wmo) and keep their intervals; a source naming another origin first ("Politie/CBS")
+# is not in this list.
+CENSUS_SOURCES: dict[str, frozenset[str] | None] = {
+    "CBS Kerncijfers wijken en buurten": frozenset({"demografie", "huishoudens", "leefomgeving", "voorzieningen"}),
+    "Vektis Open Databestand": None,
+}
+NO_INTERVAL_CENSUS = "geen interval: volledige telling, geen schatting"
+NO_INTERVAL_COUNT = "geen interval: een aantal, geen schatting of kans"
+WIDENED = "verbreed tot de getoonde waarde"
 
 KINDS = ("count", "percentage", "rate", "mean", "score", "nps")
 
@@ -43,6 +65,22 @@ class Interval:
     def computable(self) -> bool:
         """True when both bounds exist."""
         return self.low is not None and self.high is not None
+
+
+def no_interval_reason(kind: str, source: str | None, theme: str | None = None) -> str | None:
+    """None when an indicator's values get an interval, else the Dutch reason why not (catalogue kind, source and
+    theme; a theme may list several, comma-separated).
+
+    A "count" has no denominator and so is no rate; a census source describes the make-up of the population or
+    its surroundings in the themes listed in ``CENSUS_SOURCES``.
+    """
+    if kind == "count":
+        return NO_INTERVAL_COUNT
+    themes = {t.strip() for t in str(theme or "").split(",") if t.strip()}
+    for prefix, census_themes in CENSUS_SOURCES.items():
+        if source and str(source).startswith(prefix) and (census_themes is None or themes & census_themes):
+            return NO_INTERVAL_CENSUS
+    return None
 
 
 def not_computable(reason: str) -> Interval:
@@ -172,7 +210,23 @@ def interval_for(
       ``per`` explicitly wherever the scale is known.
     * ``mean`` / ``score``: value = mean, denominator = n, ``sd`` required (t).
     * ``nps``: numerator = promoters, ``detractors``, denominator = respondents.
+
+    The interval always contains ``value``: when the value shown differs from what the counts give (CBS rounds
+    percentages and counts, a supplier may deliver its own rounded figure) the interval computed from the counts
+    is widened to reach the value (never shifted), and its method says so ("verbreed tot de getoonde waarde").
     """
+    interval = _interval_for(kind, value, numerator, denominator, level, detractors, sd, per)
+    value = _clean(value)
+    if value is None or not interval.computable:
+        return interval
+    if interval.low <= value <= interval.high:
+        return interval
+    return Interval(min(interval.low, value), max(interval.high, value), f"{interval.method}, {WIDENED}")
+
+
+def _interval_for(kind: str, value: float | None, numerator: float | None, denominator: float | None,
+                  level: float, detractors: float | None, sd: float | None, per: float | None) -> Interval:
+    """``interval_for`` before the value-shown rule."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
     _check_level(level)

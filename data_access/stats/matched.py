@@ -95,13 +95,87 @@ def matched_did(
         "band_low": index_c * np.exp(-z * se),
         "band_high": index_c * np.exp(z * se),
         "n_controls": n_c.max(axis=1) if n_c.size else np.zeros(len(controls), dtype=int),
+        "sigma2": np.where(bad, np.nan, sigma2),
     }
 
 
-def pre_trend_p(effect: np.ndarray, se: np.ndarray) -> float | None:
-    """Chi-square test that all pre-period effects are zero (None with fewer than two usable pre periods)."""
-    ok = np.isfinite(effect) & np.isfinite(se) & (se > 0)
-    if ok.sum() < 2:
-        return None
-    stat = float(np.sum((effect[ok] / se[ok]) ** 2))
-    return float(sps.chi2.sf(stat, int(ok.sum())))
+def pre_trend_p(effect: np.ndarray, se: np.ndarray, base_share: float | np.ndarray = 0.5,
+                sigma2: np.ndarray | None = None) -> float | None:
+    """Joint Wald test that all pre-period effects are zero (None with fewer than two usable pre periods).
+
+    The effects are all measured against one base period, so they share its noise and are positively
+    correlated: treating them as independent (a plain sum of squared z-scores) rejects a true null about twice as
+    often as it should. ``base_share`` is the part of each effect's variance that comes from the base period
+    (0.5 matches ``matched_did``'s variance, which treats base and period alike); the covariance of effects j and
+    k is then sqrt(share_j var_j * share_k var_k).
+
+    ``sigma2`` (``matched_did``'s placebo variance per period): when given, it is pooled over the tested periods
+    before the test. Each period's own estimate rests on some 30 placebo buurten, and a Wald test over eleven such
+    separately estimated variances rejects 8 % of true nulls in simulation instead of 5 %.
+    """
+    effect, se = np.asarray(effect, dtype=float), np.asarray(se, dtype=float)
+    if sigma2 is not None:
+        sigma2 = np.asarray(sigma2, dtype=float)
+        usable = np.isfinite(sigma2) & (sigma2 > 0) & np.isfinite(effect) & np.isfinite(se)
+        if usable.any():
+            se = np.where(usable, se * np.sqrt(sigma2[usable].mean() / np.where(usable, sigma2, 1.0)), np.nan)
+    share = np.broadcast_to(np.asarray(base_share, dtype=float), effect.shape)
+    p = wald_shared_base(effect[None, :], se[None, :], share[None, :])[0]
+    return None if np.isnan(p) else float(p)
+
+
+def wald_shared_base(effect: np.ndarray, se: np.ndarray, base_share: np.ndarray) -> np.ndarray:
+    """Vectorised ``pre_trend_p`` over rows (shape (tests, periods)); NaN where fewer than two periods are usable."""
+    stat, k = _wald_stat(effect, se, base_share)
+    with np.errstate(invalid="ignore"):
+        p = sps.chi2.sf(stat, np.maximum(k, 1))
+    return np.where(k >= 2, p, np.nan)
+
+
+def cohort_pre_trend_p(num: np.ndarray, den: np.ndarray, cohorts: dict[int, list[int]],
+                       controls: list[int]) -> float | None:
+    """Pre-trend test for the programme: per cohort a joint Wald test as for one buurt, the statistics summed.
+
+    Each cohort's buurten are pooled into one treated series and set against the comparison rows ``controls``
+    with the period before the cohort's start as base (its key in ``cohorts``: the start column); the placebo
+    variance is pooled over the pre periods as in ``pre_trend_p``. The cohorts are independent on the treated
+    side, so the statistics add up, and so do their degrees of freedom. (The bootstrap sup-t test of
+    ``kpi.staggered_att`` rejects 14 % of true nulls with ten buurten per cohort: a bootstrap over ten units
+    underestimates the spread.)
+    """
+    stat, dof = 0.0, 0
+    control_idx = np.array(controls, dtype=int)[None, :]
+    for start, rows in sorted(cohorts.items()):
+        if start < 3 or not rows:
+            continue  # fewer than two pre periods besides the base
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            t_num = np.nansum(num[rows], axis=0, keepdims=True, where=np.isfinite(num[rows]))
+            t_den = np.nansum(den[rows], axis=0, keepdims=True, where=np.isfinite(den[rows]))
+        res = matched_did(num, den, t_num, t_den, control_idx, start - 1)
+        effect, se, sigma2 = res["effect"][0, :start - 1], res["se"][0, :start - 1], res["sigma2"][0, :start - 1]
+        usable = np.isfinite(sigma2) & (sigma2 > 0) & np.isfinite(effect) & np.isfinite(se) & (se > 0)
+        if usable.sum() < 2:
+            continue
+        se = se * np.sqrt(sigma2[usable].mean() / np.where(usable, sigma2, 1.0))
+        s, k = _wald_stat(effect[None, :], se[None, :], np.full((1, effect.size), 0.5))
+        stat, dof = stat + float(s[0]), dof + int(k[0])
+    return float(sps.chi2.sf(stat, dof)) if dof >= 2 else None
+
+
+def _wald_stat(effect: np.ndarray, se: np.ndarray, base_share: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Wald statistic e' V^-1 e per row and its number of usable periods.
+
+    V = D + u u' with D = diag((1 - share) se^2) and u = sqrt(share) se, inverted by Sherman-Morrison so that
+    thousands of tests (the simulation tests) cost one array pass.
+    """
+    share = np.clip(np.asarray(base_share, dtype=float), 0.0, 0.999)
+    ok = np.isfinite(effect) & np.isfinite(se) & (se > 0) & np.isfinite(share)
+    e = np.where(ok, effect, 0.0)
+    v = np.where(ok, se, 1.0) ** 2
+    d = (1 - share) * v  # own-period variance
+    u = np.where(ok, np.sqrt(share * v), 0.0)  # shared base-period part
+    a = np.where(ok, e ** 2 / d, 0.0).sum(axis=1)
+    b = np.where(ok, e * u / d, 0.0).sum(axis=1)
+    c = np.where(ok, u ** 2 / d, 0.0).sum(axis=1)
+    return a - b ** 2 / (1 + c), ok.sum(axis=1)

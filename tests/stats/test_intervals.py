@@ -5,10 +5,10 @@ import math
 import pytest
 
 from data_access.stats.intervals import (
-    Interval,
     byar,
     exact_poisson,
     interval_for,
+    no_interval_reason,
     nps,
     poisson_count,
     rate,
@@ -129,11 +129,10 @@ def test_interval_for_rate_infers_scale_from_value():
 
 
 def test_interval_for_hours_per_client_uses_poisson_on_hours():
-    # 1,200 hours for 100 clients = 12 hours per client; Byar on 1,200 divided by 100.
+    # 1,200 hours for 100 clients = 12 hours per client; Byar by hand: 1200 (1 - 1/10800 - 1.959964 / (3 sqrt 1200))^3
+    # = 1133.056 and 1201 (1 - 1/10809 + 1.959964 / (3 sqrt 1201))^3 = 1269.866, divided by 100.
     ci = interval_for("rate", 12.0, 1200, 100)
-    hours = byar(1200)
-    assert (ci.low, ci.high) == pytest.approx((hours.low / 100, hours.high / 100))
-    assert ci.low < 12.0 < ci.high
+    assert (ci.low, ci.high) == pytest.approx((11.330564, 12.698660), abs=1e-6)
 
 
 def test_interval_for_count_uses_exact_below_ten():
@@ -193,10 +192,32 @@ def test_interval_for_rejects_unknown_kind():
         interval_for("ratio", 1.0, 1, 1)
 
 
-def test_interval_is_frozen():
-    ci = Interval(1.0, 2.0, "t")
-    with pytest.raises(AttributeError):
-        ci.low = 0.0  # type: ignore[misc]
+def test_an_interval_always_contains_the_value_shown_by_widening():
+    # CBS shows 20 % (rounded) where the counts say 2000 / 9000 = 22.2 %: Wilson by hand (21.375, 23.093) misses
+    # the value shown, so the lower bound is widened to it and the method says so.
+    ci = interval_for("percentage", 20.0, 2000, 9000)
+    assert (ci.low, ci.high) == pytest.approx((20.0, 23.092883), abs=1e-6)
+    assert ci.method == "wilson, verbreed tot de getoonde waarde"
+    assert interval_for("percentage", 22.2, 2000, 9000).method == "wilson"
+
+
+CBS = "CBS Kerncijfers wijken en buurten"
+
+
+@pytest.mark.parametrize(("kind", "source", "theme", "reason"), [
+    ("rate", CBS, "demografie", "volledige telling"),  # population density
+    ("percentage", CBS, "demografie", "volledige telling"),  # share of 65-plussers
+    ("mean", CBS, "voorzieningen", "volledige telling"),  # distance to the GP
+    ("percentage", "Vektis Open Databestand Zvw (gemeente)", "zorgkosten", "volledige telling"),
+    ("count", "Buurtnetwerk", "preventie", "een aantal"),
+    ("percentage", CBS, "sociaaleconomisch", None),  # benefits per 100 inhabitants: a rate of uses
+    ("rate", "Politie/CBS (47022NED); CBS Kerncijfers wijken en buurten", "leefomgeving", None),  # crimes: events
+    ("percentage", "RIVM/GGD'en/CBS Gezondheidsmonitor (50090NED)", "gezondheid", None),  # a survey estimate
+    ("rate", "Verzekeraars (declaraties Zvw)", "preventie,eerste_lijn,dichtbij", None),
+])
+def test_only_estimates_and_rates_of_events_get_an_interval(kind, source, theme, reason):
+    got = no_interval_reason(kind, source, theme)
+    assert (got is None) if reason is None else (reason in got)
 
 
 @pytest.mark.parametrize("level", [0, 1, 95])

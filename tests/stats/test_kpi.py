@@ -13,6 +13,8 @@ from data_access.stats.kpi import (
     group_index,
     kpi_status,
     staggered_att,
+    target_path,
+    window_target,
 )
 
 
@@ -93,12 +95,24 @@ def test_bootstrap_recovers_known_effect_within_interval():
     assert result["n_valid"] == 999
 
 
-def test_bootstrap_is_reproducible_with_a_seed():
+def test_bootstrap_interval_agrees_with_the_linearised_cluster_variance():
+    # Independent check: the delta-method (linearised) variance of log(R_T(2025) / R_T(2023)) with R a ratio of
+    # sums is the sum over buurten of (num_i,t / N_t - den_i,t / D_t - num_i,b / N_b + den_i,b / D_b)^2, the same
+    # for the comparison group; the percentile interval of the cluster bootstrap must match +-1.96 of its root.
     panel = synthetic_panel()
     treated, control = [f"T{i}" for i in range(20)], [f"C{i}" for i in range(30)]
-    first = cluster_bootstrap_did(panel, treated, control, 2023, 2025, n_boot=199, seed=5)
-    second = cluster_bootstrap_did(panel, treated, control, 2023, 2025, n_boot=199, seed=5)
-    assert first["relative_effect_ci"] == second["relative_effect_ci"]
+    result = cluster_bootstrap_did(panel, treated, control, 2023, 2025, n_boot=1999, seed=5)
+    variance = 0.0
+    for units in (treated, control):
+        wide = panel[panel["unit"].isin(units)].pivot_table(index="unit", columns="year_or_period",
+                                                            values=["numerator", "denominator"])
+        terms = sum(sign * (wide[(col, year)] / wide[(col, year)].sum())
+                    for col, year, sign in (("numerator", 2025, 1), ("denominator", 2025, -1),
+                                            ("numerator", 2023, -1), ("denominator", 2023, 1)))
+        variance += float((terms ** 2).sum())
+    low, high = result["relative_effect_ci"]
+    bootstrap_se = (math.log1p(high) - math.log1p(low)) / (2 * 1.959964)
+    assert bootstrap_se == pytest.approx(math.sqrt(variance), rel=0.15)
 
 
 def staggered_panel(noise: float = 0.02, seed: int = 3) -> pd.DataFrame:
@@ -159,13 +173,20 @@ def test_pre_trend_test_detects_diverging_cohort():
     assert result.pre_trend_p_value < 0.05
 
 
-def test_universal_and_varying_base_give_the_same_post_estimates():
-    panel = staggered_panel()
-    varying = staggered_att(panel, "varying", n_boot=0).event_study.set_index("event_time")
-    universal = staggered_att(panel, "universal", n_boot=0).event_study.set_index("event_time")
-    assert -1 not in universal.index  # zero by construction
-    for e in (0, 1, 2):
-        assert universal.loc[e, "estimate"] == pytest.approx(varying.loc[e, "estimate"])
+def test_universal_and_varying_base_pre_period_estimates_by_hand():
+    # No noise; cohort 2025 (B) grows 6 % a year faster than the rest before its start. With the never treated as
+    # controls each event time averages the two cohorts (equal size), cohort 2024 (A) contributing 0.
+    # universal base (the year before the start): B at e = -2 is log(1.06^2 / 1.06^3) = -log 1.06, at e = -3
+    # -2 log 1.06; varying base (the year before): B at e = -2 is +log 1.06.
+    panel = staggered_panel(noise=0.0)
+    drift = panel["unit"].str.startswith("B") & (panel["year_or_period"] < 2025)
+    panel.loc[drift, "numerator"] *= 1.06 ** (panel.loc[drift, "year_or_period"] - 2021)
+    universal = staggered_att(panel, "universal", "never_treated", n_boot=0).event_study.set_index("event_time")
+    varying = staggered_att(panel, "varying", "never_treated", n_boot=0).event_study.set_index("event_time")
+    assert universal.loc[-2, "estimate"] == pytest.approx(-math.log(1.06) / 2)
+    assert universal.loc[-3, "estimate"] == pytest.approx(-2 * math.log(1.06) / 2)
+    assert varying.loc[-2, "estimate"] == pytest.approx(math.log(1.06) / 2)
+    assert -1 not in universal.index  # the base itself
 
 
 def test_never_treated_controls_only():
@@ -232,25 +253,78 @@ def test_unit_in_both_groups_is_an_error():
 
 
 @pytest.mark.parametrize(
-    ("effect", "ci", "elapsed", "expected"),
+    ("effect", "ci", "path", "elapsed", "expected"),
     [
-        # Target -15% over 4 periods: path after 2 periods is -7.5%.
-        (-0.10, (-0.14, -0.06), 2, "op koers"),
-        (-0.05, (-0.07, -0.03), 2, "niet op koers"),
-        (-0.08, (-0.20, 0.04), 2, "nog niet bekend"),  # interval holds 0 and the path
-        (-0.20, None, 1, "nog niet bekend"),  # fewer than 2 post periods
-        (None, None, 3, "nog niet bekend"),
-        (-0.16, (-0.20, -0.12), 6, "op koers"),  # beyond the end: path capped at target
-        (-0.14, (-0.18, -0.10), 4, "niet op koers"),
+        (-0.10, (-0.14, -0.06), -0.075, 2, "op koers"),
+        (-0.05, (-0.07, -0.03), -0.075, 2, "niet op koers"),
+        (-0.08, (-0.20, 0.04), -0.075, 2, "nog niet bekend"),  # interval holds 0 and the path
+        (-0.20, None, -0.075, 1, "nog niet bekend"),  # fewer than 2 periods since the start
+        (None, None, -0.075, 3, "nog niet bekend"),
+        (-0.0746, (-0.09, -0.06), -0.075, 4, "op koers"),  # shown as -7,5 %, the path's -7,5 %
+        (-0.0744, (-0.09, -0.06), -0.075, 4, "niet op koers"),  # shown as -7,4 %
     ],
 )
-def test_kpi_status(effect, ci, elapsed, expected):
-    assert kpi_status(effect, ci, -0.15, elapsed, 4) == expected
+def test_kpi_status(effect, ci, path, elapsed, expected):
+    assert kpi_status(effect, ci, -0.15, path=path, periods_elapsed=elapsed) == expected
 
 
 def test_kpi_status_for_an_increase_target():
-    assert kpi_status(0.12, (0.08, 0.16), 0.20, 2, 4) == "op koers"
-    assert kpi_status(0.05, (0.03, 0.07), 0.20, 2, 4) == "niet op koers"
+    assert kpi_status(0.12, (0.08, 0.16), 0.20, path=0.10, periods_elapsed=2) == "op koers"
+    assert kpi_status(0.05, (0.03, 0.07), 0.20, path=0.10, periods_elapsed=2) == "niet op koers"
+
+
+def test_target_path_starts_at_the_first_programme_period_and_stops_at_the_target():
+    # start in period 1, 18 periods to -15 %: period 4 is 3/18 of the way, period 19 and later the full target
+    path = target_path(-0.15, 1, np.array([0, 1, 4, 19, 30]), 18)
+    assert path.tolist() == pytest.approx([0.0, 0.0, -0.025, -0.15, -0.15])
+
+
+def test_the_issues_cohort_1_buurt_exactly_on_its_path_is_on_course():
+    # Cohort 1 starts in 2024-B2 (period 1); the estimate runs from the 2024-B6 base (5) to 2026-B5 (16):
+    # (1 - 0.15 * 15/18) / (1 - 0.15 * 4/18) - 1 = 0.875 / 0.966667 - 1 = -0.0948276.
+    path = window_target(-0.15, 5, 16, 18, [1])
+    assert path == pytest.approx(-0.0948276, abs=1e-7)
+    assert kpi_status(-0.0948, (-0.12, -0.07), -0.15, path=path, periods_elapsed=16) == "op koers"
+    # the old rule measured -0.15 * 16/18 = -13.3 % from the start against this 2024-based estimate
+    assert kpi_status(-0.0948, (-0.12, -0.07), -0.15, path=-0.15 * 16 / 18, periods_elapsed=16) == "niet op koers"
+
+
+def test_window_target_of_two_cohorts_is_weighted():
+    # cohort 1 (start 1): levels 0.875 at 16 and 0.966667 at 5; cohort 2 (start 6): 0.916667 and 1.
+    # weights 300 / 100 at base, 200 / 200 at 16: (0.5 * 0.875 + 0.5 * 0.916667) / (0.75 * 0.966667 + 0.25) - 1
+    path = window_target(-0.15, 5, 16, 18, [1, 6], weights_base=[300, 100], weights_latest=[200, 200])
+    assert path == pytest.approx(0.8958333 / 0.975 - 1, abs=1e-7)
+
+
+def test_programme_of_buurten_exactly_on_their_paths_is_on_course():
+    # Random programme shapes: 3-15 buurten per cohort (starts 1 and 6), 40 comparison buurten, 20-200 clients
+    # (all changing alike per period, so composition does not move the ratios), hours per client differing 10 %
+    # between buurten, national trend -2 to -8 % a year.
+    # Every buurt is exactly on its path; each cohort weighs with its hours without the programme (hours / (1 + P)),
+    # as in the pooled ratio of sums. The pooled 2x2 DiD from the 2024-B6 base (5) to 2026-B5 (16) must be
+    # judged on course. The old rule (path counted from the earliest cohort's start) said "niet op koers".
+    rng = np.random.default_rng(2024)
+    statuses = []
+    for _ in range(100):
+        sizes = rng.integers(3, 16, size=2)
+        starts = np.repeat([1.0, 6.0], sizes)
+        n_t = starts.size
+        n = n_t + 40
+        clients = rng.integers(20, 200, size=(n, 1)) * rng.uniform(0.9, 1.1, size=(1, 17))
+        level = 150 * rng.lognormal(0, 0.1, size=(n, 1))
+        national = (1 - rng.uniform(0.02, 0.08)) ** (np.arange(17) / 6)
+        effect = np.ones((n, 17))
+        effect[:n_t] += target_path(-0.15, starts[:, None], np.arange(17)[None, :], 18)
+        hours = clients * level * national * effect
+        units = np.repeat(np.arange(n), 17).astype(str)
+        panel = pd.DataFrame({"unit": units, "year_or_period": np.tile(np.arange(17), n),
+                              "numerator": hours.ravel(), "denominator": clients.ravel()})
+        estimate = did(panel, [str(u) for u in range(n_t)], [str(u) for u in range(n_t, n)], 5, 16)
+        weights = [[hours[:n_t][starts == s, j].sum() / (1 + target_path(-0.15, s, j, 18)) for s in (1.0, 6.0)]
+                   for j in (5, 16)]
+        path = window_target(-0.15, 5, 16, 18, [1, 6], *weights)
+        statuses.append(kpi_status(estimate["relative_effect"], None, -0.15, path=path, periods_elapsed=16))
+    assert statuses == ["op koers"] * 100
 
 
 def test_cluster_bootstrap_change_recovers_a_known_drop_within_its_interval():

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data_access.stats.matched import matched_did, pre_trend_p
-from data_access.stats.peers import find_peers, nearest_many
+from data_access.stats.matched import cohort_pre_trend_p, matched_did, pre_trend_p, wald_shared_base
+from data_access.stats.peers import nearest_many
 
 
 def _panel(rng, n_controls=40, periods=8, effect=-0.2, noise=0.05, clients=100):
@@ -54,32 +54,79 @@ def test_fewer_than_five_delivering_controls_give_no_estimate():
     assert np.isfinite(out["effect"][0, 6])
 
 
-def test_padding_and_several_buurten_at_once_match_one_at_a_time():
-    num, den, t_num, t_den = _panel(np.random.default_rng(3))
-    controls = np.array([list(range(20)) + [-1] * 5, list(range(15, 40))])
-    both = matched_did(num, den, np.vstack([t_num, t_num * 1.1]), np.vstack([t_den, t_den]), controls, base=1)
-    first = matched_did(num, den, t_num, t_den, np.arange(20)[None, :], base=1)
-    np.testing.assert_allclose(both["effect"][0], first["effect"][0])
-    np.testing.assert_allclose(both["se"][0], first["se"][0])
-    assert both["n_controls"].tolist() == [20, 25]
+def test_hand_computed_effect_and_placebo_interval_also_with_padding():
+    # Five comparison buurten of 100 clients, 10 hours each at the base; in period 1 they give 9, 11, 10, 10, 10
+    # (sum 5000 / 500 = 10: comparison index 100). The programme buurt goes from 10 to 8: effect log 0.8.
+    # Placebos (own vs the other four): log 0.9 - log(4100/4000) = -0.130053, log 1.1 - log(3900/4000) = 0.120628,
+    # 0, 0, 0; sigma2 = 100 * (0.130053^2 + 0.120628^2) / 5 = 0.629299; var = sigma2 / 100 + 2 sigma2 / 1000
+    # = 0.00755158, se = 0.0868998; 95 % low: exp(-0.223144 - 1.959964 * 0.0868998) - 1 = -0.325284.
+    num = np.array([[1000, 900], [1000, 1100], [1000, 1000], [1000, 1000], [1000, 1000]], dtype=float)
+    den = np.full((5, 2), 100.0)
+    t_num, t_den = np.array([[1000.0, 800.0]]), np.array([[100.0, 100.0]])
+    for controls in (np.arange(5)[None, :], np.array([[0, 1, 2, 3, 4, -1, -1]])):
+        out = matched_did(num, den, t_num, t_den, controls, base=0)
+        assert out["effect"][0, 1] == pytest.approx(np.log(0.8))
+        assert out["sigma2"][0, 1] == pytest.approx(0.6292986, abs=1e-7)
+        assert out["se"][0, 1] == pytest.approx(0.0868998, abs=1e-7)
+        assert out["ci_low"][0, 1] == pytest.approx(-0.3252845, abs=1e-7)
+        assert out["n_controls"].tolist() == [5]
 
 
-def test_pre_trend_p_is_small_for_a_clear_pre_trend_and_none_without_enough_periods():
-    assert pre_trend_p(np.array([0.3, 0.25]), np.array([0.05, 0.05])) < 0.001
-    assert pre_trend_p(np.array([0.01, -0.02]), np.array([0.05, 0.05])) > 0.5
+def test_pre_trend_p_is_a_joint_wald_test_with_the_shared_base_covariance():
+    # V has se_j^2 on the diagonal and sqrt(se_j^2 se_k^2) / 2 off it (half of each variance is the base period's):
+    # V = [[.0025, .002, .0015], [.002, .0064, .0024], [.0015, .0024, .0036]]; e' V^-1 e = 6.3776 (numpy.linalg
+    # .solve, once), chi-square on 3 df -> 0.094617. Independent z-scores would give 0.2121.
+    p = pre_trend_p(np.array([0.10, 0.05, -0.02]), np.array([0.05, 0.08, 0.06]))
+    assert p == pytest.approx(0.0946165, abs=1e-6)
     assert pre_trend_p(np.array([0.3]), np.array([0.05])) is None
 
 
-def test_nearest_many_gives_the_same_peers_as_find_peers():
-    rng = np.random.default_rng(4)
-    table = pd.DataFrame({"a": rng.normal(size=200), "b": rng.lognormal(size=200), "c": rng.uniform(1, 99, 200)},
-                         index=[f"BU{i:08d}" for i in range(200)])
-    table.iloc[5, 1] = np.nan
-    variables = {"a": 1.0, "b": 2.0, "c": 1.0}
-    transforms = {"a": None, "b": "log1p", "c": "logit_pct"}
-    pool = list(table.index[50:])
-    many = nearest_many(table, ["BU00000001", "BU00000005"], variables, transforms, k=7, candidates=pool)
-    for target in ("BU00000001", "BU00000005"):
-        one = find_peers(table, target, variables, transforms, k=7, candidates=pool)
-        assert many[target]["code"].tolist() == one["code"].tolist()
-        np.testing.assert_allclose(many[target]["distance"], one["distance"])
+def test_pre_trend_size_is_five_percent_when_effects_share_one_base():
+    # The issue's null: e = a[:, :k] - a[:, k], a ~ N(0, 1); the independent test rejected 9.6 % (k = 6), 11.9 % (11).
+    rng = np.random.default_rng(20261130)
+    for k in (6, 11):
+        a = rng.standard_normal((8000, k + 1))
+        effect = a[:, :k] - a[:, [k]]
+        p = wald_shared_base(effect, np.full_like(effect, np.sqrt(2)), np.full_like(effect, 0.5))
+        assert 0.03 <= np.mean(p < 0.05) <= 0.07
+
+
+def test_pre_trend_size_in_a_panel_with_estimated_placebo_variances():
+    # 1,500 programme buurten without any effect, each with 30 comparison buurten drawn from 500; base = the period
+    # before the start (11), eleven pre periods tested. Per-period placebo variances give 8 %; pooled, 5 %.
+    rng = np.random.default_rng(11)
+    periods, pool, buurten = 12, 500, 1500
+    trend = 0.95 ** (np.arange(periods) / 6)
+    den = rng.integers(20, 200, size=(pool, 1)).astype(float) * np.ones((1, periods))
+    num = den * 150 * trend * np.exp(rng.normal(0, 0.3, size=(pool, periods)) / np.sqrt(den))
+    t_den = rng.integers(20, 200, size=(buurten, 1)).astype(float) * np.ones((1, periods))
+    t_num = t_den * 150 * trend * np.exp(rng.normal(0, 0.3, size=(buurten, periods)) / np.sqrt(t_den))
+    controls = np.argsort(rng.random((buurten, pool)), axis=1)[:, :30]
+    res = matched_did(num, den, t_num, t_den, controls, base=periods - 1)
+    p = np.array([pre_trend_p(res["effect"][i, :-1], res["se"][i, :-1], sigma2=res["sigma2"][i, :-1])
+                  for i in range(buurten)])
+    assert 0.03 <= np.mean(p < 0.05) <= 0.07
+
+
+def test_programme_pre_trend_size_with_two_cohorts():
+    # Two cohorts of ten buurten (start in column 4 and 9) and 100 comparison buurten, no effect anywhere.
+    rng = np.random.default_rng(3)
+    periods, runs, rejected = 18, 400, 0
+    for _ in range(runs):
+        den = rng.integers(20, 200, size=(120, 1)).astype(float) * np.ones((1, periods))
+        num = den * 150 * 0.95 ** (np.arange(periods) / 6) * np.exp(rng.normal(0, 0.3, (120, periods)) / np.sqrt(den))
+        p = cohort_pre_trend_p(num, den, {4: list(range(10)), 9: list(range(10, 20))}, list(range(20, 120)))
+        rejected += p < 0.05
+    assert 0.03 <= rejected / runs <= 0.07
+
+
+def test_nearest_many_finds_the_hand_computed_peers():
+    # a = 0, 1, 2, 4, 8 and b = 1, 3, 3, 5, 9: medians 2 and 3, MAD 2 for both -> scale 1.4826 * 2 = 2.9652.
+    # d^2 from T = 0.5 (da / 2.9652)^2 + 0.5 (db / 2.9652)^2: P1 (1, 2) 0.284336, P2 (2, 2) 0.454938,
+    # P3 (4, 4) 1.819751.
+    table = pd.DataFrame({"a": [0.0, 1, 2, 4, 8], "b": [1.0, 3, 3, 5, 9]}, index=["T", "P1", "P2", "P3", "P4"])
+    many = nearest_many(table, ["T", "NOPE"], {"a": 1.0, "b": 1.0}, {"a": None, "b": None}, k=3,
+                        candidates=["P1", "P2", "P3", "P4"])
+    assert list(many) == ["T"]
+    assert many["T"]["code"].tolist() == ["P1", "P2", "P3"]
+    assert many["T"]["distance"].tolist() == pytest.approx([0.5332318, 0.6744908, 1.3489815], abs=1e-7)

@@ -30,10 +30,19 @@ def test_obvious_nearest_neighbour_comes_first():
     assert len(peers) == 3
 
 
-def test_contributions_sum_to_squared_distance():
-    peers = find_peers(toy_table(), "T", VARS, NO_TRANSFORMS, k=10)
-    contrib = peers[["contrib_a", "contrib_b"]].sum(axis=1)
-    assert np.allclose(contrib, peers["distance"] ** 2)
+HAND = pd.DataFrame({"a": [0.0, 1, 2, 4, 8], "b": [1.0, 3, 3, 5, 9]}, index=["T", "P1", "P2", "P3", "P4"])
+
+
+def test_distances_contributions_and_similarity_by_hand():
+    # a = 0, 1, 2, 4, 8 and b = 1, 3, 3, 5, 9: medians 2 and 3, MAD 2 for both -> scale 1.4826 * 2 = 2.9652;
+    # weights 0.5 each. T to P1 (da 1, db 2): contributions 0.5 (1 / 2.9652)^2 = 0.0568672 and 0.5 (2 / 2.9652)^2
+    # = 0.2274689, distance sqrt(0.2843361) = 0.5332318, similarity 1 / 1.5332318 = 0.6522171.
+    peers = find_peers(HAND, "T", VARS, NO_TRANSFORMS, k=4).set_index("code")
+    assert list(peers.index) == ["P1", "P2", "P3", "P4"]
+    assert peers.loc["P1", ["contrib_a", "contrib_b"]].tolist() == pytest.approx([0.0568672, 0.2274689], abs=1e-7)
+    assert peers.loc["P1", "distance"] == pytest.approx(0.5332318, abs=1e-7)
+    assert peers.loc["P1", "similarity"] == pytest.approx(0.6522171, abs=1e-7)
+    assert peers["distance"].tolist() == pytest.approx([0.5332318, 0.6744908, 1.3489815, 2.6979630], abs=1e-7)
 
 
 def test_missing_value_rescales_by_available_weight():
@@ -58,12 +67,6 @@ def test_candidate_with_less_than_half_the_weight_is_skipped():
 def test_candidates_restrict_the_pool():
     peers = find_peers(toy_table(), "T", VARS, NO_TRANSFORMS, candidates=["MID", "FAR", "T"])
     assert list(peers["code"]) == ["MID", "FAR"]
-
-
-def test_similarity_is_one_over_one_plus_distance():
-    peers = find_peers(toy_table(), "T", VARS, NO_TRANSFORMS)
-    assert np.allclose(peers["similarity"], 1 / (1 + peers["distance"]))
-    assert peers["similarity"].between(0, 1).all()
 
 
 def test_identical_profile_has_distance_zero():
@@ -98,23 +101,16 @@ def test_unknown_code_and_column_are_errors():
         find_peers(toy_table(), "T", {"a": 1.0, "zz": 1.0})
 
 
-def test_defaults_cover_the_cbs_columns():
-    expected = {
-        "pct_65plus",
-        "inwoners",
-        "bev_dichtheid",
-        "g_hh_sti",
-        "p_hh_li",
-        "p_wmo_t",
-        "pct_eenpersoonshuishoudens",
-        "pct_bijstand",
-        "ervaren_gezondheid_goed",
-        "eenzaam",
-        "stedelijkheid",
-    }
-    assert set(DEFAULT_PEER_VARIABLES) == expected == set(DEFAULT_PEER_TRANSFORMS)
-    assert all(w > 0 for w in DEFAULT_PEER_VARIABLES.values())
-    assert DEFAULT_PEER_TRANSFORMS["stedelijkheid"] is None
+def test_default_weights_and_transforms_by_hand():
+    # Only pct_65plus differs: 10, 20, 30, 40, 50 %. logit: -2.197225, -1.386294, -0.847298, -0.405465, 0;
+    # median -0.847298, MAD 0.538997, scale 0.799116. 20 % vs 30 %: dz = 0.674491; the default weight of age is
+    # 2 of 11.5, so d = sqrt(2 / 11.5 * 0.454938) = 0.281282. Every other column is constant (z = 0).
+    table = pd.DataFrame({col: [5.0] * 5 for col in DEFAULT_PEER_VARIABLES}, index=list("ABCDE"))
+    table["pct_65plus"] = [10.0, 20, 30, 40, 50]
+    peers = find_peers(table, "B", k=1)
+    assert peers["code"].tolist() == ["C"]
+    assert peers["distance"].iloc[0] == pytest.approx(0.2812821, abs=1e-7)
+    assert set(DEFAULT_PEER_TRANSFORMS) == set(DEFAULT_PEER_VARIABLES)
 
 
 def test_fourteen_thousand_buurten_are_fast():

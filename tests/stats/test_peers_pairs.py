@@ -1,47 +1,40 @@
-"""All-pairs peer distances agree with find_peers (the lerende buurt relies on them for every buurt at once)."""
+"""All-pairs peer distances (the lerende buurt needs every programme buurt's peers at once), against hand values."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from data_access.stats.peers import distance_matrix, find_peers, pair_distances, standardise
+from data_access.stats.peers import distance_matrix, pair_distances, standardise
 
-VARIABLES = {"pct_65plus": 2.0, "p_hh_li": 1.0, "inwoners": 0.5, "stedelijkheid": 1.0}
-TRANSFORMS = {"pct_65plus": "logit_pct", "p_hh_li": "logit_pct", "inwoners": "log1p", "stedelijkheid": None}
-
-
-def _table() -> pd.DataFrame:
-    rng = np.random.default_rng(3)
-    table = pd.DataFrame({
-        "pct_65plus": rng.uniform(5, 40, 60), "p_hh_li": rng.uniform(20, 70, 60),
-        "inwoners": rng.integers(300, 9000, 60).astype(float), "stedelijkheid": rng.integers(1, 6, 60).astype(float),
-    }, index=[f"BU{i:08d}" for i in range(60)])
-    table.iloc[3, 0] = np.nan  # a missing value: distances divide by the shared weight
-    table.iloc[7, [0, 1, 3]] = np.nan  # shares too little weight with anyone
-    return table
+# a = 0, 1, 2, 4, 8 and b = 1, 3, 3, 5, 9: medians 2 and 3, MAD 2 -> robust scale 1.4826 * 2 = 2.9652, weights 0.5.
+TABLE = pd.DataFrame({"a": [0.0, 1, 2, 4, 8], "b": [1.0, 3, 3, 5, 9]}, index=["T", "P1", "P2", "P3", "P4"])
+VARIABLES = {"a": 1.0, "b": 1.0}
+TRANSFORMS = {"a": None, "b": None}
 
 
-def test_distance_matrix_rows_equal_find_peers_distances():
-    table = _table()
-    z, w = standardise(table, VARIABLES, TRANSFORMS)
-    matrix = distance_matrix(z, w, chunk=16)
-    for target in (0, 3, 25):
-        peers = find_peers(table, table.index[target], VARIABLES, TRANSFORMS, k=100)
-        got = pd.Series(matrix[target], index=table.index).dropna()
-        assert set(got.index) == set(peers["code"])
-        assert np.allclose(got.loc[peers["code"]].to_numpy(), peers["distance"].to_numpy())
-    assert np.isnan(matrix[7]).all() and np.isnan(np.diag(matrix)).all()
-    assert np.allclose(np.nan_to_num(matrix), np.nan_to_num(matrix.T))
+def test_distance_matrix_by_hand():
+    z, w = standardise(TABLE, VARIABLES, TRANSFORMS)
+    assert w.tolist() == [0.5, 0.5]
+    matrix = distance_matrix(z, w, chunk=2)
+    # T-P1 (1, 2), T-P2 (2, 2), P1-P2 (1, 0), P3-P4 (4, 4): d = sqrt((da^2 + db^2) / (2 * 2.9652^2))
+    assert matrix[0, 1:3].tolist() == pytest.approx([0.5332318, 0.6744908], abs=1e-7)
+    assert matrix[1, 2] == pytest.approx(0.2384685, abs=1e-7)
+    assert matrix[3, 4] == pytest.approx(1.3489815, abs=1e-7)
+    assert np.isnan(np.diag(matrix)).all()
 
 
-def test_pair_contributions_add_up_to_the_squared_distance_as_in_find_peers():
-    table = _table()
-    z, w = standardise(table, VARIABLES, TRANSFORMS)
-    distance, contrib = pair_distances(z, w, np.array([3, 3]), np.array([10, 11]))
-    peers = find_peers(table, table.index[3], VARIABLES, TRANSFORMS, k=100).set_index("code")
-    for i, other in enumerate((10, 11)):
-        row = peers.loc[table.index[other]]
-        assert np.isclose(distance[i], row["distance"])
-        assert np.isclose(np.nansum(contrib[i]), distance[i] ** 2)
-        assert np.allclose(contrib[i], [row[f"contrib_{c}"] for c in VARIABLES], equal_nan=True)
+def test_pair_contributions_by_hand_and_too_little_shared_weight():
+    table = TABLE.copy()
+    table.loc["P2", "a"] = np.nan  # P2 shares only b with T: half the weight, still enough; b is rescaled by 1/0.5
+    z, w = standardise(table, {"a": 1.0, "b": 3.0}, TRANSFORMS)
+    distance, contrib = pair_distances(z, w, np.array([0, 0]), np.array([1, 2]))
+    # weights 0.25 / 0.75. T-P1: 0.25 (1 / 2.9652)^2 = 0.0284336, 0.75 (2 / 2.9652)^2 = 0.3412033.
+    # (a over the four values left: median 2.5, MAD 2, so the same scale.) T-P2 compares b only:
+    # 0.75 (2 / 2.9652)^2 / 0.75 = 0.4549378.
+    assert contrib[0].tolist() == pytest.approx([0.0284336, 0.3412033], abs=1e-7)
+    assert distance[1] == pytest.approx(np.sqrt(0.4549378), abs=1e-7) and np.isnan(contrib[1, 0])
+    table.loc["P2", "b"] = np.nan  # nothing shared: no distance
+    z, w = standardise(table, {"a": 1.0, "b": 3.0}, TRANSFORMS)
+    assert np.isnan(pair_distances(z, w, np.array([0]), np.array([2]))[0][0])
