@@ -19,6 +19,7 @@ from callbacks import (
     lerend_ranked,
     menukaart,
     netwerk,
+    public,
     review,
     shell,
     transitie,
@@ -44,4 +45,5 @@ def register_all(app: dash.Dash) -> None:
     menukaart.register(app)
     review.register(app)
     contacts.register(app)
+    public.register(app)
     begroting.register(app)

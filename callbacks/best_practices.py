@@ -32,6 +32,8 @@ MSG = {
     "no_proposals": "Nog geen voorstellen: voor deze uitkomst doet geen buurt het in twee opeenvolgende perioden "
                     "duidelijk beter dan de vergelijkingsbuurten (of er zijn te weinig gegevens).",
     "no_stories": "Nog geen verhalen. Het transitieteam schrijft ze bij de voorstellen hierboven.",
+    "no_stories_published": "Nog geen gepubliceerde verhalen. Het transitieteam schrijft ze bij buurten die het "
+                            "twee perioden op rij duidelijk beter doen dan vergelijkbare buurten.",
     "no_published": "Nog geen gepubliceerde best practices om te presenteren.",
     "no_evidence": "Nog geen uitkomstgegevens om het bewijs te tonen.",
     "saved": "Opgeslagen als versie {version}.",
@@ -153,7 +155,7 @@ def update_list(_path: str | None, _saved):  # noqa: ANN001, ANN201
     with engine().connect() as conn:
         frame = bp_service.practices(conn, published_only=not team)
         if frame.empty:
-            return dbc.Alert(MSG["no_stories"], color="info")
+            return dbc.Alert(MSG["no_stories" if team else "no_stories_published"], color="info")
         people = contacts.contacts_by_slug(conn, viewer, list(frame["slug"]))
         shows = contacts.may_see_contacts(viewer)
         return [_story_card(conn, row, team, people.get(row.slug, []) if shows else None)

@@ -28,6 +28,7 @@ from layouts.figures import TEMPLATE, exportable, graph_config
 from layouts.formatting import date_nl, number, percentage, signed
 
 NL_CODE = "NL00"
+PUBLIC_KINDS = ("gebied", "publiek")  # page kinds (BUURT_AREA store) that show public sources only
 GROUPS = [("adoptie", "Adoptie door de buurt"), ("kwaliteit", "Kwaliteit"), ("effectiviteit", "Effectiviteit")]
 HEADLINES = [
     ("inwoners", "Inwoners", "buurt"), ("pct_65plus", "65-plussers", "buurt"), ("huishoudens", "Huishoudens", "buurt"),
@@ -243,14 +244,16 @@ def update_overview(data):  # noqa: ANN001, ANN201
 def update_beeld(data):  # noqa: ANN001, ANN201
     """Title, headline cards and trends (the spine chart and its table: callbacks/buurt_beeld.py)."""
     code = _code(data)
-    is_gebied = isinstance(data, dict) and data.get("kind") == "gebied"
+    kind = data.get("kind") if isinstance(data, dict) else None
+    is_gebied = kind == "gebied"
     with engine().connect() as conn:
         area = _resolve(conn, code)
         if area is None or (is_gebied and area.programme_id is not None) or (
                 not is_gebied and area.programme_id is None):
             msg = MSG["unknown_area" if is_gebied else "unknown"].format(code=code)
             return dbc.Alert(msg, color="warning"), None, None
-        viewer = ANONYMOUS if is_gebied else current_viewer()
+        # public pages (a CBS area, a programme buurt's public profile) show what anyone may see
+        viewer = ANONYMOUS if kind in PUBLIC_KINDS else current_viewer()
         catalogue = queries.indicators(conn)
         context = catalogue[catalogue["group"] == "context"]
         codes = list(context["code"])
@@ -267,7 +270,8 @@ def update_beeld(data):  # noqa: ANN001, ANN201
     level_word = {"programma": "programmabuurt", "buurt": "buurt", "wijk": "wijk", "gemeente": "gemeente",
                   "land": "land"}.get(area.level, area.level)
     title = html.Div([
-        html.H1(("Buurtbeeld " if not is_gebied else "") + area.name),
+        html.H1(("Buurtbeeld " if not is_gebied else "") + area.name
+                + (" – openbaar profiel" if kind == "publiek" else "")),
         html.P(f"{level_word} {area.code} · openbare contextcijfers vergeleken met "
                + (f"{gm_name} en Nederland" if gm_code != area.code else "Nederland"), className="text-muted"),
     ])

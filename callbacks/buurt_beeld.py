@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, dcc, html
 
-from callbacks.buurt import _code, _missing, _resolve, fmt, period_label, synthetic_badge
+from callbacks.buurt import PUBLIC_KINDS, _code, _missing, _resolve, fmt, period_label, synthetic_badge
 from callbacks.common import current_viewer, engine
 from dashboard import ids
 from data_access import queries
@@ -119,13 +119,14 @@ PHRASES = {
 def _area_for(data):  # noqa: ANN001, ANN202
     """(area, viewer, is_gebied) for the store of a buurt or gebied page; area None when unknown or mismatched."""
     code = _code(data)
-    is_gebied = isinstance(data, dict) and data.get("kind") == "gebied"
+    kind = data.get("kind") if isinstance(data, dict) else None
+    is_gebied = kind == "gebied"
     with engine().connect() as conn:
         area = _resolve(conn, code)
     if area is None or (is_gebied and area.programme_id is not None) or (
             not is_gebied and area.programme_id is None):
         return None, None, is_gebied
-    return area, (ANONYMOUS if is_gebied else current_viewer()), is_gebied
+    return area, (ANONYMOUS if kind in PUBLIC_KINDS else current_viewer()), is_gebied
 
 
 def _peers(conn, area: queries.AreaInfo) -> tuple[list[str], str]:  # noqa: ANN001

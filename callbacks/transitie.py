@@ -33,7 +33,8 @@ MSG = {
     "anonymous": "Deze pagina is voor het transitieteam. Log in om verder te gaan.",
     "denied": "Geen toegang: deze pagina is alleen voor het transitieteam en beheerders.",
     "count": "{n} programmabuurten in {c} cohort(en); niet-openbare cijfers in deze demo zijn synthetisch.",
-    "late": "{n} buurt(en) met een ontbrekende of late levering (oranje gemarkeerd in de tabel).",
+    "late": "{n} buurt(en) met een ontbrekende of late levering (oranje gemarkeerd in de tabel): ",
+    "late_more": " en {n} andere",
     "none": "Er zijn nog geen programmabuurten.",
     "never": "nooit aangeleverd",
     "not_started": "nog niet gestart",
@@ -205,6 +206,18 @@ def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd
     return fig
 
 
+def late_message(grid_rows: list[dict], names: dict[str, str], shown: int = 12) -> list:
+    """The late-delivery alert, naming the buurten (links to their page), at most `shown` of them."""
+    late = sorted((r["slug"] for r in grid_rows if any(r[f"{k}_late"] for k in FAMILY_HEADERS)),
+                  key=lambda slug: names.get(slug, slug))
+    parts: list = [MSG["late"].format(n=number(len(late)))]
+    for i, slug in enumerate(late[:shown]):
+        parts += [", " if i else "", dcc.Link(names.get(slug, slug), href=f"/buurt/{slug}", className="alert-link")]
+    if len(late) > shown:
+        parts.append(MSG["late_more"].format(n=number(len(late) - shown)))
+    return [*parts, "."]
+
+
 def update_overview(_path: str | None, cohorts: list | None, partners: list | None):  # noqa: ANN201
     """Access check, status line, the programme grid, the map and the filter options."""
     viewer = current_viewer()
@@ -221,10 +234,11 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
     partner_options = sorted(frame["alliance_partner"].unique())
     shown = _filtered(frame, cohorts, partners)
     grid_rows = overview_rows(shown)
-    late = sum(1 for r in grid_rows if any(r[f"{k}_late"] for k in FAMILY_HEADERS))
+    late = any(any(r[f"{k}_late"] for k in FAMILY_HEADERS) for r in grid_rows)
     status = [html.P(MSG["count"].format(n=number(len(frame)), c=frame["cohort"].nunique()), className="text-muted")]
     if late:
-        status.append(dbc.Alert(MSG["late"].format(n=number(late)), color="danger", className="py-2"))
+        status.append(dbc.Alert(late_message(grid_rows, dict(zip(shown["slug"], shown["name"], strict=True))),
+                                color="danger", className="py-2 transitie-late"))
     if not outlines[0]:
         status.append(html.P(MSG["no_map"], className="text-muted small"))
     return (status, {}, grid_rows, overview_columns(), overview_map(shown, outlines, locations), cohort_options,

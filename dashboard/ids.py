@@ -306,3 +306,13 @@ LEREND_RANKED = "lerend-ranked"  # /lerende-buurt: ranked partners per buurt wit
 HOME_SEARCH = "home-search"
 HOME_PAGE = "home-page"
 VERGELIJK_FUNNEL_NOTE = "vergelijk-funnel-note"  # φ of the funnel in words
+
+# public pages (/publiek, /publiek/buurt/<slug>, /indicatoren) and the role-aware shell
+NAV_LINKS = "shell-nav-links"  # the navigation links, filled per role
+HOME_START = "home-start"  # the role's own starting points on /
+PUBLIC_MAP = "publiek-map"
+PUBLIC_LIST = "publiek-list"
+PUBLIC_REPORTS = "publiek-reports"
+INDICATOREN_TABLE = "indicatoren-table"
+PUBLIC_SEARCH = "publiek-search"
+PUBLIC_SEARCH_GO = "publiek-search-go"  # dcc.Location the landing page's search navigates with
