@@ -253,6 +253,7 @@ VALUES: dict[str, list] = {
     "shell-url.pathname": ["/", "/transitie", "/best-practices", "/menukaart", "/best-practices/presentatie"],
     "shell-nav-search.search_value": ["Haarlem", "Vijf"],
     "shell-nav-search.value": [None],
+    "home-search.value": [None, "Haarlem", "Vijf"], "home-page.active_page": [1, 2],
     "lerend-query.data": [{"indicator": i, "buurt": A, "link": None} for i in OUTCOMES],
     "lerend-indicator.value": OUTCOMES,
     "lerend-buurt.value": [A, H, None],
