@@ -61,8 +61,8 @@ def test_anonymous_reaches_login_public_api_and_published_reports_only(client):
     assert client.get("/login").status_code == 200
     assert client.get("/auth/login.css").status_code == 200
     assert client.get("/api/v1/indicators").status_code == 200
-    # /verslag/... is not guarded: the view itself decides (here Dash's catch-all answers; its data stays guarded)
-    assert client.get("/verslag/de-vijfhoek/2025").status_code == 200
+    # /verslag/... is not guarded: the view itself decides (here: no published report yet, so 404, not a login)
+    assert client.get("/verslag/de-vijfhoek/2025").status_code == 404
 
 
 # ---------------------------------------------------------------- logged in, per role
