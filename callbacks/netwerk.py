@@ -170,8 +170,8 @@ def _save(model: type, data, state, values: dict, overwrite: bool, what: str):  
         result = records.save_record(conn, model, record_id, values, base, _author(), area.programme_id)
         if result.ok:
             _audit_saved(conn, records.record_type(model), result.record, area.code)
-    if result.ok:
-        results.after_change(engine(), [area.programme_id])
+    if result.ok:  # a story, review or report: only the adoption counts (transitie rows) depend on it
+        results.after_change(engine(), [area.programme_id], steps=frozenset())
         return saved_alert(result.record), {"id": result.record["id"], "version": result.record["version"]}, HIDDEN
     if result.conflict:
         labels = [(n, lbl) for n, lbl, _ in STORY_FIELDS + REVIEW_FIELDS] + [
@@ -383,7 +383,7 @@ def save_agenda(_clicks, data, state, theme, intervention, title, start, status,
         return msg, cover, table, versions, no_update
     if not result.ok:
         return dbc.Alert(MSG["gone"], color="warning"), cover, table, versions, {"id": None, "version": None}
-    results.after_change(engine(), [area.programme_id])
+    results.after_change(engine(), [area.programme_id], steps=frozenset({"learning"}))  # partners' agendas
     return saved_alert(result.record), cover, table, versions, {"id": None, "version": None}
 
 
@@ -421,7 +421,7 @@ def edit_agenda(_edit, _delete, _new, data, versions):  # noqa: ANN001, ANN201
             _audit_saved(conn, "agenda_item", result.record, area.code)
         cover, table, new_versions = _agenda_view(conn, area, True)
     if result.ok:
-        results.after_change(engine(), [area.programme_id])
+        results.after_change(engine(), [area.programme_id], steps=frozenset({"learning"}))
     msg = dbc.Alert("Regel verwijderd (de geschiedenis blijft bewaard).", color="success", duration=8000) \
         if result.ok else dbc.Alert("Niet verwijderd: iemand anders heeft deze regel intussen gewijzigd; bekijk de "
                                     "nieuwe stand en probeer het opnieuw.", color="warning")
@@ -593,8 +593,8 @@ def save_adoptie(_clicks, data, period, values, input_ids):  # noqa: ANN001, ANN
                              file_name=f"adoptieformulier-{area.code}-{period}.csv")
     finally:
         os.unlink(path)
-    if report.status == "geaccepteerd":
-        results.after_change(engine(), [area.programme_id])
+    if report.status == "geaccepteerd":  # adoption counts: member-level KPI and learning outcomes are untouched
+        results.after_change(engine(), [area.programme_id], steps=frozenset())
     with engine().begin() as conn:
         record_event(conn, _author(), "import", target=f"levering adoptieformulier {area.code} {period}",
                      detail=f"{report.status}: {report.accepted} geaccepteerd, {len(report.rejections)} afgewezen",

@@ -162,8 +162,10 @@ def result_rows(computed: _Computed, comparison: str) -> dict[str, dict[str, obj
             "ci_high": r["ci_high"], "latest_period": r["latest_period"], "reason": r["reason"],
             "public": r.get("public", False), "programme_id": computed.programme_ids[slug], "source": source,
             "used_sources": used.get(indicator, [])})
-    return {f"kpi_buurt_{comparison}": buurt, f"kpi_overview_{comparison}": overview,
-            f"kpi_programme_{comparison}": {"": {"results": computed.programme, "used_sources": used}}}
+    rows = {f"kpi_buurt_{comparison}": buurt, f"kpi_overview_{comparison}": overview}
+    if computed.programme or computed.computed_for == set(computed.programme_ids):
+        rows[f"kpi_programme_{comparison}"] = {"": {"results": computed.programme, "used_sources": used}}
+    return rows
 
 
 # ----------------------------------------------------------------------------------------------- computation
@@ -175,13 +177,32 @@ def compute(conn: Connection, comparison: str, only: set[str] | None = None) -> 
     return _compute(conn, comparison, only)
 
 
-def _compute(conn: Connection, comparison: str, only: set[str] | None = None) -> _Computed:
+def compute_programme(conn: Connection, comparison: str) -> _Computed:
+    """Only the programme-wide KPI, from all data (after one buurt's change: its own rows come from `compute`)."""
+    _check(comparison)
+    return _compute(conn, comparison, set(), programme_only=True)
+
+
+def _compute(conn: Connection, comparison: str, only: set[str] | None = None,
+             programme_only: bool = False) -> _Computed:
     catalogue = queries.indicators(conn)
     targets = kpi_indicators(catalogue)
     programme = queries.programme_buurten(conn)
     members = programme[["code", "members"]].explode("members").dropna().rename(columns={"members": "member"})
     programme_ids = dict(zip(programme["code"], programme["programme_id"]))
-    obs = queries.observations_for_level(conn, ("buurt", "wijk"), list(targets["code"]))
+    partial = only is not None and comparison == "matched" and not programme_only
+    if partial:
+        # one buurt's delivery: its members and its comparison group are all the data its results depend on
+        programme = programme[programme["code"].isin(only)].reset_index(drop=True)
+        members = members[members["code"].isin(only)]
+        groups = definitions.comparison_groups(conn)
+        codes = sorted(set(members["member"]) | {c for s in only if s in groups for c in groups[s].codes})
+        obs = queries.observations(conn, codes, list(targets["code"])) if codes else \
+            queries.observations_for_level(conn, ("buurt", "wijk"), [])
+        obs = obs[obs["level"].isin(["buurt", "wijk"])] if "level" in obs.columns else obs
+        obs = obs.assign(suppressed=obs["suppressed"].astype(bool))
+    else:
+        obs = queries.observations_for_level(conn, ("buurt", "wijk"), list(targets["code"]))
     result = _Computed({}, {}, {}, programme_ids)
     result.computed_for = set(programme["code"]) if only is None else set(only) & set(programme["code"])
     result.names = {slug: {"name": n, "cohort": int(c), "alliance_partner": a} for slug, n, c, a in zip(
@@ -199,9 +220,11 @@ def _compute(conn: Connection, comparison: str, only: set[str] | None = None) ->
         for (slug, indicator), source in _sources(sub, members).items():
             result.sources[(slug, indicator)] = source
         buurt_results, programme_result = _indicator_results(ind, sub, period_list, programme, members,
-                                                             controls_of, comparison, result.computed_for)
+                                                             controls_of, comparison, result.computed_for,
+                                                             with_programme=not partial)
         result.buurt.update({(slug, ind["code"]): r for slug, r in buurt_results.items()})
-        result.programme[ind["code"]] = programme_result
+        if not partial:
+            result.programme[ind["code"]] = programme_result
     for key, r in result.buurt.items():
         r["synthetic"] = SYNTHETIC_MARK in result.sources.get(key, "")
     for code, r in result.programme.items():
@@ -247,7 +270,8 @@ def _comparison_sets(conn: Connection, programme: pd.DataFrame, pool_codes: list
 
 def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str], programme: pd.DataFrame,
                        members: pd.DataFrame, controls_of: dict[str, tuple[list[str], str]],
-                       comparison: str, wanted: set[str]) -> tuple[dict[str, dict], dict]:
+                       comparison: str, wanted: set[str], with_programme: bool = True
+                       ) -> tuple[dict[str, dict], dict]:
     design = "did" if ind["code"] in DID_INDICATORS else "voor_na"
     sub = sub[sub["period"].isin(period_list) & ~sub["suppressed"]].dropna(subset=["numerator", "denominator"])
     sub = sub.sort_values("indeling").drop_duplicates(["area", "period"], keep="last")
@@ -313,7 +337,7 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
         delivered = [period_list[j] for j in np.flatnonzero(np.isfinite(t_num[i]) & np.isfinite(t_den[i]))]
         buurt_results[slug]["nulmeting"] = definitions.nulmeting(delivered, programme["start_date"].iloc[i]).period
     programme_result = _programme_result(meta, num, den, row_of, period_list, base, programme, members,
-                                         controls_of, starts)
+                                         controls_of, starts) if with_programme else {}
     return buurt_results, programme_result
 
 

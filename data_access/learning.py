@@ -197,9 +197,8 @@ def learning_network(conn: Connection, viewer: Viewer, indicator: str = DEFAULT_
 
     check_outcome(queries.indicators(conn), indicator)
     scope = viewer_scope(viewer)
-    payload = store.get_or_compute(conn, "learning", network_key(scope, indicator, neighbours),
-                                   lambda: to_payload(compute_network(conn, scope, indicator, neighbours)))
-    return from_payload(payload)
+    return store.read_parsed(conn, "learning", network_key(scope, indicator, neighbours), from_payload,
+                             lambda: to_payload(compute_network(conn, scope, indicator, neighbours)))
 
 
 def network_key(scope: str, indicator: str, neighbours: int = NEIGHBOURS) -> str:

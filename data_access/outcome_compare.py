@@ -56,32 +56,63 @@ def _funnel_kind(kind: str, numerators: pd.Series) -> str | None:
 
 def programme_positions(conn: Connection, viewer: Viewer, slug: str, latest: pd.DataFrame,
                         catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Rank (1 = most favourable; highest first for neutral indicators) and funnel band among programme buurten."""
+    """Rank (1 = most favourable; highest first for neutral indicators) and funnel band among programme buurten.
+
+    Read from the stored position table of each period (every buurt and indicator at once, computed on the first
+    request after a refresh and kept in the results tables), so one buurt's page never ranks all 1,000 buurten.
+    """
+    from data_access.results import store
+    from data_access.results.scopes import aggregate_scope
+
     if latest.empty:
         return pd.DataFrame(columns=POSITION_COLUMNS)
-    cat = catalogue.set_index("code")
+    scope = aggregate_scope(viewer)
     out = []
     for period, wanted in latest.groupby("period"):
-        obs = programme_rows(conn, viewer, None, list(wanted["indicator"]), period, catalogue)
-        if obs.empty:
+        table = store.read_parsed(conn, "positions", f"{scope}|{period}", store.frame_from,
+                                  lambda period=period: store.frame_payload(
+                                      position_table(conn, scope, period, catalogue)))
+        if table.empty:
             continue
-        shown = publish(obs, viewer, catalogue, dict(zip(obs["area"], obs["programme_id"], strict=True)), False)
-        shown = shown[shown["value"].notna()]
-        for indicator, group in shown.groupby("indicator"):
-            if len(group) < MIN_BUURTEN or slug not in set(group["area"]):
-                continue
-            polarity, kind = cat.at[indicator, "polarity"], cat.at[indicator, "kind"]
-            ranks = group["value"].rank(ascending=polarity == "lower_is_better", method="min")
-            rank = int(ranks[group["area"] == slug].iloc[0])
-            band = ""
-            how = _funnel_kind(kind, group["numerator"])
-            if how and group["denominator"].notna().all():
-                units = funnel(group["numerator"].to_numpy(float), group["denominator"].to_numpy(float), how).units
-                band = units["band"].to_numpy()[(group["area"] == slug).to_numpy()][0]
-                band = "" if band == BAND_NOT_COMPUTABLE else band
-            out.append({"indicator": indicator, "period": period, "n": len(group), "rank": rank, "band": band,
-                        "programme_value": pooled_value(group, kind, cat.at[indicator, "per"])})
+        rows = table[(table["area"] == slug) & table["indicator"].isin(set(wanted["indicator"]))]
+        out += [{"indicator": r.indicator, "period": period, "n": int(r.n), "rank": int(r.rank),
+                 "band": r.band if isinstance(r.band, str) else "",
+                 "programme_value": float(r.programme_value) if pd.notna(r.programme_value) else np.nan}
+                for r in rows.itertuples()]
     return pd.DataFrame(out, columns=POSITION_COLUMNS)
+
+
+POSITION_TABLE_COLUMNS = ["indicator", "area", "n", "rank", "band", "programme_value"]
+
+
+def position_table(conn: Connection, scope: str, period: str, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Rank and funnel band of every programme buurt for every indicator with values in one period (pure
+    computation over what the scope's viewers may see)."""
+    from data_access.results.scopes import scope_viewer
+
+    viewer = scope_viewer(scope)
+    obs = programme_rows(conn, viewer, None, None, period, catalogue)
+    if obs.empty:
+        return pd.DataFrame(columns=POSITION_TABLE_COLUMNS)
+    cat = catalogue.set_index("code")
+    shown = publish(obs, viewer, catalogue, dict(zip(obs["area"], obs["programme_id"], strict=True)), False,
+                    with_intervals=False)
+    shown = shown[shown["value"].notna()]
+    out = []
+    for indicator, group in shown.groupby("indicator"):
+        if len(group) < MIN_BUURTEN or indicator not in cat.index:
+            continue
+        polarity, kind = cat.at[indicator, "polarity"], cat.at[indicator, "kind"]
+        ranks = group["value"].rank(ascending=polarity == "lower_is_better", method="min").astype(int)
+        bands = [""] * len(group)
+        how = _funnel_kind(kind, group["numerator"])
+        if how and group["denominator"].notna().all():
+            units = funnel(group["numerator"].to_numpy(float), group["denominator"].to_numpy(float), how).units
+            bands = ["" if b == BAND_NOT_COMPUTABLE else b for b in units["band"].to_numpy()]
+        pooled = pooled_value(group, kind, cat.at[indicator, "per"])
+        out += [{"indicator": indicator, "area": a, "n": len(group), "rank": int(r), "band": b,
+                 "programme_value": pooled} for a, r, b in zip(group["area"], ranks, bands, strict=True)]
+    return pd.DataFrame(out, columns=POSITION_TABLE_COLUMNS)
 
 
 def comparison_group(conn: Connection, viewer: Viewer, area: queries.AreaInfo, latest: pd.DataFrame,

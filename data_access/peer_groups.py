@@ -48,11 +48,14 @@ def context_table(conn: Connection) -> pd.DataFrame:
     public context only)."""
     from data_access.results import store
 
-    payload = store.get_or_compute(conn, "peer_table", "", lambda: store.frame_payload(build_context_table(conn)))
-    table = store.frame_from(payload)
-    for code in _variable_codes():
-        table[code] = pd.to_numeric(table[code], errors="coerce")
-    return table
+    def parse(payload: dict) -> pd.DataFrame:
+        table = store.frame_from(payload)
+        for code in _variable_codes():
+            table[code] = pd.to_numeric(table[code], errors="coerce")
+        return table
+
+    return store.read_parsed(conn, "peer_table", "", parse,
+                             lambda: store.frame_payload(build_context_table(conn))).copy()
 
 
 def build_context_table(conn: Connection) -> pd.DataFrame:

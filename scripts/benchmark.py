@@ -55,10 +55,12 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
     return [
         ("navbar search 'utrecht'", f"{ids.NAV_SEARCH}.options", [_inp(ids.NAV_SEARCH, "search_value", "utrecht")],
          [_inp(ids.NAV_SEARCH, "value", None)]),
-        ("home: cards", f"..{ids.HOME_BUURTEN}.children...{ids.HOME_STATUS}.children...{ids.HOME_PAGE}.max_value..."
-                        f"{ids.HOME_PAGE}.active_page..",
-         [_inp(ids.URL, "pathname", "/"), _inp(ids.HOME_SEARCH, "value", None), _inp(ids.HOME_PAGE, "active_page", 1)],
+        ("home: cards", f"..{ids.HOME_BUURTEN}.children...{ids.HOME_STATUS}.children...home-page.max_value..."
+                        "home-page.active_page..",
+         [_inp(ids.URL, "pathname", "/"), _inp("home-search", "value", None), _inp("home-page", "active_page", 1)],
          []),
+        ("home: cards (before paging)", f"..{ids.HOME_BUURTEN}.children...{ids.HOME_STATUS}.children..",
+         [_inp(ids.URL, "pathname", "/")], []),
         ("buurt: overview", f"{ids.BUURT_OVERVIEW}.children", [_inp(ids.BUURT_AREA, "data", area)], []),
         ("buurt: learning partners", f"{ids.LEREND_BUURT_SECTION}.children", [_inp(ids.BUURT_AREA, "data", area)], []),
         ("beeld: title/headlines/trends", f"..{ids.BUURT_BEELD_TITLE}.children...{ids.BUURT_BEELD_HEADLINES}.children"
@@ -127,14 +129,18 @@ def bench_refresh(engine, slug: str) -> None:  # noqa: ANN001
     def progress(step: str, done: int, total: int) -> None:
         print(f"  [{done}/{total}] {step}", flush=True)
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     refresh(engine, progress=progress)
-    print(f"full refresh: {time.perf_counter() - start:.1f} s")
+    print(f"full refresh: {time.perf_counter() - start:.1f} s (cpu {time.process_time() - cpu:.1f} s)")
     with engine.connect() as conn:
         pid = queries.find_area(conn, slug).programme_id
-    start = time.perf_counter()
-    refresh(engine, only_programme_ids=[pid])
-    print(f"refresh after one buurt's delivery ({slug}): {time.perf_counter() - start:.1f} s")
+    for what, steps in (("adoption form or story (no KPI or learning input)", frozenset()),
+                        ("agenda edit (learning partners)", frozenset({"learning"})),
+                        ("worst case: its KPI, programme KPI and learning", frozenset({"kpi", "learning"}))):
+        start, cpu = time.perf_counter(), time.process_time()
+        refresh(engine, only_programme_ids=[pid], steps=steps)
+        print(f"refresh after one buurt's change, {what}: {time.perf_counter() - start:.1f} s "
+              f"(cpu {time.process_time() - cpu:.1f} s)")
 
 
 def main() -> None:

@@ -221,3 +221,23 @@ def test_a_running_refresh_leaves_the_previous_results_readable(stored, tmp_path
     holder.release()
     assert {r["indicator"] for r in kpi} >= {"wvpk_uren_per_client"}
     assert state["running"] is True and state["refreshed_at"] is not None
+
+
+def test_one_buurt_refresh_gives_the_same_kpi_as_a_full_one(stored):
+    with stored.connect() as conn:
+        full = kpi_service.compute(conn, "matched").buurt[("de-vijfhoek", "wvpk_uren_per_client")]
+        own = kpi_service.compute(conn, "matched", {"de-vijfhoek"}).buurt[("de-vijfhoek", "wvpk_uren_per_client")]
+        programme = kpi_service.compute_programme(conn, "matched").programme["wvpk_uren_per_client"]
+        stored_programme = {r["indicator"]: r for r in kpi_service.programme_kpi(conn, TEAM)}
+    assert own["relative_effect"] == pytest.approx(full["relative_effect"])
+    assert (own["ci_low"], own["ci_high"]) == pytest.approx((full["ci_low"], full["ci_high"]))
+    assert programme["relative_effect"] == pytest.approx(
+        stored_programme["wvpk_uren_per_client"]["relative_effect"])
+
+
+def test_a_story_saved_by_a_network_refreshes_without_recomputing_kpi_or_partners(stored):
+    with stored.connect() as conn:
+        pid = queries.find_area(conn, "de-vijfhoek").programme_id
+    before = dict(store.COMPUTED)
+    assert results.refresh(stored, only_programme_ids=[pid], steps=frozenset()) is True
+    assert {k: v for k, v in store.COMPUTED.items() if before.get(k) != v} == {}

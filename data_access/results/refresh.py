@@ -24,16 +24,24 @@ from data_access.results.lock import RefreshLock
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
-LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows"]  # computed on first request, dropped by every refresh
+# computed on first request, dropped by every refresh
+LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "positions"]
 PRECOMPUTED_SCOPES = ("intern", "openbaar")
 
 _count = store.counted
 
 
+PARTIAL_STEPS = frozenset({"kpi", "learning"})
+
+
 def refresh(target: Engine | Connection, only_programme_ids: list[int] | None = None,
-            progress: Progress | None = None) -> bool:
+            progress: Progress | None = None, steps: frozenset[str] = PARTIAL_STEPS) -> bool:
     """Bring the results tables up to date; False when another process is refreshing (the trigger is then
-    coalesced into that refresh's next round, so it is neither lost nor run twice at once)."""
+    coalesced into that refresh's next round, so it is neither lost nor run twice at once).
+
+    With `only_programme_ids`, only what depends on those buurten: `steps` says which of their results the change
+    can touch ("kpi": their KPI rows and the programme KPI; "learning": the learning networks); results computed
+    on first request are always dropped. A coalesced round runs every step."""
     engine = target if isinstance(target, Engine) else target.engine
     lock = RefreshLock(engine, f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:"
                                f"{uuid.uuid4().hex[:8]}")
@@ -41,10 +49,11 @@ def refresh(target: Engine | Connection, only_programme_ids: list[int] | None = 
         lock.request(only_programme_ids)
         return False
     try:
-        ids = only_programme_ids
+        ids, wanted = only_programme_ids, steps
         while True:
-            _run(engine, ids, progress, lock)
+            _run(engine, ids, progress, lock, wanted)
             again, ids = lock.release_or_next()
+            wanted = PARTIAL_STEPS
             if not again:
                 return True
     except BaseException:
@@ -52,31 +61,34 @@ def refresh(target: Engine | Connection, only_programme_ids: list[int] | None = 
         raise
 
 
-def refresh_quietly(engine: Engine, only_programme_ids: list[int] | None = None) -> None:
+def refresh_quietly(engine: Engine, only_programme_ids: list[int] | None = None,
+                    steps: frozenset[str] = PARTIAL_STEPS) -> None:
     """A refresh whose failure is logged, not raised: pages compute on demand until the next refresh succeeds."""
     try:
-        refresh(engine, only_programme_ids)
+        refresh(engine, only_programme_ids, steps=steps)
     except Exception:  # noqa: BLE001 — the next change or `python -m dashboard refresh` tries again
         log.exception("Verversen van de berekende resultaten mislukt")
 
 
-def refresh_in_background(engine: Engine, only_programme_ids: list[int] | None = None) -> threading.Thread:
+def refresh_in_background(engine: Engine, only_programme_ids: list[int] | None = None,
+                          steps: frozenset[str] = PARTIAL_STEPS) -> threading.Thread:
     """Start a refresh after a change made by a web request; the pages keep reading the previous results."""
-    thread = threading.Thread(target=refresh_quietly, args=(engine, only_programme_ids), name="results-refresh",
-                              daemon=True)
+    thread = threading.Thread(target=refresh_quietly, args=(engine, only_programme_ids, steps),
+                              name="results-refresh", daemon=True)
     thread.start()
     return thread
 
 
-def after_change(engine: Engine, only_programme_ids: list[int] | None = None, wait: bool | None = None) -> None:
+def after_change(engine: Engine, only_programme_ids: list[int] | None = None, wait: bool | None = None,
+                 steps: frozenset[str] = PARTIAL_STEPS) -> None:
     """The one call every writer makes after a change of the store (import, delivery, netwerk edit).
 
     Waits for the refresh when `wait` or the environment variable RESULTS_REFRESH_SYNC=1 says so (tests, CLI);
     otherwise refreshes in the background."""
     if wait if wait is not None else os.environ.get("RESULTS_REFRESH_SYNC") == "1":
-        refresh(engine, only_programme_ids)
+        refresh(engine, only_programme_ids, steps=steps)
     else:
-        refresh_in_background(engine, only_programme_ids)
+        refresh_in_background(engine, only_programme_ids, steps)
 
 
 def is_stale(engine: Engine) -> bool:
@@ -85,7 +97,8 @@ def is_stale(engine: Engine) -> bool:
         return store.state(conn)["store_version"] != store.store_version(conn)
 
 
-def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | None, lock: RefreshLock) -> None:
+def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | None, lock: RefreshLock,
+         wanted: frozenset[str] = PARTIAL_STEPS) -> None:
     from data_access import definitions, kpi_service, learning, peer_groups
 
     with engine.connect() as conn:
@@ -115,8 +128,12 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
     def kpi() -> None:
         with engine.connect() as conn:
             computed = kpi_service.compute(conn, "matched", slugs)
+            rows = kpi_service.result_rows(computed, "matched")
+            if slugs is not None:  # the programme KPI pools every buurt: from all data, without per-buurt results
+                whole = kpi_service.compute_programme(conn, "matched")
+                rows.update({k: v for k, v in kpi_service.result_rows(whole, "matched").items()
+                             if k.startswith("kpi_programme")})
         _count("kpi")
-        rows = kpi_service.result_rows(computed, "matched")
         with engine.begin() as conn:
             for kind, payloads in rows.items():
                 store.write_many(conn, kind, payloads, version, replace_kind=slugs is None)
@@ -137,8 +154,12 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
             store.drop_kinds(conn, LAZY_KINDS)
 
     if programme_ids is None:
-        steps += [("vergelijkingstabel", peer_table), ("vergelijkingsgroepen", groups)]
-    steps += [("KPI", kpi), ("leerpartners", networks), ("overige resultaten", lazy)]
+        steps += [("vergelijkingstabel", peer_table), ("vergelijkingsgroepen", groups), ("KPI", kpi),
+                  ("leerpartners", networks)]
+    else:
+        steps += [("KPI", kpi)] if "kpi" in wanted else []
+        steps += [("leerpartners", networks)] if "learning" in wanted else []
+    steps += [("overige resultaten", lazy)]
     for done, (name, step) in enumerate(steps):
         lock.heartbeat(name)
         if progress:

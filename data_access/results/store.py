@@ -133,6 +133,29 @@ def drop_kinds(conn: Connection, kinds: list[str]) -> None:
     conn.execute(delete(DerivedResult).where(DerivedResult.kind.in_(kinds)))
 
 
+# Parsed copies of large stored rows (the peer table: ~14,000 buurten), keyed by the row's id and version. A stored
+# row never changes in place (a refresh writes a new row with a new id), so a parsed copy is exact, never stale,
+# and the same in every worker; it only saves parsing the JSON again. Callers treat it as read-only.
+_PARSED: dict[tuple[str, str], tuple[int, str, Any]] = {}
+
+
+def read_parsed(conn: Connection, kind: str, key: str, parse: Callable[[Any], Any],
+                compute: Callable[[], Any]) -> Any:  # noqa: ANN401
+    """`parse(get_or_compute(...))`, parsing a stored row only once per process."""
+    row = conn.execute(select(DerivedResult.id, DerivedResult.store_version)
+                       .where(DerivedResult.kind == kind, DerivedResult.key == key)).first()
+    if row is not None and _usable(conn, {row.store_version}):
+        held = _PARSED.get((kind, key))
+        if held is not None and held[:2] == (row.id, row.store_version):
+            return held[2]
+        text = conn.execute(select(DerivedResult.payload).where(DerivedResult.id == row.id)).scalar()
+        if text is not None:
+            parsed = parse(json.loads(text))
+            _PARSED[(kind, key)] = (row.id, row.store_version, parsed)
+            return parsed
+    return parse(get_or_compute(conn, kind, key, compute))
+
+
 def get_or_compute(conn: Connection, kind: str, key: str, compute: Callable[[], Any]) -> Any:  # noqa: ANN401
     """The stored payload, or (first request) the computed one, stored for every later request and worker.
 
