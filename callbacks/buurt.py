@@ -24,9 +24,11 @@ from data_access.menukaart import THEMES
 from data_access.published import visible_observations
 from data_access.services.buurt_overview import buurt_overview
 from data_access.stats.trend import DIRECTION_LABELS_NL, recent_trend
+from layouts.figures import TEMPLATE, exportable, graph_config
 from layouts.formatting import date_nl, number, percentage, signed
 
 NL_CODE = "NL00"
+PUBLIC_KINDS = ("gebied", "publiek")  # page kinds (BUURT_AREA store) that show public sources only
 GROUPS = [("adoptie", "Adoptie door de buurt"), ("kwaliteit", "Kwaliteit"), ("effectiviteit", "Effectiviteit")]
 HEADLINES = [
     ("inwoners", "Inwoners", "buurt"), ("pct_65plus", "65-plussers", "buurt"), ("huishoudens", "Huishoudens", "buurt"),
@@ -242,14 +244,16 @@ def update_overview(data):  # noqa: ANN001, ANN201
 def update_beeld(data):  # noqa: ANN001, ANN201
     """Title, headline cards and trends (the spine chart and its table: callbacks/buurt_beeld.py)."""
     code = _code(data)
-    is_gebied = isinstance(data, dict) and data.get("kind") == "gebied"
+    kind = data.get("kind") if isinstance(data, dict) else None
+    is_gebied = kind == "gebied"
     with engine().connect() as conn:
         area = _resolve(conn, code)
         if area is None or (is_gebied and area.programme_id is not None) or (
                 not is_gebied and area.programme_id is None):
             msg = MSG["unknown_area" if is_gebied else "unknown"].format(code=code)
             return dbc.Alert(msg, color="warning"), None, None
-        viewer = ANONYMOUS if is_gebied else current_viewer()
+        # public pages (a CBS area, a programme buurt's public profile) show what anyone may see
+        viewer = ANONYMOUS if kind in PUBLIC_KINDS else current_viewer()
         catalogue = queries.indicators(conn)
         context = catalogue[catalogue["group"] == "context"]
         codes = list(context["code"])
@@ -266,7 +270,8 @@ def update_beeld(data):  # noqa: ANN001, ANN201
     level_word = {"programma": "programmabuurt", "buurt": "buurt", "wijk": "wijk", "gemeente": "gemeente",
                   "land": "land"}.get(area.level, area.level)
     title = html.Div([
-        html.H1(("Buurtbeeld " if not is_gebied else "") + area.name),
+        html.H1(("Buurtbeeld " if not is_gebied else "") + area.name
+                + (" – openbaar profiel" if kind == "publiek" else "")),
         html.P(f"{level_word} {area.code} · openbare contextcijfers vergeleken met "
                + (f"{gm_name} en Nederland" if gm_code != area.code else "Nederland"), className="text-muted"),
     ])
@@ -313,10 +318,11 @@ def update_beeld(data):  # noqa: ANN001, ANN201
             table_rows.append(html.Tr([html.Td(period_label(r.period)),
                                        html.Td(fmt(r.value, cat.at[ind, "kind"], cat.at[ind, "unit"]))]))
         fig.update_layout(height=220, margin=dict(l=50, r=10, t=10, b=30), legend=dict(orientation="h", y=-0.3),
-                          separators=",.", template="plotly_white", yaxis_title=cat.at[ind, "unit"])
+                          separators=",.", template=TEMPLATE, yaxis_title=cat.at[ind, "unit"])
         trend_cols.append(dbc.Col(dbc.Card(dbc.CardBody([
             html.H3(label, className="h6"),
-            html.Figure(dcc.Graph(figure=fig, config={"displayModeBar": False}, className="trend-graph"),
+            html.Figure(exportable(dcc.Graph(figure=fig, config=graph_config(f"{area.code}-{ind}"),
+                                             className="trend-graph"), f"{area.code}-{ind}"),
                         role="group", className="m-0",
                         **{"aria-label": f"Grafiek: {label} van {area.name}, {gm_name} en Nederland door de jaren"}),
             html.Details([html.Summary("Tabel"), dbc.Table([html.Thead(html.Tr([html.Th("Periode"),
@@ -606,14 +612,15 @@ def _detail(area: queries.AreaInfo, frame: pd.DataFrame, cat: pd.DataFrame, ind:
     elif len(valued) == 1:
         fig.add_annotation(text=MSG["one_value_chart"].format(period=period_label(valued.iloc[0]["period"])),
                            showarrow=False, xref="paper", yref="paper", x=0.5, y=1.0, yanchor="top")
-    fig.update_layout(height=280, margin=dict(l=50, r=10, t=10, b=40), separators=",.", template="plotly_white",
+    fig.update_layout(height=280, margin=dict(l=50, r=10, t=10, b=40), separators=",.", template=TEMPLATE,
                       yaxis_title=c["unit"])
     return dbc.Card(dbc.CardBody([
         html.H2(c["name"], className="h5"),
         html.P(c["description"] or "", className="small"),
         dbc.Row([
             dbc.Col(html.Figure([
-                dcc.Graph(figure=fig, config={"displayModeBar": False}, className="detail-graph"),
+                exportable(dcc.Graph(figure=fig, config=graph_config(f"{area.code}-{ind}"), className="detail-graph"),
+                           f"{area.code}-{ind}"),
                 html.Figcaption(f"{c['name']} van {area.name} per periode, met 95%-interval; de tabel ernaast "
                                 "bevat dezelfde cijfers.", className="small text-muted"),
             ], role="group", **{"aria-label": f"Grafiek: {c['name']} van {area.name} per periode"}), xs=12, lg=7),

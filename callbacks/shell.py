@@ -7,18 +7,21 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 
 from callbacks.common import current_viewer, engine
-from dashboard import ids
+from dashboard import ids, public
+from data_access import queries
 from data_access.services.search import areas_matching
+from layouts.shell import nav_link
 
 MAX_OPTIONS = 30
 
 
 def search_options(search: str | None) -> list[dict]:
-    """Areas whose name or gemeente matches; programme buurten first."""
+    """Areas whose name or gemeente matches; programme buurten first (anonymous: their public profile)."""
     if not search or len(search.strip()) < 2:
         return []
     with engine().connect() as conn:
         rows = areas_matching(conn, search)
+    programme_href = "/publiek/buurt/" if current_viewer().anonymous else "/buurt/"
     order = {"programma": 0, "gemeente": 1, "wijk": 2, "buurt": 3}
     label = {"programma": "programmabuurt", "gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt"}
     seen, options = set(), []
@@ -26,7 +29,7 @@ def search_options(search: str | None) -> list[dict]:
         if code in seen:
             continue
         seen.add(code)
-        href = f"/buurt/{code}" if level == "programma" else f"/gebied/{code}"
+        href = (programme_href + code) if level == "programma" else f"/gebied/{code}"
         options.append({"label": f"{name} ({label[level]}, {code})", "value": href})
     return options[:MAX_OPTIONS]
 
@@ -60,6 +63,18 @@ def show_user(_path: str | None):  # noqa: ANN201
     ], className="d-flex align-items-center gap-2")
 
 
+def show_nav(_path: str | None):  # noqa: ANN201
+    """The navigation links this viewer's role may open (the pages check again)."""
+    viewer = current_viewer()
+    own = []
+    if viewer.programme_ids:
+        with engine().connect() as conn:
+            programme = queries.programme_buurten(conn)
+        part = programme[programme["programme_id"].isin(viewer.programme_ids)].sort_values("name")
+        own = list(zip(part["code"], part["name"], strict=True))
+    return [nav_link(label, href) for label, href in public.nav_items(viewer, own)]
+
+
 def beheer_menu(role: str | None):  # noqa: ANN201
     """The "Beheer" menu, with only the pages this role may use (the pages check again)."""
     items = []
@@ -79,3 +94,4 @@ def register(app: dash.Dash) -> None:
                  State(ids.NAV_SEARCH, "value"))(update_search)
     app.callback(Output(ids.URL, "href"), Input(ids.NAV_SEARCH, "value"), prevent_initial_call=True)(follow_search)
     app.callback(Output(ids.NAV_USER, "children"), Input(ids.URL, "pathname"))(show_user)
+    app.callback(Output(ids.NAV_LINKS, "children"), Input(ids.URL, "pathname"))(show_nav)

@@ -5,9 +5,38 @@ from __future__ import annotations
 import dash
 from flask import Flask
 
-from dashboard import api, api_begroting, api_lerend, auth, beheer, exports, hardening, security, verslag  # noqa: F401 — api_lerend, api_begroting add routes to api.bp
+from dashboard import (  # noqa: F401 — api_lerend, api_begroting add routes to api.bp
+    api,
+    api_begroting,
+    api_lerend,
+    auth,
+    beheer,
+    downloads,
+    exports,
+    hardening,
+    public,
+    security,
+    verslag,
+)
 from dashboard.config import ROOT, load_config
 from dashboard.startup import prepare_database, refresh_if_stale
+
+# Dash's page shell in Dutch (lang="nl" for screen readers and hyphenation), without Dash's empty <footer>.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="nl">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        {%config%}
+        {%scripts%}
+        {%renderer%}
+    </body>
+</html>"""
 
 
 def create_app(overrides: dict | None = None) -> dash.Dash:
@@ -26,6 +55,8 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     server.register_blueprint(verslag.bp)  # public buurtverslagen (/verslag)
     server.register_blueprint(beheer.bp)
     server.register_blueprint(exports.bp)
+    server.register_blueprint(downloads.bp)  # table CSV/XLSX and the review handout PDF
+    public.install_not_found(server)  # Dutch 404 pages
 
     app = dash.Dash(
         __name__,
@@ -38,13 +69,18 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
         update_title=None,
     )
     from callbacks import register_all
-    from layouts import pages, shell
+    from layouts import dutch, pages, shell
+    from layouts import public as public_layouts
 
+    app.index_string = INDEX_STRING
     _name_areas()
     from layouts.figures import register_template
 
     register_template()
     pages.register(app)
+    # anonymous visitors: "/" is the public landing page, other non-public pages a login prompt
+    public.guard_layouts(dash.page_registry, {"home": public_layouts.landing_layout})
+    dutch.install()
     register_all(app)
     app.layout = shell.layout
     if not config["TESTING"]:

@@ -18,7 +18,7 @@ import io
 import pandas as pd
 from flask import Response, request
 
-from dashboard.api import ApiError, _engine, bp, respond
+from dashboard.api import YEAR_RE, ApiError, _engine, bp, respond
 from dashboard.auth import current_viewer
 from data_access import begroting, impact, impact_service, queries
 from data_access.access import Viewer
@@ -66,7 +66,7 @@ def _year() -> int:
     raw = request.args.get("jaar")
     if raw is None:
         return begroting.today_year()
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+    if not YEAR_RE.fullmatch(raw) or not 2000 <= int(raw) <= 2100:  # ASCII digits only: "²".isdigit() is True
         raise ApiError(400, "jaar moet een jaartal zijn, bv. 2026")
     return int(raw)
 

@@ -45,8 +45,10 @@ LOGIN_PAGE = """<!doctype html>
 <input id="password" name="password" type="password" autocomplete="current-password" maxlength="{{ max_password }}"
 required>
 <button type="submit">Inloggen</button></form>
-<p class="login-note">Zonder account: openbare gegevens via de <a href="/api/v1/indicators">API</a> en de
-gepubliceerde buurtverslagen.</p></main></body></html>"""
+<nav class="login-note" aria-label="Openbare pagina's"><p>Zonder account kunt u ook terecht bij:</p><ul>
+<li><a href="/">de openbare startpagina</a> (zoek uw buurt, kaart van de programmabuurten)</li>
+<li><a href="/verslag">de gepubliceerde buurtverslagen</a></li>
+<li><a href="/indicatoren">wat de indicatoren betekenen</a></li></ul></nav></main></body></html>"""
 # Checked against when no real hash is (unknown, deactivated or locked account), so every refusal costs one scrypt.
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 # One message for an unknown address, a wrong password and a locked account: the page reveals none of them.
@@ -197,7 +199,14 @@ def login():  # noqa: ANN201
             csrf_token()
             if user.must_change_password:
                 return redirect(CHANGE_PATH)
-            return redirect(safe_next(request.form.get("next")))
+            target = safe_next(request.form.get("next"))
+            if target == "/":  # no page asked for: the role's own start (its buurt, overview, deliveries)
+                from dashboard.public import start_path
+                from layouts.buurt import review_options
+
+                options = review_options()
+                target = start_path(current_viewer(), options[0]["value"] if options else None)
+            return redirect(target)
     return render_template_string(LOGIN_PAGE, error=error, csrf_token=csrf_token(),
                                   next_url=safe_next(request.args.get("next") or request.form.get("next")),
                                   max_email=MAX_EMAIL_LENGTH, max_password=MAX_PASSWORD_LENGTH), \

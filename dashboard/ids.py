@@ -293,7 +293,26 @@ BEGROTING_BUURT_SUMMARY = "begroting-buurt-summary"  # € per hour freed on /bu
 IMPACT_SECTION = "impact-section"
 IMPACT_CONTENT = "impact-content"
 
+# review summary, exports and contacts (callbacks/review.py, callbacks/contacts.py)
+UIT_REVIEW_SUMMARY = "buurt-uit-review-summary"  # /buurt/<slug>/uitkomsten: summary for the bimonthly review
+NETWERK_CONTACTS = "netwerk-contacts"  # /buurt/<slug>/netwerk: the kartrekkers' contact details (tab body)
+NETWERK_CONTACTS_TEXT = "netwerk-contacts-text"
+NETWERK_CONTACTS_SAVE = "netwerk-contacts-save"
+NETWERK_CONTACTS_STATE = "netwerk-contacts-state"
+NETWERK_CONTACTS_MESSAGE = "netwerk-contacts-message"
+NETWERK_CONTACTS_HISTORY = "netwerk-contacts-history"
+LEREND_RANKED = "lerend-ranked"  # /lerende-buurt: ranked partners per buurt with small multiples
 # home page: search and paging (the list of programme buurten grows to 1,000)
 HOME_SEARCH = "home-search"
 HOME_PAGE = "home-page"
 VERGELIJK_FUNNEL_NOTE = "vergelijk-funnel-note"  # φ of the funnel in words
+
+# public pages (/publiek, /publiek/buurt/<slug>, /indicatoren) and the role-aware shell
+NAV_LINKS = "shell-nav-links"  # the navigation links, filled per role
+HOME_START = "home-start"  # the role's own starting points on /
+PUBLIC_MAP = "publiek-map"
+PUBLIC_LIST = "publiek-list"
+PUBLIC_REPORTS = "publiek-reports"
+INDICATOREN_TABLE = "indicatoren-table"
+PUBLIC_SEARCH = "publiek-search"
+PUBLIC_SEARCH_GO = "publiek-search-go"  # dcc.Location the landing page's search navigates with

@@ -1,10 +1,11 @@
 """The one request guard for every route, security headers, and authorisation helpers for callbacks and views.
 
 The guard (`before_request`) lets anonymous visitors reach only the login page, the public API (which serves
-public sources to them) and published buurtverslagen (`/verslag/...`); every Dash route — pages, layout,
-dependencies, callbacks, component suites, assets — needs a login. Dash endpoints answer 401 (JSON), pages
-redirect to `/login?next=...`. Logged-in users' Dash POSTs must carry the CSRF header that Dash's renderer sends
-from the `_csrf_token` cookie (double submit against the session's token).
+public sources to them), published buurtverslagen (`/verslag/...`) and the public Dash pages with the Dash routes
+and the whitelisted callbacks they need (`dashboard/public.py`); every other Dash route needs a login. Dash
+endpoints answer 401 (JSON), pages redirect to `/login?next=...`, unknown paths get a Dutch 404. Logged-in users'
+Dash POSTs must carry the CSRF header that Dash's renderer sends from the `_csrf_token` cookie (double submit
+against the session's token).
 
 Authorisation of data stays inside each callback: use `require_role(...)`, `authorised_programme(slug)` and
 `authorised_area(code)`, which reject unknown values before anything reaches SQL.
@@ -22,6 +23,7 @@ from dash.exceptions import PreventUpdate
 from flask import Flask, Response, abort, current_app, jsonify, redirect, request, session
 from flask_login import current_user
 
+from dashboard import public
 from data_access import queries
 from data_access.access import Viewer
 
@@ -153,6 +155,12 @@ def _is_dash_endpoint(path: str) -> bool:
     return path.startswith(DASH_PREFIXES)
 
 
+def _is_dash_catchall() -> bool:
+    """Whether Dash's catch-all page route answers this request (Flask found no view of its own)."""
+    rule = request.url_rule
+    return rule is not None and rule.rule == "/<path:path>"
+
+
 def _required_roles(path: str) -> tuple[str, ...] | None:
     for prefix, roles in ROLE_PATHS:
         if path == prefix or path.startswith(prefix + "/"):
@@ -170,7 +178,11 @@ def guard() -> Response | None:
         return redirect(CHANGE_PASSWORD_PATH)
     if _is_public(path):
         return None
+    if request.method == "GET" and _is_dash_catchall() and not public.is_known_page(path):
+        return public.not_found_response()  # a Dutch 404 for unknown paths, before anything else
     if not current_user.is_authenticated:
+        if public.anonymous_request_allowed(request):
+            return None  # public pages, their Dash routes and whitelisted callbacks (dashboard/public.py)
         if _is_dash_endpoint(path) or request.method != "GET":
             return jsonify({"error": TEXT["login_required"], "status": 401}), 401
         target = path + (f"?{request.query_string.decode('latin-1')}" if request.query_string else "")

@@ -13,6 +13,7 @@ def layout(**_query) -> html.Div:
         html.H1("De buurt als ecosysteem"),
         html.P("Uitkomstendashboard van de programmabuurten: buurtbeeld, tweemaandelijkse uitkomsten en de lerende "
                "buurt.", className="lead"),
+        html.Div(id=ids.HOME_START),  # the role's own starting points (callbacks/public.py)
         dbc.Row([
             dbc.Col([
                 dbc.Label("Zoek een programmabuurt", html_for=ids.HOME_SEARCH, className="visually-hidden"),

@@ -14,6 +14,7 @@ from layouts import (
     lerend,
     menukaart,
     netwerk,
+    public,
     transitie,
     vergelijken,
 )
@@ -54,3 +55,12 @@ def register(app: dash.Dash) -> None:  # noqa: ARG001 — pages attach to the ap
                        title="Best practices: presentatie – Buurtdashboard", name="Presentatie")
     dash.register_page("menukaart", path="/menukaart", layout=menukaart.layout,
                        title="Menukaart – Buurtdashboard", name="Menukaart")
+    # Public pages (no login needed; dashboard/public.py keeps the list of public paths and callback outputs).
+    dash.register_page("publiek", path="/publiek", layout=public.landing_layout,
+                       title="De buurt als ecosysteem – Buurtdashboard", name="Start")
+    dash.register_page("publiek-buurt", path_template="/publiek/buurt/<slug>", layout=public.buurt_layout,
+                       title=public.buurt_title, name="Openbaar buurtprofiel")
+    dash.register_page("indicatoren", path="/indicatoren", layout=public.indicatoren_layout,
+                       title="Indicatoren – Buurtdashboard", name="Indicatoren")
+    dash.register_page("not_found_404", path="/pagina-niet-gevonden", layout=public.not_found_layout,
+                       title="Pagina niet gevonden – Buurtdashboard", name="Pagina niet gevonden")

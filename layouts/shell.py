@@ -8,9 +8,12 @@ from dash import dcc, html
 
 from dashboard import ids
 
-NAV_LINKS = [("Overzicht", "/"), ("Vergelijken", "/vergelijken"), ("Lerende buurt", "/lerende-buurt"),
-             ("Transitie", "/transitie"), ("Best practices", "/best-practices"),
-             ("Menukaart", "/menukaart")]
+FLASK_PATHS = ("/verslag", "/login", "/account/")  # server-rendered pages: full page loads, not Dash routing
+
+
+def nav_link(label: str, href: str) -> dbc.NavItem:
+    """One navigation link (the links per role come from callbacks/shell.py)."""
+    return dbc.NavItem(dbc.NavLink(label, href=href, active="exact", external_link=href.startswith(FLASK_PATHS)))
 
 
 def layout() -> html.Div:
@@ -20,11 +23,12 @@ def layout() -> html.Div:
         dbc.Navbar(
             dbc.Container([
                 dbc.NavbarBrand("Buurtdashboard", href="/", className="fw-bold"),
-                dbc.Nav([dbc.NavItem(dbc.NavLink(label, href=href)) for label, href in NAV_LINKS],
-                        className="me-auto", navbar=True),
-                html.Div(dcc.Dropdown(id=ids.NAV_SEARCH, placeholder="Zoek een buurt of gemeente…",
-                                      searchable=True, clearable=True, className="nav-search"),
-                         style={"minWidth": "18rem"}),
+                dbc.Nav(id=ids.NAV_LINKS, className="me-auto", navbar=True),
+                html.Div([html.Label("Zoek een buurt of gemeente", htmlFor=ids.NAV_SEARCH,
+                                     className="visually-hidden"),
+                          dcc.Dropdown(id=ids.NAV_SEARCH, placeholder="Zoek een buurt of gemeente…",
+                                       searchable=True, clearable=True, className="nav-search")],
+                         style={"minWidth": "18rem"}, role="search"),
                 html.Div(id=ids.NAV_USER, className="ms-3 text-white small"),
             ], fluid=True),
             color="primary", dark=True, className="mb-3",

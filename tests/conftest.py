@@ -44,16 +44,15 @@ def _prepare_template(engine) -> None:  # noqa: ANN001
     ensure_demo_accounts(engine)
 
 
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory):
-    """A migrated database with the catalogue, cloned for every test."""
+def _make_template(tmp_path_factory, prepare):  # noqa: ANN001
+    """Create one template database prepared by `prepare(engine)`; yields its name (PostgreSQL) or path."""
     if USE_POSTGRES:
         name = f"tmpl_{uuid.uuid4().hex[:8]}"
         admin = _admin_engine()
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         engine = make_engine(_pg_url(name))
-        _prepare_template(engine)
+        prepare(engine)
         engine.dispose()
         yield name
         with admin.connect() as conn:
@@ -62,14 +61,34 @@ def template_db(tmp_path_factory):
     else:
         path = tmp_path_factory.mktemp("template") / "template.db"
         engine = make_engine(f"sqlite:///{path}")
-        _prepare_template(engine)
+        prepare(engine)
         engine.dispose()
         yield str(path)
 
 
+def _prepare_bare_template(engine) -> None:  # noqa: ANN001
+    upgrade(engine)
+    with engine.begin() as conn:
+        sync_catalogue(conn)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory):
+    """A migrated database with the catalogue, the programme and the demo accounts, cloned for every test."""
+    yield from _make_template(tmp_path_factory, _prepare_template)
+
+
+@pytest.fixture(scope="session")
+def bare_template_db(tmp_path_factory):
+    """A migrated database with only the catalogue: for importer tests that count every area they create."""
+    yield from _make_template(tmp_path_factory, _prepare_bare_template)
+
+
 @pytest.fixture
-def database_url(template_db, tmp_path):
-    """URL of a fresh, migrated database of its own for one test."""
+def database_url(request, tmp_path):
+    """URL of a fresh, migrated database of its own for one test (`@pytest.mark.bare_store`: catalogue only)."""
+    bare = request.node.get_closest_marker("bare_store") is not None
+    template_db = request.getfixturevalue("bare_template_db" if bare else "template_db")
     if USE_POSTGRES:
         name = f"t_{uuid.uuid4().hex[:10]}"
         admin = _admin_engine()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from data_access.importers import import_file
 from data_access.models import Area, ImportBatch
 
+pytestmark = pytest.mark.bare_store  # these tests count every area an import creates
 DATA_DIR = Path(os.environ.get("PUBLIC_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
 BUURTEN_2024 = DATA_DIR / "cbs_buurtnamen" / "buurten_2024_codes_namen.csv"
 HEADER = "bu_code,bu_naam,wk_code,wk_naam,gm_code,gm_naam,jrstatcode,Shape_Area,Shape_Leng\n"

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from data_access.importers import import_file
 from data_access.models import Area, AreaGeometry, Indicator, Observation
 
+pytestmark = pytest.mark.bare_store  # these tests count every area an import creates
+
 DATA_DIR = Path(os.environ.get("PUBLIC_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
 BUURTEN_2024 = DATA_DIR / "cbs_buurtnamen" / "buurten_2024_codes_namen.csv"
 WIJKEN = DATA_DIR / "cbs_geometrie_wijk_gemeente_2024" / "wijken_2024.geojson.gz"

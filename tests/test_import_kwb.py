@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from data_access.importers import import_file, kwb
 from data_access.models import Area, Indicator, Observation
 
+pytestmark = pytest.mark.bare_store  # these tests count every area an import creates
 DATA_DIR = Path(os.environ.get("PUBLIC_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
 BUURTEN_2024 = DATA_DIR / "cbs_buurtnamen" / "buurten_2024_codes_namen.csv"
 KWB_2023 = DATA_DIR / "cbs_kwb_2023_selectie" / "kwb_2023_selectie.csv.gz"

@@ -20,6 +20,7 @@ ACCOUNTS = {"beheerder": "beheer@demo.nl", "transitieteam": "transitie@demo.nl",
 PAGES = ["/", "/buurt/de-vijfhoek", "/buurt/de-vijfhoek/uitkomsten", "/gebied/BU03920105"]
 ADMIN_PAGES = {"/beheer/gebruikers": {"beheerder"}, "/beheer/audit": {"beheerder"},
                "/beheer/upload": {"beheerder", "transitieteam", "leverancier"}}
+PUBLIC_PAGES = {"/", "/gebied/BU03920105"}  # open to anonymous visitors (tests/test_public_pages.py)
 DASH_GETS = ["/_dash-layout", "/_dash-dependencies", "/_reload-hash", "/assets/style.css"]
 NAV_USER = {"output": "shell-nav-user.children", "inputs": [{"id": "shell-url", "property": "pathname", "value": "/"}]}
 
@@ -37,7 +38,8 @@ def _token(client, path: str = "/login") -> str:
 
 # ---------------------------------------------------------------- anonymous
 
-@pytest.mark.parametrize("path", PAGES + list(ADMIN_PAGES) + ["/account/wachtwoord"])
+@pytest.mark.parametrize("path", [p for p in PAGES if p not in PUBLIC_PAGES] + list(ADMIN_PAGES)
+                         + ["/account/wachtwoord"])
 def test_anonymous_page_request_redirects_to_login_with_next(client, path):
     response = client.get(path + "?x=1")
     assert response.status_code == 302
@@ -45,24 +47,23 @@ def test_anonymous_page_request_redirects_to_login_with_next(client, path):
 
 
 @pytest.mark.parametrize("path", DASH_GETS)
-def test_anonymous_dash_endpoints_and_assets_are_refused(client, path):
-    response = client.get(path)
+def test_anonymous_gets_the_dash_shell_the_public_pages_need(client, path):
+    assert client.get(path).status_code == 200  # data-free: page data comes from whitelisted callbacks only
+
+
+def test_anonymous_callback_post_outside_the_public_whitelist_is_rejected(client):
+    response = dash_post(client, "transitie-status.children", NAV_USER["inputs"])
     assert response.status_code == 401
     assert response.get_json()["status"] == 401
-
-
-def test_anonymous_callback_post_is_rejected(client):
-    response = dash_post(client, NAV_USER["output"], NAV_USER["inputs"])
-    assert response.status_code == 401
-    assert "Uitloggen" not in response.get_data(as_text=True)
+    assert "Uitloggen" not in dash_post(client, NAV_USER["output"], NAV_USER["inputs"]).get_data(as_text=True)
 
 
 def test_anonymous_reaches_login_public_api_and_published_reports_only(client):
     assert client.get("/login").status_code == 200
     assert client.get("/auth/login.css").status_code == 200
     assert client.get("/api/v1/indicators").status_code == 200
-    # /verslag/... is not guarded: the view itself decides (here Dash's catch-all answers; its data stays guarded)
-    assert client.get("/verslag/de-vijfhoek/2025").status_code == 404  # the view answers: not published
+    # /verslag/... is not guarded: the view itself decides (an unpublished report: the Dutch 404 page)
+    assert client.get("/verslag/de-vijfhoek/2025").status_code == 404
 
 
 # ---------------------------------------------------------------- logged in, per role
@@ -178,31 +179,31 @@ def test_secure_cookies_outside_demo_and_tests(monkeypatch):
 def test_old_session_cookie_is_refused_after_logout(app, tmp_path):
     client = _client(app, "transitieteam")
     old = client.get_cookie("session").value
-    assert client.get("/").status_code == 200
+    assert client.get("/vergelijken").status_code == 200
     token = client.get_cookie("_csrf_token").value
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     thief = app.server.test_client()
     thief.set_cookie("session", old)
-    assert thief.get("/").status_code == 302
-    assert dash_post(thief, NAV_USER["output"], NAV_USER["inputs"]).status_code == 401
+    assert thief.get("/vergelijken").status_code == 302  # "/" itself is public
+    assert "Uitloggen" not in dash_post(thief, NAV_USER["output"], NAV_USER["inputs"]).get_data(as_text=True)
     # logging in again afterwards works
-    assert login(client, "transitie@demo.nl").status_code == 302 and client.get("/").status_code == 200
+    assert login(client, "transitie@demo.nl").status_code == 302 and client.get("/vergelijken").status_code == 200
 
 
 def test_login_and_logout_require_the_csrf_token(app):
     client = app.server.test_client()
     assert client.post("/login", data={"email": "transitie@demo.nl", "password": "demo"}).status_code == 400
-    assert client.get("/").status_code == 302  # not logged in
+    assert client.get("/vergelijken").status_code == 302  # not logged in
     login(client, "transitie@demo.nl")
     assert client.post("/logout", data={}).status_code == 400
-    assert client.get("/").status_code == 200  # still logged in
+    assert client.get("/vergelijken").status_code == 200  # still logged in
 
 
 def test_login_never_redirects_to_another_site(app):
     client = app.server.test_client()
     response = client.post("/login", data={"email": "transitie@demo.nl", "password": "demo",
                                            "csrf_token": _token(client), "next": "//evil.example/x"})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/transitie"  # not the other site: the role's own start page
 
 
 def test_lockout_after_repeated_failed_logins_even_with_the_right_password(app):
@@ -250,6 +251,6 @@ def test_changing_ones_own_password_ends_the_session_and_the_new_one_works(app):
     ok = client.post("/account/wachtwoord", data={"csrf_token": token, "current": "demo",
                                                   "new": "Een-lang-wachtwoord", "repeat": "Een-lang-wachtwoord"})
     assert ok.status_code == 200 and "gewijzigd" in ok.get_data(as_text=True)
-    assert client.get("/").status_code == 302
+    assert client.get("/vergelijken").status_code == 302
     assert login(app.server.test_client(), "vijfhoek@demo.nl", "demo").status_code == 401
     assert login(app.server.test_client(), "vijfhoek@demo.nl", "Een-lang-wachtwoord").status_code == 302

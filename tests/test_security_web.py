@@ -377,8 +377,13 @@ API_PARAMS = {
     "/api/v1/programma/de-vijfhoek/kpi": ["vergelijking", "format"],
     "/api/v1/programma/kpi": ["vergelijking", "format"],
     "/api/v1/programma/de-vijfhoek/leerpartners": ["indicator", "format"],
+    "/api/v1/programma/de-vijfhoek/begroting": ["jaar", "format"],
+    "/api/v1/programma/de-vijfhoek/realisatie": ["jaar", "format"],
+    "/api/v1/programma/de-vijfhoek/impact": ["format"],
+    "/api/v1/programma/impact": ["format"],
 }
-PATH_ROUTES = ["/api/v1/programma/{}/kpi", "/api/v1/programma/{}/leerpartners", "/export/best-practice/{}.png",
+PATH_ROUTES = ["/api/v1/programma/{}/kpi", "/api/v1/programma/{}/leerpartners", "/api/v1/programma/{}/begroting",
+               "/api/v1/programma/{}/realisatie", "/api/v1/programma/{}/impact", "/export/best-practice/{}.png",
                "/beheer/upload/afgewezen/{}.csv"]
 
 

@@ -505,6 +505,8 @@ def _write(engine: Engine, kind: str, file_name: str, digest: str, user: str, ba
                 status="mislukt", finished_at=utcnow(),
                 message=f"de import is mislukt ({type(exc).__name__}); er is niets opgeslagen"))
         raise
+    with engine.begin() as conn:  # after the swap: deleting 1M staged rows need not hold up other writers
+        conn.execute(ObservationStaging.__table__.delete().where(ObservationStaging.batch_id == batch))
     return report
 
 
@@ -543,6 +545,8 @@ class import_lock:  # noqa: N801 — used as `with import_lock(engine, holder):`
                 ).rowcount
             if taken:
                 _current_holder[self.engine] = self.holder
+                with self.engine.begin() as conn:  # no import runs now: staged rows left are a killed import's
+                    conn.execute(ObservationStaging.__table__.delete())
                 return self
             if time.monotonic() > deadline:
                 raise ImportBusy("een andere import is nog bezig; probeer het later opnieuw")
@@ -677,7 +681,7 @@ def apply_staged(conn: Connection, batch: int, user: str, replace_other_sources:
     and then replaces it. Public indicators have one figure per key: a row of a public indicator replaces the same
     key under another source name (e.g. a KWB file of a later year) instead of being combined with it;
     replace_other_sources does that for every row (public files: CBS, RIVM, Vektis, areas, maps).
-    Returns counts: new, changed, same.
+    The caller deletes the staged rows afterwards. Returns counts: new, changed, same.
     """
     o, s, h = Observation.__table__, ObservationStaging.__table__, ObservationHistory.__table__
     same_key = and_(o.c.area_id == s.c.area_id, o.c.indicator_id == s.c.indicator_id, o.c.period == s.c.period)
@@ -724,7 +728,6 @@ def apply_staged(conn: Connection, batch: int, user: str, replace_other_sources:
         where=or_(*(o.c[c].is_distinct_from(getattr(stmt.excluded, c)) for c in VALUE_COLUMNS)),
     )
     conn.execute(stmt)
-    conn.execute(s.delete().where(s.c.batch_id == batch))
     return {"new": staged - existing, "changed": changed, "same": existing - changed}
 
 
@@ -735,6 +738,7 @@ def write_observations(conn: Connection, obs: pd.DataFrame, indicators: pd.DataF
         return 0
     _stage(conn, observation_records(obs, indicators, area_ids, batch))
     counts = apply_staged(conn, batch, user)
+    conn.execute(ObservationStaging.__table__.delete().where(ObservationStaging.batch_id == batch))
     return counts["new"] + counts["changed"]
 
 
