@@ -215,9 +215,13 @@ def _word(row) -> str:  # noqa: ANN001
 
 def spine_figure(rows: pd.DataFrame, area_name: str, gm_name: str, peers_label: str) -> go.Figure:
     """The Fingertips-style spine chart: one row per indicator, themes as headings, NL as the centre line."""
+    rows = rows.copy()
+    for col in [c for c in rows.columns if c.startswith("x_")]:  # 4 decimals: enough for a pixel, a lean payload
+        rows[col] = rows[col].astype(float).round(4)
+    records = rows.to_dict("records")
     labels: list[str] = []
     theme = None
-    for _, r in rows.iterrows():
+    for r in records:
         if r["theme"] != theme:
             theme = r["theme"]
             labels.append(f"<b>{str(theme).replace('_', ' ').capitalize()}</b>")
@@ -230,7 +234,7 @@ def spine_figure(rows: pd.DataFrame, area_name: str, gm_name: str, peers_label: 
 
     def segments(low: str, high: str) -> tuple[list, list]:
         xs, ys = [], []
-        for _, r in rows.iterrows():
+        for r in records:
             if not _missing(r[low]) and not _missing(r[high]):
                 xs += [r[low], r[high], None]
                 ys += [r["label"], r["label"], None]
@@ -270,14 +274,18 @@ def spine_figure(rows: pd.DataFrame, area_name: str, gm_name: str, peers_label: 
                                     line=dict(width=2 if symbol.endswith("-open") else 1.5,
                                               color=colour if symbol.endswith("-open") else "#212529")),
                         customdata=hover, hovertemplate="%{y}<br>%{customdata}<extra></extra>")
-    for _, r in rows.iterrows():
+    # all annotations in one layout update: add_annotation re-validates every earlier one (quadratic, seconds)
+    annotations = []
+    for r in records:
         key = _key(r)
         mark = SYMBOL_TEXT[STYLE[key][1]] + " " if not _missing(r["value"]) else ""
-        fig.add_annotation(x=1.0, xref="paper", xanchor="left", y=r["label"], yref="y", showarrow=False,
-                           text=f"{mark}{fmt(r['value'], r['kind'], r['unit'])} · {_word(r)}",
-                           font=dict(size=12, color="#212529"))
-    fig.add_vline(x=0, line=dict(color="#212529", width=1.5))
+        annotations.append(dict(x=1.0, xref="paper", xanchor="left", y=r["label"], yref="y", showarrow=False,
+                                text=f"{mark}{fmt(r['value'], r['kind'], r['unit'])} · {_word(r)}",
+                                font=dict(size=12, color="#212529")))
     fig.update_layout(
+        annotations=annotations,
+        shapes=[dict(type="line", x0=0, x1=0, xref="x", y0=0, y1=1, yref="y domain",
+                     line=dict(color="#212529", width=1.5))],
         height=max(260, 26 * len(labels) + 130), margin=dict(l=10, r=230, t=70, b=40), template=TEMPLATE,
         separators=",.", hovermode="closest", showlegend=True,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left", font=dict(size=12)),

@@ -55,7 +55,7 @@ def peer_spread(conn: Connection, peer_codes: list[str], indicator_periods: pd.S
     raw = queries.observations(conn, list(peer_codes), list(indicator_periods.index))
     if raw.empty:
         return pd.DataFrame(columns=columns)
-    shown = publish(raw, ANONYMOUS, catalogue, {}, True)
+    shown = publish(raw, ANONYMOUS, catalogue, {}, True, with_intervals=False)  # only values are spread
     shown = shown[shown["value"].notna()]
     if shown.empty:
         return pd.DataFrame(columns=columns)
