@@ -25,7 +25,8 @@ from dashboard import ids
 from data_access import queries
 from data_access.access import ANONYMOUS
 from data_access.comparisons import gemeente_of
-from data_access.profile import area_outlines, challenges_and_strengths, context_profile
+from data_access.profile import area_outlines, challenges_and_strengths
+from data_access.profile_store import area_profile
 from layouts.figures import TEMPLATE, exportable, graph_config
 
 # Okabe–Ito colours (colour-blind safe); every colour also has its own symbol and a word next to it.
@@ -130,17 +131,6 @@ def _area_for(data):  # noqa: ANN001, ANN202
             not is_gebied and area.programme_id is None):
         return None, None, is_gebied
     return area, (ANONYMOUS if kind in PUBLIC_KINDS else current_viewer()), is_gebied
-
-
-def _peers(conn, area: queries.AreaInfo) -> tuple[list[str], str]:  # noqa: ANN001
-    """Codes of the area's context peers, or [] and the Dutch reason why there are none."""
-    from data_access.peer_groups import context_peers
-
-    try:
-        peers = context_peers(conn, area.code, n=PEER_N, pool="alle")
-    except ValueError as exc:
-        return [], str(exc)
-    return list(peers["code"]), ""
 
 
 def sentence(row) -> str:  # noqa: ANN001
@@ -374,19 +364,18 @@ def update_profile(data):  # noqa: ANN001, ANN201
         return None, None
     with engine().connect() as conn:
         catalogue = queries.indicators(conn)
-        peer_codes, peer_reason = _peers(conn, area)
-        profile = context_profile(conn, viewer, area, catalogue, peer_codes)
+        profile, n_peers, peer_reason = area_profile(conn, viewer, area, catalogue, PEER_N)
         gm_code = gemeente_of(area)
         gm_area = _resolve(conn, gm_code) if gm_code else None
     gm_name = gm_area.name if gm_area is not None else None
     if profile.empty:
         return dbc.Alert(TEXT["no_profile"], color="info"), None
-    peers_label = TEXT["peers"].format(n=len(peer_codes)) if peer_codes else "vergelijkbare buurten"
+    peers_label = TEXT["peers"].format(n=n_peers) if n_peers else "vergelijkbare buurten"
     rows = spine_rows(profile)
     parts = [html.H2(TEXT["spine_title"].format(name=area.name), className="h4"),
              html.P(TEXT["spine_intro"].format(name=area.name, peers=peers_label,
                                                gemeente=gm_name or "de gemeente"), className="small text-muted")]
-    if not peer_codes:
+    if not n_peers:
         parts.append(dbc.Alert(TEXT["no_peers"].format(reason=peer_reason), color="light", className="small py-2"))
     if rows.empty:
         parts.append(dbc.Alert(TEXT["no_chart_rows"], color="info"))

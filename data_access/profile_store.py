@@ -1,0 +1,74 @@
+"""The buurtbeeld profile of an area as a stored result: computed on the first request after a refresh, then read.
+
+The profile (value, NL/gemeente comparison, peer spread per context indicator) changes only with the store, and
+computing it aggregates the member areas, compares against NL and the gemeente and spreads 20 peers: most of a
+second at 1,000 programme buurten. Stored kind "context_profile" (in `results.refresh.LAZY_KINDS`, so every
+refresh drops it), key "<area code>|<peer count>".
+
+Visibility: a stored copy is shared by every viewer, so it is only used when it cannot depend on the viewer:
+every context indicator of the catalogue is public (then every non-supplier viewer, anonymous included, may see
+every row it is computed from, `data_access.visibility`) and the viewer is no supplier (a supplier reads its own
+source only). Otherwise the profile is computed for the viewer on each request, as before.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from data_access import queries
+from data_access.access import ANONYMOUS, Viewer
+from data_access.profile import PROFILE_COLUMNS, context_profile
+from data_access.visibility import own_source
+
+KIND = "context_profile"
+NUMERIC = ["value", "ci_low", "ci_high", "nl_value", "gm_value", "nl_any_value", "peer_min", "peer_p25",
+           "peer_median", "peer_p75", "peer_max"]
+
+
+def _peers(conn: Connection, code: str, n: int) -> tuple[list[str], str]:
+    from data_access.peer_groups import context_peers
+
+    try:
+        peers = context_peers(conn, code, n=n, pool="alle")
+    except ValueError as exc:
+        return [], str(exc)
+    return list(peers["code"]), ""
+
+
+def _compute(conn: Connection, viewer: Viewer, area: queries.AreaInfo, catalogue: pd.DataFrame,
+             n_peers: int) -> dict:
+    peer_codes, reason = _peers(conn, area.code, n_peers)
+    profile = context_profile(conn, viewer, area, catalogue, peer_codes)
+    return {"profile": profile.to_dict("list"), "n_peers": len(peer_codes), "peer_reason": reason}
+
+
+def _frame(payload: dict) -> pd.DataFrame:
+    profile = pd.DataFrame(payload["profile"], columns=PROFILE_COLUMNS)
+    for col in NUMERIC:
+        profile[col] = pd.to_numeric(profile[col], errors="coerce").astype(float)
+    profile["peer_n"] = profile["peer_n"].fillna(0).astype(int)
+    for col in ("suppressed", "synthetic"):
+        profile[col] = profile[col].fillna(False).astype(bool)
+    return profile
+
+
+def shareable(viewer: Viewer, catalogue: pd.DataFrame) -> bool:
+    """Whether this viewer sees the same profile as everyone else (see the module docstring)."""
+    context = catalogue[catalogue["group"] == "context"]
+    return own_source(viewer) is None and bool(context["public"].astype(bool).all())
+
+
+def area_profile(conn: Connection, viewer: Viewer, area: queries.AreaInfo, catalogue: pd.DataFrame,
+                 n_peers: int) -> tuple[pd.DataFrame, int, str]:
+    """(profile, number of peers, Dutch reason when there are none) of an area for this viewer."""
+    from data_access.results import store
+
+    if shareable(viewer, catalogue):
+        payload = store.get_or_compute(conn, KIND, f"{area.code}|{n_peers}",
+                                       lambda: _compute(conn, ANONYMOUS, area, catalogue, n_peers))
+    else:
+        payload = json.loads(store.dumps(_compute(conn, viewer, area, catalogue, n_peers)))  # as if stored
+    return _frame(payload), int(payload["n_peers"]), payload["peer_reason"]
