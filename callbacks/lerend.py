@@ -223,14 +223,14 @@ def update_network(indicator, buurt, query):  # noqa: ANN001, ANN201
 
 def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFrame, focus: str | None) -> go.Figure:
     position = {s: i for i, s in enumerate(buurten["slug"])}
-    xy = result.positions
+    xy = np.round(np.asarray(result.positions, float), 4)  # layout coordinates: 4 decimals is sub-pixel
     ex, ey, mx, my, mtext, mkey = [], [], [], [], [], []
     for a, b, sim, diff in zip(links["a"], links["b"], links["similarity"], links["difference"], strict=True):
         (x0, y0), (x1, y1) = xy[position[a]], xy[position[b]]
         ex += [x0, x1, None]
         ey += [y0, y1, None]
-        mx.append((x0 + x1) / 2)
-        my.append((y0 + y1) / 2)
+        mx.append(round((x0 + x1) / 2, 4))
+        my.append(round((y0 + y1) / 2, 4))
         mtext.append(f"{buurten['name'][position[a]]} ↔ {buurten['name'][position[b]]}<br>"
                      f"gelijkenis {number(sim, 2)} · verschil {signed(diff * 100, 1, ' procentpunt')}")
         mkey.append(f"{a}|{b}")
@@ -245,10 +245,14 @@ def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFram
         go.Scatter(
             # names only for the chosen buurt and its partners: all twenty at once overlap (the list above
             # names every buurt; hovering names any dot)
-            x=xy[:, 0], y=xy[:, 1], mode="markers+text" if focus else "markers",
-            text=[n if s in labelled else "" for s, n in zip(buurten["slug"], buurten["name"], strict=True)],
+            x=xy[:, 0].astype(np.float32), y=xy[:, 1].astype(np.float32),  # typed arrays of half the size
+            mode="markers+text" if focus else "markers",
+            # without a chosen buurt no dot has a label or a larger size: no per-dot arrays for them
+            text=[n if s in labelled else "" for s, n in zip(buurten["slug"], buurten["name"], strict=True)]
+            if focus else None,
             textposition="top center", customdata=buurten["slug"],
-            marker={"size": [18 if s == focus else 12 for s in buurten["slug"]], "color": change,
+            marker={"size": [18 if s == focus else 12 for s in buurten["slug"]] if focus else 12,
+                    "color": np.round(change, 2).astype(np.float32),
                     "colorscale": "RdBu_r" if reverse else "RdBu", "cmid": 0 if np.isfinite(change).any() else None,
                     "line": {"color": "#333", "width": 1},
                     "colorbar": {"title": {"text": "verandering<br>sinds nulmeting (%)"}, "thickness": 12}},
