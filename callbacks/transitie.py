@@ -28,7 +28,7 @@ from data_access.results import state as read_model_state
 from layouts.figures import OKABE_ITO, exportable, graph_config, status_badge
 from layouts.formatting import number, signed, time_nl
 
-ROLES = ("transitieteam", "beheerder")
+ROLES = transitie.VIEW_ROLES
 MSG = {
     "anonymous": "Deze pagina is voor het transitieteam. Log in om verder te gaan.",
     "denied": "Geen toegang: deze pagina is alleen voor het transitieteam en beheerders.",
@@ -61,8 +61,8 @@ MAX_CANDIDATE_ROWS = 300
 
 
 def allowed(viewer: Viewer) -> bool:
-    """Whether the viewer may see the transitieteam's overview."""
-    return viewer.role in ROLES
+    """Whether the viewer may see the transitieteam's overview (`data_access.transitie.may_view`)."""
+    return transitie.may_view(viewer)
 
 
 def _denied_message(viewer: Viewer) -> dbc.Alert:

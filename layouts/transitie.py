@@ -65,7 +65,9 @@ def _weights() -> html.Div:
     for comp in CASE_COMPONENTS:
         rows.append(dbc.Row([
             dbc.Col(html.Label(comp.label, className="small"), xs=12, md=5),
+            # no number box next to the slider: it had no label (axe: critical), and the marks show the value
             dbc.Col(dcc.Slider(id=ids.transitie_weight(comp.code), min=0, max=3, step=0.5, value=comp.weight,
+                               allow_direct_input=False,
                                marks={v: str(v).replace(".", ",") for v in (0, 1, 2, 3)},
                                tooltip={"placement": "bottom"}), xs=12, md=7),
         ], className="align-items-center"))

@@ -88,9 +88,9 @@ def test_chart_bar_downloads_svg_of_the_chart_on_the_page(dash_duo, delivered):
     browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url
                         + "/buurt/de-vijfhoek/uitkomsten?review=2025-B5&indicator=prev_zelfredzaamheid")
-    dash_duo.wait_for_element(".uit-detail .js-plotly-plot .main-svg", timeout=30)
-    dash_duo.wait_for_element("#review-summary", timeout=30)  # loaded: no spinner over the chart any more
-    dash_duo.wait_for_element(".uit-table", timeout=30)
+    dash_duo.wait_for_element(".uit-detail .js-plotly-plot .main-svg", timeout=60)
+    dash_duo.wait_for_element("#review-summary", timeout=60)  # loaded: no spinner over the chart any more
+    dash_duo.wait_for_element(".uit-table", timeout=60)
     # record what Plotly is asked to download instead of writing a file
     dash_duo.driver.execute_script(
         "window.__asked = []; window.Plotly.downloadImage = (gd, opts) => "

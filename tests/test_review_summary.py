@@ -119,7 +119,7 @@ def test_review_summary_in_the_browser_names_the_improvement_and_the_deteriorati
     start_browser_app(dash_duo, planted)
     browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/buurt/de-vijfhoek/uitkomsten?review=2025-B5")
-    better = dash_duo.wait_for_element("#review-row-prev_mantelzorgbelasting", timeout=30)
+    better = dash_duo.wait_for_element("#review-row-prev_mantelzorgbelasting", timeout=60)
     worse = dash_duo.find_element("#review-row-prev_trainingen_gevolgd")
     better_cell = better.find_elements("css selector", "td")[1]
     worse_cell = worse.find_elements("css selector", "td")[1]
