@@ -13,11 +13,14 @@ from callbacks import (
     buurt,
     buurt_beeld,
     buurt_uitkomsten,
+    contacts,
     home,
     lerend,
+    lerend_ranked,
     menukaart,
     netwerk,
     public,
+    review,
     shell,
     transitie,
     vergelijken,
@@ -35,9 +38,12 @@ def register_all(app: dash.Dash) -> None:
     beheer_audit.register(app)
     beheer_upload.register(app)
     lerend.register(app)
+    lerend_ranked.register(app)
     vergelijken.register(app)
     transitie.register(app)
     best_practices.register(app)
     menukaart.register(app)
+    review.register(app)
+    contacts.register(app)
     public.register(app)
     begroting.register(app)

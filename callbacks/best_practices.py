@@ -16,9 +16,10 @@ from flask import request
 
 from callbacks.begroting import cost_per_hour_line
 from callbacks.common import current_viewer, engine
+from callbacks.contacts import contact_list
 from dashboard import ids
 from data_access import best_practices as bp_service
-from data_access import menukaart, periods, queries
+from data_access import contacts, menukaart, periods, queries
 from data_access.access import Viewer
 from data_access.audit import record_event
 from data_access.best_practices import is_team, may_view
@@ -120,7 +121,7 @@ def update_proposals(indicator: str | None):  # noqa: ANN201
     return dbc.Table([header, html.Tbody(body)], hover=True, size="sm", responsive=True, id="best-proposal-table")
 
 
-def _story_card(conn, row, team: bool) -> dbc.Card:  # noqa: ANN001
+def _story_card(conn, row, team: bool, kartrekkers: list[dict] | None = None) -> dbc.Card:  # noqa: ANN001
     practice = row._asdict()
     interventions = bp_service.interventions_named(conn, practice.get("interventions") or "")
     badge = dbc.Badge(practice["status"], color="success" if practice["status"] == "gepubliceerd" else "secondary",
@@ -137,6 +138,7 @@ def _story_card(conn, row, team: bool) -> dbc.Card:  # noqa: ANN001
             html.P(practice["story"], style={"whiteSpace": "pre-wrap"}),
             html.Ul([html.Li(name) for _, name in interventions]) if interventions else None,
             html.P(f"Contact: {practice['contact'] or practice['contact_role'] or '–'}", className="small"),
+            contact_list(kartrekkers, "Kartrekkers") if kartrekkers is not None else None,
             html.Div(["Exporteren: ", *actions], className="small"),
             html.Small(f"versie {practice['version']}, {practice['updated_by']}, "
                        f"{time_nl(practice['updated_at'])}", className="text-muted"),
@@ -154,7 +156,10 @@ def update_list(_path: str | None, _saved):  # noqa: ANN001, ANN201
         frame = bp_service.practices(conn, published_only=not team)
         if frame.empty:
             return dbc.Alert(MSG["no_stories" if team else "no_stories_published"], color="info")
-        return [_story_card(conn, row, team) for row in frame.itertuples(index=False)]
+        people = contacts.contacts_by_slug(conn, viewer, list(frame["slug"]))
+        shows = contacts.may_see_contacts(viewer)
+        return [_story_card(conn, row, team, people.get(row.slug, []) if shows else None)
+                for row in frame.itertuples(index=False)]
 
 
 def start_edit(_use, _edit, _new, indicator: str | None):  # noqa: ANN001, ANN201

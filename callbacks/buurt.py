@@ -24,6 +24,7 @@ from data_access.menukaart import THEMES
 from data_access.published import visible_observations
 from data_access.services.buurt_overview import buurt_overview
 from data_access.stats.trend import DIRECTION_LABELS_NL, recent_trend
+from layouts.figures import TEMPLATE, exportable, graph_config
 from layouts.formatting import date_nl, number, percentage, signed
 
 NL_CODE = "NL00"
@@ -317,10 +318,11 @@ def update_beeld(data):  # noqa: ANN001, ANN201
             table_rows.append(html.Tr([html.Td(period_label(r.period)),
                                        html.Td(fmt(r.value, cat.at[ind, "kind"], cat.at[ind, "unit"]))]))
         fig.update_layout(height=220, margin=dict(l=50, r=10, t=10, b=30), legend=dict(orientation="h", y=-0.3),
-                          separators=",.", template="plotly_white", yaxis_title=cat.at[ind, "unit"])
+                          separators=",.", template=TEMPLATE, yaxis_title=cat.at[ind, "unit"])
         trend_cols.append(dbc.Col(dbc.Card(dbc.CardBody([
             html.H3(label, className="h6"),
-            html.Figure(dcc.Graph(figure=fig, config={"displayModeBar": False}, className="trend-graph"),
+            html.Figure(exportable(dcc.Graph(figure=fig, config=graph_config(f"{area.code}-{ind}"),
+                                             className="trend-graph"), f"{area.code}-{ind}"),
                         role="group", className="m-0",
                         **{"aria-label": f"Grafiek: {label} van {area.name}, {gm_name} en Nederland door de jaren"}),
             html.Details([html.Summary("Tabel"), dbc.Table([html.Thead(html.Tr([html.Th("Periode"),
@@ -610,14 +612,15 @@ def _detail(area: queries.AreaInfo, frame: pd.DataFrame, cat: pd.DataFrame, ind:
     elif len(valued) == 1:
         fig.add_annotation(text=MSG["one_value_chart"].format(period=period_label(valued.iloc[0]["period"])),
                            showarrow=False, xref="paper", yref="paper", x=0.5, y=1.0, yanchor="top")
-    fig.update_layout(height=280, margin=dict(l=50, r=10, t=10, b=40), separators=",.", template="plotly_white",
+    fig.update_layout(height=280, margin=dict(l=50, r=10, t=10, b=40), separators=",.", template=TEMPLATE,
                       yaxis_title=c["unit"])
     return dbc.Card(dbc.CardBody([
         html.H2(c["name"], className="h5"),
         html.P(c["description"] or "", className="small"),
         dbc.Row([
             dbc.Col(html.Figure([
-                dcc.Graph(figure=fig, config={"displayModeBar": False}, className="detail-graph"),
+                exportable(dcc.Graph(figure=fig, config=graph_config(f"{area.code}-{ind}"), className="detail-graph"),
+                           f"{area.code}-{ind}"),
                 html.Figcaption(f"{c['name']} van {area.name} per periode, met 95%-interval; de tabel ernaast "
                                 "bevat dezelfde cijfers.", className="small text-muted"),
             ], role="group", **{"aria-label": f"Grafiek: {c['name']} van {area.name} per periode"}), xs=12, lg=7),

@@ -23,6 +23,7 @@ from data_access import queries
 from data_access.access import ANONYMOUS
 from data_access.comparisons import gemeente_of
 from data_access.profile import area_outlines, challenges_and_strengths, context_profile
+from layouts.figures import TEMPLATE, exportable, graph_config
 
 # Okabe–Ito colours (colour-blind safe); every colour also has its own symbol and a word next to it.
 STYLE = {
@@ -277,7 +278,7 @@ def spine_figure(rows: pd.DataFrame, area_name: str, gm_name: str, peers_label: 
                            font=dict(size=12, color="#212529"))
     fig.add_vline(x=0, line=dict(color="#212529", width=1.5))
     fig.update_layout(
-        height=max(260, 26 * len(labels) + 130), margin=dict(l=10, r=230, t=70, b=40), template="plotly_white",
+        height=max(260, 26 * len(labels) + 130), margin=dict(l=10, r=230, t=70, b=40), template=TEMPLATE,
         separators=",.", hovermode="closest", showlegend=True,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left", font=dict(size=12)),
         xaxis=dict(range=[-1.08, 1.08], tickvals=[-0.95, 0, 0.95], zeroline=False, fixedrange=True,
@@ -373,8 +374,8 @@ def update_profile(data):  # noqa: ANN001, ANN201
         judged = rows[rows["value"].notna()].apply(_key, axis=1).value_counts()
         summary = ", ".join(f"{n} {STYLE[k][3]}" for k, n in judged.items())
         parts.append(html.Figure([
-            dcc.Graph(id=ids.BUURT_BEELD_SPINE_GRAPH, figure=fig, config={"displayModeBar": False, "responsive": True},
-                      className="spine-graph"),
+            exportable(dcc.Graph(id=ids.BUURT_BEELD_SPINE_GRAPH, figure=fig, config=graph_config(f"spine-{area.code}"),
+                                 className="spine-graph"), f"spine-{area.code}"),
             html.Figcaption(f"Spine chart van {len(rows)} contextindicatoren van {area.name} ten opzichte van "
                             f"Nederland: {summary}. Bron: CBS, RIVM/GGD'en/CBS, Vektis; de tabel hieronder bevat "
                             "dezelfde cijfers.", className="small text-muted"),
@@ -475,7 +476,7 @@ def map_figure(outlines: pd.DataFrame, names: dict[str, str], area_name: str | N
             fig.update_yaxes(range=[min(ys_n) - pad, max(ys_n) + pad])
             fig.update_xaxes(range=[min(xs_n) - pad * 1.6, max(xs_n) + pad * 1.6])
     fig.update_layout(
-        height=360, margin=dict(l=0, r=0, t=0, b=0), template="plotly_white", showlegend=True,
+        height=360, margin=dict(l=0, r=0, t=0, b=0), template=TEMPLATE, showlegend=True,
         legend=dict(orientation="h", y=0, yanchor="top", x=0, font=dict(size=12)),
         xaxis=dict(visible=False), plot_bgcolor="#ffffff",
         # one degree of longitude is cos(latitude) times a degree of latitude: keep the shapes true
@@ -509,8 +510,9 @@ def update_map(data):  # noqa: ANN001, ANN201
     return html.Section([
         title,
         html.Figure([
-            dcc.Graph(id=ids.BUURT_BEELD_MAP_GRAPH, figure=fig, config={"displayModeBar": False, "scrollZoom": False},
-                      className="map-graph"),
+            exportable(dcc.Graph(id=ids.BUURT_BEELD_MAP_GRAPH, figure=fig,
+                                 config={**graph_config("kaart"), "scrollZoom": False}, className="map-graph"),
+                       "kaart"),
             html.Figcaption(caption, className="small text-muted"),
         ], role="group", **{"aria-label": f"Kaart: {what}"}, className="map-figure"),
     ], className="mb-4")

@@ -19,6 +19,7 @@ from dashboard import ids
 from data_access import periods
 from data_access.kpi_service import buurt_kpi
 from data_access.results import state as read_model_state
+from layouts.figures import TEMPLATE, exportable, graph_config
 from layouts.formatting import number, signed, time_nl
 
 STATUS = {  # status → (css class, symbol, colour) — Okabe–Ito, always with the word next to it
@@ -126,7 +127,7 @@ def kpi_figure(result: dict, name: str, review: str | None) -> go.Figure:
         fig.add_vline(x=x.index(period_label(review)), line=dict(color="#E69F00", width=2, dash="dot"))
         fig.add_annotation(x=period_label(review), y=1, yref="paper", text=f"review {review}", showarrow=False,
                            yanchor="bottom", font=dict(size=11, color="#8a5a00"))
-    fig.update_layout(height=340, margin=dict(l=50, r=10, t=30, b=60), template="plotly_white", separators=",.",
+    fig.update_layout(height=340, margin=dict(l=50, r=10, t=30, b=60), template=TEMPLATE, separators=",.",
                       yaxis_title="index (2024 = 100)", hovermode="x unified",
                       legend=dict(orientation="h", y=-0.25, x=0, font=dict(size=12)))
     return fig
@@ -176,13 +177,14 @@ def headline(result: dict, name: str, slug: str, review: str | None) -> html.Sec
         summary = (f"Indexgrafiek van {result['name'].lower()} voor {name} en de vergelijkingsgroep; "
                    + effect_sentence(result))
         body.append(html.Figure([
-            dcc.Graph(id=ids.UIT_KPI_GRAPH, figure=kpi_figure(result, name, review),
-                      config={"displayModeBar": False, "responsive": True}),
+            exportable(dcc.Graph(id=ids.UIT_KPI_GRAPH, figure=kpi_figure(result, name, review),
+                                 config=graph_config(f"kpi-{slug}")), f"kpi-{slug}"),
             html.Figcaption(summary, className="small text-muted"),
         ], role="group", className="kpi-figure", **{"aria-label": summary}))
         body.append(html.Details([html.Summary(TEXT["table"]), _kpi_table(result, name)], className="mb-1"))
-    body.append(html.A(TEXT["csv"], href=f"/api/v1/programma/{slug}/kpi?format=csv-nl", target="_blank",
-                       className="csv-link small"))
+    body.append(html.Div([html.A(TEXT["csv"], href=f"/api/v1/programma/{slug}/kpi?format=csv-nl", target="_blank",
+                                 className="csv-link small me-3"),
+                          html.A("Excel (XLSX)", href=f"/download/kpi.xlsx?slug={slug}", className="small")]))
     return html.Section(dbc.Card(dbc.CardBody(body)), className="mb-4 kpi-headline", id="kpi-headline")
 
 

@@ -18,8 +18,9 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, html, no_update
 
 from callbacks.common import current_viewer, engine
+from callbacks.contacts import contact_list
 from dashboard import ids
-from data_access import learning, queries
+from data_access import contacts, learning, queries
 from data_access.menukaart import THEMES
 from layouts.formatting import number, signed
 
@@ -82,7 +83,8 @@ def _date(iso: str | None) -> str:
 
 # ---------------------------------------------------------------- the explanation card
 
-def explanation(record: dict, self_name: str, unit: str, phi: float, compact: bool = False) -> html.Div:
+def explanation(record: dict, self_name: str, unit: str, phi: float, compact: bool = False,  # noqa: PLR0913
+                kartrekkers: list[dict] | None = None) -> html.Div:
     """Why two buurten are learning partners: what makes them alike, how the outcome differs, what the better
     buurt does (its buurtagenda) and whom to contact."""
     partner = record["partner_name"]
@@ -133,6 +135,8 @@ def explanation(record: dict, self_name: str, unit: str, phi: float, compact: bo
     alike_block = [html.H4(MSG["alike"], className="h6"), drivers]
     rest = [html.H4(agenda_title, className="h6"), agenda,
             html.P(MSG["contact"].format(name=partner, role=contact), className="mb-1")]
+    if kartrekkers is not None:  # only for programme members (data_access.contacts.may_see_contacts)
+        rest.append(contact_list(kartrekkers, f"Kartrekkers van {partner}"))
     if compact:  # side by side on the buurt page, where several partners follow each other
         body = [*heading, dbc.Row([dbc.Col(outcome_block, xs=12, lg=6), dbc.Col(alike_block, xs=12, lg=6)]),
                 *rest]
@@ -231,6 +235,7 @@ def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFram
                      f"gelijkenis {number(sim, 2)} · verschil {signed(diff * 100, 1, ' procentpunt')}")
         mkey.append(f"{a}|{b}")
     change = buurten["change"].to_numpy(float) * 100
+    labelled = ({focus} | set(links["a"]) | set(links["b"])) if focus else set()
     reverse = result.polarity == "lower_is_better"
     figure = go.Figure([
         go.Scatter(x=ex, y=ey, mode="lines", line={"color": "#8fa8c8", "width": 1.5}, hoverinfo="skip",
@@ -238,8 +243,11 @@ def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFram
         go.Scatter(x=mx, y=my, mode="markers", marker={"size": 11, "color": "#1f4e79", "symbol": "diamond"},
                    text=mtext, hoverinfo="text", customdata=mkey, name="uitleg (klik)"),
         go.Scatter(
-            x=xy[:, 0], y=xy[:, 1], mode="markers+text" if len(buurten) <= 60 else "markers",
-            text=buurten["name"], textposition="top center", customdata=buurten["slug"],
+            # names only for the chosen buurt and its partners: all twenty at once overlap (the list above
+            # names every buurt; hovering names any dot)
+            x=xy[:, 0], y=xy[:, 1], mode="markers+text" if focus else "markers",
+            text=[n if s in labelled else "" for s, n in zip(buurten["slug"], buurten["name"], strict=True)],
+            textposition="top center", customdata=buurten["slug"],
             marker={"size": [18 if s == focus else 12 for s in buurten["slug"]], "color": change,
                     "colorscale": "RdBu_r" if reverse else "RdBu", "cmid": 0 if np.isfinite(change).any() else None,
                     "line": {"color": "#333", "width": 1},
@@ -297,13 +305,16 @@ def update_card(link, indicator):  # noqa: ANN001, ANN201
             result = _network(conn, indicator or learning.DEFAULT_OUTCOME)
         except ValueError as exc:
             return dbc.Alert(str(exc), color="warning")
+        people = contacts.contacts_by_slug(conn, current_viewer(), [a, b])
     names = dict(zip(result.buurten["slug"], result.buurten["name"], strict=True))
     if a not in names or b not in names:
         return dbc.Alert(MSG["unknown"].format(code=a if a not in names else b), color="warning")
     for self_slug, partner in ((a, b), (b, a)):
         record = next((r for r in learning.partner_records(result, self_slug) if r["partner_code"] == partner), None)
         if record is not None:
-            return explanation(record, names[self_slug], result.unit, result.phi)
+            return explanation(record, names[self_slug], result.unit, result.phi,
+                               kartrekkers=people.get(partner, []) if contacts.may_see_contacts(current_viewer())
+                               else None)
     return dbc.Alert(MSG["none"].format(reason=learning.MSG["no_partner"]), color="info")
 
 
@@ -335,7 +346,9 @@ def update_buurt_section(data):  # noqa: ANN001, ANN201
         if viewer.anonymous:
             return _section(area.name, [dbc.Alert(MSG["login"], color="info", className="login-explanation")])
         result = learning.learning_network(conn, viewer, learning.DEFAULT_OUTCOME)
-    records = learning.partner_records(result, area.code)
+        records = learning.partner_records(result, area.code)
+        people = contacts.contacts_by_slug(conn, viewer, [r["partner_code"] for r in records])
+    shows_people = contacts.may_see_contacts(viewer)
     row = result.buurten[result.buurten["slug"] == area.code]
     intro = html.P(MSG["section_intro"].format(name=area.name, outcome=result.indicator_name), className="mb-2")
     more = html.A(MSG["all_links"], href=f"/lerende-buurt?{urlencode({'buurt': area.code})}",
@@ -344,7 +357,8 @@ def update_buurt_section(data):  # noqa: ANN001, ANN201
         reason = (row.iloc[0]["reason"] if not row.empty else "") or result.reason or learning.MSG["no_partner"]
         return _section(area.name, [intro, html.P(MSG["no_partner"].format(reason=reason),
                                                   className="lerend-no-partner"), more])
-    cards = [explanation(r, area.name, result.unit, result.phi, compact=True) for r in records]
+    cards = [explanation(r, area.name, result.unit, result.phi, compact=True,
+                         kartrekkers=people.get(r["partner_code"], []) if shows_people else None) for r in records]
     return _section(area.name, [intro, *cards, more,
                                 html.P(MSG["method"].format(phi=number(result.phi, 1)),
                                        className="small text-muted mt-2")])

@@ -25,14 +25,15 @@ from data_access.access import Viewer
 from data_access.audit import record_event
 from data_access.export_safety import safe_frame
 from data_access.results import state as read_model_state
+from layouts.figures import OKABE_ITO, exportable, graph_config, status_badge
 from layouts.formatting import number, signed, time_nl
 
-ROLES = ("transitieteam", "beheerder")
+ROLES = transitie.VIEW_ROLES
 MSG = {
     "anonymous": "Deze pagina is voor het transitieteam. Log in om verder te gaan.",
     "denied": "Geen toegang: deze pagina is alleen voor het transitieteam en beheerders.",
     "count": "{n} programmabuurten in {c} cohort(en); niet-openbare cijfers in deze demo zijn synthetisch.",
-    "late": "{n} buurt(en) met een ontbrekende of late levering (rood in de tabel): ",
+    "late": "{n} buurt(en) met een ontbrekende of late levering (oranje gemarkeerd in de tabel): ",
     "late_more": " en {n} andere",
     "none": "Er zijn nog geen programmabuurten.",
     "never": "nooit aangeleverd",
@@ -51,14 +52,17 @@ KPI_COLUMNS = [("wvpk_uren_per_client", "KPI wijkverpleging (uren per cliënt)")
                ("opnames_kwetsbare_ouderen_per_1000", "Opnames kwetsbare ouderen"),
                ("ligduur_kwetsbare_ouderen", "Ligduur kwetsbare ouderen")]
 MAIN_KPI = "wvpk_uren_per_client"
-KPI_STATUS_COLOURS = {"op_koers": "#198754", "niet_op_koers": "#dc3545", "nog_niet_bekend": "#8a939b"}
+# the one palette (layouts/figures.py): blue ▲ on course, orange ▼ not on course, grey ● not yet known
+KPI_STATUS_COLOURS = {"op_koers": OKABE_ITO["blue"], "niet_op_koers": OKABE_ITO["orange"],
+                      "nog_niet_bekend": OKABE_ITO["grey"]}
+KPI_STATUS_SYMBOLS = {"op_koers": "triangle-up", "niet_op_koers": "triangle-down", "nog_niet_bekend": "circle"}
 NOT_KNOWN = "nog_niet_bekend"
 MAX_CANDIDATE_ROWS = 300
 
 
 def allowed(viewer: Viewer) -> bool:
-    """Whether the viewer may see the transitieteam's overview."""
-    return viewer.role in ROLES
+    """Whether the viewer may see the transitieteam's overview (`data_access.transitie.may_view`)."""
+    return transitie.may_view(viewer)
 
 
 def _denied_message(viewer: Viewer) -> dbc.Alert:
@@ -188,7 +192,8 @@ def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd
             continue
         fig.add_trace(go.Scatter(
             x=part["x"], y=part["y"], mode="markers", name=f"KPI wijkverpleging: {label.lower()}",
-            marker={"size": 11 if len(points) <= 100 else 6, "color": KPI_STATUS_COLOURS[status],
+            marker={"size": 12 if len(points) <= 100 else 7, "color": KPI_STATUS_COLOURS[status],
+                    "symbol": KPI_STATUS_SYMBOLS[status],
                     "line": {"color": "white", "width": 1}},
             text=part["name"] + " (cohort " + part["cohort"].astype(str) + ")",
             hovertemplate="%{text}<extra>" + label + "</extra>",
@@ -259,8 +264,7 @@ def kpi_card(result: dict) -> dbc.Card:
         interval = f" (95%-interval {_pct_text(result['ci_low'])} tot {_pct_text(result['ci_high'])})"
     body = [
         html.H3(result.get("name", result.get("indicator")), className="h6"),
-        dbc.Badge(result.get("status_label", ""), color={"op_koers": "success", "niet_op_koers": "danger"}
-                  .get(status, "secondary"), className="mb-2"),
+        html.Div(status_badge(status, result.get("status_label")), className="mb-2"),
         html.P([html.Strong(f"Effect: {effect}"), interval], className="mb-1"),
         html.P(f"Doel: {_pct_text(result.get('target_relative'))} – {result.get('target_description') or ''}",
                className="small mb-1"),
@@ -293,16 +297,17 @@ def kpi_figures(result: dict) -> list:
                                      fillcolor="rgba(11,83,148,0.15)", line={"width": 0}, hoverinfo="skip",
                                      name="onzekerheid (95%)"))
         fig.add_trace(go.Scatter(x=labels, y=series["index_t"], name="programmabuurten", mode="lines+markers",
-                                 line={"color": "#0b5394", "width": 3}))
+                                 line={"color": OKABE_ITO["blue"], "width": 3}))
         fig.add_trace(go.Scatter(x=labels, y=series["index_c"], name="vergelijkingsbuurten", mode="lines",
                                  line={"color": "#6c757d", "dash": "dash"}))
         if "target_index" in series.columns and series["target_index"].notna().any():
             fig.add_trace(go.Scatter(x=labels, y=series["target_index"], name="streefpad", mode="lines",
-                                     line={"color": "#198754", "dash": "dot"}))
+                                     line={"color": OKABE_ITO["green"], "dash": "dot"}))
         fig.update_layout(title={"text": "Index (2024 = 100)", "font": {"size": 14}, "x": 0}, height=340,
                           margin={"l": 50, "r": 10, "t": 40, "b": 40}, separators=",.", plot_bgcolor="white",
                           legend={"orientation": "h", "y": -0.25}, yaxis={"gridcolor": "#e9ecef"})
-        figures.append(dbc.Col(dcc.Graph(figure=fig, config={"displayModeBar": False}), xs=12, lg=6))
+        figures.append(dbc.Col(exportable(dcc.Graph(figure=fig, config=graph_config("kpi-programma")),
+                                          "kpi-programma"), xs=12, lg=6))
     study = pd.DataFrame(result.get("event_study") or [])
     if not study.empty:
         fig = go.Figure(go.Scatter(
@@ -317,7 +322,8 @@ def kpi_figures(result: dict) -> list:
                           margin={"l": 50, "r": 10, "t": 40, "b": 40}, plot_bgcolor="white",
                           xaxis={"title": "perioden (van twee maanden) na de start", "dtick": 1},
                           yaxis={"title": "effect", "ticksuffix": "%", "gridcolor": "#e9ecef"})
-        figures.append(dbc.Col(dcc.Graph(figure=fig, config={"displayModeBar": False}), xs=12, lg=6))
+        figures.append(dbc.Col(exportable(dcc.Graph(figure=fig, config=graph_config("event-study")), "event-study"),
+                               xs=12, lg=6))
     return figures
 
 

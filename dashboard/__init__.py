@@ -11,6 +11,7 @@ from dashboard import (  # noqa: F401 — api_lerend, api_begroting add routes t
     api_lerend,
     auth,
     beheer,
+    downloads,
     exports,
     hardening,
     public,
@@ -54,6 +55,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     server.register_blueprint(verslag.bp)  # public buurtverslagen (/verslag)
     server.register_blueprint(beheer.bp)
     server.register_blueprint(exports.bp)
+    server.register_blueprint(downloads.bp)  # table CSV/XLSX and the review handout PDF
     public.install_not_found(server)  # Dutch 404 pages
 
     app = dash.Dash(

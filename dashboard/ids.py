@@ -293,6 +293,15 @@ BEGROTING_BUURT_SUMMARY = "begroting-buurt-summary"  # € per hour freed on /bu
 IMPACT_SECTION = "impact-section"
 IMPACT_CONTENT = "impact-content"
 
+# review summary, exports and contacts (callbacks/review.py, callbacks/contacts.py)
+UIT_REVIEW_SUMMARY = "buurt-uit-review-summary"  # /buurt/<slug>/uitkomsten: summary for the bimonthly review
+NETWERK_CONTACTS = "netwerk-contacts"  # /buurt/<slug>/netwerk: the kartrekkers' contact details (tab body)
+NETWERK_CONTACTS_TEXT = "netwerk-contacts-text"
+NETWERK_CONTACTS_SAVE = "netwerk-contacts-save"
+NETWERK_CONTACTS_STATE = "netwerk-contacts-state"
+NETWERK_CONTACTS_MESSAGE = "netwerk-contacts-message"
+NETWERK_CONTACTS_HISTORY = "netwerk-contacts-history"
+LEREND_RANKED = "lerend-ranked"  # /lerende-buurt: ranked partners per buurt with small multiples
 # home page: search and paging (the list of programme buurten grows to 1,000)
 HOME_SEARCH = "home-search"
 HOME_PAGE = "home-page"

@@ -157,9 +157,9 @@ def nav_items(viewer, own: list[tuple[str, str]] | None = None) -> list[tuple[st
 
     `own`: (slug, name) of the buurtnetwerk's own buurten. The role lists are those the pages check themselves.
     """
-    from callbacks.transitie import allowed as may_view_transitie
     from dashboard.security import UPLOADERS
     from data_access.best_practices import may_view as may_view_best_practices
+    from data_access.transitie import may_view as may_view_transitie
 
     if viewer.anonymous:
         return [("Start", "/"), ("Indicatoren", "/indicatoren"), ("Buurtverslagen", "/verslag")]

@@ -121,6 +121,9 @@ def load_demo(engine: Engine, public_dir: str | None, seed: int = 2024, programm
                 raise RuntimeError(report.summary())
             reports.append(report)
     add_demo_agenda(engine, effects, seed)
+    from data_access.demo_content import add_demo_content
+
+    add_demo_content(engine, today)  # stories, reviews, best practices, verslagen, contacts (fictitious)
     add_demo_budgets(engine, seed, today)  # budgets and realisation, through their service
     from data_access.results import refresh
 

@@ -485,3 +485,16 @@ def buurt_partners(conn: Connection, slug: str, viewer: Viewer,
         raise ValueError(f"Onbekende programmabuurt ‘{slug}’.")
     records = partner_records(result, slug)
     return records, "" if records else (row.iloc[0]["reason"] or result.reason or MSG["no_partner"])
+
+
+def outcome_series(conn: Connection, viewer: Viewer, indicator: str) -> pd.DataFrame:
+    """Bimonthly values (slug, period, value) of one outcome for every programme buurt, as this viewer may see them;
+    the lines of the small multiples on /lerende-buurt."""
+    catalogue = queries.indicators(conn)
+    check_outcome(catalogue, indicator)
+    obs = _published(conn, viewer, _programme(conn).reset_index(drop=True), [indicator], catalogue)
+    if obs.empty:
+        return pd.DataFrame(columns=["slug", "period", "value"])
+    obs = obs[obs["period"].astype(str).str.match(r"^\d{4}-B[1-6]$") & obs["value"].notna()]
+    out = obs.rename(columns={"area": "slug"})[["slug", "period", "value"]]
+    return out.sort_values(["slug", "period"]).reset_index(drop=True)

@@ -499,3 +499,17 @@ class BudgetRealisation(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class NetworkContacts(VersionedRecord, Base):
+    """The kartrekkers of one buurtnetwerk and how to reach them (for learning partners and best practices).
+
+    One record per buurt, edited as text, one kartrekker per line ("naam; rol; e-mail; telefoon"); versioned like
+    the narrative, so earlier contact lists stay in `record_version`.
+    """
+
+    __tablename__ = "network_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme_buurt.id", ondelete="CASCADE"), unique=True)
+    kartrekkers: Mapped[str] = mapped_column(Text, default="")

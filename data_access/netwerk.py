@@ -26,7 +26,8 @@ STORY_FIELDS = [
 REVIEW_FIELDS = [
     ("attendees", "Aanwezig", "Wie waren er (namen of rollen)?"),
     ("notes", "Aantekeningen", "Wat viel op in het uitkomstendashboard?"),
-    ("actions", "Afgesproken acties", "Wie doet wat, en wanneer?"),
+    ("actions", "Afgesproken acties", "Eén actie per regel: wie doet wat, en wanneer? Zet de status erachter: "
+                                      "[open], [loopt] of [afgerond]."),
 ]
 
 AGENDA_COLUMNS = ["id", "version", "theme", "intervention_id", "intervention_code", "intervention_name", "title",

@@ -23,6 +23,7 @@ from data_access.models import (
     BudgetActivity,
     BuurtReport,
     Narrative,
+    NetworkContacts,
     RecordVersion,
     ReviewSession,
     utcnow,
@@ -36,6 +37,7 @@ RECORD_TYPES: dict[type, str] = {
     BuurtReport: "buurt_report",
     Budget: "budget",
     BudgetActivity: "budget_activity",
+    NetworkContacts: "network_contacts",
 }
 MODELS = {name: model for model, name in RECORD_TYPES.items()}
 SYSTEM_FIELDS = ("id", "programme_id", "version", "updated_by", "updated_at")

@@ -69,6 +69,14 @@ SOURCE_FAMILIES = [
 _PERIOD_MONTHS = {"Y": 12, "Q": 3, "B": 2}
 
 
+VIEW_ROLES = ("transitieteam", "beheerder")  # who sees the transitieteam's overview
+
+
+def may_view(viewer) -> bool:  # noqa: ANN001
+    """Whether the viewer may see the transitieteam's overview (page, navigation and exports alike)."""
+    return viewer.role in VIEW_ROLES
+
+
 def _end_month(period: str) -> int:
     """Month index (year × 12 + month − 1) of the last month of a period."""
     kind = periods.parse(period)[1]

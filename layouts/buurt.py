@@ -125,6 +125,7 @@ def uitkomsten_layout(slug: str | None = None, review: str | None = None, indica
                              placeholder=TEXT["indicator_placeholder"]),
             ], xs=12, md=7, lg=5),
         ], className="g-3 mb-3"),
+        dcc.Loading(html.Div(id=ids.UIT_REVIEW_SUMMARY)),  # review summary, from callbacks/review.py
         dcc.Loading(html.Div(id=ids.UIT_KPI)),
         html.Div(id=ids.NETWERK_UIT_REVIEWS, className="mb-3"),  # review notes, from callbacks/netwerk.py
         dcc.Loading([

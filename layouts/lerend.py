@@ -24,6 +24,7 @@ TEXT = {
     "link": "Koppeling",
     "link_placeholder": "Kies een koppeling voor de uitleg…",
     "loading": "Koppelingen worden berekend…",
+    "network": "Het netwerk van koppelingen",
 }
 
 
@@ -42,6 +43,8 @@ def layout(indicator: str | None = None, buurt: str | None = None, link: str | N
                      dcc.Dropdown(id=ids.LEREND_BUURT, clearable=True, placeholder=TEXT["buurt_placeholder"])],
                     xs=12, md=6, lg=4),
         ], className="g-3 mb-3"),
+        dcc.Loading(html.Div(id=ids.LEREND_RANKED)),  # ranked partners per buurt (callbacks/lerend_ranked.py)
+        html.H2(TEXT["network"], className="h4"),
         dcc.Loading([
             html.Div(id=ids.LEREND_SUMMARY, className="mb-2"),
             dcc.Graph(id=ids.LEREND_GRAPH, config={"displaylogo": False}, style={"height": "560px"}),

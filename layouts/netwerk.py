@@ -186,6 +186,32 @@ def verslag_tab(today: dt.date | None = None) -> html.Div:
     ], className="pt-3")
 
 
+CONTACTS_TEXT = {
+    "tab": "Kartrekkers",
+    "help": "Wie zijn de kartrekkers van dit buurtnetwerk, en hoe bereiken andere buurten hen? Eén persoon per regel: "
+            "naam; rol; e-mailadres; telefoon (e-mail of telefoon is genoeg). Ingelogde programmaleden zien deze "
+            "gegevens bij leerpartners en best practices; bezoekers zonder login en leveranciers niet. Elke "
+            "opgeslagen versie blijft bewaard.",
+    "label": "Kartrekkers (naam; rol; e-mail; telefoon)",
+    "placeholder": "Anna de Vries; wijkverpleegkundige; anna@voorbeeld.nl; 06 12345678",
+}
+
+
+def contacts_tab() -> html.Div:
+    """The kartrekkers' names and contact details (callbacks/contacts.py)."""
+    return html.Div([
+        html.P(CONTACTS_TEXT["help"], className="text-muted"),
+        dcc.Store(id=ids.NETWERK_CONTACTS_STATE),
+        html.Div(id=ids.NETWERK_CONTACTS, className="mb-3"),
+        dbc.Label(CONTACTS_TEXT["label"], html_for=ids.NETWERK_CONTACTS_TEXT),
+        dbc.Textarea(id=ids.NETWERK_CONTACTS_TEXT, rows=5, disabled=True, placeholder=CONTACTS_TEXT["placeholder"]),
+        html.Div(id=ids.NETWERK_CONTACTS_MESSAGE, role="status", className="mt-2"),
+        html.Div(dbc.Button(TEXT["save"], id=ids.NETWERK_CONTACTS_SAVE, color="primary", style=_hidden()),
+                 className="mt-3"),
+        html.Div(id=ids.NETWERK_CONTACTS_HISTORY, className="small text-muted mt-2"),
+    ], className="pt-3")
+
+
 def layout(slug: str | None = None, **_query) -> html.Div:
     """/buurt/<slug>/netwerk: the network's story, agenda, reviews, adoption counts and buurtverslag."""
     slug = _normalise(slug)
@@ -199,6 +225,7 @@ def layout(slug: str | None = None, **_query) -> html.Div:
             dbc.Tab(reviews_tab(), label=TEXT["tab_reviews"], tab_id="reviews"),
             dbc.Tab(adoptie_tab(), label=TEXT["tab_adoptie"], tab_id="adoptie"),
             dbc.Tab(verslag_tab(), label=TEXT["tab_verslag"], tab_id="verslag"),
+            dbc.Tab(contacts_tab(), label=CONTACTS_TEXT["tab"], tab_id="kartrekkers"),
         ], id=ids.NETWERK_TABS, active_tab="verhaal"),
     ], className="buurt-page netwerk-page")
 

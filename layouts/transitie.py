@@ -12,14 +12,17 @@ from dash import dcc, html
 from dashboard import ids
 from data_access.transitie import CASE_COMPONENTS, SELECTION_CRITERIA
 from layouts.begroting import impact_section
+from layouts.figures import exportable, graph_config
 
 TEXT = {
+    "map_key": "Elke stip is een programmabuurt: ▲ blauw = KPI op koers, ▼ oranje = niet op koers, ● grijs = nog "
+               "niet bekend. De tabel hierboven bevat dezelfde buurten met hun status in woorden.",
     "title": "Transitie: alle programmabuurten",
     "lead": "Voor het transitieteam: waar staat elke buurt, welke leveringen ontbreken, en welke buurten komen in "
             "aanmerking voor de volgende cohorten.",
     "buurten": "Programmabuurten",
     "buurten_help": "Adoptie uit de invoer van de buurtnetwerken (buurtbeeld, tweemaandelijkse sessies, gestarte "
-                    "interventies, best practices). Actualiteit: laatste periode die per bron is aangeleverd; rood = "
+                    "interventies, best practices). Actualiteit: laatste periode die per bron is aangeleverd; oranje = "
                     "achter of nooit aangeleverd.",
     "kpi": "Programma-KPI",
     "map": "Kaart van de programmabuurten",
@@ -52,7 +55,7 @@ def _grid(grid_id: str, height: str, row_id: str, selectable: bool = False) -> d
     return dag.AgGrid(
         id=grid_id, rowData=[], columnDefs=[], getRowId=f"params.data.{row_id}",
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapHeaderText": True,
-                       "autoHeaderHeight": True},
+                       "autoHeaderHeight": True, "wrapText": True, "autoHeight": True},
         dashGridOptions=options, style={"height": height},
     )
 
@@ -62,7 +65,9 @@ def _weights() -> html.Div:
     for comp in CASE_COMPONENTS:
         rows.append(dbc.Row([
             dbc.Col(html.Label(comp.label, className="small"), xs=12, md=5),
+            # no number box next to the slider: it had no label (axe: critical), and the marks show the value
             dbc.Col(dcc.Slider(id=ids.transitie_weight(comp.code), min=0, max=3, step=0.5, value=comp.weight,
+                               allow_direct_input=False,
                                marks={v: str(v).replace(".", ",") for v in (0, 1, 2, 3)},
                                tooltip={"placement": "bottom"}), xs=12, md=7),
         ], className="align-items-center"))
@@ -93,8 +98,9 @@ def layout(**_query) -> html.Div:
             impact_section(),  # hours, FTE, euros and € per hour freed (layouts/begroting.py, callbacks/begroting.py)
             dbc.Row([
                 dbc.Col([html.H2(TEXT["map"], className="h4 mt-4"),
-                         dcc.Loading(dcc.Graph(id=ids.TRANSITIE_MAP, config={"displayModeBar": False},
-                                               style={"height": "38rem"}))], xs=12, lg=6),
+                         dcc.Loading(exportable(dcc.Graph(id=ids.TRANSITIE_MAP, config=graph_config("programmakaart"),
+                                                          style={"height": "38rem"}), "programmakaart")),
+                         html.P(TEXT["map_key"], className="small text-muted")], xs=12, lg=6),
                 dbc.Col([html.H2(TEXT["partners"], className="h4 mt-4"),
                          html.P(TEXT["partners_help"], className="text-muted small"),
                          html.Div(id=ids.TRANSITIE_PARTNERS)], xs=12, lg=6),

@@ -193,17 +193,3 @@ def dash_post(client, output: str, inputs: list[dict], state: list[dict] | None 
     if csrf and cookie is not None:
         headers["X-CSRFToken"] = cookie.value
     return client.post("/_dash-update-component", json=payload, headers=headers)
-
-
-def without_programme(engine):  # noqa: ANN001, ANN201
-    """The store as before any area import: no programme buurten and no areas (the template brings them).
-
-    For importer tests that count the areas an import adds."""
-    from sqlalchemy import delete
-
-    from data_access.models import Area, Membership, ProgrammeBuurt, ProgrammeMember
-
-    with engine.begin() as conn:
-        for model in (Membership, ProgrammeMember, ProgrammeBuurt, Area):
-            conn.execute(delete(model))
-    return engine

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from data_access.importers import import_file
 from data_access.models import Area, ImportBatch
-from tests.conftest import without_programme
 
 pytestmark = pytest.mark.bare_store  # these tests count every area an import creates
 DATA_DIR = Path(os.environ.get("PUBLIC_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
@@ -23,12 +22,6 @@ GOOD_ROWS = (
     "BU03920105,Vijfhoek,WK039201,Oude Stad,GM0392,Haarlem,2024BU03920105,248767.4,2040.5\n"
     "BU03920106,Heiliglanden,WK039201,Oude Stad,GM0392,Haarlem,2024BU03920106,128131.3,1583.7\n"
 )
-
-
-@pytest.fixture
-def engine(engine):  # noqa: ANN001, ANN201
-    """An empty store: these tests count the areas an import adds."""
-    return without_programme(engine)
 
 
 def real_rows(tmp_path: Path, keep) -> tuple[Path, list[dict]]:  # noqa: ANN001

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from data_access.importers import import_file
 from data_access.models import Area, AreaGeometry, Indicator, Observation
-from tests.conftest import without_programme
+
+pytestmark = pytest.mark.bare_store  # these tests count every area an import creates
 
 DATA_DIR = Path(os.environ.get("PUBLIC_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
 BUURTEN_2024 = DATA_DIR / "cbs_buurtnamen" / "buurten_2024_codes_namen.csv"
@@ -25,12 +26,6 @@ GEBIEDEN = ("bu_code,bu_naam,wk_code,wk_naam,gm_code,gm_naam\n"
             "BU03920201,Koninginnebuurt,WK039202,Haarlemmerhoutkwartier,GM0392,Haarlem\n")
 SQUARE = {"type": "Polygon",
           "coordinates": [[[4.63, 52.38], [4.64, 52.38], [4.64, 52.39], [4.63, 52.39], [4.63, 52.38]]]}
-
-
-@pytest.fixture
-def engine(engine):  # noqa: ANN001, ANN201
-    """An empty store: these tests count the areas an import adds."""
-    return without_programme(engine)
 
 
 def need(*paths: Path) -> None:

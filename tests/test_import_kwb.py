@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from data_access.importers import import_file, kwb
 from data_access.models import Area, Indicator, Observation
-from tests.conftest import without_programme
 
 pytestmark = pytest.mark.bare_store  # these tests count every area an import creates
 DATA_DIR = Path(os.environ.get("PUBLIC_DATA_DIR", Path(__file__).resolve().parents[2] / "shared" / "data"))
@@ -30,12 +29,6 @@ BUURT_HEADER = ("buurtcode,buurtnaam,wijkcode,kwb_inwoners,kwb_inwoners65plus,mi
 GEBIEDEN = ("bu_code,bu_naam,wk_code,wk_naam,gm_code,gm_naam\n"
             "BU03920105,Vijfhoek,WK039201,Oude Stad,GM0392,Haarlem\n"
             "BU03920106,Heiliglanden,WK039201,Oude Stad,GM0392,Haarlem\n")
-
-
-@pytest.fixture
-def engine(engine):  # noqa: ANN001, ANN201
-    """An empty store: these tests count the areas an import adds."""
-    return without_programme(engine)
 
 
 def need(path: Path) -> None:

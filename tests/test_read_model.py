@@ -241,3 +241,15 @@ def test_a_story_saved_by_a_network_refreshes_without_recomputing_kpi_or_partner
     before = dict(store.COMPUTED)
     assert results.refresh(stored, only_programme_ids=[pid], steps=frozenset()) is True
     assert {k: v for k, v in store.COMPUTED.items() if before.get(k) != v} == {}
+
+
+def test_a_restart_keeps_the_stored_results_current(stored):
+    from data_access.seed import sync_programme
+
+    with stored.connect() as conn:
+        before = store.store_version(conn)
+    with stored.begin() as conn:  # what every start does
+        sync_programme(conn)
+    assert results.is_stale(stored) is False
+    with stored.connect() as conn:
+        assert store.store_version(conn) == before

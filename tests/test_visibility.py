@@ -256,7 +256,7 @@ VALUES: dict[str, list] = {
     "shell-nav-search.value": [None],
     "publiek-search.search_value": ["Haarlem", "Vijf"],
     "publiek-search.value": [None],
-    "home-search.value": [None, "Haarlem"], "home-page.active_page": [1],
+    "home-search.value": [None, "Haarlem", "Vijf"], "home-page.active_page": [1, 2],
     "lerend-query.data": [{"indicator": i, "buurt": A, "link": None} for i in OUTCOMES],
     "lerend-indicator.value": OUTCOMES,
     "lerend-buurt.value": [A, H, None],

@@ -24,10 +24,12 @@ from data_access.models import DerivedResult, ImportBatch, ProgrammeMember, Reco
 def store_version(conn: Connection) -> str:
     """Changes whenever data is imported, the programme's member areas change or the buurtnetwerk saves a record
     (one query)."""
+    # members by content (which area in which buurt), not by row id: the start re-writes identical member rows
+    member_sum = func.sum(ProgrammeMember.programme_id * 1_000_003 + ProgrammeMember.area_id)
     row = conn.execute(select(
         select(func.max(ImportBatch.id)).scalar_subquery(),
         select(func.count(ProgrammeMember.id)).scalar_subquery(),
-        select(func.max(ProgrammeMember.id)).scalar_subquery(),
+        select(member_sum).scalar_subquery(),
         select(func.max(RecordVersion.id)).scalar_subquery(),
     )).one()
     return ":".join("-" if v is None else str(v) for v in row)
