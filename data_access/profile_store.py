@@ -3,7 +3,7 @@
 The profile (value, NL/gemeente comparison, peer spread per context indicator) changes only with the store, and
 computing it aggregates the member areas, compares against NL and the gemeente and spreads 20 peers: most of a
 second at 1,000 programme buurten. Stored kind "context_profile" (in `results.refresh.LAZY_KINDS`, so every
-refresh drops it), key "<area code>|<peer count>".
+refresh drops it), key "<area code>|<peer count>"; programme buurten only.
 
 Visibility: a stored copy is shared by every viewer, so it is only used when it cannot depend on the viewer:
 every context indicator of the catalogue is public (then every non-supplier viewer, anonymous included, may see
@@ -66,7 +66,9 @@ def area_profile(conn: Connection, viewer: Viewer, area: queries.AreaInfo, catal
     """(profile, number of peers, Dutch reason when there are none) of an area for this viewer."""
     from data_access.results import store
 
-    if shareable(viewer, catalogue):
+    # only programme buurten are stored (at most one row each); a CBS area's profile is cheap (~0.1 s, no members
+    # to aggregate) and 14,000 stored copies would grow the results table by hundreds of MB after a crawl
+    if area.programme_id is not None and shareable(viewer, catalogue):
         payload = store.get_or_compute(conn, KIND, f"{area.code}|{n_peers}",
                                        lambda: _compute(conn, ANONYMOUS, area, catalogue, n_peers))
     else:

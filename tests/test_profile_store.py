@@ -42,3 +42,11 @@ def test_a_non_public_context_indicator_makes_the_profile_per_viewer(haarlem):  
     first = catalogue.index[context][0]
     catalogue.loc[first, "public"] = False
     assert not shareable(ANONYMOUS, catalogue)
+
+
+def test_a_cbs_area_profile_is_computed_not_stored(haarlem):  # noqa: F811
+    with haarlem.server.extensions["engine"].connect() as conn:
+        area = queries.find_area(conn, "BU03920105")
+        before = store.COMPUTED.get(KIND, 0)
+        area_profile(conn, ANONYMOUS, area, queries.indicators(conn), 20)
+    assert store.COMPUTED.get(KIND, 0) == before
