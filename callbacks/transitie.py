@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, dcc, html, no_update
 from flask import request
 
+from callbacks import grid_paging
 from callbacks.buurt_uitkomsten import updated_note
 from callbacks.common import current_viewer, engine
 from callbacks.grid import link_col, num_col, rows, text_col
@@ -58,6 +59,7 @@ KPI_STATUS_COLOURS = {"op_koers": OKABE_ITO["blue"], "niet_op_koers": OKABE_ITO[
 KPI_STATUS_SYMBOLS = {"op_koers": "triangle-up", "niet_op_koers": "triangle-down", "nog_niet_bekend": "circle"}
 NOT_KNOWN = "nog_niet_bekend"
 MAX_CANDIDATE_ROWS = 300
+GRID_BLOCK = 100  # rows per block the programme grid asks for (infinite row model)
 
 
 def allowed(viewer: Viewer) -> bool:
@@ -130,7 +132,7 @@ def overview_columns() -> list[dict]:
         text_col("region", "Regio", width=130),
         text_col("start", "Start", width=105),
         *[text_col(f"kpi_{code}_txt", header, width=190 if code == MAIN_KPI else 165,
-                   cellClassRules={f"kpi-{key}": f"params.data.kpi_{code} == '{key}'" for key in
+                   cellClassRules={f"kpi-{key}": f"params.data && params.data.kpi_{code} == '{key}'" for key in
                                    kpi_service.STATUS_LABELS})
           for code, header in KPI_COLUMNS],
         text_col("buurtbeeld_txt", "Buurtbeeld", width=105),
@@ -140,7 +142,7 @@ def overview_columns() -> list[dict]:
     ]
     for key, header in FAMILY_HEADERS.items():
         cols.append(text_col(f"{key}_txt", f"Laatste levering {header.lower()}", width=150,
-                             cellClassRules={"fresh-late": f"params.data.{key}_late"}))
+                             cellClassRules={"fresh-late": f"!!(params.data && params.data.{key}_late)"}))
     return cols
 
 
@@ -175,13 +177,24 @@ def _filtered(frame: pd.DataFrame, cohorts: list | None, partners: list | None) 
     return frame
 
 
-def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd.DataFrame) -> go.Figure:
-    """Gemeente outlines (no internet tiles) with a dot per programme buurt, coloured by its KPI status."""
-    fig = go.Figure()
+MAP_DECIMALS = 3  # about 100 m: plenty for a national map, and a third of the bytes
+
+
+def _rounded(values) -> list:  # noqa: ANN001
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), MAP_DECIMALS)
+            for v in values]
+
+
+def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd.DataFrame) -> dict:
+    """Gemeente outlines (no internet tiles) with a dot per programme buurt, coloured by its KPI status.
+
+    A plain figure dict (one trace per status, rounded coordinates, only the hover text per point): building
+    graph objects validated 60,000 outline points per request."""
+    traces: list[dict] = []
     xs, ys = outlines
     if xs:
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#b7c0c8", "width": 0.6},
-                                 hoverinfo="skip", showlegend=False))
+        traces.append({"type": "scatter", "x": _rounded(xs), "y": _rounded(ys), "mode": "lines",
+                       "line": {"color": "#b7c0c8", "width": 0.6}, "hoverinfo": "skip", "showlegend": False})
     points = frame.merge(locations, on="programme_id", how="inner")
     status_column = f"kpi_{MAIN_KPI}"
     if status_column not in points.columns:
@@ -190,20 +203,18 @@ def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd
         part = points[points[status_column] == status]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=part["x"], y=part["y"], mode="markers", name=f"KPI wijkverpleging: {label.lower()}",
-            marker={"size": 12 if len(points) <= 100 else 7, "color": KPI_STATUS_COLOURS[status],
-                    "symbol": KPI_STATUS_SYMBOLS[status],
-                    "line": {"color": "white", "width": 1}},
-            text=part["name"] + " (cohort " + part["cohort"].astype(str) + ")",
-            hovertemplate="%{text}<extra>" + label + "</extra>",
-        ))
-    fig.update_layout(
-        margin={"l": 0, "r": 0, "t": 10, "b": 0}, plot_bgcolor="white", paper_bgcolor="white",
-        legend={"orientation": "h", "y": 1.02, "x": 0}, dragmode="pan",
-        xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1},
-    )
-    return fig
+        traces.append({
+            "type": "scatter", "x": _rounded(part["x"]), "y": _rounded(part["y"]), "mode": "markers",
+            "name": f"KPI wijkverpleging: {label.lower()}",
+            "marker": {"size": 12 if len(points) <= 100 else 7, "color": KPI_STATUS_COLOURS[status],
+                       "symbol": KPI_STATUS_SYMBOLS[status], "line": {"color": "white", "width": 1}},
+            "text": (part["name"] + " (cohort " + part["cohort"].astype(str) + ")").tolist(),
+            "hovertemplate": "%{text}<extra>" + label + "</extra>",
+        })
+    layout = {"margin": {"l": 0, "r": 0, "t": 10, "b": 0}, "plot_bgcolor": "white", "paper_bgcolor": "white",
+              "legend": {"orientation": "h", "y": 1.02, "x": 0}, "dragmode": "pan",
+              "xaxis": {"visible": False}, "yaxis": {"visible": False, "scaleanchor": "x", "scaleratio": 1}}
+    return {"data": traces, "layout": layout}
 
 
 def late_message(grid_rows: list[dict], names: dict[str, str], shown: int = 12) -> list:
@@ -218,31 +229,60 @@ def late_message(grid_rows: list[dict], names: dict[str, str], shown: int = 12) 
     return [*parts, "."]
 
 
+def _overview_frame(conn, viewer: Viewer) -> pd.DataFrame:  # noqa: ANN001
+    """The stored overview rows with each buurt's KPI status (the grid's and the map's source)."""
+    return with_kpi(transitie.stored_programme_overview(conn), kpi_service.kpi_overview(conn, viewer))
+
+
 def update_overview(_path: str | None, cohorts: list | None, partners: list | None):  # noqa: ANN201
-    """Access check, status line, the programme grid, the map and the filter options."""
+    """Access check, status line, the grid's columns, the map and the filter options.
+
+    The grid's rows are not sent here: the grid asks for them one block at a time (`grid_rows`)."""
     viewer = current_viewer()
     if not allowed(viewer):
-        return _denied_message(viewer), {"display": "none"}, [], [], go.Figure(), [], [], None
+        return _denied_message(viewer), {"display": "none"}, [], go.Figure(), [], [], None
     with engine().connect() as conn:
-        frame = transitie.stored_programme_overview(conn)
+        frame = _overview_frame(conn, viewer)
         outlines = transitie.gemeente_outlines(conn)
         locations = transitie.programme_locations(conn)
-        frame = with_kpi(frame, kpi_service.kpi_overview(conn, viewer))
     if frame.empty:
-        return dbc.Alert(MSG["none"], color="info"), {}, [], overview_columns(), go.Figure(), [], [], None
+        return dbc.Alert(MSG["none"], color="info"), {}, overview_columns(), go.Figure(), [], [], None
     cohort_options = [{"label": f"cohort {c}", "value": int(c)} for c in sorted(frame["cohort"].unique())]
     partner_options = sorted(frame["alliance_partner"].unique())
     shown = _filtered(frame, cohorts, partners)
-    grid_rows = overview_rows(shown)
-    late = any(any(r[f"{k}_late"] for k in FAMILY_HEADERS) for r in grid_rows)
+    grid_rows_ = overview_rows(shown)
+    late = any(any(r[f"{k}_late"] for k in FAMILY_HEADERS) for r in grid_rows_)
     status = [html.P(MSG["count"].format(n=number(len(frame)), c=frame["cohort"].nunique()), className="text-muted")]
     if late:
-        status.append(dbc.Alert(late_message(grid_rows, dict(zip(shown["slug"], shown["name"], strict=True))),
+        status.append(dbc.Alert(late_message(grid_rows_, dict(zip(shown["slug"], shown["name"], strict=True))),
                                 color="danger", className="py-2 transitie-late"))
     if not outlines[0]:
         status.append(html.P(MSG["no_map"], className="text-muted small"))
-    return (status, {}, grid_rows, overview_columns(), overview_map(shown, outlines, locations), cohort_options,
-            partner_options, partner_summary(grid_rows))
+    return (status, {}, overview_columns(), overview_map(shown, outlines, locations), cohort_options,
+            partner_options, partner_summary(grid_rows_))
+
+
+GRID_FIELDS = {c["field"] for c in overview_columns()}
+
+
+def grid_rows(request: dict | None, cohorts: list | None, partners: list | None) -> dict:
+    """One block of the programme grid (infinite row model): sorted and filtered on the server."""
+    viewer = current_viewer()
+    if not allowed(viewer):
+        return {"rowData": [], "rowCount": 0}
+    with engine().connect() as conn:
+        frame = _overview_frame(conn, viewer)
+    if frame.empty:
+        return {"rowData": [], "rowCount": 0}
+    return grid_paging.page(overview_rows(_filtered(frame, cohorts, partners)), request, GRID_FIELDS,
+                            block=GRID_BLOCK)
+
+
+# a filter above the grid drops the grid's loaded blocks, so it asks the server again
+PURGE_ON_FILTER = ("function(_cohorts, _partners) {"
+                   f" try {{ dash_ag_grid.getApi('{ids.TRANSITIE_GRID}').purgeInfiniteCache(); }}"
+                   " catch (e) { /* grid not drawn yet */ }"
+                   " return window.dash_clientside.no_update; }")
 
 
 # ---------------------------------------------------------------- programme KPI
@@ -493,12 +533,18 @@ def save_checklist(_clicks, state: dict | None, criteria: list | None, note: str
 def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.TRANSITIE_STATUS, "children"), Output(ids.TRANSITIE_CONTENT, "style"),
-        Output(ids.TRANSITIE_GRID, "rowData"), Output(ids.TRANSITIE_GRID, "columnDefs"),
+        Output(ids.TRANSITIE_GRID, "columnDefs"),
         Output(ids.TRANSITIE_MAP, "figure"), Output(ids.TRANSITIE_FILTER_COHORT, "options"),
         Output(ids.TRANSITIE_FILTER_PARTNER, "options"), Output(ids.TRANSITIE_PARTNERS, "children"),
         Input(ids.URL, "pathname"), Input(ids.TRANSITIE_FILTER_COHORT, "value"),
         Input(ids.TRANSITIE_FILTER_PARTNER, "value"),
     )(update_overview)
+    app.callback(Output(ids.TRANSITIE_GRID, "getRowsResponse"), Input(ids.TRANSITIE_GRID, "getRowsRequest"),
+                 State(ids.TRANSITIE_FILTER_COHORT, "value"), State(ids.TRANSITIE_FILTER_PARTNER, "value"),
+                 prevent_initial_call=True)(grid_rows)
+    app.clientside_callback(PURGE_ON_FILTER, Output(ids.TRANSITIE_GRID, "getRowsResponse", allow_duplicate=True),
+                            Input(ids.TRANSITIE_FILTER_COHORT, "value"), Input(ids.TRANSITIE_FILTER_PARTNER, "value"),
+                            prevent_initial_call=True)
     app.callback(Output(ids.TRANSITIE_KPI, "children"), Output(ids.TRANSITIE_EVENT_STUDY, "children"),
                  Input(ids.URL, "pathname"))(update_programme_kpi)
     app.callback(
