@@ -26,6 +26,7 @@ from data_access.access import Viewer
 from data_access.audit import record_event
 from data_access.export_safety import safe_frame
 from data_access.results import state as read_model_state
+from data_access.results import store as read_model_store
 from layouts.figures import OKABE_ITO, exportable, graph_config, status_badge
 from layouts.formatting import number, signed, time_nl
 
@@ -74,7 +75,7 @@ def _denied_message(viewer: Viewer) -> dbc.Alert:
 
 # ---------------------------------------------------------------- programme buurten
 
-def _fresh_text(row: pd.Series, key: str) -> str:
+def _fresh_text(row: dict, key: str) -> str:
     last = row.get(f"{key}_last")
     if row.get("not_started") and key != "verzekeraars":
         return MSG["not_started"]
@@ -111,14 +112,15 @@ def overview_rows(frame: pd.DataFrame, today: dt.date | None = None) -> list[dic
     frame["not_started"] = pd.to_datetime(frame["start_date"]).dt.date > today
     frame["buurt"] = "[" + frame["name"].str.replace("]", ")", regex=False) + "](/buurt/" + frame["slug"] + ")"
     frame["buurtbeeld_txt"] = frame["buurtbeeld"].map({True: "ja", False: "nee"}).fillna("nee")
+    records = frame.to_dict("records")  # plain dicts: DataFrame.apply built a Series per row
     for key in FAMILY_HEADERS:
-        frame[f"{key}_txt"] = frame.apply(_fresh_text, axis=1, key=key)
+        frame[f"{key}_txt"] = [_fresh_text(r, key) for r in records]
         frame[f"{key}_late"] = frame[f"{key}_late"].fillna(True).astype(bool) & ~(
             frame["not_started"] & (key != "verzekeraars"))
     frame["start"] = pd.to_datetime(frame["start_date"]).dt.strftime("%d-%m-%Y")
     # only what the grid and the partner summary use: with 1,000 buurten every field costs
-    keep = ["slug", "buurt", "cohort", "alliance_partner", "region", "start", "buurtbeeld_txt", "sessies",
-            "interventies_gestart", "best_practices"]
+    keep = ["slug", "programme_id", "name", "buurt", "cohort", "alliance_partner", "region", "start",
+            "buurtbeeld_txt", "sessies", "interventies_gestart", "best_practices"]
     keep += [c for code, _ in KPI_COLUMNS for c in (f"kpi_{code}", f"kpi_{code}_txt") if c in frame.columns]
     keep += [c for key in FAMILY_HEADERS for c in (f"{key}_txt", f"{key}_late")]
     return rows(frame[keep], {"sessies": 0, "interventies_gestart": 0, "best_practices": 0, "cohort": 0})
@@ -169,20 +171,25 @@ def partner_summary(rows_: list[dict]) -> dbc.Table:
                      className="small")
 
 
-def _filtered(frame: pd.DataFrame, cohorts: list | None, partners: list | None) -> pd.DataFrame:
-    if cohorts:
-        frame = frame[frame["cohort"].isin([int(c) for c in cohorts if str(c).isdigit()])]
-    if partners:
-        frame = frame[frame["alliance_partner"].isin([str(p) for p in partners])]
-    return frame
+MAP_DECIMALS = 3  # buurt dots: about 100 m
+OUTLINE_DECIMALS = 2  # gemeente outlines, already simplified to 0.01°: about 1 km, as fine as the simplification
 
 
-MAP_DECIMALS = 3  # about 100 m: plenty for a national map, and a third of the bytes
-
-
-def _rounded(values) -> list:  # noqa: ANN001
-    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), MAP_DECIMALS)
+def _rounded(values, decimals: int = MAP_DECIMALS) -> list:  # noqa: ANN001
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), decimals)
             for v in values]
+
+
+def _outline_points(xs: list, ys: list) -> tuple[list, list]:
+    """Outline coordinates rounded to OUTLINE_DECIMALS, without points that rounding made repeat."""
+    out_x: list = []
+    out_y: list = []
+    for x, y in zip(_rounded(xs, OUTLINE_DECIMALS), _rounded(ys, OUTLINE_DECIMALS), strict=True):
+        if x is not None and out_x and (x, y) == (out_x[-1], out_y[-1]):
+            continue
+        out_x.append(x)
+        out_y.append(y)
+    return out_x, out_y
 
 
 def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd.DataFrame) -> dict:
@@ -193,7 +200,8 @@ def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd
     traces: list[dict] = []
     xs, ys = outlines
     if xs:
-        traces.append({"type": "scatter", "x": _rounded(xs), "y": _rounded(ys), "mode": "lines",
+        xs, ys = _outline_points(xs, ys)
+        traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
                        "line": {"color": "#b7c0c8", "width": 0.6}, "hoverinfo": "skip", "showlegend": False})
     points = frame.merge(locations, on="programme_id", how="inner")
     status_column = f"kpi_{MAIN_KPI}"
@@ -230,8 +238,32 @@ def late_message(grid_rows: list[dict], names: dict[str, str], shown: int = 12) 
 
 
 def _overview_frame(conn, viewer: Viewer) -> pd.DataFrame:  # noqa: ANN001
-    """The stored overview rows with each buurt's KPI status (the grid's and the map's source)."""
+    """The stored overview rows with each buurt's KPI status."""
     return with_kpi(transitie.stored_programme_overview(conn), kpi_service.kpi_overview(conn, viewer))
+
+
+def programme_rows(conn, viewer: Viewer) -> list[dict]:  # noqa: ANN001
+    """Every programme buurt's grid row (before the cohort and partner filters).
+
+    Kept in the results tables for viewers who see every figure (the transitieteam, beheerders): the rows only
+    change with the store and the date, so the grid's block requests and the overview read them instead of
+    rebuilding 1,000 rows each time. Other viewers get rows built through the visibility gate for them."""
+    def compute() -> list[dict]:
+        return overview_rows(_overview_frame(conn, viewer))
+
+    if not viewer.sees_everything:
+        return compute()
+    return read_model_store.read_parsed(conn, "transitie_grid", dt.date.today().isoformat(), lambda p: p, compute)
+
+
+def _filtered_rows(rows_: list[dict], cohorts: list | None, partners: list | None) -> list[dict]:
+    if cohorts:
+        wanted = {int(c) for c in cohorts if str(c).isdigit()}
+        rows_ = [r for r in rows_ if r.get("cohort") in wanted]
+    if partners:
+        wanted_partners = {str(p) for p in partners}
+        rows_ = [r for r in rows_ if r.get("alliance_partner") in wanted_partners]
+    return rows_
 
 
 def update_overview(_path: str | None, cohorts: list | None, partners: list | None):  # noqa: ANN201
@@ -242,22 +274,23 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
     if not allowed(viewer):
         return _denied_message(viewer), {"display": "none"}, [], go.Figure(), [], [], None
     with engine().connect() as conn:
-        frame = _overview_frame(conn, viewer)
+        every = programme_rows(conn, viewer)
         outlines = transitie.gemeente_outlines(conn)
         locations = transitie.programme_locations(conn)
-    if frame.empty:
+    if not every:
         return dbc.Alert(MSG["none"], color="info"), {}, overview_columns(), go.Figure(), [], [], None
-    cohort_options = [{"label": f"cohort {c}", "value": int(c)} for c in sorted(frame["cohort"].unique())]
-    partner_options = sorted(frame["alliance_partner"].unique())
-    shown = _filtered(frame, cohorts, partners)
-    grid_rows_ = overview_rows(shown)
+    cohorts_present = sorted({int(r["cohort"]) for r in every if r.get("cohort") is not None})
+    cohort_options = [{"label": f"cohort {c}", "value": c} for c in cohorts_present]
+    partner_options = sorted({r["alliance_partner"] for r in every if r.get("alliance_partner") is not None})
+    grid_rows_ = _filtered_rows(every, cohorts, partners)
     late = any(any(r[f"{k}_late"] for k in FAMILY_HEADERS) for r in grid_rows_)
-    status = [html.P(MSG["count"].format(n=number(len(frame)), c=frame["cohort"].nunique()), className="text-muted")]
+    status = [html.P(MSG["count"].format(n=number(len(every)), c=len(cohorts_present)), className="text-muted")]
     if late:
-        status.append(dbc.Alert(late_message(grid_rows_, dict(zip(shown["slug"], shown["name"], strict=True))),
+        status.append(dbc.Alert(late_message(grid_rows_, {r["slug"]: r["name"] for r in grid_rows_}),
                                 color="danger", className="py-2 transitie-late"))
     if not outlines[0]:
         status.append(html.P(MSG["no_map"], className="text-muted small"))
+    shown = pd.DataFrame(grid_rows_, columns=["programme_id", "name", "cohort", f"kpi_{MAIN_KPI}"])
     return (status, {}, overview_columns(), overview_map(shown, outlines, locations), cohort_options,
             partner_options, partner_summary(grid_rows_))
 
@@ -271,11 +304,8 @@ def grid_rows(request: dict | None, cohorts: list | None, partners: list | None)
     if not allowed(viewer):
         return {"rowData": [], "rowCount": 0}
     with engine().connect() as conn:
-        frame = _overview_frame(conn, viewer)
-    if frame.empty:
-        return {"rowData": [], "rowCount": 0}
-    return grid_paging.page(overview_rows(_filtered(frame, cohorts, partners)), request, GRID_FIELDS,
-                            block=GRID_BLOCK)
+        every = programme_rows(conn, viewer)
+    return grid_paging.page(_filtered_rows(every, cohorts, partners), request, GRID_FIELDS, block=GRID_BLOCK)
 
 
 # a filter above the grid drops the grid's loaded blocks, so it asks the server again

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 # computed on first request, dropped by every refresh
-LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "positions"]
+LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid", "positions"]
 PRECOMPUTED_SCOPES = ("intern", "openbaar")
 
 _count = store.counted
