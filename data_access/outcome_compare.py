@@ -85,6 +85,25 @@ def programme_positions(conn: Connection, viewer: Viewer, slug: str, latest: pd.
 POSITION_TABLE_COLUMNS = ["indicator", "area", "n", "rank", "band", "programme_value"]
 
 
+def default_position_periods(conn: Connection, review: str | None = None) -> list[str]:
+    """The periods an up-to-date buurt's uitkomsten page ranks in at the default review: per indicator the newest
+    delivered period up to it. The refresh stores their position tables, so the first view after it is fast."""
+    from sqlalchemy import select
+
+    from data_access import periods
+    from data_access.models import Observation
+
+    limit = periods.sort_key(definitions.review_or_default(review))
+    newest: dict[int, tuple[tuple[int, int], str]] = {}
+    for indicator_id, period in conn.execute(select(Observation.indicator_id, Observation.period).distinct()):
+        if not periods.is_valid(period):
+            continue
+        key = periods.sort_key(period)
+        if key <= limit and (indicator_id not in newest or key > newest[indicator_id][0]):
+            newest[indicator_id] = (key, period)
+    return sorted({p for _, p in newest.values()}, key=periods.sort_key)
+
+
 def position_table(conn: Connection, scope: str, period: str, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Rank and funnel band of every programme buurt for every indicator with values in one period (pure
     computation over what the scope's viewers may see)."""
