@@ -156,17 +156,16 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
             store.drop_kinds(conn, LAZY_KINDS)
 
     def positions() -> None:
-        """The programme positions the uitkomsten pages need on first view (default review, both scopes); other
-        periods and supplier scopes stay computed on first request."""
+        """The programme positions the uitkomsten pages need on first view (default review; the internal scope:
+        anonymous visitors see no positions); other periods and supplier scopes stay computed on first request."""
         from data_access import outcome_compare, queries
 
         payloads = {}
         with engine.connect() as conn:
             catalogue = queries.indicators(conn)
             for period in outcome_compare.default_position_periods(conn):
-                for scope in PRECOMPUTED_SCOPES:
-                    payloads[f"{scope}|{period}"] = store.frame_payload(
-                        outcome_compare.position_table(conn, scope, period, catalogue))
+                payloads[f"intern|{period}"] = store.frame_payload(
+                    outcome_compare.position_table(conn, "intern", period, catalogue))
         _count("positions")
         with engine.begin() as conn:
             store.write_many(conn, "positions", payloads, version)
