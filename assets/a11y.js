@@ -156,6 +156,12 @@
       var name = labelText(thumb);
       if (name) { thumb.setAttribute("aria-label", name); }
     });
+    document.querySelectorAll(".dash-range-slider-input:not([aria-label]), .dash-slider-wrapper input:not([type=hidden]):not([aria-label])")
+      .forEach(function (input) {
+        var which = input.classList.contains("dash-range-slider-min-input") ? " (van)" :
+          input.classList.contains("dash-range-slider-max-input") ? " (tot)" : "";
+        input.setAttribute("aria-label", (labelText(input) || "Waarde") + which);
+      });
     document.querySelectorAll('input[type="file"]:not([aria-label])').forEach(function (input) {
       var zone = input.parentElement;
       var name = labelText(input) || (zone && zone.textContent.trim()) || "Bestand kiezen";

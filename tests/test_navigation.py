@@ -66,7 +66,7 @@ def test_late_deliveries_are_named_with_links_to_their_buurt():
     names = {"zwolle-zuid": "Zwolle Zuid", "sterrenwijk": "Sterrenwijk", "de-vijfhoek": "De Vijfhoek"}
     parts = late_message(rows, names)
     text = "".join(p if isinstance(p, str) else p.children for p in parts)
-    assert text == ("2 buurt(en) met een ontbrekende of late levering (rood in de tabel): Sterrenwijk, "
+    assert text == ("2 buurt(en) met een ontbrekende of late levering (oranje gemarkeerd in de tabel): Sterrenwijk, "
                     "Zwolle Zuid.")
     assert [p.href for p in parts if not isinstance(p, str)] == ["/buurt/sterrenwijk", "/buurt/zwolle-zuid"]
 

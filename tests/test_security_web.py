@@ -176,14 +176,20 @@ REDIRECTS = [
 ]
 
 
+def _start_page(app, email: str = "transitie@demo.nl", password: str = "demo") -> str:
+    """Where a login without `next` leads (the role's own start page)."""
+    return login(app.server.test_client(), email, password).headers["Location"]
+
+
 def test_login_next_only_accepts_a_path_on_this_site(app):
+    start = _start_page(app)
     answers = {}
     for target in REDIRECTS:
         client = app.server.test_client()
         response = client.post("/login", data={"email": "transitie@demo.nl", "password": "demo",
                                                "csrf_token": _token(client), "next": target})
         answers[target] = (response.status_code, response.headers.get("Location"))
-    assert answers == {target: (302, "/") for target in REDIRECTS}
+    assert answers == {target: (302, start) for target in REDIRECTS}
 
 
 def test_login_next_keeps_a_local_path_with_its_query(app):
@@ -225,7 +231,7 @@ def test_one_time_password_must_be_replaced_before_anything_else(app):
     assert ok.status_code == 200 and "gewijzigd" in ok.get_data(as_text=True)
     assert login(app.server.test_client(), "nieuw@voorbeeld.nl", password).status_code == 401
     again = app.server.test_client()
-    assert login(again, "nieuw@voorbeeld.nl", "Mijn-eigen-wachtwoord").headers["Location"] == "/"
+    assert login(again, "nieuw@voorbeeld.nl", "Mijn-eigen-wachtwoord").headers["Location"] == _start_page(app)
     assert again.get("/").status_code == 200
 
 
@@ -243,8 +249,7 @@ def test_a_reset_password_is_one_time_too_and_a_chosen_one_is_not(app):
     with engine.begin() as conn:
         users.add_user(conn, "tester", "gekozen@voorbeeld.nl", "transitieteam", password="Zelf-gekozen-wachtwoord")
         user_id = conn.execute(select(User.id).where(User.email == "gekozen@voorbeeld.nl")).scalar()
-    assert login(app.server.test_client(), "gekozen@voorbeeld.nl", "Zelf-gekozen-wachtwoord").headers[
-        "Location"] == "/"
+    assert _start_page(app, "gekozen@voorbeeld.nl", "Zelf-gekozen-wachtwoord") == _start_page(app)
     with engine.begin() as conn:
         password = users.reset_password(conn, "tester", user_id)
     assert login(app.server.test_client(), "gekozen@voorbeeld.nl", password).headers[
