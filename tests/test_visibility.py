@@ -275,6 +275,7 @@ VALUES: dict[str, list] = {
     "vergelijk-x.value": INDICATORS,
     "vergelijk-y.value": INDICATORS[1:] + INDICATORS[:1],
     "transitie-filter-cohort.value": [None], "transitie-filter-partner.value": [None],
+    "transitie-grid.getRowsRequest": [{"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}],
     "transitie-cand-level.value": ["buurt", "wijk"],
     "transitie-cand-csv.n_clicks": [1],
     "transitie-weight.value": [[{"id": {"type": "transitie-weight", "component": c.code}, "property": "value",
