@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, dcc, html, no_update
 from flask import request
 
+from callbacks import grid_paging
 from callbacks.buurt_uitkomsten import updated_note
 from callbacks.common import current_viewer, engine
 from callbacks.grid import link_col, num_col, rows, text_col
@@ -25,6 +26,7 @@ from data_access.access import Viewer
 from data_access.audit import record_event
 from data_access.export_safety import safe_frame
 from data_access.results import state as read_model_state
+from data_access.results import store as read_model_store
 from layouts.figures import OKABE_ITO, exportable, graph_config, status_badge
 from layouts.formatting import number, signed, time_nl
 
@@ -58,6 +60,7 @@ KPI_STATUS_COLOURS = {"op_koers": OKABE_ITO["blue"], "niet_op_koers": OKABE_ITO[
 KPI_STATUS_SYMBOLS = {"op_koers": "triangle-up", "niet_op_koers": "triangle-down", "nog_niet_bekend": "circle"}
 NOT_KNOWN = "nog_niet_bekend"
 MAX_CANDIDATE_ROWS = 300
+GRID_BLOCK = 100  # rows per block the programme grid asks for (infinite row model)
 
 
 def allowed(viewer: Viewer) -> bool:
@@ -72,7 +75,7 @@ def _denied_message(viewer: Viewer) -> dbc.Alert:
 
 # ---------------------------------------------------------------- programme buurten
 
-def _fresh_text(row: pd.Series, key: str) -> str:
+def _fresh_text(row: dict, key: str) -> str:
     last = row.get(f"{key}_last")
     if row.get("not_started") and key != "verzekeraars":
         return MSG["not_started"]
@@ -109,14 +112,15 @@ def overview_rows(frame: pd.DataFrame, today: dt.date | None = None) -> list[dic
     frame["not_started"] = pd.to_datetime(frame["start_date"]).dt.date > today
     frame["buurt"] = "[" + frame["name"].str.replace("]", ")", regex=False) + "](/buurt/" + frame["slug"] + ")"
     frame["buurtbeeld_txt"] = frame["buurtbeeld"].map({True: "ja", False: "nee"}).fillna("nee")
+    records = frame.to_dict("records")  # plain dicts: DataFrame.apply built a Series per row
     for key in FAMILY_HEADERS:
-        frame[f"{key}_txt"] = frame.apply(_fresh_text, axis=1, key=key)
+        frame[f"{key}_txt"] = [_fresh_text(r, key) for r in records]
         frame[f"{key}_late"] = frame[f"{key}_late"].fillna(True).astype(bool) & ~(
             frame["not_started"] & (key != "verzekeraars"))
     frame["start"] = pd.to_datetime(frame["start_date"]).dt.strftime("%d-%m-%Y")
     # only what the grid and the partner summary use: with 1,000 buurten every field costs
-    keep = ["slug", "buurt", "cohort", "alliance_partner", "region", "start", "buurtbeeld_txt", "sessies",
-            "interventies_gestart", "best_practices"]
+    keep = ["slug", "programme_id", "name", "buurt", "cohort", "alliance_partner", "region", "start",
+            "buurtbeeld_txt", "sessies", "interventies_gestart", "best_practices"]
     keep += [c for code, _ in KPI_COLUMNS for c in (f"kpi_{code}", f"kpi_{code}_txt") if c in frame.columns]
     keep += [c for key in FAMILY_HEADERS for c in (f"{key}_txt", f"{key}_late")]
     return rows(frame[keep], {"sessies": 0, "interventies_gestart": 0, "best_practices": 0, "cohort": 0})
@@ -130,7 +134,7 @@ def overview_columns() -> list[dict]:
         text_col("region", "Regio", width=130),
         text_col("start", "Start", width=105),
         *[text_col(f"kpi_{code}_txt", header, width=190 if code == MAIN_KPI else 165,
-                   cellClassRules={f"kpi-{key}": f"params.data.kpi_{code} == '{key}'" for key in
+                   cellClassRules={f"kpi-{key}": f"params.data && params.data.kpi_{code} == '{key}'" for key in
                                    kpi_service.STATUS_LABELS})
           for code, header in KPI_COLUMNS],
         text_col("buurtbeeld_txt", "Buurtbeeld", width=105),
@@ -140,7 +144,7 @@ def overview_columns() -> list[dict]:
     ]
     for key, header in FAMILY_HEADERS.items():
         cols.append(text_col(f"{key}_txt", f"Laatste levering {header.lower()}", width=150,
-                             cellClassRules={"fresh-late": f"params.data.{key}_late"}))
+                             cellClassRules={"fresh-late": f"!!(params.data && params.data.{key}_late)"}))
     return cols
 
 
@@ -167,21 +171,38 @@ def partner_summary(rows_: list[dict]) -> dbc.Table:
                      className="small")
 
 
-def _filtered(frame: pd.DataFrame, cohorts: list | None, partners: list | None) -> pd.DataFrame:
-    if cohorts:
-        frame = frame[frame["cohort"].isin([int(c) for c in cohorts if str(c).isdigit()])]
-    if partners:
-        frame = frame[frame["alliance_partner"].isin([str(p) for p in partners])]
-    return frame
+MAP_DECIMALS = 3  # buurt dots: about 100 m
+OUTLINE_DECIMALS = 2  # gemeente outlines, already simplified to 0.01°: about 1 km, as fine as the simplification
 
 
-def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd.DataFrame) -> go.Figure:
-    """Gemeente outlines (no internet tiles) with a dot per programme buurt, coloured by its KPI status."""
-    fig = go.Figure()
+def _rounded(values, decimals: int = MAP_DECIMALS) -> list:  # noqa: ANN001
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), decimals)
+            for v in values]
+
+
+def _outline_points(xs: list, ys: list) -> tuple[list, list]:
+    """Outline coordinates rounded to OUTLINE_DECIMALS, without points that rounding made repeat."""
+    out_x: list = []
+    out_y: list = []
+    for x, y in zip(_rounded(xs, OUTLINE_DECIMALS), _rounded(ys, OUTLINE_DECIMALS), strict=True):
+        if x is not None and out_x and (x, y) == (out_x[-1], out_y[-1]):
+            continue
+        out_x.append(x)
+        out_y.append(y)
+    return out_x, out_y
+
+
+def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd.DataFrame) -> dict:
+    """Gemeente outlines (no internet tiles) with a dot per programme buurt, coloured by its KPI status.
+
+    A plain figure dict (one trace per status, rounded coordinates, only the hover text per point): building
+    graph objects validated 60,000 outline points per request."""
+    traces: list[dict] = []
     xs, ys = outlines
     if xs:
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#b7c0c8", "width": 0.6},
-                                 hoverinfo="skip", showlegend=False))
+        xs, ys = _outline_points(xs, ys)
+        traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
+                       "line": {"color": "#b7c0c8", "width": 0.6}, "hoverinfo": "skip", "showlegend": False})
     points = frame.merge(locations, on="programme_id", how="inner")
     status_column = f"kpi_{MAIN_KPI}"
     if status_column not in points.columns:
@@ -190,20 +211,18 @@ def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd
         part = points[points[status_column] == status]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=part["x"], y=part["y"], mode="markers", name=f"KPI wijkverpleging: {label.lower()}",
-            marker={"size": 12 if len(points) <= 100 else 7, "color": KPI_STATUS_COLOURS[status],
-                    "symbol": KPI_STATUS_SYMBOLS[status],
-                    "line": {"color": "white", "width": 1}},
-            text=part["name"] + " (cohort " + part["cohort"].astype(str) + ")",
-            hovertemplate="%{text}<extra>" + label + "</extra>",
-        ))
-    fig.update_layout(
-        margin={"l": 0, "r": 0, "t": 10, "b": 0}, plot_bgcolor="white", paper_bgcolor="white",
-        legend={"orientation": "h", "y": 1.02, "x": 0}, dragmode="pan",
-        xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1},
-    )
-    return fig
+        traces.append({
+            "type": "scatter", "x": _rounded(part["x"]), "y": _rounded(part["y"]), "mode": "markers",
+            "name": f"KPI wijkverpleging: {label.lower()}",
+            "marker": {"size": 12 if len(points) <= 100 else 7, "color": KPI_STATUS_COLOURS[status],
+                       "symbol": KPI_STATUS_SYMBOLS[status], "line": {"color": "white", "width": 1}},
+            "text": (part["name"] + " (cohort " + part["cohort"].astype(str) + ")").tolist(),
+            "hovertemplate": "%{text}<extra>" + label + "</extra>",
+        })
+    layout = {"margin": {"l": 0, "r": 0, "t": 10, "b": 0}, "plot_bgcolor": "white", "paper_bgcolor": "white",
+              "legend": {"orientation": "h", "y": 1.02, "x": 0}, "dragmode": "pan",
+              "xaxis": {"visible": False}, "yaxis": {"visible": False, "scaleanchor": "x", "scaleratio": 1}}
+    return {"data": traces, "layout": layout}
 
 
 def late_message(grid_rows: list[dict], names: dict[str, str], shown: int = 12) -> list:
@@ -218,31 +237,82 @@ def late_message(grid_rows: list[dict], names: dict[str, str], shown: int = 12) 
     return [*parts, "."]
 
 
+def _overview_frame(conn, viewer: Viewer) -> pd.DataFrame:  # noqa: ANN001
+    """The stored overview rows with each buurt's KPI status."""
+    return with_kpi(transitie.stored_programme_overview(conn), kpi_service.kpi_overview(conn, viewer))
+
+
+def programme_rows(conn, viewer: Viewer) -> list[dict]:  # noqa: ANN001
+    """Every programme buurt's grid row (before the cohort and partner filters).
+
+    Kept in the results tables for viewers who see every figure (the transitieteam, beheerders): the rows only
+    change with the store and the date, so the grid's block requests and the overview read them instead of
+    rebuilding 1,000 rows each time. Other viewers get rows built through the visibility gate for them."""
+    def compute() -> list[dict]:
+        return overview_rows(_overview_frame(conn, viewer))
+
+    if not viewer.sees_everything:
+        return compute()
+    return read_model_store.read_parsed(conn, "transitie_grid", dt.date.today().isoformat(), lambda p: p, compute)
+
+
+def _filtered_rows(rows_: list[dict], cohorts: list | None, partners: list | None) -> list[dict]:
+    if cohorts:
+        wanted = {int(c) for c in cohorts if str(c).isdigit()}
+        rows_ = [r for r in rows_ if r.get("cohort") in wanted]
+    if partners:
+        wanted_partners = {str(p) for p in partners}
+        rows_ = [r for r in rows_ if r.get("alliance_partner") in wanted_partners]
+    return rows_
+
+
 def update_overview(_path: str | None, cohorts: list | None, partners: list | None):  # noqa: ANN201
-    """Access check, status line, the programme grid, the map and the filter options."""
+    """Access check, status line, the grid's columns, the map and the filter options.
+
+    The grid's rows are not sent here: the grid asks for them one block at a time (`grid_rows`)."""
     viewer = current_viewer()
     if not allowed(viewer):
-        return _denied_message(viewer), {"display": "none"}, [], [], go.Figure(), [], [], None
+        return _denied_message(viewer), {"display": "none"}, [], go.Figure(), [], [], None
     with engine().connect() as conn:
-        frame = transitie.stored_programme_overview(conn)
+        every = programme_rows(conn, viewer)
         outlines = transitie.gemeente_outlines(conn)
         locations = transitie.programme_locations(conn)
-        frame = with_kpi(frame, kpi_service.kpi_overview(conn, viewer))
-    if frame.empty:
-        return dbc.Alert(MSG["none"], color="info"), {}, [], overview_columns(), go.Figure(), [], [], None
-    cohort_options = [{"label": f"cohort {c}", "value": int(c)} for c in sorted(frame["cohort"].unique())]
-    partner_options = sorted(frame["alliance_partner"].unique())
-    shown = _filtered(frame, cohorts, partners)
-    grid_rows = overview_rows(shown)
-    late = any(any(r[f"{k}_late"] for k in FAMILY_HEADERS) for r in grid_rows)
-    status = [html.P(MSG["count"].format(n=number(len(frame)), c=frame["cohort"].nunique()), className="text-muted")]
+    if not every:
+        return dbc.Alert(MSG["none"], color="info"), {}, overview_columns(), go.Figure(), [], [], None
+    cohorts_present = sorted({int(r["cohort"]) for r in every if r.get("cohort") is not None})
+    cohort_options = [{"label": f"cohort {c}", "value": c} for c in cohorts_present]
+    partner_options = sorted({r["alliance_partner"] for r in every if r.get("alliance_partner") is not None})
+    grid_rows_ = _filtered_rows(every, cohorts, partners)
+    late = any(any(r[f"{k}_late"] for k in FAMILY_HEADERS) for r in grid_rows_)
+    status = [html.P(MSG["count"].format(n=number(len(every)), c=len(cohorts_present)), className="text-muted")]
     if late:
-        status.append(dbc.Alert(late_message(grid_rows, dict(zip(shown["slug"], shown["name"], strict=True))),
+        status.append(dbc.Alert(late_message(grid_rows_, {r["slug"]: r["name"] for r in grid_rows_}),
                                 color="danger", className="py-2 transitie-late"))
     if not outlines[0]:
         status.append(html.P(MSG["no_map"], className="text-muted small"))
-    return (status, {}, grid_rows, overview_columns(), overview_map(shown, outlines, locations), cohort_options,
-            partner_options, partner_summary(grid_rows))
+    shown = pd.DataFrame(grid_rows_, columns=["programme_id", "name", "cohort", f"kpi_{MAIN_KPI}"])
+    return (status, {}, overview_columns(), overview_map(shown, outlines, locations), cohort_options,
+            partner_options, partner_summary(grid_rows_))
+
+
+GRID_FIELDS = {c["field"] for c in overview_columns()}
+
+
+def grid_rows(request: dict | None, cohorts: list | None, partners: list | None) -> dict:
+    """One block of the programme grid (infinite row model): sorted and filtered on the server."""
+    viewer = current_viewer()
+    if not allowed(viewer):
+        return {"rowData": [], "rowCount": 0}
+    with engine().connect() as conn:
+        every = programme_rows(conn, viewer)
+    return grid_paging.page(_filtered_rows(every, cohorts, partners), request, GRID_FIELDS, block=GRID_BLOCK)
+
+
+# a filter above the grid drops the grid's loaded blocks, so it asks the server again
+PURGE_ON_FILTER = ("function(_cohorts, _partners) {"
+                   f" try {{ dash_ag_grid.getApi('{ids.TRANSITIE_GRID}').purgeInfiniteCache(); }}"
+                   " catch (e) { /* grid not drawn yet */ }"
+                   " return window.dash_clientside.no_update; }")
 
 
 # ---------------------------------------------------------------- programme KPI
@@ -493,12 +563,18 @@ def save_checklist(_clicks, state: dict | None, criteria: list | None, note: str
 def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.TRANSITIE_STATUS, "children"), Output(ids.TRANSITIE_CONTENT, "style"),
-        Output(ids.TRANSITIE_GRID, "rowData"), Output(ids.TRANSITIE_GRID, "columnDefs"),
+        Output(ids.TRANSITIE_GRID, "columnDefs"),
         Output(ids.TRANSITIE_MAP, "figure"), Output(ids.TRANSITIE_FILTER_COHORT, "options"),
         Output(ids.TRANSITIE_FILTER_PARTNER, "options"), Output(ids.TRANSITIE_PARTNERS, "children"),
         Input(ids.URL, "pathname"), Input(ids.TRANSITIE_FILTER_COHORT, "value"),
         Input(ids.TRANSITIE_FILTER_PARTNER, "value"),
     )(update_overview)
+    app.callback(Output(ids.TRANSITIE_GRID, "getRowsResponse"), Input(ids.TRANSITIE_GRID, "getRowsRequest"),
+                 State(ids.TRANSITIE_FILTER_COHORT, "value"), State(ids.TRANSITIE_FILTER_PARTNER, "value"),
+                 prevent_initial_call=True)(grid_rows)
+    app.clientside_callback(PURGE_ON_FILTER, Output(ids.TRANSITIE_GRID, "getRowsResponse", allow_duplicate=True),
+                            Input(ids.TRANSITIE_FILTER_COHORT, "value"), Input(ids.TRANSITIE_FILTER_PARTNER, "value"),
+                            prevent_initial_call=True)
     app.callback(Output(ids.TRANSITIE_KPI, "children"), Output(ids.TRANSITIE_EVENT_STUDY, "children"),
                  Input(ids.URL, "pathname"))(update_programme_kpi)
     app.callback(

@@ -85,6 +85,25 @@ def programme_positions(conn: Connection, viewer: Viewer, slug: str, latest: pd.
 POSITION_TABLE_COLUMNS = ["indicator", "area", "n", "rank", "band", "programme_value"]
 
 
+def default_position_periods(conn: Connection, review: str | None = None) -> list[str]:
+    """The periods an up-to-date buurt's uitkomsten page ranks in at the default review: per indicator the newest
+    delivered period up to it. The refresh stores their position tables, so the first view after it is fast."""
+    from sqlalchemy import select
+
+    from data_access import periods
+    from data_access.models import Observation
+
+    limit = periods.sort_key(definitions.review_or_default(review))
+    newest: dict[int, tuple[tuple[int, int], str]] = {}
+    for indicator_id, period in conn.execute(select(Observation.indicator_id, Observation.period).distinct()):
+        if not periods.is_valid(period):
+            continue
+        key = periods.sort_key(period)
+        if key <= limit and (indicator_id not in newest or key > newest[indicator_id][0]):
+            newest[indicator_id] = (key, period)
+    return sorted({p for _, p in newest.values()}, key=periods.sort_key)
+
+
 def position_table(conn: Connection, scope: str, period: str, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Rank and funnel band of every programme buurt for every indicator with values in one period (pure
     computation over what the scope's viewers may see)."""
@@ -138,14 +157,41 @@ def comparison_group(conn: Connection, viewer: Viewer, area: queries.AreaInfo, l
     group = definitions.comparison_group(conn, area.code)
     if len(group.codes) < MIN_COMPARISON:
         return empty
-    obs = queries.observations(conn, list(group.codes), list(ratio["indicator"]), source=own_source(viewer))
+    from data_access.results import store
+    from data_access.results.scopes import aggregate_scope
+
+    # every ratio indicator and period of the group, pooled once per refresh for all viewers of the scope (the
+    # gate decides per scope, as for the programme positions); this page then only looks its periods up
+    scope = aggregate_scope(viewer)
+    table = store.read_parsed(conn, "comparison_values", f"{scope}|{area.code}", store.frame_from,
+                              lambda: store.frame_payload(comparison_value_table(conn, scope, group, catalogue)))
+    if table.empty:
+        return empty
     wanted = ratio.set_index("indicator")["period"]
-    obs = shown_values(obs[obs["period"].eq(obs["indicator"].map(wanted))], viewer, catalogue, mode="aggregate")
+    rows = table[table["indicator"].isin(set(wanted.index))]
+    rows = rows[rows["period"].eq(rows["indicator"].map(wanted))]
+    return pd.DataFrame([{"indicator": r.indicator, "period": r.period, "comparison_value": float(r.comparison_value),
+                          "comparison_n": int(r.comparison_n), "comparison_method": r.comparison_method}
+                         for r in rows.itertuples()], columns=COMPARISON_COLUMNS)
+
+
+def comparison_value_table(conn: Connection, scope: str, group: definitions.ComparisonGroup,
+                           catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Pooled value of a comparison group for every ratio indicator and period with at least MIN_COMPARISON
+    buurten, from the rows the scope's viewers may use (a pure computation; stored by `comparison_group`)."""
+    from data_access.results.scopes import scope_viewer
+
+    viewer = scope_viewer(scope)
+    cat = catalogue.set_index("code")
+    indicators = [c for c in cat.index if cat.at[c, "kind"] in ("percentage", "rate", "mean")]
+    obs = queries.observations(conn, list(group.codes), indicators, source=own_source(viewer))
+    obs = shown_values(obs, viewer, catalogue, mode="aggregate") if not obs.empty else obs
     out = []
-    for indicator, part in obs.groupby("indicator"):
-        if part["area"].nunique() < MIN_COMPARISON:
-            continue
-        value = pooled_value(part, cat.at[indicator, "kind"], cat.at[indicator, "per"])
-        out.append({"indicator": indicator, "period": wanted[indicator], "comparison_value": value,
-                    "comparison_n": part["area"].nunique(), "comparison_method": group.method})
+    if not obs.empty:
+        for (indicator, period), part in obs.groupby(["indicator", "period"]):
+            if part["area"].nunique() < MIN_COMPARISON:
+                continue
+            value = pooled_value(part, cat.at[indicator, "kind"], cat.at[indicator, "per"])
+            out.append({"indicator": indicator, "period": period, "comparison_value": value,
+                        "comparison_n": part["area"].nunique(), "comparison_method": group.method})
     return pd.DataFrame(out, columns=COMPARISON_COLUMNS)

@@ -6,6 +6,7 @@ B1 = Jan–Feb … B6 = Nov–Dec: the buurtnetwerk reviews its dashboard every 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<kind>[QB])(?P<n>\d))?$")
@@ -15,7 +16,15 @@ _MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt",
 
 def parse(period: str) -> tuple[int, str, int]:
     """Return (year, kind, number) with kind "Y", "Q" or "B"; raise ValueError with a Dutch message."""
-    match = _PATTERN.match(period.strip()) if isinstance(period, str) else None
+    if isinstance(period, str):
+        return _parse(period)
+    raise ValueError(f"onbekende periode '{period}' (verwacht bv. 2023, 2025-Q2 of 2025-B3)")
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(period: str) -> tuple[int, str, int]:
+    """`parse` of a string, memoised: pages sort thousands of rows by a few dozen distinct periods."""
+    match = _PATTERN.match(period.strip())
     if not match:
         raise ValueError(f"onbekende periode '{period}' (verwacht bv. 2023, 2025-Q2 of 2025-B3)")
     year = int(match["year"])
@@ -45,6 +54,14 @@ def start_date(period: str) -> dt.date:
 
 def sort_key(period: str) -> tuple[int, int]:
     """Chronological key (by start month) that mixes kinds sensibly."""
+    if isinstance(period, str):
+        return _sort_key(period)
+    d = start_date(period)
+    return d.year, d.month
+
+
+@functools.lru_cache(maxsize=4096)
+def _sort_key(period: str) -> tuple[int, int]:
     d = start_date(period)
     return d.year, d.month
 

@@ -60,6 +60,20 @@ def _grid(grid_id: str, height: str, row_id: str, selectable: bool = False) -> d
     )
 
 
+def _paged_grid(grid_id: str, height: str, row_id: str) -> dag.AgGrid:
+    """A grid whose rows the server sorts, filters and sends one block at a time (AG Grid's infinite row model):
+    with 1,000 programme buurten the page sends what one screen shows. Fixed row height: the infinite row model
+    has no automatic row heights."""
+    return dag.AgGrid(
+        id=grid_id, columnDefs=[], getRowId=f"params.data.{row_id}", rowModelType="infinite",
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapHeaderText": True,
+                       "autoHeaderHeight": True},
+        dashGridOptions={"animateRows": False, "tooltipShowDelay": 300, "cacheBlockSize": 100,
+                         "maxBlocksInCache": 10, "infiniteInitialRowCount": 1, "rowBuffer": 0},
+        style={"height": height},
+    )
+
+
 def _weights() -> html.Div:
     rows = []
     for comp in CASE_COMPONENTS:
@@ -91,7 +105,7 @@ def layout(**_query) -> html.Div:
                          dcc.Dropdown(id=ids.TRANSITIE_FILTER_PARTNER, multi=True,
                                       placeholder="alle alliantiepartners")], xs=12, md=5),
             ], className="mb-2"),
-            dcc.Loading(_grid(ids.TRANSITIE_GRID, "28rem", "slug")),
+            _paged_grid(ids.TRANSITIE_GRID, "28rem", "slug"),
             html.H2(TEXT["kpi"], className="h4 mt-4"),
             dcc.Loading(html.Div(id=ids.TRANSITIE_KPI)),
             html.Div(id=ids.TRANSITIE_EVENT_STUDY),

@@ -88,11 +88,16 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
          [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", None)],
          [_inp(ids.LEREND_QUERY, "data", {})]),
         ("transitie: overview", f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style..."
-                                f"{ids.TRANSITIE_GRID}.rowData...{ids.TRANSITIE_GRID}.columnDefs...{ids.TRANSITIE_MAP}"
+                                f"{ids.TRANSITIE_GRID}.columnDefs...{ids.TRANSITIE_MAP}"
                                 f".figure...{ids.TRANSITIE_FILTER_COHORT}.options...{ids.TRANSITIE_FILTER_PARTNER}"
                                 f".options...{ids.TRANSITIE_PARTNERS}.children..",
          [_inp(ids.URL, "pathname", "/transitie"), _inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
           _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)], []),
+        ("transitie: grid block (sorted, filtered)", f"{ids.TRANSITIE_GRID}.getRowsResponse",
+         [_inp(ids.TRANSITIE_GRID, "getRowsRequest",
+               {"startRow": 0, "endRow": 100, "sortModel": [{"colId": "sessies", "sort": "desc"}],
+                "filterModel": {"region": {"filterType": "text", "type": "contains", "filter": "a"}}})],
+         [_inp(ids.TRANSITIE_FILTER_COHORT, "value", None), _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)]),
         ("transitie: programme KPI", f"..{ids.TRANSITIE_KPI}.children...{ids.TRANSITIE_EVENT_STUDY}.children..",
          [_inp(ids.URL, "pathname", "/transitie")], []),
         ("best-practices: proposals", f"{ids.BEST_PROPOSALS}.children",
@@ -103,13 +108,17 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
     ]
 
 
-def bench_callbacks(app, repeat: int, slug: str, code: str) -> None:  # noqa: ANN001
+def bench_callbacks(app, repeat: int, slug: str, code: str, only: str = "") -> None:  # noqa: ANN001
     from tests.conftest import dash_post, login
 
     client = app.server.test_client()
     login(client, "transitie@demo.nl")
     print(f"\n{'callback':40} {'first ms':>9} {'p50 ms':>9} {'p95 ms':>9} {'kB':>8}")
+    wanted = [w for w in only.split(",") if w]
     for name, output, inputs, state in callback_cases(slug, code):
+        if wanted and not any(w in name for w in wanted):
+            continue
+
         def call(output=output, inputs=inputs, state=state):  # noqa: ANN001, ANN202
             return dash_post(client, output, inputs, state)
 
@@ -158,6 +167,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--refresh", action="store_true")
     parser.add_argument("--callbacks", action="store_true")
+    parser.add_argument("--only", default="", help="with --callbacks: only cases whose name contains one of these "
+                                                   "comma-separated words (e.g. 'transitie,uitkomsten: tables')")
     args = parser.parse_args()
     start = time.perf_counter()
     app = create_app({"DATABASE_URL": args.db, "DEMO_PROGRAMME_SIZE": args.programma, "DEMO_SEED": 7,
@@ -173,7 +184,7 @@ def main() -> None:
     if args.refresh:
         bench_refresh(engine, slug)
     if args.callbacks:
-        bench_callbacks(app, args.repeat, slug, code)
+        bench_callbacks(app, args.repeat, slug, code, args.only)
     if args.refresh or args.callbacks:
         return
     transitie = Viewer(role="transitieteam")

@@ -88,10 +88,10 @@ def test_overview_counts_adoption_and_flags_late_deliveries(overview_app):
 
 
 def _grid_rows(dash_duo, grid_id: str) -> list[dict]:
-    """All rows the AG Grid holds (also those scrolled out of view), through the grid's own API."""
+    """All rows the AG Grid has loaded (the infinite row model loads blocks of 100: all 20 here)."""
     return dash_duo.driver.execute_script(
         "const api = dash_ag_grid.getApi(arguments[0]); const out = [];"
-        "api.forEachNodeAfterFilterAndSort(n => out.push(n.data)); return out;", grid_id)
+        "api.forEachNode(n => { if (n.data) out.push(n.data); }); return out;", grid_id)
 
 
 def _console_errors(dash_duo) -> list[dict]:
@@ -147,7 +147,7 @@ def _callback(client, outputs: list[tuple[str, str]], inputs: list[tuple[str, st
     return client.post("/_dash-update-component", data=json.dumps(payload), headers=headers)
 
 
-OVERVIEW_OUTPUTS = [("transitie-status", "children"), ("transitie-content", "style"), ("transitie-grid", "rowData"),
+OVERVIEW_OUTPUTS = [("transitie-status", "children"), ("transitie-content", "style"),
                     ("transitie-grid", "columnDefs"), ("transitie-map", "figure"),
                     ("transitie-filter-cohort", "options"), ("transitie-filter-partner", "options"),
                     ("transitie-partners", "children")]
@@ -165,7 +165,8 @@ def test_transitie_data_is_denied_to_buurtnetwerk_supplier_and_anonymous(overvie
         assert response.status_code == 401
         return
     body = response.get_json()["response"]
-    assert body["transitie-grid"]["rowData"] == []
+    assert body["transitie-grid"]["columnDefs"] == []
+    assert _rows_block(client, {"startRow": 0, "endRow": 100}) == {"rowData": [], "rowCount": 0}
     assert body["transitie-content"]["style"] == {"display": "none"}
     assert "Geen toegang" in json.dumps(body["transitie-status"]) or "Log in" in json.dumps(body)
     assert "De Vijfhoek" not in json.dumps(body)
@@ -175,8 +176,51 @@ def test_transitieteam_gets_the_overview_through_the_callback(overview_app):
     client = overview_app.server.test_client()
     assert login(client, "beheer@demo.nl").status_code == 302
     body = _callback(client, OVERVIEW_OUTPUTS, OVERVIEW_INPUTS).get_json()["response"]
-    assert len(body["transitie-grid"]["rowData"]) == 20
     assert body["transitie-content"]["style"] == {}
+    assert "rowData" not in body.get("transitie-grid", {})  # the rows come block by block (infinite row model)
+    block = _rows_block(client, {"startRow": 0, "endRow": 5})
+    assert (block["rowCount"], len(block["rowData"])) == (20, 5)
+
+
+def _rows_block(client, request: dict, cohorts=None, partners=None) -> dict:  # noqa: ANN001
+    """One block of the programme grid as AG Grid's infinite row model asks for it."""
+    payload = {"output": "transitie-grid.getRowsResponse",
+               "outputs": {"id": "transitie-grid", "property": "getRowsResponse"},
+               "inputs": [{"id": "transitie-grid", "property": "getRowsRequest", "value": request}],
+               "changedPropIds": ["transitie-grid.getRowsRequest"],
+               "state": [{"id": "transitie-filter-cohort", "property": "value", "value": cohorts},
+                         {"id": "transitie-filter-partner", "property": "value", "value": partners}]}
+    cookie = client.get_cookie("_csrf_token")
+    headers = {"Content-Type": "application/json"} | ({"X-CSRFToken": cookie.value} if cookie else {})
+    response = client.post("/_dash-update-component", data=json.dumps(payload), headers=headers)
+    if response.status_code == 204:
+        return {"rowData": [], "rowCount": 0}
+    return response.get_json()["response"]["transitie-grid"]["getRowsResponse"]
+
+
+def test_programme_grid_is_sorted_filtered_and_paged_by_the_server(overview_app):
+    client = overview_app.server.test_client()
+    assert login(client, "transitie@demo.nl").status_code == 302
+    with overview_app.server.extensions["engine"].connect() as conn:
+        frame = transitie.programme_overview(conn, today=TODAY)
+    # sorted on sessions, most first: De Vijfhoek (one session per delivered period) heads the first block
+    block = _rows_block(client, {"startRow": 0, "endRow": 3, "sortModel": [{"colId": "sessies", "sort": "desc"}],
+                                 "filterModel": {}})
+    assert [r["slug"] for r in block["rowData"]][0] == "de-vijfhoek"
+    assert block["rowCount"] == len(frame)
+    # a text filter on the buurt column keeps the matching buurt only
+    block = _rows_block(client, {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {
+        "buurt": {"filterType": "text", "type": "contains", "filter": "kleverpark"}}})
+    assert [r["slug"] for r in block["rowData"]] == ["kleverpark-zuid"]
+    # a number filter: buurten with at least one started intervention
+    block = _rows_block(client, {"startRow": 0, "endRow": 100, "filterModel": {
+        "interventies_gestart": {"filterType": "number", "type": "greaterThanOrEqual", "filter": 1}}})
+    assert [r["slug"] for r in block["rowData"]] == ["de-vijfhoek"]
+    # the second block starts where the first ended
+    second = _rows_block(client, {"startRow": 15, "endRow": 30, "sortModel": [{"colId": "buurt", "sort": "asc"}]})
+    first = _rows_block(client, {"startRow": 0, "endRow": 15, "sortModel": [{"colId": "buurt", "sort": "asc"}]})
+    names = [r["buurt"].lower() for r in first["rowData"] + second["rowData"]]
+    assert (len(second["rowData"]), names) == (5, sorted(names))
 
 
 # ---------------------------------------------------------------- candidates

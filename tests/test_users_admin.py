@@ -162,11 +162,11 @@ def test_beheerder_lists_users_with_role_and_status(app):
 
 def test_deactivating_a_user_ends_their_session_and_login(app):
     victim = _logged_in(app, "sterrenwijk@demo.nl")
-    assert victim.get("/").status_code == 200
+    assert victim.get("/buurt/sterrenwijk/uitkomsten").status_code == 200
     admin = _logged_in(app, "beheer@demo.nl")
     response = _edit(admin, ids.USERS_EDIT_DEACTIVATE, _user_id(app, "sterrenwijk@demo.nl"))
     assert "gedeactiveerd" in json.dumps(response.get_json())
-    assert victim.get("/").status_code == 302
+    assert victim.get("/buurt/sterrenwijk/uitkomsten").status_code == 302
     assert login(app.server.test_client(), "sterrenwijk@demo.nl").status_code == 401
     response = _edit(admin, ids.USERS_EDIT_SAVE, _user_id(app, "sterrenwijk@demo.nl"), "leverancier", [], "")
     assert "bron" in json.dumps(response.get_json())  # validation message, nothing saved

@@ -221,6 +221,9 @@ ROUTES: dict[str, list[str]] = {
     "/verslag/<slug>/<int:year>": [f"/verslag/{A}/2024", f"/verslag/{H}/2024"],
     "/verslag/<path:_rest>": ["/verslag/x"],
     "/beheer/upload/afgewezen/<int:batch_id>.csv": ["/beheer/upload/afgewezen/1.csv"],
+    "/download/<table>.<fmt>": [f"/download/{t}.{f}?slug={s}&review={r}" for t in ("uitkomsten", "review", "kpi")
+                                for f in ("csv", "csv-nl") for s in (A, H) for r in ("2024-B2", "2024-B6")]
+                               + [f"/download/transitie.{f}" for f in ("csv", "csv-nl")],
 }
 NO_NUMBERS_ROUTES = {  # rule → why it returns no observation value
     "/static/<path:filename>": "static files",
@@ -232,6 +235,8 @@ NO_NUMBERS_ROUTES = {  # rule → why it returns no observation value
     "/_dash-dependencies": "callback wiring", "/_reload-hash": "hot reload", "/_favicon.ico": "icon",
     "/_dash-update-component": "every callback is sampled below",
     "/": "the Dash shell page", "/<path:path>": "the Dash shell page",
+    "/export/review/<slug>/<review>.pdf": "a PDF of the review summary, drawn from the same view-model as "
+                                          "/download/review.csv (sampled above)",
     "/export/best-practice/<int:practice_id>.<fmt>": "a PNG/PDF of the story figure that the best-list "
                                                      "callback (sampled below) returns as JSON",
 }
@@ -270,6 +275,7 @@ VALUES: dict[str, list] = {
     "vergelijk-x.value": INDICATORS,
     "vergelijk-y.value": INDICATORS[1:] + INDICATORS[:1],
     "transitie-filter-cohort.value": [None], "transitie-filter-partner.value": [None],
+    "transitie-grid.getRowsRequest": [{"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}],
     "transitie-cand-level.value": ["buurt", "wijk"],
     "transitie-cand-csv.n_clicks": [1],
     "transitie-weight.value": [[{"id": {"type": "transitie-weight", "component": c.code}, "property": "value",
@@ -310,6 +316,7 @@ NO_NUMBERS_CALLBACKS = {  # first output → why it returns no observation value
     "begroting-edit-state.data": "fills the budget form", "begroting-message.children": "saves an activity",
     "begroting-workflow-message.children": "changes a budget's status",
     "begroting-real-message.children": "saves realisation (through the import)",
+    "netwerk-contacts-message.children": "saves the kartrekkers' contact details (no observations)",
 }
 
 

@@ -2,7 +2,8 @@
 
 Steps (full refresh): peer table → comparison groups → KPI per buurt and for the programme → learning networks
 of the default outcomes → drop results that are computed on first request (other outcomes, best-practice
-proposals), so they follow the new data. A refresh for some buurten (one buurtnetwerk's delivery or edit)
+proposals), so they follow the new data → the programme positions of the default review's periods (needed on the
+first view of every uitkomsten page). A refresh for some buurten (one buurtnetwerk's delivery or edit)
 recomputes only what depends on them: their KPI rows, the programme KPI and the learning networks.
 """
 
@@ -25,7 +26,8 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 # computed on first request, dropped by every refresh
-LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "positions", "context_profile"]
+LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid", "positions",
+              "comparison_values", "context_profile"]
 PRECOMPUTED_SCOPES = ("intern", "openbaar")
 
 _count = store.counted
@@ -153,6 +155,21 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         with engine.begin() as conn:
             store.drop_kinds(conn, LAZY_KINDS)
 
+    def positions() -> None:
+        """The programme positions the uitkomsten pages need on first view (default review; the internal scope:
+        anonymous visitors see no positions); other periods and supplier scopes stay computed on first request."""
+        from data_access import outcome_compare, queries
+
+        payloads = {}
+        with engine.connect() as conn:
+            catalogue = queries.indicators(conn)
+            for period in outcome_compare.default_position_periods(conn):
+                payloads[f"intern|{period}"] = store.frame_payload(
+                    outcome_compare.position_table(conn, "intern", period, catalogue))
+        _count("positions")
+        with engine.begin() as conn:
+            store.write_many(conn, "positions", payloads, version)
+
     if programme_ids is None:
         steps += [("vergelijkingstabel", peer_table), ("vergelijkingsgroepen", groups), ("KPI", kpi),
                   ("leerpartners", networks)]
@@ -160,6 +177,8 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         steps += [("KPI", kpi)] if "kpi" in wanted else []
         steps += [("leerpartners", networks)] if "learning" in wanted else []
     steps += [("overige resultaten", lazy)]
+    if programme_ids is None:  # after dropping the lazy kinds, which include older positions
+        steps += [("programmaposities", positions)]
     for done, (name, step) in enumerate(steps):
         lock.heartbeat(name)
         if progress:
