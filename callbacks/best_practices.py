@@ -24,6 +24,7 @@ from data_access.access import Viewer
 from data_access.audit import record_event
 from data_access.best_practices import is_team, may_view
 from layouts.best_practice_figures import evidence_figure
+from layouts.figures import exportable
 from layouts.formatting import number, signed, time_nl
 
 MSG = {
@@ -143,7 +144,8 @@ def _story_card(conn, row, team: bool, kartrekkers: list[dict] | None = None) ->
             html.Small(f"versie {practice['version']}, {practice['updated_by']}, "
                        f"{time_nl(practice['updated_at'])}", className="text-muted"),
         ], xs=12, lg=5),
-        dbc.Col(dcc.Graph(figure=story_evidence(conn, practice), config={"displayModeBar": False}), xs=12, lg=7),
+        dbc.Col(exportable(dcc.Graph(figure=story_evidence(conn, practice), config={"displayModeBar": False}),
+                           f"best-practice-{practice['id']}"), xs=12, lg=7),
     ])), className="mb-3", id=f"best-story-{practice['id']}")
 
 

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from layouts.figures import exportable, graph_config
 
 TEXT = {
     "title": "Lerende buurt: leerpartners",
@@ -47,7 +48,8 @@ def layout(indicator: str | None = None, buurt: str | None = None, link: str | N
         html.H2(TEXT["network"], className="h4"),
         dcc.Loading([
             html.Div(id=ids.LEREND_SUMMARY, className="mb-2"),
-            dcc.Graph(id=ids.LEREND_GRAPH, config={"displaylogo": False}, style={"height": "560px"}),
+            exportable(dcc.Graph(id=ids.LEREND_GRAPH, config=graph_config("lerend-netwerk"), style={"height": "560px"}),
+                       "lerend-netwerk"),
         ]),
         dbc.Row([
             dbc.Col([dbc.Label(TEXT["link"], html_for=ids.LEREND_LINK),

@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from layouts.figures import exportable, graph_config
 
 TEXT = {
     "title": "Vergelijken",
@@ -29,6 +30,11 @@ TEXT = {
     "y": "Verticaal",
     "table": "Tabel",
 }
+
+
+def _chart(graph_id: str, filename: str) -> dcc.Loading:
+    """A chart with its PNG/SVG download bar, behind a loading indicator."""
+    return dcc.Loading(exportable(dcc.Graph(id=graph_id, config=graph_config(filename)), filename))
 
 
 def _query_list(value: str | None) -> list[str]:
@@ -55,13 +61,13 @@ def layout(gebieden: str | None = None, indicatoren: str | None = None, funnel: 
         ], className="g-3 mb-2"),
         html.Div(id=ids.VERGELIJK_MESSAGE),
         html.H2(TEXT["dots"], className="h5 mt-3"),
-        dcc.Loading(dcc.Graph(id=ids.VERGELIJK_DOTS, config={"displaylogo": False})),
+        _chart(ids.VERGELIJK_DOTS, "vergelijken-posities"),
         dbc.Row([
             dbc.Col([
                 html.H2(TEXT["funnel"], className="h5 mt-3"),
                 dbc.Label(TEXT["funnel_indicator"], html_for=ids.VERGELIJK_FUNNEL_INDICATOR),
                 dcc.Dropdown(id=ids.VERGELIJK_FUNNEL_INDICATOR, clearable=False),
-                dcc.Loading(dcc.Graph(id=ids.VERGELIJK_FUNNEL, config={"displaylogo": False})),
+                _chart(ids.VERGELIJK_FUNNEL, "vergelijken-funnel"),
                 html.P(id=ids.VERGELIJK_FUNNEL_NOTE, className="small text-muted vergelijk-funnel-note"),
             ], xs=12, xl=6),
             dbc.Col([
@@ -72,7 +78,7 @@ def layout(gebieden: str | None = None, indicatoren: str | None = None, funnel: 
                     dbc.Col([dbc.Label(TEXT["y"], html_for=ids.VERGELIJK_Y),
                              dcc.Dropdown(id=ids.VERGELIJK_Y, clearable=False)], xs=6),
                 ], className="g-2"),
-                dcc.Loading(dcc.Graph(id=ids.VERGELIJK_SCATTER, config={"displaylogo": False})),
+                _chart(ids.VERGELIJK_SCATTER, "vergelijken-spreiding"),
             ], xs=12, xl=6),
         ], className="g-4"),
         html.H2(TEXT["table"], className="h5 mt-3"),
