@@ -41,7 +41,7 @@ def _api(app, query: str) -> list[dict]:
 
 
 def _cells(dash_duo, row_id: str) -> list[str]:
-    row = dash_duo.wait_for_element(f"#{row_id}", timeout=10)
+    row = dash_duo.wait_for_element(f"#{row_id}", timeout=30)  # the first view after a refresh computes stored results
     return [td.text for td in row.find_elements(By.TAG_NAME, "td")]
 
 
