@@ -10,10 +10,10 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, dcc, html
 
 from callbacks.common import current_viewer, engine
-from callbacks.shell import search_options
+from callbacks.shell import follow_search, update_search  # the navbar's search, reused on the landing page
 from dashboard import ids, public
 from data_access import queries, transitie
 from data_access.menukaart import THEMES
@@ -92,17 +92,6 @@ def report_links(reports: pd.DataFrame) -> html.Div:
         return html.P("Er is nog geen buurtverslag gepubliceerd.", className="text-muted")
     return html.Ul([html.Li(html.A(f"{r.name} – {r.year}", href=f"/verslag/{r.slug}/{r.year}"))
                     for r in reports.itertuples()], className="public-reports")
-
-
-def update_search(search: str | None, value: str | None):  # noqa: ANN201
-    options = search_options(search)
-    if value and not any(o["value"] == value for o in options):
-        options.append({"label": value, "value": value})
-    return options
-
-
-def follow_search(value: str | None):  # noqa: ANN201
-    return value or no_update
 
 
 # ---------------------------------------------------------------- indicator definitions
