@@ -6,7 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -71,3 +72,8 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration."""
     command.upgrade(alembic_config(engine), "head")
+
+
+def dialect_insert(conn: Connection, table):  # noqa: ANN001, ANN201
+    """An INSERT with the dialect's ON CONFLICT clauses (SQLite and PostgreSQL both have them)."""
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)

@@ -210,9 +210,7 @@ def comparison_groups(conn: Connection) -> dict[str, ComparisonGroup]:
         groups = build_comparison_groups(conn)
         rows = {slug: {"codes": list(g.codes), "method": g.method} for slug, g in groups.items()}
         if rows:
-            version = store.store_version(conn)
-            with conn.engine.begin() as writer:
-                store.write_many(writer, "comparison_group", rows, version, replace_kind=True)
+            store.keep(conn.engine, {"comparison_group": rows}, store.store_version(conn), replace_kind=True)
     return {slug: ComparisonGroup(slug, tuple(p["codes"]), p["method"]) for slug, p in rows.items()}
 
 

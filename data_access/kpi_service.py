@@ -23,6 +23,7 @@ results tables, one row per buurt; what a viewer gets is filtered when read, so 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass, field
 
@@ -136,11 +137,11 @@ def _stored(conn: Connection, comparison: str, part: str, key: str) -> dict | No
         return found
     version = store.store_version(conn)
     rows = result_rows(compute(conn, comparison), comparison)
-    with conn.engine.begin() as writer:
-        for kind, payloads in rows.items():
-            store.write_many(writer, kind, payloads, version, replace_kind=True)
-    return store.read_many(conn, f"kpi_{part}_{comparison}", [key]).get(key) if part != "programme" \
-        else rows[f"kpi_programme_{comparison}"][""]
+    store.keep(conn.engine, rows, version, replace_kind=True)
+    rows = json.loads(store.dumps(rows))  # as a stored row reads back
+    if part != "programme":
+        return rows[f"kpi_{part}_{comparison}"].get(key)
+    return rows[f"kpi_programme_{comparison}"][""]
 
 
 def result_rows(computed: _Computed, comparison: str) -> dict[str, dict[str, object]]:

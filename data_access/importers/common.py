@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, exists, func, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from data_access import periods
+from data_access.db import dialect_insert
 from data_access.models import (
     Area,
     ImportBatch,
@@ -532,7 +532,7 @@ class import_lock:  # noqa: N801 — used as `with import_lock(engine, holder):`
         delay = 0.05
         with self.engine.begin() as conn:  # the migration makes the row; a schema made otherwise gets it here
             if conn.execute(select(ImportLock.name).where(ImportLock.name == "import")).first() is None:
-                conn.execute(_dialect_insert(conn, ImportLock.__table__).values(name="import")
+                conn.execute(dialect_insert(conn, ImportLock.__table__).values(name="import")
                              .on_conflict_do_nothing(index_elements=["name"]))
         while True:
             now = utcnow()
@@ -620,15 +620,11 @@ def _record_batch(engine: Engine, kind: str, file_name: str, digest: str, user: 
     return batch
 
 
-def _dialect_insert(conn: Connection, table):  # noqa: ANN001, ANN202
-    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
-
-
 def upsert_areas(conn: Connection, areas: pd.DataFrame) -> None:
     """Insert areas, or update name and parent of an existing (code, indeling)."""
     table = Area.__table__
     records = areas[AREA_COLUMNS].astype(object).where(areas[AREA_COLUMNS].notna(), None).to_dict("records")
-    stmt = _dialect_insert(conn, table)
+    stmt = dialect_insert(conn, table)
     stmt = stmt.on_conflict_do_update(
         index_elements=["code", "indeling"],
         set_={"name": stmt.excluded.name, "parent_code": stmt.excluded.parent_code, "level": stmt.excluded.level},
@@ -720,7 +716,7 @@ def apply_staged(conn: Connection, batch: int, user: str, replace_other_sources:
     changed += replaced
     existing += replaced
     columns = ["area_id", "indicator_id", "period", *VALUE_COLUMNS, "source", "batch_id"]
-    stmt = _dialect_insert(conn, o).from_select(
+    stmt = dialect_insert(conn, o).from_select(
         columns, select(*[s.c[c] for c in columns]).where(s.c.batch_id == batch))
     stmt = stmt.on_conflict_do_update(
         index_elements=["area_id", "indicator_id", "period", "source"],
@@ -751,7 +747,7 @@ def _write_geometries(conn: Connection, geometries: list[tuple[str, int, str, bo
         {"area_id": ids[(code, indeling)], "geojson": geojson, "reconstructed": reconstructed, "batch_id": batch}
         for code, indeling, geojson, reconstructed in geometries
     ]
-    stmt = _dialect_insert(conn, AreaGeometry.__table__)
+    stmt = dialect_insert(conn, AreaGeometry.__table__)
     stmt = stmt.on_conflict_do_update(
         index_elements=["area_id"],
         set_={"geojson": stmt.excluded.geojson, "reconstructed": stmt.excluded.reconstructed,

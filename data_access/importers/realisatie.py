@@ -18,13 +18,13 @@ from sqlalchemy import Connection, Engine, select
 
 from data_access import periods
 from data_access.begroting import months_of
+from data_access.db import dialect_insert
 from data_access.importers.common import (
     MAX_UPLOAD_BYTES,
     MAX_UPLOAD_MB,
     FileRejected,
     ImportReport,
     Rejection,
-    _dialect_insert,
     _insert_batch,
     _record_batch,
     _same_as_newest_import,
@@ -176,7 +176,7 @@ def run(engine: Engine, path: str | Path, user: str = "cli", file_name: str | No
         now = utcnow()
         records = [{**r, "batch_id": batch, "updated_by": user[:200], "updated_at": now}
                    for r in rows.to_dict("records")]
-        stmt = _dialect_insert(conn, BudgetRealisation.__table__)
+        stmt = dialect_insert(conn, BudgetRealisation.__table__)
         stmt = stmt.on_conflict_do_update(
             index_elements=["activity_id", "period"],
             set_={c: getattr(stmt.excluded, c) for c in ("costs", "hours", "source", "batch_id", "updated_by",

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy.exc import DBAPIError
 
+from data_access.db import dialect_insert
 from data_access.models import DerivedResult, ImportBatch, ProgrammeMember, RecordVersion, RefreshState, utcnow
+
+log = logging.getLogger(__name__)
 
 
 def store_version(conn: Connection) -> str:
@@ -116,44 +120,59 @@ def read_many(conn: Connection, kind: str, keys: list[str] | None = None) -> dic
 
 
 def write_many(conn: Connection, kind: str, rows: dict[str, Any], version: str, replace_kind: bool = False) -> None:
-    """Store payloads of one kind (in the caller's transaction): replace the given keys, or the whole kind."""
+    """Store payloads of one kind (in the caller's transaction): replace the given keys, or the whole kind.
+
+    An upsert, so a result another request or worker stored meanwhile (a first view computing it while the
+    refresh writes it) is overwritten instead of failing the transaction on the unique key."""
     if replace_kind:
         conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind))
-    elif rows:
-        keys = list(rows)
-        for start in range(0, len(keys), 500):
-            conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind,
-                                                     DerivedResult.key.in_(keys[start:start + 500])))
     now = utcnow()
     values = [{"kind": kind, "key": k, "store_version": version, "computed_at": now, "payload": dumps(p)}
               for k, p in rows.items()]
+    stmt = dialect_insert(conn, DerivedResult.__table__)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["kind", "key"],
+        set_={"store_version": stmt.excluded.store_version, "computed_at": stmt.excluded.computed_at,
+              "payload": stmt.excluded.payload})
     for start in range(0, len(values), 500):
-        conn.execute(insert(DerivedResult), values[start:start + 500])
+        conn.execute(stmt, values[start:start + 500])
+
+
+def keep(engine: Engine, rows_by_kind: dict[str, dict[str, Any]], version: str, replace_kind: bool = False) -> None:
+    """Store results computed on a request, on their own connection; a failure (lock timeout, deadlock victim) is
+    logged, not raised: the request already has its figures, and the next request or the refresh stores them."""
+    try:
+        with engine.begin() as writer:
+            for kind, rows in rows_by_kind.items():
+                write_many(writer, kind, rows, version, replace_kind)
+    except DBAPIError:
+        log.warning("Berekend resultaat niet bewaard (%s); het volgende verzoek probeert het opnieuw",
+                    ", ".join(rows_by_kind), exc_info=True)
 
 
 def drop_kinds(conn: Connection, kinds: list[str]) -> None:
     conn.execute(delete(DerivedResult).where(DerivedResult.kind.in_(kinds)))
 
 
-# Parsed copies of large stored rows (the peer table: ~14,000 buurten), keyed by the row's id and version. A stored
-# row never changes in place (a refresh writes a new row with a new id), so a parsed copy is exact, never stale,
-# and the same in every worker; it only saves parsing the JSON again. Callers treat it as read-only.
-_PARSED: dict[tuple[str, str], tuple[int, str, Any]] = {}
+# Parsed copies of large stored rows (the peer table: ~14,000 buurten), keyed by the row's id, version and write
+# time. Every write sets a new write time, so a parsed copy is exact, never stale, and the same in every worker; it
+# only saves parsing the JSON again. Callers treat it as read-only.
+_PARSED: dict[tuple[str, str], tuple[tuple, Any]] = {}
 
 
 def read_parsed(conn: Connection, kind: str, key: str, parse: Callable[[Any], Any],
                 compute: Callable[[], Any]) -> Any:  # noqa: ANN401
     """`parse(get_or_compute(...))`, parsing a stored row only once per process."""
-    row = conn.execute(select(DerivedResult.id, DerivedResult.store_version)
+    row = conn.execute(select(DerivedResult.id, DerivedResult.store_version, DerivedResult.computed_at)
                        .where(DerivedResult.kind == kind, DerivedResult.key == key)).first()
     if row is not None and _usable(conn, {row.store_version}):
         held = _PARSED.get((kind, key))
-        if held is not None and held[:2] == (row.id, row.store_version):
-            return held[2]
+        if held is not None and held[0] == tuple(row):
+            return held[1]
         text = conn.execute(select(DerivedResult.payload).where(DerivedResult.id == row.id)).scalar()
         if text is not None:
             parsed = parse(json.loads(text))
-            _PARSED[(kind, key)] = (row.id, row.store_version, parsed)
+            _PARSED[(kind, key)] = (tuple(row), parsed)
             return parsed
     return parse(get_or_compute(conn, kind, key, compute))
 
@@ -168,11 +187,7 @@ def get_or_compute(conn: Connection, kind: str, key: str, compute: Callable[[], 
     version = store_version(conn)
     payload = json.loads(dumps(compute()))
     counted(kind)
-    try:
-        with conn.engine.begin() as writer:
-            write_many(writer, kind, {key: payload}, version)
-    except IntegrityError:  # another worker stored it meanwhile: theirs is equal
-        pass
+    keep(conn.engine, {kind: {key: payload}}, version)
     return payload
 
 
