@@ -278,22 +278,29 @@ def load_once(driver, url: str, kind: str, timeout: float) -> Run:  # noqa: ANN0
         pass  # the document itself is slow; the probe (if it runs) still says how far the page got
     except WebDriverException as exc:
         return Run(kind, None, error=f"navigatie mislukt: {exc.msg}")
-    data = None
+    data, busy = None, False
+    driver.set_script_timeout(min(10.0, timeout))
     while time.monotonic() - started < timeout:
         try:
-            data = driver.execute_script(COLLECT_JS)
+            fresh = driver.execute_script(COLLECT_JS)
+            busy = False
+        except TimeoutException:
+            fresh, busy = None, True  # the page's main thread did not answer (e.g. rendering a huge layout)
         except WebDriverException:
-            data = None  # the document is still being replaced
+            fresh = None  # the document is still being replaced
+        data = fresh or data
         if data and data.get("doneAt") is not None:
             break
         time.sleep(0.1)
     if not data:
-        return Run(kind, None, error=f"niet getekend na {timeout:.0f} s (pagina laadde niet)")
+        why = "browser reageert niet: hoofdthread bezig" if busy else "pagina laadde niet"
+        return Run(kind, None, error=f"niet getekend na {timeout:.0f} s ({why})")
     run = Run(kind, data["doneAt"] / 1000 if data.get("doneAt") is not None else None, bytes=int(data["bytes"]),
               asset_bytes=int(data["assetBytes"]), callback_bytes=int(data["callbackBytes"]),
               elements=int(data["elements"]), blockers=list(data.get("blockers") or []), calls=data["calls"])
     if run.seconds is None:
-        run.error = f"niet getekend na {timeout:.0f} s ({', '.join(run.blockers) or 'wacht op rust'})"
+        missing = run.blockers + (["browser reageert niet: hoofdthread bezig"] if busy else [])
+        run.error = f"niet getekend na {timeout:.0f} s ({', '.join(missing) or 'wacht op rust'})"
     return run
 
 
