@@ -132,10 +132,19 @@ PROBE_JS = r"""
     if (grids) b.push(grids + ' tabel(len) zonder rijen');
     return b;
   };
+  pd.longTasks = []; pd.timeline = [];
+  try {
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => {
+      if (pd.doneAt === null) pd.longTasks.push([e.startTime, e.duration]);
+    })).observe({type: 'longtask', buffered: true});
+  } catch (e) {}
+  let last = null;
   const tick = () => {
     if (pd.doneAt !== null) return;
     const now = performance.now();
     pd.blockers = blockers();
+    const key = pd.blockers.join(', ');
+    if (key !== last && pd.timeline.length < 500) { pd.timeline.push([Math.round(now), key]); last = key; }
     if (pd.blockers.length) { pd.readyAt = null; return; }
     if (pd.readyAt === null || pd.lastStart > pd.readyAt) pd.readyAt = now;
     if (now - pd.readyAt >= pd.settleMs && pd.lastStart <= pd.readyAt) pd.doneAt = pd.readyAt;
@@ -181,10 +190,19 @@ const calls = pd.calls.map((c) => {
   }
   return out;
 });
-return {doneAt: pd.doneAt, now: performance.now(), blockers: pd.blockers, bytes: bytes, assetBytes: assetBytes,
+let components = 0;  // Dash components in the renderer's layout: each one re-runs its store selectors per update
+const walk = (x) => {
+  if (Array.isArray(x)) { x.forEach(walk); return; }
+  if (!x || typeof x !== 'object') return;
+  if (x.type && x.namespace && x.props) { components += 1; Object.values(x.props).forEach(walk); }
+};
+try { walk(window.store.getState().layout.components); } catch (e) {}
+return {doneAt: pd.doneAt, components: components,
+        now: performance.now(), blockers: pd.blockers, bytes: bytes, assetBytes: assetBytes,
         callbackBytes: callbackBytes, ttfb: nav.responseStart || null,
         domContentLoaded: nav.domContentLoadedEventEnd || null,
         elements: document.getElementsByTagName('*').length, calls: calls, href: location.href,
+        longTasks: pd.longTasks, timeline: pd.timeline,
         timeOrigin: performance.timeOrigin};
 """
 
@@ -198,9 +216,14 @@ class Run:
     bytes: int = 0
     asset_bytes: int = 0
     callback_bytes: int = 0
-    elements: int = 0
+    elements: int = 0  # DOM elements (Plotly's SVG included)
+    components: int = 0  # Dash components in the layout
     blockers: list[str] = field(default_factory=list)
     calls: list[dict] = field(default_factory=list)
+    long_task_ms: float = 0.0  # main-thread tasks over 50 ms before the page was drawn (script, layout, Plotly)
+    long_tasks: list[list[float]] = field(default_factory=list)  # [start ms, duration ms]
+    timeline: list[list] = field(default_factory=list)  # [ms, what was still missing] at every change
+    profile: list[list] = field(default_factory=list)  # with --profile: [function (script), self ms], top first
     error: str | None = None
 
 
@@ -265,8 +288,23 @@ def login(driver, base: str, email: str, password: str, timeout: float) -> None:
     raise RuntimeError(f"inloggen als {email} mislukt (pagina: {driver.current_url})")
 
 
-def load_once(driver, url: str, kind: str, timeout: float) -> Run:  # noqa: ANN001
-    """Open `url` from about:blank and wait until the probe reports it drawn (or `timeout` seconds passed)."""
+def top_functions(profile: dict, top: int = 8) -> list[tuple[str, float]]:
+    """Self time (ms) per JavaScript function in a CDP CPU profile, largest first: where the main thread went."""
+    nodes = {n["id"]: n for n in profile.get("nodes", [])}
+    self_ms: dict[str, float] = {}
+    for node_id, delta in zip(profile.get("samples", []), profile.get("timeDeltas", []), strict=False):
+        frame = nodes.get(node_id, {}).get("callFrame", {})
+        script = frame.get("url", "").rsplit("/", 1)[-1].split("?")[0]
+        name = f"{frame.get('functionName') or '(anoniem)'} ({script or frame.get('functionName', '')})"
+        self_ms[name] = self_ms.get(name, 0.0) + delta / 1000
+    return sorted(self_ms.items(), key=lambda kv: -kv[1])[:top]
+
+
+def load_once(driver, url: str, kind: str, timeout: float, profile: bool = False) -> Run:  # noqa: ANN001
+    """Open `url` from about:blank and wait until the probe reports it drawn (or `timeout` seconds passed).
+
+    With `profile`, V8's sampling profiler runs from DOMContentLoaded until the page is drawn (started after the
+    navigation, because a new document may get a new renderer process)."""
     from selenium.common.exceptions import TimeoutException, WebDriverException
 
     driver.get("about:blank")
@@ -278,6 +316,10 @@ def load_once(driver, url: str, kind: str, timeout: float) -> Run:  # noqa: ANN0
         pass  # the document itself is slow; the probe (if it runs) still says how far the page got
     except WebDriverException as exc:
         return Run(kind, None, error=f"navigatie mislukt: {exc.msg}")
+    if profile:
+        driver.execute_cdp_cmd("Profiler.enable", {})
+        driver.execute_cdp_cmd("Profiler.setSamplingInterval", {"interval": 500})
+        driver.execute_cdp_cmd("Profiler.start", {})
     data, busy = None, False
     driver.set_script_timeout(min(10.0, timeout))
     while time.monotonic() - started < timeout:
@@ -292,12 +334,20 @@ def load_once(driver, url: str, kind: str, timeout: float) -> Run:  # noqa: ANN0
         if data and data.get("doneAt") is not None:
             break
         time.sleep(0.1)
+    profiled = []
+    if profile:
+        profiled = top_functions(driver.execute_cdp_cmd("Profiler.stop", {}).get("profile", {}))
+        driver.execute_cdp_cmd("Profiler.disable", {})
     if not data:
         why = "browser reageert niet: hoofdthread bezig" if busy else "pagina laadde niet"
         return Run(kind, None, error=f"niet getekend na {timeout:.0f} s ({why})")
     run = Run(kind, data["doneAt"] / 1000 if data.get("doneAt") is not None else None, bytes=int(data["bytes"]),
               asset_bytes=int(data["assetBytes"]), callback_bytes=int(data["callbackBytes"]),
-              elements=int(data["elements"]), blockers=list(data.get("blockers") or []), calls=data["calls"])
+              elements=int(data["elements"]), components=int(data.get("components") or 0),
+              blockers=list(data.get("blockers") or []), calls=data["calls"],
+              long_tasks=data.get("longTasks") or [], timeline=data.get("timeline") or [])
+    run.long_task_ms = sum(d for _, d in run.long_tasks)
+    run.profile = [[name, round(ms, 1)] for name, ms in profiled]
     if run.seconds is None:
         missing = run.blockers + (["browser reageert niet: hoofdthread bezig"] if busy else [])
         run.error = f"niet getekend na {timeout:.0f} s ({', '.join(missing) or 'wacht op rust'})"
@@ -333,7 +383,8 @@ def measure_page(args: argparse.Namespace, name: str, path: str) -> PageResult:
             login(driver, args.url.rstrip("/"), args.email, args.password, args.timeout)
         driver.execute_cdp_cmd("Network.clearBrowserCache", {})
         for i in range(1 + args.runs):
-            run = load_once(driver, url, "koud" if i == 0 else "warm", args.timeout)
+            run = load_once(driver, url, "koud" if i == 0 else "warm", args.timeout,
+                            profile=args.profile and i == args.runs)
             result.runs.append(run)
             shown = f"{run.seconds:.2f} s" if run.seconds is not None else run.error
             print(f"  {name:15} {run.kind:5} {shown}", file=sys.stderr, flush=True)
@@ -409,6 +460,13 @@ def report(results: list[PageResult], args: argparse.Namespace) -> None:
         for run in res.runs:
             if run.error:
                 print(f"{'':15} {run.kind}: {run.error}")
+        last = res.runs[-1] if res.runs else None
+        if last and (last.long_task_ms or last.profile):
+            print(f"{'':15} laatste keer: {last.components} Dash-componenten, {last.elements} DOM-elementen; "
+                  f"hoofdthread {last.long_task_ms / 1000:.1f} s in lange taken "
+                  f"(langste {max((d for _, d in last.long_tasks), default=0) / 1000:.1f} s)"
+                  + ("; meeste tijd in " + ", ".join(f"{n} {ms / 1000:.1f} s" for n, ms in last.profile[:4])
+                     if last.profile else ""))
 
 
 def resolve_pages(spec: str, slug: str, code: str) -> list[tuple[str, str]]:
@@ -439,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--settle", type=float, default=0.5,
                         help="seconds the page must stay drawn without a new callback request")
     parser.add_argument("--window", default="1400,1000", help="browser window size W,H")
+    parser.add_argument("--profile", action="store_true",
+                        help="CPU-profile the last load of each page and print the busiest JavaScript functions")
     parser.add_argument("--json", help="write all runs (with every callback request) to this file ('-': stdout)")
     parser.add_argument("--screenshots", metavar="PREFIX",
                         help="save a full-page PNG of each page after its last load as PREFIX-<page>.png")
