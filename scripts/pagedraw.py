@@ -307,8 +307,11 @@ def load_once(driver, url: str, kind: str, timeout: float, profile: bool = False
     navigation, because a new document may get a new renderer process)."""
     from selenium.common.exceptions import TimeoutException, WebDriverException
 
-    driver.get("about:blank")
     driver.set_page_load_timeout(timeout)
+    try:
+        driver.get("about:blank")
+    except WebDriverException as exc:  # the previous page still holds the renderer (e.g. after a timeout)
+        return Run(kind, None, error=f"niet gemeten: de browser kwam niet los van de vorige keer ({exc.msg[:80]})")
     started = time.monotonic()
     try:
         driver.get(url)
@@ -388,8 +391,10 @@ def measure_page(args: argparse.Namespace, name: str, path: str) -> PageResult:
             result.runs.append(run)
             shown = f"{run.seconds:.2f} s" if run.seconds is not None else run.error
             print(f"  {name:15} {run.kind:5} {shown}", file=sys.stderr, flush=True)
-        if args.screenshots:
-            screenshot(driver, f"{args.screenshots}-{name}.png")
+            if args.screenshots and i == args.runs:  # as drawn, or as far as it got
+                screenshot(driver, f"{args.screenshots}-{name}.png")
+            if run.error and "kwam niet los" in run.error:
+                break  # a hung browser: later runs would only repeat this
     except Exception as exc:  # noqa: BLE001 — one broken page must not end the measurement
         result.runs.append(Run("warm", None, error=f"fout: {type(exc).__name__}: {str(exc)[:200]}"))
     finally:
