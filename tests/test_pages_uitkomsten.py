@@ -175,11 +175,14 @@ def test_buurt_with_missing_deliveries_explains_them(dash_duo, delivered):
 
 def test_trend_marker_says_direction_and_whether_it_is_better():
     from callbacks.buurt import trend_marker
+    from data_access.services.uitkomsten_view import trend
 
-    falling = trend_marker([150, 147, 143, 140, 136, 133], "lower_is_better")
+    falling = trend_marker(trend([150, 147, 143, 140, 136, 133]), "lower_is_better")
     assert falling.children == "↘ dalend (beter)"
     assert "laatste 5 metingen" in falling.title
-    assert trend_marker([10, 12, 14, 16, 18], "lower_is_better").children == "↗ stijgend (slechter)"
-    assert trend_marker([10, 12, 14, 16, 18], "neutral").children == "↗ stijgend"
-    assert trend_marker([10, 14, 9, 13, 10], "lower_is_better").children.endswith("geen significante verandering")
-    assert trend_marker([10, 12], "lower_is_better") is None  # fewer than three points: no verdict
+    assert trend_marker(trend([10, 12, 14, 16, 18]), "lower_is_better").children == "↗ stijgend (slechter)"
+    assert trend_marker(trend([10, 12, 14, 16, 18]), "neutral").children == "↗ stijgend"
+    assert trend_marker(trend([10, 14, 9, 13, 10]), "lower_is_better").children.endswith(
+        "geen significante verandering")
+    assert trend([10, 12]) is None  # fewer than three points: no verdict
+    assert trend_marker(None, "lower_is_better") is None
