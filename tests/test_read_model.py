@@ -85,6 +85,12 @@ def test_latest_as_of_takes_the_newest_period_with_a_value_up_to_the_review():
     assert latest.at["b", "value"] == 5.0
     assert definitions.latest_as_of(frame, "2025-B1").set_index("area").at["a", "value"] == 1.0
     assert definitions.latest_as_of(frame.iloc[:0], "2025-B1").empty
+    # an area without any value: dropped, or (the comparison page, to say why) its newest row
+    unvalued = pd.concat([frame, pd.DataFrame({"area": ["c", "c"], "indicator": ["x", "x"],
+                                               "period": ["2025-B1", "2025-B2"], "value": [None, None]})])
+    assert "c" not in set(definitions.latest_as_of(unvalued)["area"])
+    kept = definitions.latest_as_of(unvalued, keep_unvalued=True).set_index("area")
+    assert kept.at["c", "period"] == "2025-B2" and kept.at["a", "period"] == "2025-B2"
 
 
 def test_times_are_printed_in_amsterdam_time_summer_and_winter():
