@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from callbacks.buurt import indicator_summary
 from data_access import best_practices, definitions, kpi_service, outcome_compare, queries, results, transitie
 from data_access.access import Viewer
 from data_access.context import page_context
@@ -28,6 +27,7 @@ from data_access.published import visible_observations
 from data_access.results import store
 from data_access.results.lock import RefreshLock
 from data_access.services.buurt_overview import buurt_overview
+from data_access.services.uitkomsten_view import indicator_summary
 from layouts.formatting import time_nl
 from tests.conftest import write_csv
 from tests.test_pages_beeld import GEBIEDEN
