@@ -45,3 +45,20 @@ def test_first_start_reports_every_demo_step_in_order_ending_at_done_equals_tota
     assert [(done, seen_total) for _, done, seen_total in calls] == [(i, total) for i in range(total + 1)]
     assert f"  [0/{total}] {expected[0]}" in caplog.messages
     assert any(m.startswith("Demogegevens geladen in ") for m in caplog.messages)
+
+
+def test_cli_demo_draws_the_build_progress_as_a_bar_and_prints_the_elapsed_time(engine, monkeypatch, capsys):
+    from dashboard.__main__ import main
+
+    def fake_load_demo(engine, public_dir, seed, programme_size, progress):  # noqa: ANN001, ARG001
+        for done, step in enumerate(["openbaar bestand 1/1: a.csv", "begrotingen", "verversen: KPI"]):
+            progress(step, done, 3)
+        progress("klaar", 3, 3)
+        assert programme_size == 1000
+
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setattr(demo, "load_demo", fake_load_demo)
+    assert main(["demo", "--programma", "1000"]) == 0
+    out, err = capsys.readouterr()
+    assert err.endswith(f"\r[{'#' * 30}] 3/3 {'klaar':<30}\n")
+    assert out.startswith("Demogegevens geladen in ")
