@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 # computed on first request, dropped by every refresh
 LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid", "positions",
-              "comparison_values", "context_profile"]
+              "comparison_values", "context_profile", "uitkomsten_view",
+              "review_summary"]
 PRECOMPUTED_SCOPES = ("intern", "openbaar")
 
 _count = store.counted
