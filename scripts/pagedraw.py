@@ -363,9 +363,12 @@ def screenshot(driver, path: str) -> None:  # noqa: ANN001
 
     metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
     size = metrics.get("cssContentSize") or metrics["contentSize"]
+    # Capturing beyond the viewport drops the vertical scrollbar, so the page is laid out at the window's full
+    # width: clip to that, not to the content width measured with the scrollbar (which cut off the right edge).
+    width = max(size["width"], driver.execute_script("return window.innerWidth"))
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
         "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 12000), "scale": 1}})
+        "clip": {"x": 0, "y": 0, "width": width, "height": min(size["height"], 12000), "scale": 1}})
     with open(path, "wb") as fh:
         fh.write(base64.b64decode(shot["data"]))
 
