@@ -27,7 +27,7 @@ from data_access.access import ANONYMOUS
 from data_access.comparisons import gemeente_of
 from data_access.profile import area_outlines, challenges_and_strengths
 from data_access.profile_store import area_profile
-from data_access.services.beeld_view import beeld_head
+from data_access.services.beeld_view import stored_beeld_head
 from layouts.figures import TEMPLATE, exportable, graph_config
 
 # Okabe–Ito colours (colour-blind safe); every colour also has its own symbol and a word next to it.
@@ -216,7 +216,7 @@ def update_head(data):  # noqa: ANN001, ANN201
         msg = MSG["unknown_area" if is_gebied else "unknown"].format(code=_code(data))
         return dbc.Alert(msg, color="warning"), None, None
     with engine().connect() as conn:
-        view = beeld_head(conn, viewer, area, [(ind, scope) for ind, _label, scope in HEADLINES])
+        view = stored_beeld_head(conn, viewer, area, [(ind, scope) for ind, _label, scope in HEADLINES])
     gm_name = view["gemeente"][1] if view["gemeente"] else "gemeente"
     level_word = {"programma": "programmabuurt", "buurt": "buurt", "wijk": "wijk", "gemeente": "gemeente",
                   "land": "land"}.get(area.level, area.level)

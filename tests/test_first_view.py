@@ -37,6 +37,8 @@ FIRST_VIEWS = {
                        [_inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
                         _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)]),
     "buurtbeeld": SPINE,
+    "buurtbeeld head": (f"..{ids.BUURT_BEELD_TITLE}.children...{ids.BUURT_BEELD_HEADLINES}.children..."
+                        f"{ids.BUURT_BEELD_TRENDS}.children..", SPINE[1], []),
 }
 NEW_DELIVERY = ("gebied;indicator;periode;teller;noemer;waarde;bron\n"
                 "BU03920105;wvpk_uren_per_client;2026-B1;5000;40;;Verzekeraar A\n"
@@ -73,7 +75,8 @@ def test_the_first_view_after_a_refresh_computes_nothing(delivered):
 
 def test_after_a_delivery_the_first_views_compute_nothing_and_keep_the_buurtbeeld_profile(delivered, tmp_path):
     engine, client = delivered
-    assert _computed_by(client, ["buurtbeeld"]) == {"context_profile": 1}  # stored on its first view
+    # stored on their first view
+    assert _computed_by(client, ["buurtbeeld", "buurtbeeld head"]) == {"context_profile": 1, "beeld_head": 1}
     _deliver(engine, tmp_path)
     assert results.refresh(engine)  # as after an upload: a full refresh
     assert _computed_by(client, list(FIRST_VIEWS)) == {}

@@ -5,8 +5,8 @@ first visitor after each delivery paid seconds per page. Now the refresh looks a
 refresh (`changes_since`: the indicators, periods and areas of observations written by newer import batches, and
 whether the buurtnetwerk saved records) and drops only the rows that can depend on it (`drop_affected`):
 
-- `context_profile` (buurtbeeld, per programme buurt): public context figures and member areas only; kept unless a
-  context indicator, the programme's member areas or a public import changed;
+- `context_profile`, `beeld_head` (buurtbeeld, per programme buurt): public context figures and member areas
+  only; kept unless a context indicator, the programme's member areas or a public import changed;
 - `proposals`, `menukaart_changes` ("<scope>|<indicator>"): the rows of the changed indicators;
 - `positions` ("<scope>|<period>"): the rows of the changed periods;
 - `comparison_values` ("<scope>|<buurt>"): the buurten whose comparison group holds a changed area;
@@ -30,6 +30,7 @@ from data_access.models import Area, DerivedResult, ImportBatch, Indicator, Obse
 from data_access.results import store
 
 AHEAD_SCOPE = "intern"  # the transitieteam and the buurtnetwerken; suppliers and visitors compute on first view
+CONTEXT_KINDS = frozenset({"context_profile", "beeld_head"})  # buurtbeeld parts: public context figures only
 DELIVERY_KINDS = frozenset({"levering"})  # imports that bring programme deliveries, not public context
 
 
@@ -91,7 +92,7 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
     out: dict[str, set[str] | None] = {}
     for kind in kinds:
         keys = stored.get(kind, [])
-        if kind == "context_profile":
+        if kind in CONTEXT_KINDS:
             out[kind] = None if changes.context else set()
         elif kind in ("proposals", "menukaart_changes"):
             out[kind] = {k for k in keys if _key_part(k, 1) in changes.indicators}

@@ -3,12 +3,17 @@ development next to the gemeente and Nederland.
 
 Only the headline indicators are read (not the whole context catalogue), for the area, its gemeente and
 Nederland, each as the viewer may see it (`published.visible_observations`); the result is plain data the
-callback renders.
+callback renders. A programme buurt's view-model is stored (kind "beeld_head", key "<slug>|<headlines>") on its
+first view and shared by every viewer who sees the same figures, as the buurtbeeld profile is
+(`profile_store.shareable`); like the profile it rests on public context figures only, so a delivery keeps it
+(`results.first_view`). A CBS area's is computed on each request (14,000 areas; no members to aggregate).
 """
 
 from __future__ import annotations
 
+import json
 import math
+import zlib
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -80,3 +85,18 @@ def beeld_head(conn: Connection, viewer: Viewer, area: queries.AreaInfo, headlin
         "headlines": heads,
         "series": {ind: {key: series[key].get(ind, []) for key in series} for ind in wanted},
     }
+
+
+KIND = "beeld_head"
+
+
+def stored_beeld_head(conn: Connection, viewer: Viewer, area: queries.AreaInfo,
+                      headlines: list[tuple[str, str]]) -> dict:
+    """`beeld_head`, read from the results tables for a programme buurt when the viewer sees what everyone sees."""
+    from data_access.profile_store import shareable
+    from data_access.results import store
+
+    if area.programme_id is None or not shareable(viewer, queries.indicators(conn)):
+        return json.loads(store.dumps(beeld_head(conn, viewer, area, headlines)))  # as if stored
+    key = f"{area.code}|{zlib.crc32(repr(headlines).encode()):08x}"
+    return store.get_or_compute(conn, KIND, key, lambda: beeld_head(conn, ANONYMOUS, area, headlines))
