@@ -107,13 +107,16 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
     return out
 
 
-def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> None:
-    """Delete the stored rows of these kinds that the changes can affect; the rest stays valid."""
-    for kind, keys in affected_keys(conn, kinds, changes).items():
+def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[str, set[str] | None]:
+    """Delete the stored rows of these kinds that the changes can affect (the rest stays valid); returns the
+    dropped keys per kind (None: all)."""
+    affected = affected_keys(conn, kinds, changes)
+    for kind, keys in affected.items():
         if keys is None:
             conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind))
         elif keys:
             conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind, DerivedResult.key.in_(keys)))
+    return affected
 
 
 def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:

@@ -156,9 +156,11 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         with engine.begin() as conn:
             store.write_many(conn, "learning", payloads, version, replace_kind=True)
 
+    dropped: dict[str, set[str] | None] = {}
+
     def lazy() -> None:
         with engine.begin() as conn:
-            first_view.drop_affected(conn, LAZY_KINDS, changes)
+            dropped.update(first_view.drop_affected(conn, LAZY_KINDS, changes))
 
     def ahead() -> None:
         first_view.compute_ahead(engine, version)
@@ -173,7 +175,11 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         with engine.connect() as conn:
             catalogue = queries.indicators(conn)
             stored = set(store.read_many(conn, "positions"))
-            for period in outcome_compare.default_position_periods(conn):
+            if programme_ids is None:
+                wanted = outcome_compare.default_position_periods(conn)
+            else:  # a partial refresh: the internal tables its changes dropped (their periods were stored as needed)
+                wanted = sorted(k.split("|", 1)[1] for k in (dropped.get("positions") or ()) if k.startswith("intern|"))
+            for period in wanted:
                 if f"intern|{period}" not in stored:
                     payloads[f"intern|{period}"] = store.frame_payload(
                         outcome_compare.position_table(conn, "intern", period, catalogue))
@@ -189,9 +195,8 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
     else:
         steps += [("KPI", kpi)] if "kpi" in wanted else []
         steps += [("leerpartners", networks)] if "learning" in wanted else []
-    steps += [("overige resultaten", lazy), ("eerste weergave", ahead)]
-    if programme_ids is None:  # after dropping the lazy kinds, which include older positions
-        steps += [("programmaposities", positions)]
+    # after dropping the lazy kinds, which include older positions
+    steps += [("overige resultaten", lazy), ("eerste weergave", ahead), ("programmaposities", positions)]
     for done, (name, step) in enumerate(steps):
         lock.heartbeat(name)
         if progress:
