@@ -193,15 +193,22 @@ def _outline_points(xs: list, ys: list) -> tuple[list, list]:
     return out_x, out_y
 
 
+def _map_parts(payload: dict) -> tuple[tuple[list, list], pd.DataFrame]:
+    """The stored map data with its outlines rounded (done once per process and stored version)."""
+    locations = read_model_store.frame_from(payload["locations"])
+    if locations.empty:
+        locations = pd.DataFrame(columns=["programme_id", "x", "y"])
+    return _outline_points(*payload["outlines"]), locations
+
+
 def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd.DataFrame) -> dict:
     """Gemeente outlines (no internet tiles) with a dot per programme buurt, coloured by its KPI status.
 
     A plain figure dict (one trace per status, rounded coordinates, only the hover text per point): building
     graph objects validated 60,000 outline points per request."""
     traces: list[dict] = []
-    xs, ys = outlines
+    xs, ys = outlines  # rounded already (`_map_parts`)
     if xs:
-        xs, ys = _outline_points(xs, ys)
         traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
                        "line": {"color": "#b7c0c8", "width": 0.6}, "hoverinfo": "skip", "showlegend": False})
     points = frame.merge(locations, on="programme_id", how="inner")
@@ -275,8 +282,8 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
         return _denied_message(viewer), {"display": "none"}, [], go.Figure(), [], [], None
     with engine().connect() as conn:
         every = programme_rows(conn, viewer)
-        outlines = transitie.gemeente_outlines(conn)
-        locations = transitie.programme_locations(conn)
+        outlines, locations = read_model_store.read_parsed(conn, transitie.MAP_KIND, "", _map_parts,
+                                                           lambda: transitie.map_payload(conn))
     if not every:
         return dbc.Alert(MSG["none"], color="info"), {}, overview_columns(), go.Figure(), [], [], None
     cohorts_present = sorted({int(r["cohort"]) for r in every if r.get("cohort") is not None})

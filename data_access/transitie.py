@@ -278,6 +278,17 @@ def gemeente_outlines(conn: Connection, tolerance: float = 0.01) -> tuple[list[f
     return xs, ys
 
 
+MAP_KIND = "transitie_map"  # stored: outlines and buurt positions change only with a geo import or the members
+
+
+def map_payload(conn: Connection) -> dict:
+    """The transitie map's data as stored: gemeente outlines and the programme buurten's positions."""
+    from data_access.results import store
+
+    xs, ys = gemeente_outlines(conn)
+    return {"outlines": [xs, ys], "locations": store.frame_payload(programme_locations(conn))}
+
+
 def programme_locations(conn: Connection) -> pd.DataFrame:
     """Programme buurten with a map position (mean of their member areas' outline points; x as on the map)."""
     rows = conn.execute(

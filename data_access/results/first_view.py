@@ -5,8 +5,9 @@ first visitor after each delivery paid seconds per page. Now the refresh looks a
 refresh (`changes_since`: the indicators, periods and areas of observations written by newer import batches, and
 whether the buurtnetwerk saved records) and drops only the rows that can depend on it (`drop_affected`):
 
-- `context_profile`, `beeld_head` (buurtbeeld, per programme buurt): public context figures and member areas
-  only; kept unless a context indicator, the programme's member areas or a public import changed;
+- `context_profile`, `beeld_head` (buurtbeeld, per programme buurt), `transitie_map` (outlines, buurt positions):
+  public context figures, geometry and member areas only; kept unless a context indicator, the programme's
+  member areas or a public import changed;
 - `proposals`, `menukaart_changes` ("<scope>|<indicator>"): the rows of the changed indicators;
 - `positions` ("<scope>|<period>"): the rows of the changed periods;
 - `comparison_values` ("<scope>|<buurt>"): the buurten whose comparison group holds a changed area;
@@ -15,8 +16,8 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
 
 A refresh with nothing changed (`python -m dashboard refresh` by hand), a public import (CBS, RIVM, Vektis, areas)
 or a change of the programme's members drops everything, as before. Then `compute_ahead` stores what pages open
-with (the internal scope, the default indicator, today): best-practice proposals, the menukaart comparison and the
-transitie rows and grid; the full refresh also the programme positions (`refresh.positions`).
+with (the internal scope, the default indicator, today): best-practice proposals, the menukaart comparison, the
+transitie rows, grid and map; the programme positions follow (`refresh.positions`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from data_access.models import Area, DerivedResult, ImportBatch, Indicator, Obse
 from data_access.results import store
 
 AHEAD_SCOPE = "intern"  # the transitieteam and the buurtnetwerken; suppliers and visitors compute on first view
-CONTEXT_KINDS = frozenset({"context_profile", "beeld_head"})  # buurtbeeld parts: public context figures only
+# buurtbeeld parts (public context figures only) and the transitie map (outlines and member areas)
+CONTEXT_KINDS = frozenset({"context_profile", "beeld_head", "transitie_map"})
 DELIVERY_KINDS = frozenset({"levering"})  # imports that bring programme deliveries, not public context
 
 
@@ -120,8 +122,9 @@ def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[
 
 
 def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:
-    """Store what pages open with, where it is not stored yet: the best-practice proposals and the menukaart
-    comparison of the default indicator, the transitie rows and grid of today (internal scope)."""
+    """Store what pages open with, where it is not stored yet (a kept row is current: the refresh re-tags it): the
+    best-practice proposals and the menukaart comparison of the default indicator, the transitie rows and grid of
+    today and the transitie map (internal scope)."""
     from data_access import best_practices, menukaart, queries, transitie
     from data_access.results.scopes import scope_viewer
 
@@ -130,10 +133,12 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
     with engine.connect() as conn:
         catalogue = set(queries.indicators(conn)["code"])
         indicator = next((c for c in best_practices.OUTCOME_INDICATORS if c in catalogue), None)
-        wanted = {"transitie_rows": today.isoformat(), "transitie_grid": today.isoformat()}
+        wanted = {"transitie_rows": today.isoformat(), "transitie_grid": today.isoformat(), transitie.MAP_KIND: ""}
         if indicator is not None:
             wanted |= {"proposals": f"{AHEAD_SCOPE}|{indicator}", "menukaart_changes": f"{AHEAD_SCOPE}|{indicator}"}
-        missing = {kind: key for kind, key in wanted.items() if store.read(conn, kind, key) is None}
+        stored = {(r.kind, r.key) for r in conn.execute(select(DerivedResult.kind, DerivedResult.key)
+                                                        .where(DerivedResult.kind.in_(list(wanted))))}
+        missing = {kind: key for kind, key in wanted.items() if (kind, key) not in stored}
         rows: dict[str, dict[str, object]] = {}
         if "proposals" in missing:
             rows["proposals"] = {missing["proposals"]: best_practices.proposals_payload(conn, indicator, viewer)}
@@ -145,6 +150,8 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
             rows["transitie_rows"] = {today.isoformat(): store.frame_payload(overview)}
             rows["transitie_grid"] = {today.isoformat(): store.frame_payload(
                 transitie.grid_frame(conn, overview, viewer))}
+        if transitie.MAP_KIND in missing:
+            rows[transitie.MAP_KIND] = {"": transitie.map_payload(conn)}
     for kind in rows:
         store.counted(kind)
     with engine.begin() as conn:
