@@ -17,25 +17,24 @@ from dash import Input, Output, State, dcc, html
 
 from callbacks.common import current_viewer, engine
 from dashboard import ids
-from data_access import definitions, outcome_compare, periods, queries
+from data_access import definitions, periods, queries
 from data_access.context import page_context
-from data_access.menukaart import THEMES
 from data_access.published import visible_observations
 from data_access.services.buurt_overview import buurt_overview
-from data_access.stats.trend import DIRECTION_LABELS_NL, recent_trend
+from data_access.services.uitkomsten_view import GROUPS, NOT_DELIVERED, uitkomsten_view
+from data_access.services.uitkomsten_view import row_note as _note
+from data_access.services.uitkomsten_view import sorted_rows as _sorted_rows
 from layouts.figures import TEMPLATE, exportable, graph_config
 from layouts.formatting import date_nl, number, percentage, signed
 
 NL_CODE = "NL00"
 PUBLIC_KINDS = ("gebied", "publiek")  # page kinds (BUURT_AREA store) that show public sources only
-GROUPS = [("adoptie", "Adoptie door de buurt"), ("kwaliteit", "Kwaliteit"), ("effectiviteit", "Effectiviteit")]
 MSG = {
     "unknown": "Onbekende buurt: ‘{code}’ staat niet in de lijst van programmabuurten. Kies een buurt via het "
                "overzicht of de zoekbalk.",
     "unknown_area": "Onbekend gebied: ‘{code}’ is geen bekende CBS-code van een buurt, wijk of gemeente.",
     "not_available": "nog niet beschikbaar",
-    "not_delivered": "nog niet aangeleverd",
-    "not_delivered_for": "nog niet aangeleverd voor {label}",
+    "not_delivered": NOT_DELIVERED,
     "not_public": "niet openbaar: log in als buurtnetwerk of transitieteam",
     "login": "De uitkomsten komen uit niet-openbare leveringen (verzekeraars, alliantiepartners, buurtnetwerk). "
              "Log in om ze te zien.",
@@ -117,36 +116,25 @@ def sparkline(values: list[float]) -> html.Span:
                                       f"{number(clean[-1], _decimals(clean[-1]))}"})
 
 
-def trend_marker(values: list[float], polarity: str, numerators: list[float] | None = None,
-                 denominators: list[float] | None = None, kind: str | None = None) -> html.Div | None:
-    """Fingertips-style recent trend over the last five points: an arrow, the direction, and better or worse.
-
-    With counts (percentages, rates) the test weighs them and allows for overdispersion (stats.trend.recent_trend).
-    """
-    result = recent_trend([None if _missing(v) else v for v in values], numerators, denominators, kind, last=5)
-    if result.direction == "not_computable":
+def trend_marker(trend: dict | None, polarity: str) -> html.Div | None:
+    """Fingertips-style recent trend (computed by services.uitkomsten_view.trend): an arrow, the direction, and
+    better or worse."""
+    if trend is None:
         return None
-    arrow = {"increasing": "↗", "decreasing": "↘"}.get(result.direction, "→")
-    text = f"{arrow} {DIRECTION_LABELS_NL[result.direction]}"
-    if result.direction != "no_significant_change" and polarity in ("higher_is_better", "lower_is_better"):
-        better = (result.direction == "increasing") == (polarity == "higher_is_better")
+    direction = trend["direction"]
+    arrow = {"increasing": "↗", "decreasing": "↘"}.get(direction, "→")
+    text = f"{arrow} {trend['label']}"
+    if direction != "no_significant_change" and polarity in ("higher_is_better", "lower_is_better"):
+        better = (direction == "increasing") == (polarity == "higher_is_better")
         text += " (beter)" if better else " (slechter)"
     return html.Div(text, className="small text-muted uit-trend",
-                    title=f"Trend over de laatste {result.n_points} metingen (p = {number(result.p_value, 3)})")
+                    title=f"Trend over de laatste {trend['n_points']} metingen (p = {number(trend['p_value'], 3)})")
 
 
 def _resolve(conn, code: str) -> queries.AreaInfo | None:  # noqa: ANN001
     if not code or len(code) > 80:
         return None
     return queries.find_area(conn, code)
-
-
-def _sorted_rows(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    rows = frame[frame["indicator"] == indicator]
-    if rows.empty:
-        return rows
-    rows = rows.assign(_k=rows["period"].map(periods.sort_key)).sort_values(["_k", "indeling"])
-    return rows.drop_duplicates("period", keep="last").drop(columns="_k")
 
 
 def _latest(rows: pd.DataFrame, period: str | None = None):  # noqa: ANN202
@@ -168,15 +156,6 @@ def _interval(row, kind: str | None = None) -> str:  # noqa: ANN001
         return f"{number(row['ci_low'], 1)} – {number(row['ci_high'], 1)}"
     d = _decimals(row["value"]) if not _missing(row["value"]) and row["value"] else _decimals(row["ci_high"])
     return f"{number(row['ci_low'], d)} – {number(row['ci_high'], d)}"
-
-
-def _note(row) -> str:  # noqa: ANN001
-    if row is None:
-        return ""
-    note = row.get("note", "")
-    if _missing(note) or not note:
-        return "onderdrukt" if bool(row["suppressed"]) else ("geen waarde" if _missing(row["value"]) else "")
-    return str(note)
 
 
 # ---------------------------------------------------------------- overview
@@ -231,45 +210,6 @@ def update_overview(data):  # noqa: ANN001, ANN201
 
 # ---------------------------------------------------------------- uitkomsten
 
-def _theme_indicators(catalogue: pd.DataFrame, theme: str) -> pd.DataFrame:
-    themes = catalogue["theme"].fillna("").str.split(",").map(lambda t: [x.strip() for x in t])
-    return catalogue[themes.map(lambda t: theme in t) & catalogue["group"].isin([g for g, _ in GROUPS])]
-
-
-def indicator_summary(rows: pd.DataFrame, review: str, frequency: str, start_date=None) -> dict:  # noqa: ANN001
-    """Latest (as of the review), nulmeting (`definitions.nulmeting`), previous and the notes of one indicator's
-    rows."""
-    key = periods.sort_key(review)
-    rows = rows[rows["period"].map(periods.sort_key) <= key] if not rows.empty else rows
-    if rows.empty:
-        return {"latest": None, "first": None, "previous": None, "notes": [MSG["not_delivered"]], "values": []}
-    notes = []
-    bimonthly = frequency == "tweemaandelijks"
-    latest = rows.iloc[-1]
-    if bimonthly and latest["period"] != review:
-        notes.append(MSG["not_delivered_for"].format(label=period_label(review)))
-    valued = rows[rows["value"].notna()]
-    base = definitions.nulmeting(valued["period"], start_date)
-    first = valued[valued["period"] == base.period].iloc[0] if base.period is not None else rows.iloc[0]
-    if base.fallback and start_date is not None:
-        notes.append(base.note)
-    previous = rows.iloc[-2] if len(rows) > 1 else None
-    if bimonthly:
-        try:
-            expected = periods.bimonthly_range(first["period"], latest["period"])
-            gaps = [p for p in expected if p not in set(rows["period"])]
-            if gaps:
-                notes.append(MSG["not_delivered"] + ": " + ", ".join(period_label(p) for p in gaps))
-        except ValueError:
-            pass
-    note = _note(latest)
-    if note:
-        notes.insert(0, note)
-    return {"latest": latest, "first": first, "previous": previous, "notes": notes,
-            "values": list(rows["value"]), "numerators": list(rows["numerator"]),
-            "denominators": list(rows["denominator"])}
-
-
 def _change(new, old, kind: str) -> str:  # noqa: ANN001
     if new is None or old is None or _missing(new["value"]) or _missing(old["value"]):
         return "–"
@@ -280,12 +220,12 @@ def _change(new, old, kind: str) -> str:  # noqa: ANN001
     return signed(diff, _decimals(old["value"])) + rel
 
 
-def _target(cat_row):  # noqa: ANN001, ANN202
+def _target(row: dict):  # noqa: ANN202
     """The target in short (−15%), with its full wording under it on wide screens and as a tooltip."""
-    if _missing(cat_row["target_value"]):
+    if _missing(row["target_value"]):
         return "–"
-    short = signed(cat_row["target_value"] * 100, 0, "%")
-    text = cat_row["target_description"] if isinstance(cat_row["target_description"], str) else ""
+    short = signed(row["target_value"] * 100, 0, "%")
+    text = row["target_description"] or ""
     if not text:
         return short
     return html.Span([html.Strong(short), html.Div(text, className="d-none d-xl-block")], title=text)
@@ -324,142 +264,110 @@ BAND_WORDS = {"binnen": "binnen de trechter", "boven 95%": "hoger dan verwacht (
               "onder 99,8%": "veel lager dan verwacht (99,8%)"}
 
 
-def comparison_cells(conn, viewer, area: queries.AreaInfo, frame: pd.DataFrame, review: str,  # noqa: ANN001
-                     catalogue: pd.DataFrame) -> dict[str, list]:
-    """Per indicator: rank and funnel position among the programme buurten, and the comparison group's value."""
-    if viewer.anonymous or frame.empty:
-        return {}
-    latest = outcome_compare.latest_as_of(frame, review)
-    positions = outcome_compare.programme_positions(conn, viewer, area.code, latest, catalogue)
-    group = outcome_compare.comparison_group(conn, viewer, area, latest, catalogue)
-    cat = catalogue.set_index("code")
-    own = latest.set_index("indicator")["value"]
-    cells: dict[str, list] = {}
-    for p in positions.itertuples():
-        word = "hoogste" if cat.at[p.indicator, "polarity"] == "neutral" else "beste"
-        text = f"programma: {p.rank}e van {p.n}" + (f" ({word} = 1)" if p.rank == 1 else "")
-        cells.setdefault(p.indicator, []).append(html.Div(text, className="cmp-programme"))
-        if p.band:
-            cells[p.indicator].append(html.Div(BAND_WORDS.get(p.band, p.band), className="text-muted"))
-    for g in group.itertuples():
-        kind, unit = cat.at[g.indicator, "kind"], cat.at[g.indicator, "unit"]
-        diff = (own[g.indicator] - g.comparison_value) / g.comparison_value * 100 if g.comparison_value else None
-        how = "vergelijkbare buurten" if g.comparison_method == "matched" else "buurten in de gemeente"
-        text = f"{how} ({g.comparison_n}): {fmt(g.comparison_value, kind, unit)}"
-        if diff is not None and kind != "percentage":
-            text += f" · buurt {signed(diff, 0, '%')}"
-        elif diff is not None:
-            text += f" · buurt {signed(own[g.indicator] - g.comparison_value, 1, ' %-punt')}"
-        cells.setdefault(g.indicator, []).append(html.Div(text, className="cmp-group"))
-    return cells
+def comparison_cell(compared: dict, kind: str, unit: str) -> list:
+    """Rank and funnel position among the programme buurten, and the comparison group's value (or "–")."""
+    parts: list = []
+    programme = compared.get("programme")
+    if programme:
+        text = f"programma: {programme['rank']}e van {programme['n']}"
+        if programme["rank"] == 1:
+            text += f" ({'hoogste' if programme.get('neutral') else 'beste'} = 1)"
+        parts.append(html.Div(text, className="cmp-programme"))
+        if programme["band"]:
+            parts.append(html.Div(BAND_WORDS.get(programme["band"], programme["band"]), className="text-muted"))
+    group = compared.get("group")
+    if group:
+        value, own = group["value"], group["own"]
+        how = "vergelijkbare buurten" if group["method"] == "matched" else "buurten in de gemeente"
+        text = f"{how} ({group['n']}): {fmt(value, kind, unit)}"
+        if value and own is not None and kind != "percentage":
+            text += f" · buurt {signed((own - value) / value * 100, 0, '%')}"
+        elif value and own is not None:
+            text += f" · buurt {signed(own - value, 1, ' %-punt')}"
+        parts.append(html.Div(text, className="cmp-group"))
+    return parts or ["–"]
 
 
-def _listed(row, column: str) -> list[str]:  # noqa: ANN001
-    value = row.get(column) if row is not None and hasattr(row, "get") else None
-    return [str(v) for v in value] if isinstance(value, list | tuple) else []
-
-
-def source_notes(row) -> list:  # noqa: ANN001
+def source_notes(latest: dict | None) -> list:
     """Which sources a figure combines, and a warning when a source of the previous period is missing now."""
     parts: list = []
-    sources = _listed(row, "bronnen")
+    sources = (latest or {}).get("bronnen") or []
     if len(sources) > 1:
         parts.append(html.Div(f"Bronnen: {', '.join(sources)} (opgeteld)", className="small text-muted uit-bronnen"))
-    missing = _listed(row, "ontbrekende_bronnen")
+    missing = (latest or {}).get("ontbrekende_bronnen") or []
     if missing:
         parts.append(html.Div(f"Let op: {', '.join(missing)} leverde de vorige periode wel, deze periode niet; "
                               "het cijfer is zonder die bron berekend.", className="small text-warning uit-bron-mist"))
     return parts
 
 
+def _uitkomsten_row(theme: str, row: dict, review: str, slug: str, anonymous: bool) -> html.Tr:
+    latest, first, kind, unit = row["latest"], row["first"], row["kind"], row["unit"]
+    notes = row["notes"] if not anonymous else [MSG["not_public"]]
+    value_cell = [html.Span(fmt(None if latest is None else latest["value"], kind, unit), className="uit-value")]
+    note_cell: list = ["; ".join(notes)]
+    if latest is not None and latest["synthetic"]:
+        note_cell += [" ", synthetic_badge()]
+    note_cell += source_notes(latest)
+    # period and interval sit under the value (as the nulmeting's period does): fewer columns, so the table fits
+    # a tablet without scrolling sideways
+    interval = _interval(latest, kind)
+    value_cell += [html.Div(period_label(latest["period"]) if latest is not None else "",
+                            className="small text-muted uit-period"),
+                   html.Div(f"95%: {interval}" if interval != "–" else "", className="small text-muted uit-interval")]
+    ind = row["indicator"]
+    compared = {**row["compared"]}
+    if "programme" in compared:
+        compared["programme"] = {**compared["programme"], "neutral": row["polarity"] == "neutral"}
+    return html.Tr([
+        html.Td([html.A(row["name"], href=f"?{urlencode({'review': review, 'indicator': ind})}", className="uit-name"),
+                 html.Div([unit, " · ", csv_link(slug, ind)], className="small text-muted")]),
+        html.Td(value_cell),
+        html.Td([fmt(None if first is None else first["value"], kind, unit),
+                 html.Div(period_label(first["period"]) if first is not None else "", className="small text-muted")]),
+        html.Td(_change(latest, first, kind)),
+        html.Td(_change(latest, row["previous"], kind)),
+        html.Td([sparkline(row["values"]), trend_marker(row["trend"], row["polarity"])]),
+        html.Td(_target(row), className="small"),
+        html.Td(comparison_cell(compared, kind, unit), className="small uit-compare"),
+        html.Td(note_cell, className="small uit-note"),
+    ], id=f"uit-row-{theme}-{ind}", className="uit-row", **{"data-indicator": ind})
+
+
 def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
-    """Title and the themes' tables, as of the chosen review."""
-    code = _code(data)
+    """Title and the themes' tables, as of the chosen review (the stored view-model, rendered)."""
     with engine().connect() as conn:
-        context = page_context(conn, code, current_viewer())
+        context = page_context(conn, data, current_viewer())
         if not context.is_programme:
-            return dbc.Alert(MSG["unknown"].format(code=code), color="warning"), None
-        area, viewer, catalogue, start_date = context.area, context.viewer, context.catalogue, context.start_date
-        monitoring = catalogue[catalogue["group"].isin([g for g, _ in GROUPS])]
-        # one query for all monitoring indicators of this buurt
-        frame = visible_observations(conn, viewer, area, list(monitoring["code"]), catalogue=catalogue)
-        review = definitions.review_or_default(review)
-        compared = comparison_cells(conn, viewer, area, frame, review, catalogue)
-    cat = catalogue.set_index("code")
-    title = [html.H1(f"Uitkomsten {area.name}"),
+            return dbc.Alert(MSG["unknown"].format(code=context.code), color="warning"), None
+        view = uitkomsten_view(conn, context, review)
+    anonymous, slug, review = context.viewer.anonymous, view["code"], view["review"]
+    title = [html.H1(f"Uitkomsten {view['name']}"),
              html.P(f"Stand bij review {review} ({period_label(review)}). Nulmeting = de laatste aangeleverde "
                     "periode vóór de start van de buurt (anders de eerste levering, met een toelichting).",
                     className="text-muted")]
-    alerts = []
-    if viewer.anonymous:
-        alerts.append(dbc.Alert([MSG["login"], " ", html.A("Inloggen",
-                                                           href=f"/login?next=/buurt/{area.code}/uitkomsten")],
-                                color="info", className="login-explanation"))
-    elif frame.empty:
-        alerts.append(dbc.Alert(MSG["no_data"], color="info", className="no-data-explanation"))
-    if not frame.empty and frame["synthetic"].any():
-        alerts.append(dbc.Alert([synthetic_badge(), " ", MSG["synthetic"]], color="warning"))
-
-    title += alerts
-    title.append(html.Nav([html.A(label, href=f"#thema-{theme}", className="theme-link") for theme, label in THEMES],
-                          className="mb-2 small", **{"aria-label": "Thema's"}))
+    if anonymous:
+        title.append(dbc.Alert([MSG["login"], " ", html.A("Inloggen", href=f"/login?next=/buurt/{slug}/uitkomsten")],
+                               color="info", className="login-explanation"))
+    elif view["empty"]:
+        title.append(dbc.Alert(MSG["no_data"], color="info", className="no-data-explanation"))
+    if view["synthetic"]:
+        title.append(dbc.Alert([synthetic_badge(), " ", MSG["synthetic"]], color="warning"))
+    title.append(html.Nav([html.A(t["label"], href=f"#thema-{t['theme']}", className="theme-link")
+                           for t in view["themes"]], className="mb-2 small", **{"aria-label": "Thema's"}))
     sections = []
-    for theme, theme_label in THEMES:
-        inds = _theme_indicators(catalogue, theme)
-        group_blocks = []
-        for group, group_label in GROUPS:
-            g = inds[inds["group"] == group]
-            if g.empty:
-                continue
-            body = []
-            for ind in g["code"]:
-                c = cat.loc[ind]
-                s = indicator_summary(_sorted_rows(frame, ind) if not frame.empty else frame, review,
-                                      c["frequency"], start_date)
-                latest, first, prev = s["latest"], s["first"], s["previous"]
-                kind, unit = c["kind"], c["unit"]
-                notes = s["notes"] if not viewer.anonymous else [MSG["not_public"]]
-                value_cell = [html.Span(fmt(None if latest is None else latest["value"], kind, unit),
-                                        className="uit-value")]
-                note_cell = ["; ".join(notes)]
-                if latest is not None and bool(latest["synthetic"]):
-                    note_cell += [" ", synthetic_badge()]
-                note_cell += source_notes(latest)
-                # period and interval sit under the value (as the nulmeting's period does): fewer columns, so
-                # the table fits a tablet without scrolling sideways
-                interval = _interval(latest, kind)
-                value_cell += [html.Div(period_label(latest["period"]) if latest is not None else "",
-                                        className="small text-muted uit-period"),
-                               html.Div(f"95%: {interval}" if interval != "–" else "",
-                                        className="small text-muted uit-interval")]
-                body.append(html.Tr([
-                    html.Td([html.A(c["name"], href=f"?{urlencode({'review': review, 'indicator': ind})}",
-                                    className="uit-name"),
-                             html.Div([unit, " · ", csv_link(area.code, ind)], className="small text-muted")]),
-                    html.Td(value_cell),
-                    html.Td([fmt(None if first is None else first["value"], kind, unit),
-                             html.Div(period_label(first["period"]) if first is not None else "",
-                                      className="small text-muted")]),
-                    html.Td(_change(latest, first, kind)),
-                    html.Td(_change(latest, prev, kind)),
-                    html.Td([sparkline(s["values"]), trend_marker(s["values"], c["polarity"], s.get("numerators"),
-                                                                  s.get("denominators"), kind)]),
-                    html.Td(_target(c), className="small"),
-                    html.Td(compared.get(ind, "–"), className="small uit-compare"),
-                    html.Td(note_cell, className="small uit-note"),
-                ], id=f"uit-row-{theme}-{ind}", className="uit-row", **{"data-indicator": ind}))
-            group_blocks.append(html.Div([
-                html.H3(group_label, className="h6 mt-3"),
-                dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
-                    "Indicator", "Laatste waarde", "Nulmeting", "Sinds nulmeting", "Sinds vorige", "Trend", "Doel",
-                    "Vergeleken met", "Toelichting")])),
-                    html.Tbody(body)],
-                    size="sm", hover=True, responsive=True, className="uit-table"),
-            ]))
-        sections.append(html.Section([html.H2(theme_label, className="h4"), *group_blocks],
-                                     className="uit-theme mb-4", id=f"thema-{theme}"))
-    sources = sorted(set(frame["source"].dropna())) if not frame.empty else []
-    footer = html.P(f"Bronnen: {', '.join(sources) if sources else '–'}.", className="small text-muted")
+    for theme in view["themes"]:
+        blocks = [html.Div([
+            html.H3(group["label"], className="h6 mt-3"),
+            dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in (
+                "Indicator", "Laatste waarde", "Nulmeting", "Sinds nulmeting", "Sinds vorige", "Trend", "Doel",
+                "Vergeleken met", "Toelichting")])),
+                html.Tbody([_uitkomsten_row(theme["theme"], row, review, slug, anonymous) for row in group["rows"]])],
+                size="sm", hover=True, responsive=True, className="uit-table"),
+        ]) for group in theme["groups"]]
+        sections.append(html.Section([html.H2(theme["label"], className="h4"), *blocks],
+                                     className="uit-theme mb-4", id=f"thema-{theme['theme']}"))
+    footer = html.P(f"Bronnen: {', '.join(view['sources']) or '–'}.", className="small text-muted")
     return title, [*sections, footer]
 
 

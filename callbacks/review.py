@@ -12,7 +12,7 @@ from dash import Input, Output
 from callbacks.common import current_viewer, engine
 from dashboard import ids
 from data_access import periods, queries
-from data_access.review_summary import review_summary
+from data_access.review_summary import stored_review_summary
 from layouts.review import summary_section
 
 
@@ -28,7 +28,7 @@ def update_summary(data, review):  # noqa: ANN001, ANN201
         area = queries.find_area(conn, code)
         if area is None or area.programme_id is None:
             return None
-        summary = review_summary(conn, viewer, area, review)
+        summary = stored_review_summary(conn, viewer, area, review)
     if summary["empty"]:
         return None
     return summary_section(summary, area.code)

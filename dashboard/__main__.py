@@ -89,12 +89,15 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    import time
+
     from data_access.demo import load_demo
 
     engine, config = _engine(args)
+    start = time.perf_counter()
     load_demo(engine, args.public_dir or config["PUBLIC_DATA_DIR"], seed=args.seed, programme_size=args.programma,
               progress=_progress_bar)
-    print("Demogegevens geladen.")
+    print(f"Demogegevens geladen in {time.perf_counter() - start:.1f} s.")
     return 0
 
 

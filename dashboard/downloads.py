@@ -98,7 +98,7 @@ def download_table(table: str, fmt: str) -> Response:
 
 @bp.get("/export/review/<slug>/<review>.pdf")
 def review_handout(slug: str, review: str) -> Response:
-    from data_access.review_summary import review_summary
+    from data_access.review_summary import stored_review_summary
     from layouts.review_pdf import handout_pdf
 
     if current_viewer().anonymous:
@@ -106,6 +106,6 @@ def review_handout(slug: str, review: str) -> Response:
     area = _programme(slug)
     review = _review(review)
     with _engine().connect() as conn:
-        summary = review_summary(conn, current_viewer(), area, review)
+        summary = stored_review_summary(conn, current_viewer(), area, review)
     return Response(handout_pdf(summary), mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="review-{area.code}-{review}.pdf"'})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from sqlalchemy import Engine
 
@@ -12,6 +13,11 @@ from data_access.seed import sync_catalogue, sync_menukaart, sync_programme
 from data_access.services.admin import store_is_empty
 
 log = logging.getLogger(__name__)
+
+
+def log_progress(step: str, done: int, total: int) -> None:
+    """The demo build's progress as log lines (a server log has no progress bar): "  [3/17] KPI"."""
+    log.warning("  [%d/%d] %s", done, total, step)
 
 
 def prepare_database(config: dict) -> Engine:
@@ -30,8 +36,10 @@ def prepare_database(config: dict) -> Engine:
             from data_access.demo import load_demo
 
             log.warning("Eerste start: demogegevens worden geladen (openbare bestanden + synthetische leveringen)…")
+            start = time.perf_counter()
             load_demo(engine, config["PUBLIC_DATA_DIR"], seed=config["DEMO_SEED"],
-                      programme_size=config["DEMO_PROGRAMME_SIZE"])
+                      programme_size=config["DEMO_PROGRAMME_SIZE"], progress=log_progress)
+            log.warning("Demogegevens geladen in %.1f s.", time.perf_counter() - start)
     from data_access.users import ensure_demo_accounts, remove_demo_accounts
 
     ensure_demo_accounts(engine) if config["DEMO_MODE"] else remove_demo_accounts(engine)

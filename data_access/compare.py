@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
-from data_access import periods, queries
+from data_access import definitions, queries
 from data_access.access import Viewer
 from data_access.published import programme_rows, publish, visible_observations
 from data_access.stats.funnel import funnel, funnel_limits
@@ -17,12 +17,9 @@ MAX_INDICATORS = 8
 
 
 def _newest(frame: pd.DataFrame) -> pd.DataFrame:
-    """The newest row with a value per (area, indicator); rows without any value keep their newest row."""
-    if frame.empty:
-        return frame
-    frame = frame.assign(_k=frame["period"].map(periods.sort_key), _has=frame["value"].notna())
-    frame = frame.sort_values(["_has", "_k"]).drop_duplicates(["area", "indicator"], keep="last")
-    return frame.drop(columns=["_k", "_has"]).reset_index(drop=True)
+    """The newest value per (area, indicator) (`definitions.latest_as_of`); an area without any value keeps its newest
+    row, so the comparison says why it has none."""
+    return definitions.latest_as_of(frame, keep_unvalued=True)
 
 
 def latest_values(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo],

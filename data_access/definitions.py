@@ -101,24 +101,27 @@ def nulmeting(delivered: Iterable[str], start_date: object) -> Nulmeting:
 
 
 def latest_as_of(frame: pd.DataFrame, review: str | None = None,
-                 keys: tuple[str, ...] = ("area", "indicator")) -> pd.DataFrame:
+                 keys: tuple[str, ...] = ("area", "indicator"), keep_unvalued: bool = False) -> pd.DataFrame:
     """Per key the row of the newest period up to the review (None: no limit) that has a value.
 
     One meaning everywhere: a period with a hidden or missing value does not count; an older value is shown with
-    its own period, so the page always says which period a value belongs to.
+    its own period, so the page always says which period a value belongs to. With `keep_unvalued`, a key without
+    any value keeps its newest row, so a page can say why it has none (suppressed, not delivered).
     """
     if frame.empty:
         return frame.reset_index(drop=True)
-    rows = frame[frame["value"].notna()] if "value" in frame.columns else frame
-    if rows.empty:
-        return rows.reset_index(drop=True)
-    key = rows["period"].map(periods.sort_key)
+    rows, key = frame, frame["period"].map(periods.sort_key)
     if review is not None:
         keep = key <= periods.sort_key(review)
         rows, key = rows[keep], key[keep]
+    has = rows["value"].notna() if "value" in rows.columns else pd.Series(True, index=rows.index)
+    if not keep_unvalued:
+        rows, key, has = rows[has], key[has], has[has]
+    if rows.empty:
+        return rows.reset_index(drop=True)
     keys = [k for k in keys if k in rows.columns]
-    rows = rows.assign(_k=key).sort_values([*keys, "_k"], kind="stable")
-    return rows.groupby(keys, sort=False).tail(1).drop(columns="_k").reset_index(drop=True)
+    rows = rows.assign(_has=has, _k=key).sort_values([*keys, "_has", "_k"], kind="stable")
+    return rows.groupby(keys, sort=False).tail(1).drop(columns=["_has", "_k"]).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- comparison group

@@ -92,43 +92,97 @@ def public_subset(public_dir: str | Path, gemeenten: set[str], out_dir: str | Pa
     return out
 
 
+# Steps of a full results refresh (refresh.py reports its own count once it starts; this only sizes the total
+# reported before it).
+REFRESH_STEPS_ESTIMATE = 6
+
+
+class DemoProgress:
+    """Numbers every step of the demo build into one `progress(step, done, total)` sequence, the refresh's own
+    steps included, so the CLI bar and the first-start log show where a long build is."""
+
+    def __init__(self, progress, planned: int) -> None:  # noqa: ANN001
+        self.progress, self.done, self.planned = progress, 0, planned
+        self.refresh_total = REFRESH_STEPS_ESTIMATE
+
+    @property
+    def total(self) -> int:
+        return self.planned + self.refresh_total
+
+    def step(self, name: str) -> None:
+        """Report that step `name` starts (counting the one before it as done)."""
+        if self.progress:
+            self.progress(name, self.done, self.total)
+        self.done += 1
+
+    def replan(self, planned: int) -> None:
+        """Correct the count of steps before the refresh once it is known (the delivery files)."""
+        self.planned = planned
+
+    def refresh_step(self, name: str, done: int, total: int) -> None:
+        """The refresh's callback, shifted behind the steps before it."""
+        self.refresh_total = total
+        if self.progress and done < total:
+            self.progress(f"verversen: {name}", self.planned + done, self.total)
+
+    def finish(self) -> None:
+        if self.progress:
+            self.progress("klaar", self.total, self.total)
+
+
 def load_demo(engine: Engine, public_dir: str | None, seed: int = 2024, programme_size: int = 20,
               today: dt.date | None = None, comparison_cap: int = 1500, progress=None) -> list:  # noqa: ANN001
-    """Import the public files (when present), generate the synthetic deliveries, and refresh the results."""
+    """Import the public files (when present), generate the synthetic deliveries, and refresh the results.
+
+    `progress(step, done, total)` is called as each step starts and once more with done == total at the end."""
     reports = []
-    if public_dir and Path(public_dir).exists():
-        for kind, path in public_files(public_dir):
-            report = import_file(engine, kind, path, user="demo")
-            log.warning("  %s", report.summary().splitlines()[0])
-            if not report.ok:
-                raise RuntimeError(report.summary())
-            reports.append(report)
-    else:
+    files = public_files(public_dir) if public_dir and Path(public_dir).exists() else []
+    # public files, [synthetic programme], generating, the delivery files (3 without real context), agenda,
+    # content, budgets
+    n_deliveries = 2 if files else 3
+    extra = 1 if programme_size > 20 else 0
+    tracker = DemoProgress(progress, len(files) + extra + 1 + n_deliveries + 3)
+    for k, (kind, path) in enumerate(files, start=1):
+        tracker.step(f"openbaar bestand {k}/{len(files)}: {path.name}")
+        report = import_file(engine, kind, path, user="demo")
+        log.info("  %s", report.summary().splitlines()[0])
+        if not report.ok:
+            raise RuntimeError(report.summary())
+        reports.append(report)
+    if not files:
         log.warning("Geen openbare bestanden gevonden (PUBLIC_DATA_DIR): de context is synthetisch. Importeer de "
                     "CBS-, RIVM- en Vektis-bestanden met 'python -m dashboard import <soort> <pad>'.")
     rng = np.random.default_rng(seed)
-    if programme_size > 20:
+    if extra:
+        tracker.step(f"synthetische programmabuurten ({programme_size})")
         add_synthetic_programme(engine, programme_size, rng)
     with engine.connect() as conn:
         effects = buurt_effects(list(queries.programme_buurten(conn)["code"]), seed)
+    tracker.step("synthetische leveringen maken")
+    deliveries = synthetic_deliveries(engine, rng, today, comparison_cap, effects)
+    tracker.replan(len(files) + extra + 1 + len(deliveries) + 3)
     with tempfile.TemporaryDirectory() as tmp:
-        for name, frame in synthetic_deliveries(engine, rng, today, comparison_cap, effects).items():
+        for k, (name, frame) in enumerate(deliveries.items(), start=1):
+            tracker.step(f"synthetische levering {k}/{len(deliveries)}: {name}")
             path = Path(tmp) / f"demo_{name}.csv"
             frame.to_csv(path, sep=";", index=False, decimal=",")
             report = import_file(engine, "levering", path, user="demo")
-            log.warning("  %s", report.summary().splitlines()[0])
+            log.info("  %s", report.summary().splitlines()[0])
             if not report.ok:
                 raise RuntimeError(report.summary())
             reports.append(report)
+    tracker.step("buurtagenda's")
     add_demo_agenda(engine, effects, seed)
     from data_access.demo_content import add_demo_content
 
+    tracker.step("demo-inhoud (verhalen, reviews, verslagen)")
     add_demo_content(engine, today)  # stories, reviews, best practices, verslagen, contacts (fictitious)
+    tracker.step("begrotingen")
     add_demo_budgets(engine, seed, today)  # budgets and realisation, through their service
     from data_access.results import refresh
 
-    log.warning("  berekende resultaten verversen (vergelijkingsgroepen, KPI, leerpartners)…")
-    refresh(engine, progress=progress)
+    refresh(engine, progress=tracker.refresh_step)
+    tracker.finish()
     return reports
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 from sqlalchemy import Connection, select
@@ -222,3 +222,34 @@ def judgements(summary: dict, which: str = "since_previous") -> dict[str, list[s
         for item in theme["items"]:
             out.setdefault(item[which].judgement, []).append(item["indicator"])
     return out
+
+
+KIND = "review_summary"
+
+
+def _to_payload(summary: dict) -> dict:
+    themes = [{**t, "items": [{**i, "since_previous": asdict(i["since_previous"]),
+                               "since_start": asdict(i["since_start"])} for i in t["items"]]}
+              for t in summary["themes"]]
+    return {**summary, "themes": themes}
+
+
+def _from_payload(payload: dict) -> dict:
+    themes = [{**t, "items": [{**i, "since_previous": Change(**i["since_previous"]),
+                               "since_start": Change(**i["since_start"])} for i in t["items"]]}
+              for t in payload["themes"]]
+    return {**payload, "themes": themes}
+
+
+def stored_review_summary(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: str) -> dict:
+    """`review_summary`, computed once per buurt, review and viewer scope and kept in the results tables.
+
+    The summary depends on the viewer only through the aggregate scope (`data_access.results.scopes`): it shows
+    programme-buurt aggregates and the buurt's KPI, which every network sees as the team does."""
+    from data_access.results import store
+    from data_access.results.scopes import aggregate_scope, scope_viewer
+
+    scope = aggregate_scope(viewer)
+    payload = store.get_or_compute(conn, KIND, f"{scope}|{area.code}|{review}",
+                                   lambda: _to_payload(review_summary(conn, scope_viewer(scope), area, review)))
+    return _from_payload(payload)

@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from data_access import periods, queries
 from data_access.access import Viewer
 from data_access.published import visible_observations
-from data_access.review_summary import GROUPS, review_summary
+from data_access.review_summary import GROUPS, stored_review_summary
 
 DUTCH = {
     "theme": "Thema", "indicator": "Indicatorcode", "name": "Indicator", "unit": "Eenheid", "period": "Periode",
@@ -49,7 +49,7 @@ def uitkomsten_table(conn: Connection, viewer: Viewer, area: queries.AreaInfo, r
 
 def review_table(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: str) -> pd.DataFrame:
     """The review summary, one row per indicator (judgements as words, differences as numbers)."""
-    summary = review_summary(conn, viewer, area, review, with_kpi=False)
+    summary = stored_review_summary(conn, viewer, area, review)
     rows = []
     for theme in summary["themes"]:
         for item in theme["items"]:

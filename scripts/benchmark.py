@@ -49,6 +49,7 @@ def _inp(id_: str, prop: str, value) -> dict:  # noqa: ANN001
 def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], list[dict]]]:
     """(name, output, inputs, state) of the data callbacks of the pages, as dash-renderer posts them."""
     from dashboard import ids
+    from data_access import definitions
 
     area = {"kind": "buurt", "code": slug}
     gebied = {"kind": "gebied", "code": code}
@@ -72,6 +73,8 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
         ("beeld: map", f"{ids.BUURT_BEELD_MAP}.children", [_inp(ids.BUURT_AREA, "data", area)], []),
         ("uitkomsten: tables", f"..{ids.UIT_TITLE}.children...{ids.UIT_CONTENT}.children..",
          [_inp(ids.BUURT_AREA, "data", area), _inp(ids.UIT_REVIEW, "value", review)], []),
+        ("uitkomsten: review summary", f"{ids.UIT_REVIEW_SUMMARY}.children",
+         [_inp(ids.BUURT_AREA, "data", area), _inp(ids.UIT_REVIEW, "value", definitions.default_review())], []),
         ("uitkomsten: KPI", f"{ids.UIT_KPI}.children",
          [_inp(ids.BUURT_AREA, "data", area), _inp(ids.UIT_REVIEW, "value", review)], []),
         ("uitkomsten: indicator options", f"..{ids.UIT_INDICATOR}.options...{ids.UIT_INDICATOR}.value..",

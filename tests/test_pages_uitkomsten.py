@@ -175,11 +175,47 @@ def test_buurt_with_missing_deliveries_explains_them(dash_duo, delivered):
 
 def test_trend_marker_says_direction_and_whether_it_is_better():
     from callbacks.buurt import trend_marker
+    from data_access.services.uitkomsten_view import trend
 
-    falling = trend_marker([150, 147, 143, 140, 136, 133], "lower_is_better")
+    falling = trend_marker(trend([150, 147, 143, 140, 136, 133]), "lower_is_better")
     assert falling.children == "↘ dalend (beter)"
     assert "laatste 5 metingen" in falling.title
-    assert trend_marker([10, 12, 14, 16, 18], "lower_is_better").children == "↗ stijgend (slechter)"
-    assert trend_marker([10, 12, 14, 16, 18], "neutral").children == "↗ stijgend"
-    assert trend_marker([10, 14, 9, 13, 10], "lower_is_better").children.endswith("geen significante verandering")
-    assert trend_marker([10, 12], "lower_is_better") is None  # fewer than three points: no verdict
+    assert trend_marker(trend([10, 12, 14, 16, 18]), "lower_is_better").children == "↗ stijgend (slechter)"
+    assert trend_marker(trend([10, 12, 14, 16, 18]), "neutral").children == "↗ stijgend"
+    assert trend_marker(trend([10, 14, 9, 13, 10]), "lower_is_better").children.endswith(
+        "geen significante verandering")
+    assert trend([10, 12]) is None  # fewer than three points: no verdict
+    assert trend_marker(None, "lower_is_better") is None
+
+
+def test_uitkomsten_view_is_stored_once_per_scope_and_follows_a_delivery(app, tmp_path):
+    # The tables are one stored view-model per buurt, review and viewer scope: a second network reads the team's
+    # row; a supplier gets its own (its own source only); a new delivery replaces it.
+    from data_access.context import page_context
+    from data_access.results import store
+    from data_access.services.uitkomsten_view import uitkomsten_view
+
+    engine = app.server.extensions["engine"]
+    assert import_file(engine, "gebieden", write_csv(tmp_path / "g.csv", GEBIEDEN)).ok
+    assert import_file(engine, "levering", write_csv(tmp_path / "l.csv", _with_detractors(_delivery()))).ok
+
+    def view(viewer):  # noqa: ANN001, ANN202
+        with engine.connect() as conn:
+            return uitkomsten_view(conn, page_context(conn, "de-vijfhoek", viewer), "2025-B5")
+
+    def value(v, indicator):  # noqa: ANN001, ANN202
+        return next(r["latest"]["value"] for t in v["themes"] for g in t["groups"] for r in g["rows"]
+                    if r["indicator"] == indicator and r["latest"])
+
+    before = store.COMPUTED.get("uitkomsten_view", 0)
+    team = view(Viewer(role="transitieteam"))
+    network = view(Viewer(role="buurtnetwerk", programme_ids=frozenset({999})))
+    assert store.COMPUTED.get("uitkomsten_view", 0) == before + 1
+    assert team == network and team["sources"] == ["Buurtnetwerk", "Verzekeraar A"]
+    supplier = view(Viewer(role="leverancier", supplier_source="Andere verzekeraar"))
+    assert store.COMPUTED.get("uitkomsten_view", 0) == before + 2
+    assert supplier["empty"] and supplier["sources"] == []
+    correction = "gebied;indicator;periode;teller;noemer;waarde;bron\n" \
+                 "BU03920105;wvpk_uren_per_client;2025-B5;10000;40;;Verzekeraar A\n"
+    assert import_file(engine, "levering", write_csv(tmp_path / "c.csv", correction)).ok
+    assert value(view(Viewer(role="transitieteam")), "wvpk_uren_per_client") == 250

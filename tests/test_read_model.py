@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from callbacks.buurt import indicator_summary
 from data_access import best_practices, definitions, kpi_service, outcome_compare, queries, results, transitie
 from data_access.access import Viewer
 from data_access.context import page_context
@@ -28,6 +27,7 @@ from data_access.published import visible_observations
 from data_access.results import store
 from data_access.results.lock import RefreshLock
 from data_access.services.buurt_overview import buurt_overview
+from data_access.services.uitkomsten_view import indicator_summary
 from layouts.formatting import time_nl
 from tests.conftest import write_csv
 from tests.test_pages_beeld import GEBIEDEN
@@ -85,6 +85,12 @@ def test_latest_as_of_takes_the_newest_period_with_a_value_up_to_the_review():
     assert latest.at["b", "value"] == 5.0
     assert definitions.latest_as_of(frame, "2025-B1").set_index("area").at["a", "value"] == 1.0
     assert definitions.latest_as_of(frame.iloc[:0], "2025-B1").empty
+    # an area without any value: dropped, or (the comparison page, to say why) its newest row
+    unvalued = pd.concat([frame, pd.DataFrame({"area": ["c", "c"], "indicator": ["x", "x"],
+                                               "period": ["2025-B1", "2025-B2"], "value": [None, None]})])
+    assert "c" not in set(definitions.latest_as_of(unvalued)["area"])
+    kept = definitions.latest_as_of(unvalued, keep_unvalued=True).set_index("area")
+    assert kept.at["c", "period"] == "2025-B2" and kept.at["a", "period"] == "2025-B2"
 
 
 def test_times_are_printed_in_amsterdam_time_summer_and_winter():

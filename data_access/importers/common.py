@@ -381,22 +381,11 @@ def load_indicators(conn: Connection) -> pd.DataFrame:
     return pd.read_sql(select(Indicator.id, Indicator.code, Indicator.kind, Indicator.per), conn)
 
 
-def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[bytes, Connection], Parsed],
-               user: str = "cli", file_name: str | None = None, batch_id: int | None = None,
-               on_done: Callable[[Connection, ImportReport], None] | None = None) -> ImportReport:
-    """Import one file: any rejected row rejects the whole file; accepted rows are compared with what is stored.
-
-    A value that differs from the stored one (same area, indicator, period and source) replaces it and the old
-    one is kept in observation_history; resending an older file therefore applies it again. Only when the newest
-    accepted import of all is this user's own import of the very same file is the comparison skipped: nothing
-    can have changed since, and the message reveals nothing about other users' imports.
-    batch_id: an import_batch row with status 'bezig' made beforehand (the upload page polls it while the
-    import runs); it is filled in instead of a new row.
-    on_done: called in the transaction that gives the batch its final status (e.g. to write the audit event), so
-    whoever sees the status also sees what on_done wrote.
-    """
+def open_delivery(engine: Engine, path: str | Path, kind: str, file_name: str, user: str, batch_id: int | None,
+                  on_done: Callable[[Connection, ImportReport], None] | None) -> tuple[bytes, str] | ImportReport:
+    """Read a delivered file (bytes and SHA-256), or the final report when it goes no further: unreadable, too
+    large (recorded as a rejected batch) or the user's own newest import again (recorded as unchanged)."""
     path = Path(path)
-    file_name = file_name or path.name
     try:
         size = path.stat().st_size
         if size > MAX_UPLOAD_BYTES:
@@ -417,6 +406,29 @@ def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[by
                                   message="u heeft dit bestand zojuist al geïmporteerd; niets gewijzigd")
             report.batch_id = _record_batch(engine, kind, file_name, digest, user, report, batch_id, on_done)
             return report
+    return raw, digest
+
+
+def run_import(engine: Engine, kind: str, path: str | Path, parser: Callable[[bytes, Connection], Parsed],
+               user: str = "cli", file_name: str | None = None, batch_id: int | None = None,
+               on_done: Callable[[Connection, ImportReport], None] | None = None) -> ImportReport:
+    """Import one file: any rejected row rejects the whole file; accepted rows are compared with what is stored.
+
+    A value that differs from the stored one (same area, indicator, period and source) replaces it and the old
+    one is kept in observation_history; resending an older file therefore applies it again. Only when the newest
+    accepted import of all is this user's own import of the very same file is the comparison skipped: nothing
+    can have changed since, and the message reveals nothing about other users' imports.
+    batch_id: an import_batch row with status 'bezig' made beforehand (the upload page polls it while the
+    import runs); it is filled in instead of a new row.
+    on_done: called in the transaction that gives the batch its final status (e.g. to write the audit event), so
+    whoever sees the status also sees what on_done wrote.
+    """
+    file_name = file_name or Path(path).name
+    opened = open_delivery(engine, path, kind, file_name, user, batch_id, on_done)
+    if isinstance(opened, ImportReport):
+        return opened
+    raw, digest = opened
+    with engine.connect() as conn:
         try:
             parsed = parser(raw, conn)
         except FileRejected as exc:

@@ -20,19 +20,16 @@ from data_access import periods
 from data_access.begroting import months_of
 from data_access.db import dialect_insert
 from data_access.importers.common import (
-    MAX_UPLOAD_BYTES,
-    MAX_UPLOAD_MB,
     FileRejected,
     ImportReport,
     Rejection,
     _insert_batch,
     _record_batch,
-    _same_as_newest_import,
     decode,
     import_lock,
     numeric_column,
+    open_delivery,
     read_table,
-    sha256_of,
 )
 from data_access.models import Budget, BudgetActivity, BudgetRealisation, ImportBatch, ProgrammeBuurt, utcnow
 
@@ -139,27 +136,12 @@ def run(engine: Engine, path: str | Path, user: str = "cli", file_name: str | No
     allowed_programmes: when set (a buurtnetwerk typing in its own realisation), rows of other buurten are refused.
     on_done: called in the transaction that gives the batch its final status (see `common.run_import`).
     """
-    path = Path(path)
-    file_name = file_name or path.name
-    try:
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise FileRejected(f"het bestand is groter dan {MAX_UPLOAD_MB} MB")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return ImportReport(None, KIND, file_name, "afgewezen", 0,
-                            [Rejection(0, f"bestand niet te lezen: {exc.strerror or exc}")])
-    except FileRejected as exc:
-        report = ImportReport(None, KIND, file_name, "afgewezen", 0, [Rejection(0, str(exc))],
-                              message="het bestand is afgewezen; er is niets opgeslagen")
-        report.batch_id = _record_batch(engine, KIND, file_name, "", user, report, batch_id, on_done)
-        return report
-    digest = sha256_of(raw)
+    file_name = file_name or Path(path).name
+    opened = open_delivery(engine, path, KIND, file_name, user, batch_id, on_done)
+    if isinstance(opened, ImportReport):
+        return opened
+    raw, digest = opened
     with engine.connect() as conn:
-        if _same_as_newest_import(conn, digest, KIND, user):
-            report = ImportReport(None, KIND, file_name, "ongewijzigd", 0, [],
-                                  message="u heeft dit bestand zojuist al geïmporteerd; niets gewijzigd")
-            report.batch_id = _record_batch(engine, KIND, file_name, digest, user, report, batch_id, on_done)
-            return report
         try:
             rows, rejections = parse(raw, conn, allowed_programmes)
         except FileRejected as exc:

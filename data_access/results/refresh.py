@@ -30,7 +30,8 @@ Progress = Callable[[str, int, int], None]  # (step, done, total)
 # computed on first request, or ahead by the refresh for the first view; a refresh drops the rows its changes can
 # affect (first_view.drop_affected: a kind without a rule there is always dropped)
 LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid", "positions",
-              "comparison_values", "context_profile", "beeld_head", "transitie_map"]
+              "comparison_values", "context_profile", "uitkomsten_view", "review_summary", "beeld_head",
+              "transitie_map"]
 PRECOMPUTED_SCOPES = ("intern", "openbaar")
 
 _count = store.counted
