@@ -259,7 +259,7 @@ def programme_rows(conn, viewer: Viewer) -> list[dict]:  # noqa: ANN001
 
     if not viewer.sees_everything:
         return parse(json.loads(read_model_store.dumps(transitie.grid_payload(conn, viewer, today))))  # as if stored
-    return read_model_store.read_parsed(conn, "transitie_grid", today.isoformat(), parse,
+    return read_model_store.read_parsed(conn, transitie.GRID_KIND, today.isoformat(), parse,
                                         lambda: transitie.grid_payload(conn, viewer, today))
 
 

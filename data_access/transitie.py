@@ -181,6 +181,7 @@ def overview_from(payload: dict) -> pd.DataFrame:
     return frame
 
 
+GRID_KIND = "transitie_grid_data"  # the grid's data; "transitie_grid" held formatted rows (older format)
 # the KPI columns of the transitie grid, the contracted KPI first
 GRID_KPIS = ("wvpk_uren_per_client", "ha_consulten_per_patient", "opnames_kwetsbare_ouderen_per_1000",
              "ligduur_kwetsbare_ouderen")
@@ -205,7 +206,7 @@ def grid_frame(conn: Connection, overview: pd.DataFrame, viewer: Viewer) -> pd.D
 
 
 def grid_payload(conn: Connection, viewer: Viewer, today: dt.date | None = None) -> dict:
-    """`grid_frame` of the stored overview as stored (kind "transitie_grid", one per day until the next refresh)."""
+    """`grid_frame` of the stored overview as stored (kind GRID_KIND, one per day until the next refresh)."""
     from data_access.results import store
 
     return store.frame_payload(grid_frame(conn, stored_programme_overview(conn, today), viewer))

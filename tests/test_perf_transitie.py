@@ -23,7 +23,7 @@ def test_transitie_grid_rows_are_stored_by_the_refresh_and_read_by_the_grid(app)
     engine = app.server.extensions["engine"]
     assert refresh(engine)
     with engine.connect() as conn:
-        stored = list(store.read_many(conn, "transitie_grid").values())
+        stored = list(store.read_many(conn, "transitie_grid_data").values())
     client = app.server.test_client()
     login(client, "transitie@demo.nl")
     request = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}

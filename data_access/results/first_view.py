@@ -11,7 +11,7 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
 - `proposals`, `menukaart_changes` ("<scope>|<indicator>"): the rows of the changed indicators;
 - `positions` ("<scope>|<period>"): the rows of the changed periods;
 - `comparison_values` ("<scope>|<buurt>"): the buurten whose comparison group holds a changed area;
-- `transitie_rows`, `transitie_grid` (adoption counts, freshness, KPI status): always; they are recomputed;
+- `transitie_rows`, `transitie_grid_data` (adoption counts, freshness, KPI status): always; they are recomputed;
 - any other lazy kind: always.
 
 A refresh with nothing changed (`python -m dashboard refresh` by hand), a public import (CBS, RIVM, Vektis, areas)
@@ -133,7 +133,7 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
     with engine.connect() as conn:
         catalogue = set(queries.indicators(conn)["code"])
         indicator = next((c for c in best_practices.OUTCOME_INDICATORS if c in catalogue), None)
-        wanted = {"transitie_rows": today.isoformat(), "transitie_grid": today.isoformat(), transitie.MAP_KIND: ""}
+        wanted = {"transitie_rows": today.isoformat(), transitie.GRID_KIND: today.isoformat(), transitie.MAP_KIND: ""}
         if indicator is not None:
             wanted |= {"proposals": f"{AHEAD_SCOPE}|{indicator}", "menukaart_changes": f"{AHEAD_SCOPE}|{indicator}"}
         stored = {(r.kind, r.key) for r in conn.execute(select(DerivedResult.kind, DerivedResult.key)
@@ -145,10 +145,10 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
         if "menukaart_changes" in missing:
             rows["menukaart_changes"] = {missing["menukaart_changes"]: store.frame_payload(
                 menukaart.outcome_changes(conn, indicator, viewer=viewer))}
-        if "transitie_rows" in missing or "transitie_grid" in missing:
+        if "transitie_rows" in missing or transitie.GRID_KIND in missing:
             overview = transitie.programme_overview(conn, today)
             rows["transitie_rows"] = {today.isoformat(): store.frame_payload(overview)}
-            rows["transitie_grid"] = {today.isoformat(): store.frame_payload(
+            rows[transitie.GRID_KIND] = {today.isoformat(): store.frame_payload(
                 transitie.grid_frame(conn, overview, viewer))}
         if transitie.MAP_KIND in missing:
             rows[transitie.MAP_KIND] = {"": transitie.map_payload(conn)}

@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 # computed on first request, or ahead by the refresh for the first view; a refresh drops the rows its changes can
-# affect (first_view.drop_affected: a kind without a rule there is always dropped)
-LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid", "positions",
+# affect (first_view.drop_affected: a kind without a rule there is always dropped; "transitie_grid" is the grid's
+# older format, so a leftover row goes with the next refresh)
+LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid_data", "transitie_grid", "positions",
               "comparison_values", "context_profile", "uitkomsten_view", "review_summary", "beeld_head",
               "transitie_map"]
 PRECOMPUTED_SCOPES = ("intern", "openbaar")
