@@ -20,7 +20,7 @@ import pandas as pd
 from dash import Input, Output, State, ctx, html, no_update
 from flask_login import current_user
 
-from callbacks.common import client_ip, current_viewer, engine
+from callbacks.common import area_code, as_int, client_ip, current_viewer, engine
 from callbacks.transitie import allowed as transitie_allowed
 from dashboard import ids
 from dashboard.security import Forbidden, authorised_programme
@@ -69,10 +69,6 @@ def _author() -> str:
     return getattr(current_user, "email", "") or ""
 
 
-def _code(data) -> str:  # noqa: ANN001
-    code = (data or {}).get("code", "") if isinstance(data, dict) else ""
-    return code[:80] if isinstance(code, str) else ""
-
 
 def _year(value) -> int | None:  # noqa: ANN001
     try:
@@ -81,14 +77,6 @@ def _year(value) -> int | None:  # noqa: ANN001
         return None
     return year if 2000 <= year <= 2100 else None
 
-
-def _int(value) -> int | None:  # noqa: ANN001
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def amount(value: float | None, decimals: int = 0) -> str:
@@ -143,9 +131,9 @@ def _access(data):  # noqa: ANN001, ANN202
     if viewer.anonymous:
         return None, viewer, dbc.Alert(MSG["login"], color="info")
     try:
-        access = authorised_programme(_code(data))
+        access = authorised_programme(area_code(data))
     except Forbidden:
-        return None, viewer, dbc.Alert(MSG["unknown"].format(code=_code(data)), color="warning")
+        return None, viewer, dbc.Alert(MSG["unknown"].format(code=area_code(data)), color="warning")
     return access, viewer, None
 
 
@@ -319,7 +307,7 @@ def _realisation_table(frame: pd.DataFrame):  # noqa: ANN202
 def pick_activity(activity_id, data, year_value):  # noqa: ANN001, ANN201
     """Fill the form with the chosen activity (or empty it for a new one)."""
     empty = (None, None, None, "", None, None, "")
-    activity_id = _int(activity_id)
+    activity_id = as_int(activity_id)
     if activity_id is None:
         return empty
     access, viewer, _ = _access(data)
@@ -342,7 +330,7 @@ def _link_values(link) -> dict:  # noqa: ANN001
     if not isinstance(link, str) or "-" not in link:
         return {"agenda_item_id": None, "intervention_id": None}
     kind, _, raw = link.partition("-")
-    number_ = _int(raw)
+    number_ = as_int(raw)
     if kind == "agenda" and number_ is not None:
         return {"agenda_item_id": number_, "intervention_id": None}
     if kind == "menukaart" and number_ is not None:
@@ -355,13 +343,13 @@ def save_activity(_save, _delete, data, year_value, state, theme, link, title, c
     if not ctx.triggered_id:
         return no_update, no_update
     try:
-        access = authorised_programme(_code(data), edit=True)
+        access = authorised_programme(area_code(data), edit=True)
     except Forbidden:
-        return _refuse("begroting", _code(data)), no_update
+        return _refuse("begroting", area_code(data)), no_update
     viewer = current_viewer()
     year = _year(year_value) or begroting.today_year()
     state = state if isinstance(state, dict) else {}
-    activity_id, base = _int(state.get("id")), _int(state.get("version"))
+    activity_id, base = as_int(state.get("id")), as_int(state.get("version"))
     deleting = ctx.triggered_id == ids.BEGROTING_DELETE
     if deleting and activity_id is None:
         return dbc.Alert(MSG["gone"], color="warning"), no_update
@@ -396,12 +384,12 @@ def change_status(_submit, _approve, _return, data, year_value, state, comment):
     if action is None:
         return no_update
     try:
-        access = authorised_programme(_code(data))
+        access = authorised_programme(area_code(data))
     except Forbidden:
-        return _refuse("begroting status", _code(data))
+        return _refuse("begroting status", area_code(data))
     viewer = current_viewer()
     year = _year(year_value) or begroting.today_year()
-    base = _int((state or {}).get("version")) if isinstance(state, dict) else None
+    base = as_int((state or {}).get("version")) if isinstance(state, dict) else None
     try:
         with engine().begin() as conn:
             result = begroting.change_status(conn, viewer, access.programme_id, year, action, comment or "", base,
@@ -427,9 +415,9 @@ def save_realisation(_clicks, contents, data, activity, period, costs, hours, fi
     if not ctx.triggered_id:
         return no_update
     try:
-        access = authorised_programme(_code(data), edit=True)
+        access = authorised_programme(area_code(data), edit=True)
     except Forbidden:
-        return _refuse("realisatie", _code(data))
+        return _refuse("realisatie", area_code(data))
     viewer = current_viewer()
     if ctx.triggered_id == ids.BEGROTING_REAL_UPLOAD:
         try:
@@ -438,7 +426,7 @@ def save_realisation(_clicks, contents, data, activity, period, costs, hours, fi
             return dbc.Alert(MSG["bad_upload"], color="danger")
         name = os.path.basename(str(file_name or "realisatie.csv"))[:200]
     else:
-        raw = realisation_csv(access.slug, [{"activiteit": _int(activity) or "", "periode": (period or "").strip(),
+        raw = realisation_csv(access.slug, [{"activiteit": as_int(activity) or "", "periode": (period or "").strip(),
                                              "kosten": "" if costs is None else costs,
                                              "uren": "" if hours is None else hours}],
                               f"buurtnetwerk {access.area.name}")
@@ -532,7 +520,7 @@ def buurt_summary(_id, data):  # noqa: ANN001, ANN201
     if viewer.anonymous or not begroting.totals_visible(viewer):
         return None
     try:
-        access = authorised_programme(_code(data))
+        access = authorised_programme(area_code(data))
     except Forbidden:
         return None
     with engine().connect() as conn:

@@ -1,4 +1,5 @@
-"""Helpers shared by callbacks: the database engine of the current app and the current viewer."""
+"""Helpers shared by callbacks: the database engine of the current app, the current viewer, and reading the values
+a browser sends (they may be anything)."""
 
 from __future__ import annotations
 
@@ -9,3 +10,19 @@ from dashboard.auth import client_ip, current_viewer  # noqa: F401 — re-export
 
 def engine():  # noqa: ANN201
     return current_app.extensions["engine"]
+
+
+def area_code(data) -> str:  # noqa: ANN001
+    """The area code in a page's area store ({"code": …}); "" when absent or not text, cut to 80 characters."""
+    code = (data or {}).get("code", "") if isinstance(data, dict) else ""
+    return code[:80] if isinstance(code, str) else ""
+
+
+def as_int(value) -> int | None:  # noqa: ANN001
+    """An integer sent by the browser (a record id, a year), None for anything else (bools, text, None)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

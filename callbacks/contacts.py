@@ -11,14 +11,12 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 
-from callbacks.common import current_viewer, engine
+from callbacks.common import area_code, as_int, current_viewer, engine
 from callbacks.netwerk import (
     HIDDEN,
     SHOWN,
     _audit_saved,
     _author,
-    _code,
-    _int,
     _programme,
     _refuse,
     conflict_alert,
@@ -81,9 +79,9 @@ def save_contacts(_clicks, data, state, text):  # noqa: ANN001, ANN201
     with engine().begin() as conn:
         area = _programme(conn, data)
         if area is None or not records.may_edit(viewer, area.programme_id):
-            return _refuse(conn, "network_contacts", _code(data)), no_update, no_update
-        result = contacts.save_contacts(conn, area.programme_id, text, _int(state.get("version")),
-                                        _int(state.get("id")), _author())
+            return _refuse(conn, "network_contacts", area_code(data)), no_update, no_update
+        result = contacts.save_contacts(conn, area.programme_id, text, as_int(state.get("version")),
+                                        as_int(state.get("id")), _author())
         if result.ok:
             _audit_saved(conn, records.record_type(NetworkContacts), result.record, area.code)
     if result.ok:

@@ -19,7 +19,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, ctx, html, no_update
 from flask_login import current_user
 
-from callbacks.common import client_ip, current_viewer, engine
+from callbacks.common import area_code, as_int, client_ip, current_viewer, engine
 from dashboard import ids
 from data_access import netwerk as queries_netwerk
 from data_access import periods, queries, records, results
@@ -70,22 +70,10 @@ def _programme(conn, data) -> queries.AreaInfo | None:  # noqa: ANN001
     return area if area is not None and area.programme_id is not None else None
 
 
-def _code(data) -> str:  # noqa: ANN001
-    code = (data or {}).get("code", "") if isinstance(data, dict) else ""
-    return code[:80] if isinstance(code, str) else ""
-
 
 def _author() -> str:
     return getattr(current_user, "email", "") or ""
 
-
-def _int(value) -> int | None:  # noqa: ANN001
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def when(value) -> str:  # noqa: ANN001
@@ -156,15 +144,15 @@ def _audit_saved(conn, record_type: str, record: dict, code: str) -> None:  # no
 def _save(model: type, data, state, values: dict, overwrite: bool, what: str):  # noqa: ANN001, ANN202
     """Authorise, then save through the versioned service. Returns (message, new state, overwrite style)."""
     state = state if isinstance(state, dict) else {}
-    record_id = _int(state.get("conflict_id") if overwrite else state.get("id"))
-    base = _int(state.get("conflict_version") if overwrite else state.get("version"))
+    record_id = as_int(state.get("conflict_id") if overwrite else state.get("id"))
+    base = as_int(state.get("conflict_version") if overwrite else state.get("version"))
     if record_id is None and overwrite:
         return dbc.Alert(MSG["gone"], color="warning"), no_update, HIDDEN
     viewer = current_viewer()
     with engine().begin() as conn:
         area = _programme(conn, data)
         if area is None or not records.may_edit(viewer, area.programme_id):
-            return _refuse(conn, what, _code(data)), no_update, HIDDEN
+            return _refuse(conn, what, area_code(data)), no_update, HIDDEN
         if record_id is not None and base is None:
             return dbc.Alert(MSG["gone"], color="warning"), no_update, HIDDEN
         result = records.save_record(conn, model, record_id, values, base, _author(), area.programme_id)
@@ -184,7 +172,7 @@ def _save(model: type, data, state, values: dict, overwrite: bool, what: str):  
 
 
 def _history_options(model: type, data, state) -> list[dict]:  # noqa: ANN001
-    record_id = _int((state or {}).get("id")) if isinstance(state, dict) else None
+    record_id = as_int((state or {}).get("id")) if isinstance(state, dict) else None
     if record_id is None or current_viewer().anonymous:
         return []
     with engine().connect() as conn:
@@ -198,8 +186,8 @@ def _history_options(model: type, data, state) -> list[dict]:  # noqa: ANN001
 
 
 def _old_version(model: type, version, data, state, fields: list[tuple[str, str]]):  # noqa: ANN001, ANN202
-    record_id = _int((state or {}).get("id")) if isinstance(state, dict) else None
-    version = _int(version)
+    record_id = as_int((state or {}).get("id")) if isinstance(state, dict) else None
+    version = as_int(version)
     if record_id is None or version is None or current_viewer().anonymous:
         return None
     with engine().connect() as conn:
@@ -226,7 +214,7 @@ def load_verhaal(data):  # noqa: ANN001, ANN201
     with engine().connect() as conn:
         area = _programme(conn, data)
         if area is None:
-            return (dbc.Alert(MSG["unknown"].format(code=_code(data)), color="warning"), *blank,
+            return (dbc.Alert(MSG["unknown"].format(code=area_code(data)), color="warning"), *blank,
                     *[True] * len(STORY), None, HIDDEN)
         if viewer.anonymous:
             return (dbc.Alert([MSG["login"], " ", html.A("Inloggen", href=f"/login?next=/buurt/{area.code}/netwerk")],
@@ -362,11 +350,11 @@ def save_agenda(_clicks, data, state, theme, intervention, title, start, status,
         return (no_update,) * 5
     viewer = current_viewer()
     state = state if isinstance(state, dict) else {}
-    record_id, base = _int(state.get("id")), _int(state.get("version"))
+    record_id, base = as_int(state.get("id")), as_int(state.get("version"))
     with engine().begin() as conn:
         area = _programme(conn, data)
         if area is None or not records.may_edit(viewer, area.programme_id):
-            return _refuse(conn, "agenda_item", _code(data)), no_update, no_update, no_update, no_update
+            return _refuse(conn, "agenda_item", area_code(data)), no_update, no_update, no_update, no_update
         try:
             values = agenda_values(conn, theme, intervention, title, start, status, note)
         except ValueError as exc:
@@ -396,12 +384,12 @@ def edit_agenda(_edit, _delete, _new, data, versions):  # noqa: ANN001, ANN201
     blank_form = (None, None, "", "", "gepland", "", {"id": None, "version": None})
     if trigger == ids.NETWERK_AGENDA_NEW:
         return (*blank_form, None, no_update, no_update, no_update)
-    item_id = _int(trigger.get("index"))
+    item_id = as_int(trigger.get("index"))
     viewer = current_viewer()
     with engine().begin() as conn:
         area = _programme(conn, data)
         if area is None or item_id is None or not records.may_edit(viewer, area.programme_id):
-            return (*(no_update,) * 7, _refuse(conn, "agenda_item", _code(data)), no_update, no_update, no_update)
+            return (*(no_update,) * 7, _refuse(conn, "agenda_item", area_code(data)), no_update, no_update, no_update)
         record = records.load(conn, AgendaItem, item_id)
         if record is None or record["programme_id"] != area.programme_id or record["deleted"]:
             return (*(no_update,) * 7, dbc.Alert(MSG["gone"], color="warning"), no_update, no_update, no_update)
@@ -414,7 +402,7 @@ def edit_agenda(_edit, _delete, _new, data, versions):  # noqa: ANN001, ANN201
                     {"id": record["id"], "version": record["version"]},
                     dbc.Alert(f"U bewerkt versie {record['version']} van deze regel.", color="info"),
                     no_update, no_update, no_update)
-        base = _int((versions or {}).get(str(item_id))) if isinstance(versions, dict) else None
+        base = as_int((versions or {}).get(str(item_id))) if isinstance(versions, dict) else None
         result = records.save_record(conn, AgendaItem, item_id, {"deleted": True}, base, _author(),
                                      area.programme_id)
         if result.ok:
@@ -568,7 +556,7 @@ def save_adoptie(_clicks, data, period, values, input_ids):  # noqa: ANN001, ANN
     with engine().begin() as conn:
         area = _programme(conn, data)
         if area is None or not records.may_edit(viewer, area.programme_id):
-            return _refuse(conn, "adoptiecijfers", _code(data))
+            return _refuse(conn, "adoptiecijfers", area_code(data))
         known = set(_adoptie_catalogue(conn)["code"])
         name = area.name
     if period is None:
@@ -615,7 +603,7 @@ def save_adoptie(_clicks, data, period, values, input_ids):  # noqa: ANN001, ANN
 # ---------------------------------------------------------------- buurtverslag
 
 def _year(value) -> int | None:  # noqa: ANN001
-    year = _int(value)
+    year = as_int(value)
     return year if year is not None and 2020 <= year <= 2100 else None
 
 
@@ -650,7 +638,7 @@ def save_verslag(_save_clicks, _overwrite_clicks, data, year, state, intro, publ
         return dbc.Alert("Kies een jaar.", color="danger"), no_update, HIDDEN
     published = bool(published)
     first_published = None
-    record_id = _int(state.get("id")) if isinstance(state, dict) else None
+    record_id = as_int(state.get("id")) if isinstance(state, dict) else None
     if published and record_id is not None:
         with engine().connect() as conn:  # keep the first publication date when an edit republishes
             current = records.load(conn, BuurtReport, record_id)
@@ -660,7 +648,7 @@ def save_verslag(_save_clicks, _overwrite_clicks, data, year, state, intro, publ
     message, new_state, style = _save(BuurtReport, data, state, values,
                                       ctx.triggered_id == ids.NETWERK_VERSLAG_OVERWRITE, "buurt_report")
     if published and isinstance(new_state, dict) and "conflict_id" not in new_state:
-        message = html.Div([message, dbc.Alert(["Openbaar verslag: ", _verslag_link(_code(data), year)],
+        message = html.Div([message, dbc.Alert(["Openbaar verslag: ", _verslag_link(area_code(data), year)],
                                                color="success")])
     return message, new_state, style
 

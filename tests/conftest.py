@@ -84,11 +84,9 @@ def bare_template_db(tmp_path_factory):
     yield from _make_template(tmp_path_factory, _prepare_bare_template)
 
 
-@pytest.fixture
-def database_url(request, tmp_path):
-    """URL of a fresh, migrated database of its own for one test (`@pytest.mark.bare_store`: catalogue only)."""
-    bare = request.node.get_closest_marker("bare_store") is not None
-    template_db = request.getfixturevalue("bare_template_db" if bare else "template_db")
+def cloned_database(template_db: str, folder: Path):  # noqa: ANN201
+    """Yield the URL of a new database cloned from the template (PostgreSQL: CREATE DATABASE … TEMPLATE; SQLite: a
+    file copy in `folder`), and drop it afterwards."""
     if USE_POSTGRES:
         name = f"t_{uuid.uuid4().hex[:10]}"
         admin = _admin_engine()
@@ -99,9 +97,16 @@ def database_url(request, tmp_path):
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
     else:
-        path = tmp_path / "test.db"
+        path = folder / "test.db"
         shutil.copy(template_db, path)
         yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def database_url(request, tmp_path):
+    """URL of a fresh, migrated database of its own for one test (`@pytest.mark.bare_store`: catalogue only)."""
+    bare = request.node.get_closest_marker("bare_store") is not None
+    yield from cloned_database(request.getfixturevalue("bare_template_db" if bare else "template_db"), tmp_path)
 
 
 @pytest.fixture

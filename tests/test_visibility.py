@@ -14,13 +14,10 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
-import uuid
 from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from sqlalchemy import text
 
 from dashboard.public import callback_outputs_public
 from data_access import best_practices as bp_service
@@ -29,7 +26,7 @@ from data_access.importers import import_file
 from data_access.models import Area, BuurtReport, utcnow
 from data_access.transitie import CASE_COMPONENTS
 from layouts.formatting import number
-from tests.conftest import USE_POSTGRES, _admin_engine, _pg_url, dash_post, login, write_csv
+from tests.conftest import cloned_database, dash_post, login, write_csv
 from tests.netwerk_helpers import programme_id
 
 OWN = "demo (synthetisch)"  # the demo leverancier's source
@@ -93,19 +90,7 @@ EMAILS = {"beheerder": "beheer@demo.nl", "transitieteam": "transitie@demo.nl", "
 @pytest.fixture(scope="module")
 def module_database(template_db, tmp_path_factory):
     """A database of its own for this module (the conftest `database_url` is per test)."""
-    if USE_POSTGRES:
-        name = f"t_{uuid.uuid4().hex[:10]}"
-        admin = _admin_engine()
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_db}"'))
-        yield _pg_url(name)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    else:
-        path = tmp_path_factory.mktemp("visibility") / "test.db"
-        shutil.copy(template_db, path)
-        yield f"sqlite:///{path}"
+    yield from cloned_database(template_db, tmp_path_factory.mktemp("visibility"))
 
 
 @pytest.fixture(scope="module")
