@@ -114,3 +114,19 @@ def test_a_context_delivery_drops_every_buurtbeeld_profile(delivered, tmp_path):
     assert results.refresh(engine)
     with engine.connect() as conn:
         assert store.read_many(conn, "context_profile") == {}
+
+
+def test_a_partial_refresh_recomputes_the_programme_positions_of_a_corrected_period(delivered, tmp_path):
+    engine, _client = delivered
+    with engine.connect() as conn:
+        pid = queries.find_area(conn, "de-vijfhoek").programme_id
+        stored = set(store.read_many(conn, "positions"))
+    assert "intern|2025-B5" in stored  # the default review's period, stored by the full refresh
+    _deliver(engine, tmp_path, "gebied;indicator;periode;teller;noemer;waarde;bron\n"
+                               "BU03920105;wvpk_uren_per_client;2025-B5;9999;40;;Verzekeraar A\n")
+    before = store.COMPUTED.get("positions", 0)
+    assert results.refresh(engine, only_programme_ids=[pid], steps=frozenset({"kpi"}))
+    with engine.connect() as conn:
+        after = set(store.read_many(conn, "positions"))
+    assert store.COMPUTED.get("positions", 0) - before == 1  # the corrected period's table, not the others
+    assert after == stored
