@@ -39,6 +39,10 @@ _count = store.counted
 
 
 PARTIAL_STEPS = frozenset({"kpi", "learning"})
+# The steps of a full refresh, in order (a partial one runs KPI and/or leerpartners, then the last three); the
+# positions come after dropping the lazy kinds, which include older positions.
+FULL_STEPS = ("vergelijkingstabel", "vergelijkingsgroepen", "KPI", "leerpartners", "overige resultaten",
+              "eerste weergave", "programmaposities")
 
 
 def refresh(target: Engine | Connection, only_programme_ids: list[int] | None = None,
@@ -191,14 +195,14 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         with engine.begin() as conn:
             store.write_many(conn, "positions", payloads, version)
 
+    by_name = {"vergelijkingstabel": peer_table, "vergelijkingsgroepen": groups, "KPI": kpi, "leerpartners": networks,
+               "overige resultaten": lazy, "eerste weergave": ahead, "programmaposities": positions}
     if programme_ids is None:
-        steps += [("vergelijkingstabel", peer_table), ("vergelijkingsgroepen", groups), ("KPI", kpi),
-                  ("leerpartners", networks)]
+        steps = [(name, by_name[name]) for name in FULL_STEPS]
     else:
         steps += [("KPI", kpi)] if "kpi" in wanted else []
         steps += [("leerpartners", networks)] if "learning" in wanted else []
-    # after dropping the lazy kinds, which include older positions
-    steps += [("overige resultaten", lazy), ("eerste weergave", ahead), ("programmaposities", positions)]
+        steps += [(name, by_name[name]) for name in FULL_STEPS[-3:]]
     for done, (name, step) in enumerate(steps):
         lock.heartbeat(name)
         if progress:
