@@ -18,7 +18,6 @@ from dash import Input, Output, State, dcc, html
 from callbacks.common import current_viewer, engine
 from dashboard import ids
 from data_access import definitions, periods, queries
-from data_access.access import ANONYMOUS
 from data_access.context import page_context
 from data_access.published import visible_observations
 from data_access.services.buurt_overview import buurt_overview
@@ -30,15 +29,6 @@ from layouts.formatting import date_nl, number, percentage, signed
 
 NL_CODE = "NL00"
 PUBLIC_KINDS = ("gebied", "publiek")  # page kinds (BUURT_AREA store) that show public sources only
-HEADLINES = [
-    ("inwoners", "Inwoners", "buurt"), ("pct_65plus", "65-plussers", "buurt"), ("huishoudens", "Huishoudens", "buurt"),
-    ("inkomen_per_inwoner", "Gemiddeld inkomen per inwoner", "buurt"),
-    ("wmo_per_1000", "Wmo-cliënten per 1.000 inwoners", "buurt"),
-    ("eenzaam_65plus", "Eenzaam (65-plussers)", "buurt"),
-    ("ervaren_gezondheid_goed_18plus", "Goed ervaren gezondheid (18+)", "buurt"),
-    ("zvw_kosten_totaal", "Zorgkosten Zvw per verzekerde (gemeente)", "gemeente"),
-    ("afstand_huisarts", "Afstand tot huisarts", "buurt"),
-]
 MSG = {
     "unknown": "Onbekende buurt: ‘{code}’ staat niet in de lijst van programmabuurten. Kies een buurt via het "
                "overzicht of de zoekbalk.",
@@ -216,104 +206,6 @@ def update_overview(data):  # noqa: ANN001, ANN201
         ])), xs=12, md=6),
     ], className="g-3"))
     return children
-
-
-# ---------------------------------------------------------------- buurtbeeld
-
-def update_beeld(data):  # noqa: ANN001, ANN201
-    """Title, headline cards and trends (the spine chart and its table: callbacks/buurt_beeld.py)."""
-    code = _code(data)
-    kind = data.get("kind") if isinstance(data, dict) else None
-    is_gebied = kind == "gebied"
-    with engine().connect() as conn:
-        area = _resolve(conn, code)
-        if area is None or (is_gebied and area.programme_id is not None) or (
-                not is_gebied and area.programme_id is None):
-            msg = MSG["unknown_area" if is_gebied else "unknown"].format(code=code)
-            return dbc.Alert(msg, color="warning"), None, None
-        # public pages (a CBS area, a programme buurt's public profile) show what anyone may see
-        viewer = ANONYMOUS if kind in PUBLIC_KINDS else current_viewer()
-        catalogue = queries.indicators(conn)
-        context = catalogue[catalogue["group"] == "context"]
-        codes = list(context["code"])
-        base = area.member_codes[0] if area.member_codes else area.code
-        gm_code = "GM" + base[2:6] if base[:2] in ("BU", "WK", "GM") else None
-        frames = {"buurt": visible_observations(conn, viewer, area, codes, catalogue=catalogue)}
-        gemeente = _resolve(conn, gm_code) if gm_code else None
-        for key, bench_area in (("gemeente", gemeente), ("nl", _resolve(conn, NL_CODE))):
-            same = bench_area is None or bench_area.code == area.code
-            frames[key] = pd.DataFrame(columns=frames["buurt"].columns) if same else \
-                visible_observations(conn, ANONYMOUS, bench_area, codes, catalogue=catalogue)
-        gm_name = gemeente.name if gemeente else "gemeente"
-    cat = catalogue.set_index("code")
-    level_word = {"programma": "programmabuurt", "buurt": "buurt", "wijk": "wijk", "gemeente": "gemeente",
-                  "land": "land"}.get(area.level, area.level)
-    title = html.Div([
-        html.H1(("Buurtbeeld " if not is_gebied else "") + area.name
-                + (" – openbaar profiel" if kind == "publiek" else "")),
-        html.P(f"{level_word} {area.code} · openbare contextcijfers vergeleken met "
-               + (f"{gm_name} en Nederland" if gm_code != area.code else "Nederland"), className="text-muted"),
-    ])
-
-    # headline cards
-    cards = []
-    for ind, label, scope in HEADLINES:
-        frame = frames["gemeente" if scope == "gemeente" else "buurt"]
-        if scope == "gemeente" and area.level == "gemeente":
-            frame = frames["buurt"]
-        rows = _sorted_rows(frame, ind) if ind in cat.index else pd.DataFrame()
-        row = _latest(rows)
-        if row is None:
-            value, sub = MSG["not_available"], ""
-        elif _missing(row["value"]):
-            value, sub = "–", _note(row)
-        else:
-            value = fmt(row["value"], cat.at[ind, "kind"], cat.at[ind, "unit"])
-            sub = [f"{period_label(row['period'])} · {row['source']}"]
-            if bool(row["synthetic"]):
-                sub += [" ", synthetic_badge()]
-        cards.append(dbc.Col(dbc.Card(dbc.CardBody([
-            html.Div(label, className="headline-label"),
-            html.Div(value, className="headline-value"),
-            html.Small(sub, className="text-muted"),
-        ]), className="h-100 headline-card"), xs=6, md=4, xl=3))
-    headlines = html.Section([html.H2("Kerncijfers", className="h4"), dbc.Row(cards, className="g-2")])
-
-    # trends of headline indicators with several periods
-    trend_cols = []
-    for ind, label, _scope in HEADLINES:
-        rows = _sorted_rows(frames["buurt"], ind)
-        rows = rows[rows["value"].notna()] if not rows.empty else rows
-        if len(rows) < 3 or ind not in cat.index:
-            continue
-        fig = go.Figure()
-        table_rows = []
-        for key, name in (("buurt", area.name), ("gemeente", gm_name), ("nl", "Nederland")):
-            r = _sorted_rows(frames[key], ind)
-            if r.empty or (key != "buurt" and len(r) < 2):
-                continue
-            fig.add_scatter(x=r["period"].astype(str), y=r["value"], mode="lines+markers", name=name)
-        for r in rows.itertuples():
-            table_rows.append(html.Tr([html.Td(period_label(r.period)),
-                                       html.Td(fmt(r.value, cat.at[ind, "kind"], cat.at[ind, "unit"]))]))
-        fig.update_layout(height=220, margin=dict(l=50, r=10, t=10, b=30), legend=dict(orientation="h", y=-0.3),
-                          separators=",.", template=TEMPLATE, yaxis_title=cat.at[ind, "unit"])
-        trend_cols.append(dbc.Col(dbc.Card(dbc.CardBody([
-            html.H3(label, className="h6"),
-            html.Figure(exportable(dcc.Graph(figure=fig, config=graph_config(f"{area.code}-{ind}"),
-                                             className="trend-graph"), f"{area.code}-{ind}"),
-                        role="group", className="m-0",
-                        **{"aria-label": f"Grafiek: {label} van {area.name}, {gm_name} en Nederland door de jaren"}),
-            html.Details([html.Summary("Tabel"), dbc.Table([html.Thead(html.Tr([html.Th("Periode"),
-                                                                                 html.Th(area.name)])),
-                                                            html.Tbody(table_rows)], size="sm")]),
-            html.Small([f"Bron: {cat.at[ind, 'source']} · ", csv_link(area.code, ind)], className="text-muted"),
-        ])), xs=12, md=6, xl=4))
-    trends = html.Section([html.H2("Ontwikkeling door de jaren", className="h4"), dbc.Row(trend_cols,
-                                                                                         className="g-2")]) \
-        if trend_cols else None
-
-    return title, headlines, trends
 
 
 # ---------------------------------------------------------------- uitkomsten
@@ -556,8 +448,6 @@ function(review, indicator) {
 
 def register(app: dash.Dash) -> None:
     app.callback(Output(ids.BUURT_OVERVIEW, "children"), Input(ids.BUURT_AREA, "data"))(update_overview)
-    app.callback(Output(ids.BUURT_BEELD_TITLE, "children"), Output(ids.BUURT_BEELD_HEADLINES, "children"),
-                 Output(ids.BUURT_BEELD_TRENDS, "children"), Input(ids.BUURT_AREA, "data"))(update_beeld)
     app.callback(Output(ids.UIT_TITLE, "children"), Output(ids.UIT_CONTENT, "children"),
                  Input(ids.BUURT_AREA, "data"), Input(ids.UIT_REVIEW, "value"))(update_uitkomsten)
     app.callback(Output(ids.UIT_INDICATOR, "options"), Output(ids.UIT_INDICATOR, "value"),

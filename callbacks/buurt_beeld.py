@@ -1,5 +1,5 @@
-"""Buurtbeeld parts beyond the headline figures (/buurt/<slug>/beeld and /gebied/<code>): the Fingertips-style
-spine chart with its table, challenges and strengths in words, and the location map.
+"""The buurtbeeld (/buurt/<slug>/beeld and /gebied/<code>): title, headline figures and their trends, the
+Fingertips-style spine chart with its table, challenges and strengths in words, and the location map.
 
 The comparisons are those of the API (`/api/v1/observations?benchmark=NL`), so the words on the page and in the
 CSV download agree. Every callback resolves the slug or code itself; unknown values get a message, not SQL.
@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from dash import Input, Output, dcc, html
 
-from callbacks.buurt import PUBLIC_KINDS, _code, _missing, _resolve, fmt, period_label, synthetic_badge
+from callbacks.buurt import MSG, PUBLIC_KINDS, _code, _missing, _resolve, csv_link, fmt, period_label, synthetic_badge
 from callbacks.common import current_viewer, engine
 from dashboard import ids
 from data_access import queries
@@ -27,6 +27,7 @@ from data_access.access import ANONYMOUS
 from data_access.comparisons import gemeente_of
 from data_access.profile import area_outlines, challenges_and_strengths
 from data_access.profile_store import area_profile
+from data_access.services.beeld_view import stored_beeld_head
 from layouts.figures import TEMPLATE, exportable, graph_config
 
 # Okabe–Ito colours (colour-blind safe); every colour also has its own symbol and a word next to it.
@@ -118,6 +119,17 @@ PHRASES = {
 }
 
 
+HEADLINES = [  # (indicator, label, scope): scope "gemeente" shows the gemeente's figure
+    ("inwoners", "Inwoners", "buurt"), ("pct_65plus", "65-plussers", "buurt"), ("huishoudens", "Huishoudens", "buurt"),
+    ("inkomen_per_inwoner", "Gemiddeld inkomen per inwoner", "buurt"),
+    ("wmo_per_1000", "Wmo-cliënten per 1.000 inwoners", "buurt"),
+    ("eenzaam_65plus", "Eenzaam (65-plussers)", "buurt"),
+    ("ervaren_gezondheid_goed_18plus", "Goed ervaren gezondheid (18+)", "buurt"),
+    ("zvw_kosten_totaal", "Zorgkosten Zvw per verzekerde (gemeente)", "gemeente"),
+    ("afstand_huisarts", "Afstand tot huisarts", "buurt"),
+]
+
+
 # ---------------------------------------------------------------- data
 
 def _area_for(data):  # noqa: ANN001, ANN202
@@ -152,6 +164,100 @@ def sentence(row) -> str:  # noqa: ANN001
     return TEXT["sentence"].format(phrase=phrase, value=fmt(row["value"], row["kind"], row["unit"]),
                                    nl=fmt(row["nl_value"], row["kind"], row["unit"]) + per,
                                    period=period_label(row["period"]))
+
+
+# ---------------------------------------------------------------- title, headline cards, trends
+
+def _row_note(row: dict) -> str:
+    if row["note"]:
+        return row["note"]
+    return "onderdrukt" if row["suppressed"] else ("geen waarde" if row["value"] is None else "")
+
+
+def _headline_card(label: str, row: dict | None, entry: dict | None) -> dbc.Col:
+    if row is None or entry is None:
+        value, sub = MSG["not_available"], ""
+    elif row["value"] is None:
+        value, sub = "–", _row_note(row)
+    else:
+        value = fmt(row["value"], entry["kind"], entry["unit"])
+        sub = [f"{period_label(row['period'])} · {row['source']}"]
+        if row["synthetic"]:
+            sub += [" ", synthetic_badge()]
+    return dbc.Col(dbc.Card(dbc.CardBody([
+        html.Div(label, className="headline-label"),
+        html.Div(value, className="headline-value"),
+        html.Small(sub, className="text-muted"),
+    ]), className="h-100 headline-card"), xs=6, md=4, xl=3)
+
+
+def trend_figure(series: dict[str, list[dict]], names: dict[str, str], unit: str | None) -> dict:
+    """One headline's development for the area, its gemeente and Nederland: a plain figure dict (a validated
+    plotly figure cost ~40 ms each)."""
+    traces = []
+    for key in ("buurt", "gemeente", "nl"):
+        rows = series.get(key) or []
+        if not rows or (key != "buurt" and len(rows) < 2):
+            continue
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": names[key],
+                       "x": [str(r["period"]) for r in rows], "y": [r["value"] for r in rows]})
+    layout = {"height": 220, "margin": {"l": 50, "r": 10, "t": 10, "b": 30}, "legend": {"orientation": "h", "y": -0.3},
+              "separators": ",.", "template": _template_json()}
+    if isinstance(unit, str) and unit:
+        layout["yaxis"] = {"title": {"text": unit}}
+    return {"data": traces, "layout": layout}
+
+
+def update_head(data):  # noqa: ANN001, ANN201
+    """Title, headline cards and trends of a buurtbeeld (the view-model: `services.beeld_view`)."""
+    area, viewer, is_gebied = _area_for(data)
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if area is None:
+        msg = MSG["unknown_area" if is_gebied else "unknown"].format(code=_code(data))
+        return dbc.Alert(msg, color="warning"), None, None
+    with engine().connect() as conn:
+        view = stored_beeld_head(conn, viewer, area, [(ind, scope) for ind, _label, scope in HEADLINES])
+    gm_name = view["gemeente"][1] if view["gemeente"] else "gemeente"
+    level_word = {"programma": "programmabuurt", "buurt": "buurt", "wijk": "wijk", "gemeente": "gemeente",
+                  "land": "land"}.get(area.level, area.level)
+    title = html.Div([
+        html.H1(("Buurtbeeld " if not is_gebied else "") + area.name
+                + (" – openbaar profiel" if kind == "publiek" else "")),
+        html.P(f"{level_word} {area.code} · openbare contextcijfers vergeleken met "
+               + (f"{gm_name} en Nederland" if view["gm_code"] != area.code else "Nederland"), className="text-muted"),
+    ])
+    catalogue = view["catalogue"]
+    cards = [_headline_card(label, view["headlines"].get(ind), catalogue.get(ind)) for ind, label, _s in HEADLINES]
+    headlines = html.Section([html.H2("Kerncijfers", className="h4"), dbc.Row(cards, className="g-2")])
+
+    names = {"buurt": area.name, "gemeente": gm_name, "nl": "Nederland"}
+    trend_cols = []
+    for ind, label, _scope in HEADLINES:
+        if ind not in catalogue:
+            continue
+        series = view["series"][ind]
+        valued = [r for r in series["buurt"] if r["value"] is not None]
+        if len(valued) < 3:
+            continue
+        entry = catalogue[ind]
+        table_rows = [html.Tr([html.Td(period_label(r["period"])), html.Td(fmt(r["value"], entry["kind"],
+                                                                                entry["unit"]))])
+                      for r in valued]
+        trend_cols.append(dbc.Col(dbc.Card(dbc.CardBody([
+            html.H3(label, className="h6"),
+            html.Figure(exportable(dcc.Graph(figure=trend_figure(series, names, entry["unit"]),
+                                             config=graph_config(f"{area.code}-{ind}"), className="trend-graph"),
+                                   f"{area.code}-{ind}"),
+                        role="group", className="m-0",
+                        **{"aria-label": f"Grafiek: {label} van {area.name}, {gm_name} en Nederland door de jaren"}),
+            html.Details([html.Summary("Tabel"), dbc.Table([html.Thead(html.Tr([html.Th("Periode"),
+                                                                                 html.Th(area.name)])),
+                                                            html.Tbody(table_rows)], size="sm")]),
+            html.Small([f"Bron: {entry['source']} · ", csv_link(area.code, ind)], className="text-muted"),
+        ])), xs=12, md=6, xl=4))
+    trends = html.Section([html.H2("Ontwikkeling door de jaren", className="h4"),
+                           dbc.Row(trend_cols, className="g-2")]) if trend_cols else None
+    return title, headlines, trends
 
 
 # ---------------------------------------------------------------- spine chart
@@ -529,6 +635,8 @@ def update_map(data):  # noqa: ANN001, ANN201
 
 
 def register(app: dash.Dash) -> None:
+    app.callback(Output(ids.BUURT_BEELD_TITLE, "children"), Output(ids.BUURT_BEELD_HEADLINES, "children"),
+                 Output(ids.BUURT_BEELD_TRENDS, "children"), Input(ids.BUURT_AREA, "data"))(update_head)
     app.callback(Output(ids.BUURT_BEELD_SPINE, "children"), Output(ids.BUURT_BEELD_WORDS, "children"),
                  Input(ids.BUURT_AREA, "data"))(update_profile)
     app.callback(Output(ids.BUURT_BEELD_MAP, "children"), Input(ids.BUURT_AREA, "data"))(update_map)

@@ -29,9 +29,16 @@ def num_col(field: str, header: str, **extra) -> dict:
             "valueFormatter": {"function": f"params.data ? params.data['{field}_nl'] : ''"}, **extra}
 
 
+_PLAIN = (str, int, bool)  # JSON as they are: the common case first (1,000 rows × 26 fields per grid)
+
+
 def _clean(value):  # noqa: ANN001, ANN202
+    if type(value) in _PLAIN:
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
+    if type(value) is float:
+        return value
     if value is pd.NaT:
         return None
     if hasattr(value, "item"):

@@ -7,6 +7,7 @@ with a Dutch message and no data. Candidate codes coming from the browser are ch
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
 import dash
@@ -49,16 +50,17 @@ MSG = {
     "unknown": "Onbekende kandidaat; kies een rij in de tabel.",
 }
 FAMILY_HEADERS = {"verzekeraars": "Verzekeraars", "buurtnetwerk": "Buurtnetwerk", "alliantie": "Alliantiepartners"}
-KPI_COLUMNS = [("wvpk_uren_per_client", "KPI wijkverpleging (uren per cliënt)"),
-               ("ha_consulten_per_patient", "Huisartsconsulten"),
-               ("opnames_kwetsbare_ouderen_per_1000", "Opnames kwetsbare ouderen"),
-               ("ligduur_kwetsbare_ouderen", "Ligduur kwetsbare ouderen")]
+KPI_HEADERS = {"wvpk_uren_per_client": "KPI wijkverpleging (uren per cliënt)",
+               "ha_consulten_per_patient": "Huisartsconsulten",
+               "opnames_kwetsbare_ouderen_per_1000": "Opnames kwetsbare ouderen",
+               "ligduur_kwetsbare_ouderen": "Ligduur kwetsbare ouderen"}
+KPI_COLUMNS = [(code, KPI_HEADERS[code]) for code in transitie.GRID_KPIS]  # the grid's data holds these
 MAIN_KPI = "wvpk_uren_per_client"
 # the one palette (layouts/figures.py): blue ▲ on course, orange ▼ not on course, grey ● not yet known
 KPI_STATUS_COLOURS = {"op_koers": OKABE_ITO["blue"], "niet_op_koers": OKABE_ITO["orange"],
                       "nog_niet_bekend": OKABE_ITO["grey"]}
 KPI_STATUS_SYMBOLS = {"op_koers": "triangle-up", "niet_op_koers": "triangle-down", "nog_niet_bekend": "circle"}
-NOT_KNOWN = "nog_niet_bekend"
+NOT_KNOWN = transitie.NOT_KNOWN
 MAX_CANDIDATE_ROWS = 300
 GRID_BLOCK = 100  # rows per block the programme grid asks for (infinite row model)
 
@@ -88,20 +90,19 @@ def _fresh_text(row: dict, key: str) -> str:
     return label
 
 
-def with_kpi(frame: pd.DataFrame, kpi: pd.DataFrame) -> pd.DataFrame:
-    """Add per KPI indicator its status key (`kpi_<code>`) and a Dutch text with the effect (`kpi_<code>_txt`)."""
+def with_kpi_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add per KPI indicator a Dutch text with its status and effect (`kpi_<code>_txt`) to the grid's data
+    (`transitie.grid_frame`: status `kpi_<code>`, effect `kpi_<code>_effect`)."""
     frame = frame.copy()
     labels = kpi_service.STATUS_LABELS
     for code, _header in KPI_COLUMNS:
-        part = kpi[kpi["indicator"] == code].set_index("slug") if not kpi.empty else pd.DataFrame()
-        status = frame["slug"].map(part["status"]) if not part.empty else pd.Series(index=frame.index, dtype=object)
-        effect = frame["slug"].map(part["relative_effect"]) if not part.empty else pd.Series(
-            index=frame.index, dtype=float)
-        status = status.fillna(NOT_KNOWN)
-        frame[f"kpi_{code}"] = status
+        status = frame[f"kpi_{code}"] if f"kpi_{code}" in frame.columns else pd.Series(NOT_KNOWN, index=frame.index)
+        effect = frame[f"kpi_{code}_effect"] if f"kpi_{code}_effect" in frame.columns else \
+            pd.Series(float("nan"), index=frame.index)
+        frame[f"kpi_{code}"] = status.fillna(NOT_KNOWN)
         frame[f"kpi_{code}_txt"] = [
             labels.get(s, s) + (f" ({signed(e * 100, 1, '%')})" if pd.notna(e) else "")
-            for s, e in zip(status, effect, strict=True)]
+            for s, e in zip(frame[f"kpi_{code}"], pd.to_numeric(effect, errors="coerce"), strict=True)]
     return frame
 
 
@@ -192,15 +193,22 @@ def _outline_points(xs: list, ys: list) -> tuple[list, list]:
     return out_x, out_y
 
 
+def _map_parts(payload: dict) -> tuple[tuple[list, list], pd.DataFrame]:
+    """The stored map data with its outlines rounded (done once per process and stored version)."""
+    locations = read_model_store.frame_from(payload["locations"])
+    if locations.empty:
+        locations = pd.DataFrame(columns=["programme_id", "x", "y"])
+    return _outline_points(*payload["outlines"]), locations
+
+
 def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd.DataFrame) -> dict:
     """Gemeente outlines (no internet tiles) with a dot per programme buurt, coloured by its KPI status.
 
     A plain figure dict (one trace per status, rounded coordinates, only the hover text per point): building
     graph objects validated 60,000 outline points per request."""
     traces: list[dict] = []
-    xs, ys = outlines
+    xs, ys = outlines  # rounded already (`_map_parts`)
     if xs:
-        xs, ys = _outline_points(xs, ys)
         traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
                        "line": {"color": "#b7c0c8", "width": 0.6}, "hoverinfo": "skip", "showlegend": False})
     points = frame.merge(locations, on="programme_id", how="inner")
@@ -237,23 +245,22 @@ def late_message(grid_rows: list[dict], names: dict[str, str], shown: int = 12) 
     return [*parts, "."]
 
 
-def _overview_frame(conn, viewer: Viewer) -> pd.DataFrame:  # noqa: ANN001
-    """The stored overview rows with each buurt's KPI status."""
-    return with_kpi(transitie.stored_programme_overview(conn), kpi_service.kpi_overview(conn, viewer))
-
-
 def programme_rows(conn, viewer: Viewer) -> list[dict]:  # noqa: ANN001
     """Every programme buurt's grid row (before the cohort and partner filters).
 
-    Kept in the results tables for viewers who see every figure (the transitieteam, beheerders): the rows only
-    change with the store and the date, so the grid's block requests and the overview read them instead of
-    rebuilding 1,000 rows each time. Other viewers get rows built through the visibility gate for them."""
-    def compute() -> list[dict]:
-        return overview_rows(_overview_frame(conn, viewer))
+    The grid's data is kept in the results tables for viewers who see every figure (the transitieteam,
+    beheerders; stored by the refresh), and its rows with their Dutch texts are built once per process from each
+    stored version, so the grid's block requests and the overview never rebuild 1,000 rows. Other viewers get rows
+    built through the visibility gate for them."""
+    today = dt.date.today()
+
+    def parse(payload: dict) -> list[dict]:
+        return overview_rows(with_kpi_text(transitie.overview_from(payload)), today)
 
     if not viewer.sees_everything:
-        return compute()
-    return read_model_store.read_parsed(conn, "transitie_grid", dt.date.today().isoformat(), lambda p: p, compute)
+        return parse(json.loads(read_model_store.dumps(transitie.grid_payload(conn, viewer, today))))  # as if stored
+    return read_model_store.read_parsed(conn, transitie.GRID_KIND, today.isoformat(), parse,
+                                        lambda: transitie.grid_payload(conn, viewer, today))
 
 
 def _filtered_rows(rows_: list[dict], cohorts: list | None, partners: list | None) -> list[dict]:
@@ -275,8 +282,8 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
         return _denied_message(viewer), {"display": "none"}, [], go.Figure(), [], [], None
     with engine().connect() as conn:
         every = programme_rows(conn, viewer)
-        outlines = transitie.gemeente_outlines(conn)
-        locations = transitie.programme_locations(conn)
+        outlines, locations = read_model_store.read_parsed(conn, transitie.MAP_KIND, "", _map_parts,
+                                                           lambda: transitie.map_payload(conn))
     if not every:
         return dbc.Alert(MSG["none"], color="info"), {}, overview_columns(), go.Figure(), [], [], None
     cohorts_present = sorted({int(r["cohort"]) for r in every if r.get("cohort") is not None})

@@ -201,19 +201,23 @@ def proposals(conn: Connection, indicator: str, *, viewer: Viewer) -> tuple[pd.D
     return summary, series
 
 
+def proposals_payload(conn: Connection, indicator: str, viewer: Viewer) -> dict:
+    """The proposals as stored (the refresh stores the default indicator's ahead of the first view)."""
+    from data_access.results import store
+
+    summary, series = proposals(conn, indicator, viewer=viewer)
+    return {"summary": store.frame_payload(summary), "series": store.frame_payload(series)}
+
+
 def stored_proposals(conn: Connection, indicator: str, viewer: Viewer) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The proposals as stored in the results tables (computed on first request after each refresh, one copy per
-    visibility scope)."""
+    """The proposals as stored in the results tables (one copy per visibility scope; the refresh stores the
+    internal scope's default indicator, others are computed on first request and kept until their data changes)."""
     from data_access.results import store
     from data_access.results.scopes import aggregate_scope, scope_viewer
 
     scope = aggregate_scope(viewer)
-
-    def build() -> dict:
-        summary, series = proposals(conn, indicator, viewer=scope_viewer(scope))
-        return {"summary": store.frame_payload(summary), "series": store.frame_payload(series)}
-
-    payload = store.get_or_compute(conn, "proposals", f"{scope}|{indicator}", build)
+    payload = store.get_or_compute(conn, "proposals", f"{scope}|{indicator}",
+                                   lambda: proposals_payload(conn, indicator, scope_viewer(scope)))
     summary, series = store.frame_from(payload["summary"]), store.frame_from(payload["series"])
     if not summary.empty:
         summary["proposed"] = summary["proposed"].astype(bool)

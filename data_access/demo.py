@@ -25,6 +25,7 @@ from data_access import periods, queries
 from data_access.begroting_demo import add_demo_budgets
 from data_access.importers import import_file
 from data_access.models import AgendaItem, Area, Intervention, ProgrammeBuurt
+from data_access.results.refresh import FULL_STEPS
 from data_access.seed import programme_entries, sync_programme
 
 log = logging.getLogger(__name__)
@@ -92,9 +93,6 @@ def public_subset(public_dir: str | Path, gemeenten: set[str], out_dir: str | Pa
     return out
 
 
-# Steps of a full results refresh (refresh.py reports its own count once it starts; this only sizes the total
-# reported before it).
-REFRESH_STEPS_ESTIMATE = 6
 
 
 class DemoProgress:
@@ -103,7 +101,7 @@ class DemoProgress:
 
     def __init__(self, progress, planned: int) -> None:  # noqa: ANN001
         self.progress, self.done, self.planned = progress, 0, planned
-        self.refresh_total = REFRESH_STEPS_ESTIMATE
+        self.refresh_total = len(FULL_STEPS)  # the refresh reports its own count once it starts
 
     @property
     def total(self) -> int:

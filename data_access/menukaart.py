@@ -47,8 +47,8 @@ def usage(conn: Connection) -> pd.DataFrame:
 
 
 def stored_outcome_changes(conn: Connection, indicator: str, viewer: Viewer) -> pd.DataFrame:
-    """`outcome_changes` as stored in the results tables (computed on first request after each refresh, one copy
-    per visibility scope)."""
+    """`outcome_changes` as stored in the results tables (one copy per visibility scope; the refresh stores the
+    internal scope's default indicator, others are computed on first request and kept until their data changes)."""
     from data_access.results import store
     from data_access.results.scopes import aggregate_scope, scope_viewer
 

@@ -2,8 +2,9 @@
 
 The profile (value, NL/gemeente comparison, peer spread per context indicator) changes only with the store, and
 computing it aggregates the member areas, compares against NL and the gemeente and spreads 20 peers: most of a
-second at 1,000 programme buurten. Stored kind "context_profile" (in `results.refresh.LAZY_KINDS`, so every
-refresh drops it), key "<area code>|<peer count>"; programme buurten only.
+second at 1,000 programme buurten. Stored kind "context_profile" (in `results.refresh.LAZY_KINDS`; a refresh
+drops it only when context figures or the programme's members changed, `results.first_view`), key
+"<area code>|<peer count>"; programme buurten only.
 
 Visibility: a stored copy is shared by every viewer, so it is only used when it cannot depend on the viewer:
 every context indicator of the catalogue is public (then every non-supplier viewer, anonymous included, may see

@@ -400,8 +400,18 @@ def programme_observations(conn: Connection, programme_ids: list[int] | None = N
     catalogue = indicators(conn) if catalogue is None else catalogue
     members = _members_frame(conn, programme_ids)
     member_codes = sorted(set(members["member"]))
-    stmt = _observation_select(indicator_list, period, source).where(Area.code.in_(member_codes))
-    member_obs = _read(conn, stmt) if member_codes else pd.DataFrame()
+
+    def read(codes: list[str]) -> pd.DataFrame:
+        # as in `observations`: for a few areas the indicators are filtered after reading (an SQL filter on them
+        # makes SQLite scan each indicator across all areas: 0.5 s instead of 0.1 s for one programme buurt)
+        few = len(codes) <= 50
+        frame = _read(conn, _observation_select(None if few else indicator_list, period, source)
+                      .where(Area.code.in_(codes)))
+        if few and indicator_list and not frame.empty:
+            frame = frame[frame["indicator"].isin(indicator_list)].reset_index(drop=True)
+        return frame
+
+    member_obs = read(member_codes) if member_codes else pd.DataFrame()
     agg = aggregate_members(member_obs, members, catalogue, _weights_for(conn, member_codes, catalogue,
                                                                           indicator_list))
     slugs = pd.read_sql(select(ProgrammeBuurt.id.label("programme_id"), ProgrammeBuurt.slug.label("area")), conn)
@@ -410,9 +420,7 @@ def programme_observations(conn: Connection, programme_ids: list[int] | None = N
     agg = agg.merge(slugs, on="programme_id")
     agg["level"] = "programma"
     agg = _member_sources(agg, member_obs, members)
-    direct = _read(
-        conn, _observation_select(indicator_list, period, source).where(Area.code.in_(list(slugs["area"])))
-    ) if not slugs.empty else pd.DataFrame()
+    direct = read(list(slugs["area"])) if not slugs.empty else pd.DataFrame()
     if not direct.empty:
         direct = direct.merge(slugs, on="area")
         direct["members_present"] = np.nan

@@ -45,6 +45,7 @@ from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from data_access import definitions, periods, queries
+from data_access.access import Viewer
 from data_access.models import (
     Area,
     AreaGeometry,
@@ -165,12 +166,50 @@ def stored_programme_overview(conn: Connection, today: dt.date | None = None) ->
     today = today or dt.date.today()
     payload = store.get_or_compute(conn, "transitie_rows", today.isoformat(),
                                    lambda: store.frame_payload(programme_overview(conn, today)))
+    return overview_from(payload)
+
+
+def overview_from(payload: dict) -> pd.DataFrame:
+    """A stored overview (or grid) frame with its dates and flags typed again."""
+    from data_access.results import store
+
     frame = store.frame_from(payload).reset_index(drop=True)
     if not frame.empty:
         frame["start_date"] = pd.to_datetime(frame["start_date"]).dt.date
         for column in ("buurtbeeld", "provisional", "synthetic"):
             frame[column] = frame[column].astype(bool)
     return frame
+
+
+GRID_KIND = "transitie_grid_data"  # the grid's data; "transitie_grid" held formatted rows (older format)
+# the KPI columns of the transitie grid, the contracted KPI first
+GRID_KPIS = ("wvpk_uren_per_client", "ha_consulten_per_patient", "opnames_kwetsbare_ouderen_per_1000",
+             "ligduur_kwetsbare_ouderen")
+NOT_KNOWN = "nog_niet_bekend"
+
+
+def grid_frame(conn: Connection, overview: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
+    """The overview rows with per grid KPI its status (`kpi_<code>`) and relative effect (`kpi_<code>_effect`),
+    as this viewer may see them (the transitie grid's data; its Dutch texts are added where it is shown)."""
+    from data_access import kpi_service
+
+    kpi = kpi_service.kpi_overview(conn, viewer)
+    frame = overview.copy()
+    for code in GRID_KPIS:
+        part = kpi[kpi["indicator"] == code].set_index("slug") if not kpi.empty else pd.DataFrame()
+        status = frame["slug"].map(part["status"]) if not part.empty else pd.Series(index=frame.index, dtype=object)
+        effect = frame["slug"].map(part["relative_effect"]) if not part.empty else pd.Series(
+            index=frame.index, dtype=float)
+        frame[f"kpi_{code}"] = status.fillna(NOT_KNOWN)
+        frame[f"kpi_{code}_effect"] = effect.astype(float)
+    return frame
+
+
+def grid_payload(conn: Connection, viewer: Viewer, today: dt.date | None = None) -> dict:
+    """`grid_frame` of the stored overview as stored (kind GRID_KIND, one per day until the next refresh)."""
+    from data_access.results import store
+
+    return store.frame_payload(grid_frame(conn, stored_programme_overview(conn, today), viewer))
 
 
 def programme_overview(conn: Connection, today: dt.date | None = None) -> pd.DataFrame:
@@ -238,6 +277,17 @@ def gemeente_outlines(conn: Connection, tolerance: float = 0.01) -> tuple[list[f
             xs.append(None)
             ys.append(None)
     return xs, ys
+
+
+MAP_KIND = "transitie_map"  # stored: outlines and buurt positions change only with a geo import or the members
+
+
+def map_payload(conn: Connection) -> dict:
+    """The transitie map's data as stored: gemeente outlines and the programme buurten's positions."""
+    from data_access.results import store
+
+    xs, ys = gemeente_outlines(conn)
+    return {"outlines": [xs, ys], "locations": store.frame_payload(programme_locations(conn))}
 
 
 def programme_locations(conn: Connection) -> pd.DataFrame:

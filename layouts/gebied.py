@@ -1,6 +1,6 @@
 """Context page of any CBS buurt, wijk or gemeente (/gebied/<code>): public figures only, as a buurtbeeld.
 
-Filled by callbacks.buurt.update_beeld (the store says kind "gebied": anonymous view, CBS codes only).
+Filled by callbacks.buurt_beeld.update_head (the store says kind "gebied": anonymous view, CBS codes only).
 """
 
 from __future__ import annotations

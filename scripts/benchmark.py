@@ -6,6 +6,7 @@ Usage:
 Builds the database once when it is empty (public files + synthetic deliveries; minutes), then times with p50/p95
 over repeats:
   --refresh    the full refresh of the results tables and the refresh after one buurt's delivery;
+  --delivery   one buurt's delivery through the importer and the full refresh after it (the upload page's);
   --callbacks  every data callback of /buurt/<slug>, /beeld, /uitkomsten, /gebied/<code>, /lerende-buurt,
                /transitie, /best-practices, /menukaart, the home page and the navbar search, as the browser posts
                them (logged in as transitieteam), with the size of each response. The first request of each is
@@ -163,6 +164,31 @@ def bench_refresh(engine, slug: str) -> None:  # noqa: ANN001
               f"(cpu {time.process_time() - cpu:.1f} s)")
 
 
+def bench_delivery(engine, slug: str) -> None:  # noqa: ANN001
+    """One buurt's delivery through the real importer (a new value of one outcome for one member area), then the
+    full refresh the upload page runs after it: what the first visitor after a delivery meets."""
+    import random
+    import tempfile
+
+    from data_access.importers import import_file
+    from data_access.results import refresh
+
+    with engine.connect() as conn:
+        area = queries.find_area(conn, slug)
+    member = area.member_codes[0]
+    text = ("gebied;indicator;periode;teller;noemer;waarde;bron\n"
+            f"{member};wvpk_uren_per_client;2026-B5;{random.randint(4000, 6000)};40;;Verzekeraar A\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "levering.csv"
+        path.write_text(text, encoding="utf-8")
+        report = import_file(engine, "levering", path)
+    print(f"delivery for {slug} ({member}): {report.status}")
+    start, cpu = time.perf_counter(), time.process_time()
+    refresh(engine)
+    print(f"full refresh after one buurt's delivery: {time.perf_counter() - start:.1f} s "
+          f"(cpu {time.process_time() - cpu:.1f} s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="sqlite:////tmp/buurtdashboard-bench.db")
@@ -170,6 +196,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--refresh", action="store_true")
     parser.add_argument("--callbacks", action="store_true")
+    parser.add_argument("--delivery", action="store_true", help="import one buurt's delivery and run the full "
+                                                                "refresh after it (before --callbacks)")
     parser.add_argument("--only", default="", help="with --callbacks: only cases whose name contains one of these "
                                                    "comma-separated words (e.g. 'transitie,uitkomsten: tables')")
     args = parser.parse_args()
@@ -186,9 +214,11 @@ def main() -> None:
     print(f"{n_obs:,} observations, {n_prog} programme buurten; buurt {slug}, gebied {code}")
     if args.refresh:
         bench_refresh(engine, slug)
+    if args.delivery:
+        bench_delivery(engine, slug)
     if args.callbacks:
         bench_callbacks(app, args.repeat, slug, code, args.only)
-    if args.refresh or args.callbacks:
+    if args.refresh or args.callbacks or args.delivery:
         return
     transitie = Viewer(role="transitieteam")
     for name, fn in (

@@ -17,21 +17,21 @@ def test_full_refresh_stores_the_programme_positions_of_the_default_review(overv
     assert wanted and stored == wanted
 
 
-def test_transitie_grid_rows_are_stored_and_dropped_by_the_next_refresh(app):
+def test_transitie_grid_rows_are_stored_by_the_refresh_and_read_by_the_grid(app):
     from dashboard import ids
 
     engine = app.server.extensions["engine"]
+    assert refresh(engine)
+    with engine.connect() as conn:
+        stored = list(store.read_many(conn, "transitie_grid_data").values())
     client = app.server.test_client()
     login(client, "transitie@demo.nl")
     request = {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}
+    before = dict(store.COMPUTED)
     response = dash_post(client, f"{ids.TRANSITIE_GRID}.getRowsResponse",
                          [{"id": ids.TRANSITIE_GRID, "property": "getRowsRequest", "value": request}],
                          [{"id": ids.TRANSITIE_FILTER_COHORT, "property": "value", "value": None},
                           {"id": ids.TRANSITIE_FILTER_PARTNER, "property": "value", "value": None}])
     block = response.get_json()["response"][ids.TRANSITIE_GRID]["getRowsResponse"]
-    with engine.connect() as conn:
-        stored = list(store.read_many(conn, "transitie_grid").values())
-    assert [len(p) for p in stored] == [block["rowCount"]]
-    assert refresh(engine)
-    with engine.connect() as conn:
-        assert store.read_many(conn, "transitie_grid") == {}
+    assert [len(p["index"]) for p in stored] == [block["rowCount"]]
+    assert store.COMPUTED == before

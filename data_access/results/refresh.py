@@ -1,11 +1,13 @@
 """The refresh: compute every derived result once per change of the store and keep it in the results tables.
 
 Steps (full refresh): peer table → comparison groups → KPI per buurt and for the programme → learning networks
-of the default outcomes → drop results that are computed on first request (other outcomes, best-practice
-proposals), so they follow the new data → the programme positions of the default review's periods (needed on the
-first view of every uitkomsten page). A refresh for some buurten (one buurtnetwerk's delivery or edit)
-recomputes only what depends on them: their KPI rows, the programme KPI and the learning networks.
-"""
+of the default outcomes → drop the results computed on first request that the changes since the last refresh
+can affect (`first_view.drop_affected`; a refresh without changes drops them all) → compute ahead what pages
+open with (`first_view.compute_ahead`: best-practice proposals and the menukaart comparison of the default
+indicator, the transitie rows and grid) → the programme positions of the default review's periods that are not
+stored (needed on the first view of every uitkomsten page). A refresh for some buurten (one buurtnetwerk's
+delivery or edit) recomputes only what depends on them: their KPI rows, the programme KPI and the learning
+networks, and drops and computes ahead as above."""
 
 from __future__ import annotations
 
@@ -19,22 +21,28 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine, select
 
 from data_access.models import ProgrammeBuurt
-from data_access.results import store
+from data_access.results import first_view, store
 from data_access.results.lock import RefreshLock
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
-# computed on first request, dropped by every refresh
-LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid", "positions",
-              "comparison_values", "context_profile", "uitkomsten_view",
-              "review_summary"]
+# computed on first request, or ahead by the refresh for the first view; a refresh drops the rows its changes can
+# affect (first_view.drop_affected: a kind without a rule there is always dropped; "transitie_grid" is the grid's
+# older format, so a leftover row goes with the next refresh)
+LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid_data", "transitie_grid", "positions",
+              "comparison_values", "context_profile", "uitkomsten_view", "review_summary", "beeld_head",
+              "transitie_map"]
 PRECOMPUTED_SCOPES = ("intern", "openbaar")
 
 _count = store.counted
 
 
 PARTIAL_STEPS = frozenset({"kpi", "learning"})
+# The steps of a full refresh, in order (a partial one runs KPI and/or leerpartners, then the last three); the
+# positions come after dropping the lazy kinds, which include older positions.
+FULL_STEPS = ("vergelijkingstabel", "vergelijkingsgroepen", "KPI", "leerpartners", "overige resultaten",
+              "eerste weergave", "programmaposities")
 
 
 def refresh(target: Engine | Connection, only_programme_ids: list[int] | None = None,
@@ -106,6 +114,8 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
 
     with engine.connect() as conn:
         version = store.store_version(conn)
+        changes = first_view.changes_since(conn, store.state(conn)["store_version"], version,
+                                           full=programme_ids is None)
         slugs = None
         if programme_ids is not None:
             slugs = set(conn.execute(select(ProgrammeBuurt.slug).where(ProgrammeBuurt.id.in_(programme_ids)))
@@ -152,34 +162,47 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         with engine.begin() as conn:
             store.write_many(conn, "learning", payloads, version, replace_kind=True)
 
+    dropped: dict[str, set[str] | None] = {}
+
     def lazy() -> None:
         with engine.begin() as conn:
-            store.drop_kinds(conn, LAZY_KINDS)
+            dropped.update(first_view.drop_affected(conn, LAZY_KINDS, changes))
+
+    def ahead() -> None:
+        first_view.compute_ahead(engine, version)
 
     def positions() -> None:
         """The programme positions the uitkomsten pages need on first view (default review; the internal scope:
-        anonymous visitors see no positions); other periods and supplier scopes stay computed on first request."""
+        anonymous visitors see no positions) that are not stored yet; other periods and supplier scopes stay
+        computed on first request."""
         from data_access import outcome_compare, queries
 
         payloads = {}
         with engine.connect() as conn:
             catalogue = queries.indicators(conn)
-            for period in outcome_compare.default_position_periods(conn):
-                payloads[f"intern|{period}"] = store.frame_payload(
-                    outcome_compare.position_table(conn, "intern", period, catalogue))
+            stored = set(store.read_many(conn, "positions"))
+            if programme_ids is None:
+                wanted = outcome_compare.default_position_periods(conn)
+            else:  # a partial refresh: the internal tables its changes dropped (their periods were stored as needed)
+                wanted = sorted(k.split("|", 1)[1] for k in (dropped.get("positions") or ()) if k.startswith("intern|"))
+            for period in wanted:
+                if f"intern|{period}" not in stored:
+                    payloads[f"intern|{period}"] = store.frame_payload(
+                        outcome_compare.position_table(conn, "intern", period, catalogue))
+        if not payloads:
+            return
         _count("positions")
         with engine.begin() as conn:
             store.write_many(conn, "positions", payloads, version)
 
+    by_name = {"vergelijkingstabel": peer_table, "vergelijkingsgroepen": groups, "KPI": kpi, "leerpartners": networks,
+               "overige resultaten": lazy, "eerste weergave": ahead, "programmaposities": positions}
     if programme_ids is None:
-        steps += [("vergelijkingstabel", peer_table), ("vergelijkingsgroepen", groups), ("KPI", kpi),
-                  ("leerpartners", networks)]
+        steps = [(name, by_name[name]) for name in FULL_STEPS]
     else:
         steps += [("KPI", kpi)] if "kpi" in wanted else []
         steps += [("leerpartners", networks)] if "learning" in wanted else []
-    steps += [("overige resultaten", lazy)]
-    if programme_ids is None:  # after dropping the lazy kinds, which include older positions
-        steps += [("programmaposities", positions)]
+        steps += [(name, by_name[name]) for name in FULL_STEPS[-3:]]
     for done, (name, step) in enumerate(steps):
         lock.heartbeat(name)
         if progress:

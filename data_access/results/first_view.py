@@ -1,0 +1,159 @@
+"""What a refresh drops and what it computes ahead, so the first view after it computes nothing.
+
+Results that are computed on first request (`refresh.LAZY_KINDS`) used to be dropped by every refresh, so the
+first visitor after each delivery paid seconds per page. Now the refresh looks at what changed since the last
+refresh (`changes_since`: the indicators, periods and areas of observations written by newer import batches, and
+whether the buurtnetwerk saved records) and drops only the rows that can depend on it (`drop_affected`):
+
+- `context_profile`, `beeld_head` (buurtbeeld, per programme buurt), `transitie_map` (outlines, buurt positions):
+  public context figures, geometry and member areas only; kept unless a context indicator, the programme's
+  member areas or a public import changed;
+- `proposals`, `menukaart_changes` ("<scope>|<indicator>"): the rows of the changed indicators;
+- `positions` ("<scope>|<period>"): the rows of the changed periods;
+- `comparison_values` ("<scope>|<buurt>"): the buurten whose comparison group holds a changed area;
+- `transitie_rows`, `transitie_grid_data` (adoption counts, freshness, KPI status): always; they are recomputed;
+- any other lazy kind: always.
+
+A refresh with nothing changed (`python -m dashboard refresh` by hand), a public import (CBS, RIVM, Vektis, areas)
+or a change of the programme's members drops everything, as before. Then `compute_ahead` stores what pages open
+with (the internal scope, the default indicator, today): best-practice proposals, the menukaart comparison, the
+transitie rows, grid and map; the programme positions follow (`refresh.positions`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine, delete, select
+
+from data_access.models import Area, DerivedResult, ImportBatch, Indicator, Observation
+from data_access.results import store
+
+AHEAD_SCOPE = "intern"  # the transitieteam and the buurtnetwerken; suppliers and visitors compute on first view
+# buurtbeeld parts (public context figures only) and the transitie map (outlines and member areas)
+CONTEXT_KINDS = frozenset({"context_profile", "beeld_head", "transitie_map"})
+DELIVERY_KINDS = frozenset({"levering"})  # imports that bring programme deliveries, not public context
+
+
+@dataclass
+class Changes:
+    """What changed in the store since the last completed refresh."""
+
+    everything: bool = False
+    indicators: set[str] = field(default_factory=set)
+    periods: set[str] = field(default_factory=set)
+    areas: set[str] = field(default_factory=set)
+    context: bool = False  # a context indicator (public CBS/RIVM/Vektis figures) changed
+
+
+def _parts(version: str | None) -> list[str] | None:
+    parts = version.split(":") if version else None
+    return parts if parts and len(parts) == 4 else None
+
+
+def changes_since(conn: Connection, previous: str | None, current: str, full: bool = True) -> Changes:
+    """The changes between two store versions (`store.store_version`): everything when unknown, when members
+    changed or a public import came in, and for a full refresh without a change (asked for by hand: recompute
+    all); nothing for a partial refresh without a change."""
+    before, now = _parts(previous), _parts(current)
+    if before is None or now is None or before[1:3] != now[1:3] or (full and before == now):
+        return Changes(everything=True)
+    if before[0] == now[0]:
+        return Changes()  # only buurtnetwerk records (stories, reviews, agendas) changed
+    since = -1 if before[0] == "-" else int(before[0])
+    kinds = set(conn.execute(select(ImportBatch.kind).where(ImportBatch.id > since).distinct()).scalars())
+    if not kinds <= DELIVERY_KINDS:
+        return Changes(everything=True)
+    newer = select(Observation.indicator_id, Observation.period, Observation.area_id) \
+        .where(Observation.batch_id > since).distinct().subquery()
+    found = conn.execute(select(Indicator.code, Indicator.group, newer.c.period, Area.code)
+                         .join(Indicator, Indicator.id == newer.c.indicator_id)
+                         .join(Area, Area.id == newer.c.area_id)).all()
+    return Changes(indicators={r[0] for r in found}, periods={r[2] for r in found}, areas={r[3] for r in found},
+                   context=any(r[1] == "context" for r in found))
+
+
+def _key_part(key: str, index: int) -> str:
+    parts = key.split("|")
+    return parts[index] if len(parts) > index else ""
+
+
+def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[str, set[str] | None]:
+    """Per lazy kind the stored keys the changes can affect (None: all of them)."""
+    if changes.everything:
+        return {kind: None for kind in kinds}
+    stored: dict[str, list[str]] = {}
+    for kind, key in conn.execute(select(DerivedResult.kind, DerivedResult.key)
+                                  .where(DerivedResult.kind.in_(kinds))):
+        stored.setdefault(kind, []).append(key)
+    groups = {}
+    if "comparison_values" in kinds and changes.areas:
+        groups = {code: set(payload.get("codes") or []) for code, payload in
+                  store.read_many(conn, "comparison_group").items()}
+    out: dict[str, set[str] | None] = {}
+    for kind in kinds:
+        keys = stored.get(kind, [])
+        if kind in CONTEXT_KINDS:
+            out[kind] = None if changes.context else set()
+        elif kind in ("proposals", "menukaart_changes"):
+            out[kind] = {k for k in keys if _key_part(k, 1) in changes.indicators}
+        elif kind == "positions":
+            out[kind] = {k for k in keys if _key_part(k, 1) in changes.periods}
+        elif kind == "comparison_values":
+            # a buurt without a stored group: its values are computed from a group found on request
+            out[kind] = {k for k in keys if groups.get(_key_part(k, 1)) is None
+                         or groups[_key_part(k, 1)] & changes.areas}
+        else:  # transitie rows and grid (adoption counts, freshness, KPI status) and kinds without a rule
+            out[kind] = None
+    return out
+
+
+def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[str, set[str] | None]:
+    """Delete the stored rows of these kinds that the changes can affect (the rest stays valid); returns the
+    dropped keys per kind (None: all)."""
+    affected = affected_keys(conn, kinds, changes)
+    for kind, keys in affected.items():
+        if keys is None:
+            conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind))
+        elif keys:
+            conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind, DerivedResult.key.in_(keys)))
+    return affected
+
+
+def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:
+    """Store what pages open with, where it is not stored yet (a kept row is current: the refresh re-tags it): the
+    best-practice proposals and the menukaart comparison of the default indicator, the transitie rows and grid of
+    today and the transitie map (internal scope)."""
+    from data_access import best_practices, menukaart, queries, transitie
+    from data_access.results.scopes import scope_viewer
+
+    today = today or dt.date.today()
+    viewer = scope_viewer(AHEAD_SCOPE)
+    with engine.connect() as conn:
+        catalogue = set(queries.indicators(conn)["code"])
+        indicator = next((c for c in best_practices.OUTCOME_INDICATORS if c in catalogue), None)
+        wanted = {"transitie_rows": today.isoformat(), transitie.GRID_KIND: today.isoformat(), transitie.MAP_KIND: ""}
+        if indicator is not None:
+            wanted |= {"proposals": f"{AHEAD_SCOPE}|{indicator}", "menukaart_changes": f"{AHEAD_SCOPE}|{indicator}"}
+        stored = {(r.kind, r.key) for r in conn.execute(select(DerivedResult.kind, DerivedResult.key)
+                                                        .where(DerivedResult.kind.in_(list(wanted))))}
+        missing = {kind: key for kind, key in wanted.items() if (kind, key) not in stored}
+        rows: dict[str, dict[str, object]] = {}
+        if "proposals" in missing:
+            rows["proposals"] = {missing["proposals"]: best_practices.proposals_payload(conn, indicator, viewer)}
+        if "menukaart_changes" in missing:
+            rows["menukaart_changes"] = {missing["menukaart_changes"]: store.frame_payload(
+                menukaart.outcome_changes(conn, indicator, viewer=viewer))}
+        if "transitie_rows" in missing or transitie.GRID_KIND in missing:
+            overview = transitie.programme_overview(conn, today)
+            rows["transitie_rows"] = {today.isoformat(): store.frame_payload(overview)}
+            rows[transitie.GRID_KIND] = {today.isoformat(): store.frame_payload(
+                transitie.grid_frame(conn, overview, viewer))}
+        if transitie.MAP_KIND in missing:
+            rows[transitie.MAP_KIND] = {"": transitie.map_payload(conn)}
+    for kind in rows:
+        store.counted(kind)
+    with engine.begin() as conn:
+        for kind, payloads in rows.items():
+            store.write_many(conn, kind, payloads, version)

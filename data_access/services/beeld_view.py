@@ -1,0 +1,102 @@
+"""View-model of the head of a buurtbeeld (/buurt/<slug>/beeld, /gebied/<code>): the headline figures and their
+development next to the gemeente and Nederland.
+
+Only the headline indicators are read (not the whole context catalogue), for the area, its gemeente and
+Nederland, each as the viewer may see it (`published.visible_observations`); the result is plain data the
+callback renders. A programme buurt's view-model is stored (kind "beeld_head", key "<slug>|<headlines>") on its
+first view and shared by every viewer who sees the same figures, as the buurtbeeld profile is
+(`profile_store.shareable`); like the profile it rests on public context figures only, so a delivery keeps it
+(`results.first_view`). A CBS area's is computed on each request (14,000 areas; no members to aggregate).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import zlib
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from data_access import periods, queries
+from data_access.access import ANONYMOUS, Viewer
+from data_access.published import visible_observations
+
+NL_CODE = "NL00"
+ROW_FIELDS = ("period", "value", "source", "synthetic", "suppressed", "note")
+
+
+def _value(value) -> float | None:  # noqa: ANN001
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value) \
+        else float(value)
+
+
+def _rows(frame: pd.DataFrame, wanted: list[str]) -> dict[str, list[dict]]:
+    """Per indicator its rows in period order, one per period (the newest indeling)."""
+    if frame.empty:
+        return {}
+    frame = frame[frame["indicator"].isin(wanted)]
+    frame = frame.assign(_k=frame["period"].map(periods.sort_key)).sort_values(["indicator", "_k", "indeling"])
+    frame = frame.drop_duplicates(["indicator", "period"], keep="last")
+    out: dict[str, list[dict]] = {}
+    for record in frame.to_dict("records"):
+        note = record.get("note")
+        out.setdefault(record["indicator"], []).append({
+            "period": record["period"], "value": _value(record["value"]), "source": record.get("source") or "",
+            "synthetic": bool(record.get("synthetic")), "suppressed": bool(record.get("suppressed")),
+            "note": note if isinstance(note, str) else ""})
+    return out
+
+
+def latest(rows: list[dict]) -> dict | None:
+    """The newest row with a value, else the newest row (None without rows)."""
+    valued = [r for r in rows if r["value"] is not None]
+    return (valued or rows)[-1] if rows else None
+
+
+def beeld_head(conn: Connection, viewer: Viewer, area: queries.AreaInfo, headlines: list[tuple[str, str]]) -> dict:
+    """Plain data for the title, headline cards and trends of an area's buurtbeeld.
+
+    `headlines`: (indicator, scope) pairs; scope "gemeente" reads the gemeente's figure (the area's own for a
+    gemeente). Returns the gemeente (code, name), per indicator its catalogue entry (kind, unit, source), the
+    headline row, and its series for the area, the gemeente and Nederland (lists of rows in period order)."""
+    catalogue = queries.indicators(conn)
+    cat = catalogue.set_index("code")
+    wanted = [ind for ind, _scope in headlines if ind in cat.index]
+    base = area.member_codes[0] if area.member_codes else area.code
+    gm_code = "GM" + base[2:6] if base[:2] in ("BU", "WK", "GM") else None  # a gemeente is its own
+    gemeente = queries.find_area(conn, gm_code) if gm_code else None
+    nl = queries.find_area(conn, NL_CODE)
+    series: dict[str, dict[str, list[dict]]] = {"buurt": _rows(visible_observations(
+        conn, viewer, area, wanted, catalogue=catalogue), wanted)}
+    for key, bench in (("gemeente", gemeente), ("nl", nl)):
+        same = bench is None or bench.code == area.code
+        series[key] = {} if same else _rows(visible_observations(conn, ANONYMOUS, bench, wanted,
+                                                                 catalogue=catalogue), wanted)
+    heads = {}
+    for ind, scope in headlines:
+        own = "gemeente" if scope == "gemeente" and area.level != "gemeente" else "buurt"
+        heads[ind] = latest(series[own].get(ind, [])) if ind in cat.index else None
+    return {
+        "gemeente": (gemeente.code, gemeente.name) if gemeente is not None else None,
+        "gm_code": gm_code,
+        "catalogue": {ind: {"kind": cat.at[ind, "kind"], "unit": cat.at[ind, "unit"], "source": cat.at[ind, "source"]}
+                      for ind in wanted},
+        "headlines": heads,
+        "series": {ind: {key: series[key].get(ind, []) for key in series} for ind in wanted},
+    }
+
+
+KIND = "beeld_head"
+
+
+def stored_beeld_head(conn: Connection, viewer: Viewer, area: queries.AreaInfo,
+                      headlines: list[tuple[str, str]]) -> dict:
+    """`beeld_head`, read from the results tables for a programme buurt when the viewer sees what everyone sees."""
+    from data_access.profile_store import shareable
+    from data_access.results import store
+
+    if area.programme_id is None or not shareable(viewer, queries.indicators(conn)):
+        return json.loads(store.dumps(beeld_head(conn, viewer, area, headlines)))  # as if stored
+    key = f"{area.code}|{zlib.crc32(repr(headlines).encode()):08x}"
+    return store.get_or_compute(conn, KIND, key, lambda: beeld_head(conn, ANONYMOUS, area, headlines))
