@@ -39,7 +39,7 @@ PUBLIC_OUTPUTS = frozenset({
     ids.URL, ids.NAV_SEARCH, ids.NAV_USER, ids.NAV_LINKS,  # the shell
     ids.PUBLIC_MAP, ids.PUBLIC_LIST, ids.PUBLIC_REPORTS, ids.PUBLIC_SEARCH, ids.PUBLIC_SEARCH_GO,  # landing page
     ids.BUURT_BEELD_TITLE, ids.BUURT_BEELD_HEADLINES, ids.BUURT_BEELD_TRENDS,  # public profiles (buurtbeeld parts)
-    ids.BUURT_BEELD_SPINE, ids.BUURT_BEELD_WORDS, ids.BUURT_BEELD_MAP,
+    ids.BUURT_BEELD_SPINE, ids.BUURT_BEELD_WORDS, ids.BUURT_BEELD_MAP, ids.BUURT_BEELD_TABLE,
     ids.INDICATOREN_TABLE,  # the definitions page
 })
 LOGIN_PROMPT = "Deze pagina is alleen voor ingelogde gebruikers van het programma."
