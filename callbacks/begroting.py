@@ -573,8 +573,24 @@ def _buurten_table(rows: list[dict], caption: str) -> dbc.Table:
                      responsive=True, hover=True, id="impact-buurten")
 
 
-def update_impact_buurten(_id, search: str | None = None, page: int | None = 1):  # noqa: ANN001, ANN201
-    """One page of the per-buurt impact table (1,000 rows at once were ~9,000 components the browser never drew)."""
+def impact_buurten_page(rows: list[dict], search: str | None = None, page: int | None = 1) -> tuple:
+    """One page of the per-buurt impact table (1,000 rows at once were ~9,000 components the browser never drew):
+    the table, the status line, the number of pages and the page shown."""
+    view = impact_service.buurten_page(rows, search, page, IMPACT_PAGE)
+    text = f"{number(len(rows))} programmabuurten"
+    if view["matching"] != len(rows):
+        text = f"{number(view['matching'])} van de {text} gevonden"
+    if view["pages"] > 1:
+        text += f" · pagina {view['page']} van {view['pages']}"
+    caption = (f"Per buurt, meeste vrijgespeelde uren eerst ({text}). 95%-intervallen tussen haakjes; "
+               "alle buurten in één bestand: CSV of Excel boven de tabel.")
+    table = _buurten_table(view["rows"], caption) if view["rows"] else \
+        html.P("Geen programmabuurt gevonden.", className="text-muted")
+    return table, text, view["pages"], view["page"]
+
+
+def update_impact_buurten(search: str | None = None, page: int | None = 1):  # noqa: ANN201
+    """Another page or a search of the per-buurt table (the first page comes with the section itself)."""
     viewer = current_viewer()
     if not transitie_allowed(viewer):
         return None, None, 1, 1
@@ -585,26 +601,17 @@ def update_impact_buurten(_id, search: str | None = None, page: int | None = 1):
         pass
     with engine().connect() as conn:
         rows = impact_service.buurten_impact(conn, viewer)
-    view = impact_service.buurten_page(rows, search, page, IMPACT_PAGE)
-    text = f"{number(len(rows))} programmabuurten"
-    if view["matching"] != len(rows):
-        text = f"{number(view['matching'])} van de {text} gevonden"
-    if view["pages"] > 1:
-        text += f" · pagina {view['page']} van {view['pages']}"
-    caption = (f"Per buurt, meeste vrijgespeelde uren eerst ({text}). 95%-intervallen tussen haakjes; "
-               "alle buurten in één bestand: CSV of Excel hieronder.")
-    table = _buurten_table(view["rows"], caption) if view["rows"] else \
-        html.P("Geen programmabuurt gevonden.", className="text-muted")
-    return table, text, view["pages"], view["page"]
+    return impact_buurten_page(rows, search, page)
 
 
 def update_impact_section(_id):  # noqa: ANN001, ANN201
     """Programme, cohorts, buurten and national scenarios in hours, FTE and euros (transitieteam and beheerder)."""
     viewer = current_viewer()
     if not transitie_allowed(viewer):
-        return None
+        return None, None, None, 1
     with engine().connect() as conn:
         result = impact_service.programme_impact(conn, viewer)
+    table, status, pages, _page = impact_buurten_page(result["buurten"])
     params = result["parameters"]
     share = result["share_of_target"]
     head = []
@@ -637,7 +644,8 @@ def update_impact_section(_id):  # noqa: ANN001, ANN201
                        f"effect; {_interval(c['hours'])} uur, {_interval(c['fte'], amount, 1)} FTE, "
                        f"{_interval(c['euros'], euro_short, 2)} per jaar", id=f"impact-cohort-{c['cohort']}")
                for c in result["cohorts"]]
-    return html.Div([*head, html.H3("Per cohort", className="h6 mt-3"), html.Ul(cohorts, className="small")])
+    return html.Div([*head, html.H3("Per cohort", className="h6 mt-3"), html.Ul(cohorts, className="small")]), \
+        table, status, pages
 
 
 def register(app: dash.Dash) -> None:
@@ -689,8 +697,12 @@ def register(app: dash.Dash) -> None:
                  Input(ids.BEGROTING_REAL_MESSAGE, "children"))(update_impact_page)
     app.callback(Output(ids.BEGROTING_BUURT_SUMMARY, "children"), Input(ids.BEGROTING_BUURT_SUMMARY, "id"),
                  State(ids.BUURT_AREA, "data"))(buurt_summary)
-    app.callback(Output(ids.IMPACT_CONTENT, "children"), Input(ids.IMPACT_SECTION, "id"))(update_impact_section)
-    app.callback(Output(ids.IMPACT_BUURTEN, "children"), Output(ids.IMPACT_STATUS, "children"),
-                 Output(ids.IMPACT_PAGE, "max_value"), Output(ids.IMPACT_PAGE, "active_page"),
-                 Input(ids.IMPACT_SECTION, "id"), Input(ids.IMPACT_SEARCH, "value"),
-                 Input(ids.IMPACT_PAGE, "active_page"))(update_impact_buurten)
+    # the section brings the table's first page (one computation on load); page and search ask for others
+    app.callback(Output(ids.IMPACT_CONTENT, "children"), Output(ids.IMPACT_BUURTEN, "children"),
+                 Output(ids.IMPACT_STATUS, "children"), Output(ids.IMPACT_PAGE, "max_value"),
+                 Input(ids.IMPACT_SECTION, "id"))(update_impact_section)
+    app.callback(Output(ids.IMPACT_BUURTEN, "children", allow_duplicate=True),
+                 Output(ids.IMPACT_STATUS, "children", allow_duplicate=True),
+                 Output(ids.IMPACT_PAGE, "max_value", allow_duplicate=True), Output(ids.IMPACT_PAGE, "active_page"),
+                 Input(ids.IMPACT_SEARCH, "value"), Input(ids.IMPACT_PAGE, "active_page"),
+                 prevent_initial_call=True)(update_impact_buurten)
