@@ -17,7 +17,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from callbacks.buurt import MSG, PUBLIC_KINDS, _code, _missing, _resolve, csv_link, fmt, period_label, synthetic_badge
 from callbacks.common import current_viewer, engine
@@ -463,20 +463,31 @@ def profile_table(profile: pd.DataFrame, area: queries.AreaInfo, gm_name: str | 
                      bordered=False, hover=True, responsive=True, size="sm", className="beeld-table")
 
 
-def update_profile(data):  # noqa: ANN001, ANN201
-    """Spine chart (with its table and CSV link) and the challenges and strengths of the area."""
+def _profile_parts(data):  # noqa: ANN001, ANN202
+    """(area, profile, n_peers, peer_reason, gemeente name) of a page's area; area None when unknown."""
     area, viewer, _is_gebied = _area_for(data)
     if area is None:
-        return None, None
+        return None, None, 0, "", None
     with engine().connect() as conn:
         catalogue = queries.indicators(conn)
         profile, n_peers, peer_reason = area_profile(conn, viewer, area, catalogue, PEER_N)
         gm_code = gemeente_of(area)
         gm_area = _resolve(conn, gm_code) if gm_code else None
-    gm_name = gm_area.name if gm_area is not None else None
+    return area, profile, n_peers, peer_reason, gm_area.name if gm_area is not None else None
+
+
+def _peers_label(n_peers: int) -> str:
+    return TEXT["peers"].format(n=n_peers) if n_peers else "vergelijkbare buurten"
+
+
+def update_profile(data):  # noqa: ANN001, ANN201
+    """Spine chart (with its CSV link; its table loads when opened) and the challenges and strengths of the area."""
+    area, profile, n_peers, peer_reason, gm_name = _profile_parts(data)
+    if area is None:
+        return None, None
     if profile.empty:
         return dbc.Alert(TEXT["no_profile"], color="info"), None
-    peers_label = TEXT["peers"].format(n=n_peers) if n_peers else "vergelijkbare buurten"
+    peers_label = _peers_label(n_peers)
     rows = spine_rows(profile)
     parts = [html.H2(TEXT["spine_title"].format(name=area.name), className="h4"),
              html.P(TEXT["spine_intro"].format(name=area.name, peers=peers_label,
@@ -497,14 +508,25 @@ def update_profile(data):  # noqa: ANN001, ANN201
                             "dezelfde cijfers.", className="small text-muted"),
         ], className="spine-figure", role="group",
             **{"aria-label": f"Spine chart: {area.name} ten opzichte van Nederland, per contextindicator"}))
-    parts.append(html.Details([
-        html.Summary(TEXT["table_summary"]),
-        profile_table(profile, area, gm_name, peers_label),
-    ], className="mb-2 spine-table", open=rows.empty))
+    # the table (two thirds of the bytes) is sent when opened; without a chart it is the only view: open, inline
+    table = profile_table(profile, area, gm_name, peers_label) if rows.empty else None
+    parts.append(html.Details([html.Summary(TEXT["table_summary"], id=ids.BUURT_BEELD_TABLE_SUMMARY),
+                               html.Div(table, id=ids.BUURT_BEELD_TABLE)],
+                              id=ids.BUURT_BEELD_TABLE_DETAILS, className="mb-2 spine-table", open=rows.empty))
     parts.append(html.A(TEXT["csv"], href=_csv_href(area.code, list(profile["indicator"])), className="csv-link small",
                         target="_blank"))
     words = challenges_section(profile, area.name)
     return html.Section(parts, className="mb-4"), words
+
+
+def update_profile_table(clicks, data, shown):  # noqa: ANN001, ANN201
+    """The spine chart's table, when its <details> is first opened (the stored profile: no recomputation)."""
+    if not clicks or shown:
+        return dash.no_update
+    area, profile, n_peers, _reason, gm_name = _profile_parts(data)
+    if area is None or profile.empty:
+        return None
+    return profile_table(profile, area, gm_name, _peers_label(n_peers))
 
 
 def _sentence_list(frame: pd.DataFrame, css: str, empty: str) -> html.Ul | html.P:
@@ -640,3 +662,6 @@ def register(app: dash.Dash) -> None:
     app.callback(Output(ids.BUURT_BEELD_SPINE, "children"), Output(ids.BUURT_BEELD_WORDS, "children"),
                  Input(ids.BUURT_AREA, "data"))(update_profile)
     app.callback(Output(ids.BUURT_BEELD_MAP, "children"), Input(ids.BUURT_AREA, "data"))(update_map)
+    app.callback(Output(ids.BUURT_BEELD_TABLE, "children"), Input(ids.BUURT_BEELD_TABLE_SUMMARY, "n_clicks"),
+                 State(ids.BUURT_AREA, "data"), State(ids.BUURT_BEELD_TABLE, "children"),
+                 prevent_initial_call=True)(update_profile_table)

@@ -183,7 +183,10 @@ def test_beeld_page_shows_spine_words_and_map_as_the_api_serves(dash_duo, haarle
         word = STYLE[api[code]["comparison"]][3]
         assert rows[name].endswith(f"{fmt(api[code]['value'], kind, unit)} · {word}"), rows[name]
     assert "Inwoners" not in rows
-    # the table alternative: the same words, per row
+    # the table alternative: the same words, per row (sent when its <details> is opened)
+    dash_duo.driver.execute_script("arguments[0].click();",
+                                   dash_duo.find_element("#buurt-beeld-table-details summary"))
+    dash_duo.wait_for_element("#beeld-row-uitkering_ww_per_100", timeout=15)
     table_cell = dash_duo.find_elements("#beeld-row-uitkering_ww_per_100 td.cmp-cell")[-1]  # t.o.v. Nederland
     assert STYLE[api["uitkering_ww_per_100"]["comparison"]][3] in table_cell.get_attribute("textContent")
     csv_href = dash_duo.find_element("#buurt-beeld-spine a.csv-link").get_attribute("href")

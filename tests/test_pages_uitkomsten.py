@@ -126,6 +126,9 @@ def test_kpi_chart_and_cards_equal_buurt_kpi_and_missing_periods_are_named(dash_
     assert target == pytest.approx([s["target_index"] for s in series])
     headline = dash_duo.find_element("#kpi-headline").text
     assert effect_sentence(kpi) in headline and kpi["status_label"] in headline
+    # one table beside the chart: its own (assets/a11y.js adds one only where a chart has none)
+    assert len(dash_duo.find_elements("#kpi-headline .kpi-figure details")) == 1
+    assert dash_duo.find_elements("#kpi-headline .bd-chart-details") == []
     # the delivery stops at 2025-B5: the review of 2026-B1 names what is missing
     assert "Nog niet aangeleverd sinds sep–okt 2025: nov–dec 2025, jan–feb 2026" in headline
     card = dash_duo.find_element("#kpi-card-ha_consulten_per_patient").text
@@ -219,3 +222,12 @@ def test_uitkomsten_view_is_stored_once_per_scope_and_follows_a_delivery(app, tm
                  "BU03920105;wvpk_uren_per_client;2025-B5;10000;40;;Verzekeraar A\n"
     assert import_file(engine, "levering", write_csv(tmp_path / "c.csv", correction)).ok
     assert value(view(Viewer(role="transitieteam")), "wvpk_uren_per_client") == 250
+    row = next(r for t in view(Viewer(role="transitieteam"))["themes"] for g in t["groups"] for r in g["rows"]
+               if r["indicator"] == "wvpk_uren_per_client")
+    assert row["compared"]["group"]["n"] == 9, row["compared"]
+    # a hidden value (5 clients) gets no comparison: not the rank of an older value behind the "–" on screen
+    hidden = correction.replace(";10000;40;", ";500;5;")
+    assert import_file(engine, "levering", write_csv(tmp_path / "h.csv", hidden)).ok
+    row = next(r for t in view(Viewer(role="transitieteam"))["themes"] for g in t["groups"] for r in g["rows"]
+               if r["indicator"] == "wvpk_uren_per_client")
+    assert row["latest"]["value"] is None and row["latest"]["period"] == "2025-B5" and row["compared"] == {}

@@ -19,12 +19,20 @@ SECRET = "Geheime Verzekeraar"
 PUBLIC_PAGES = ["/", "/publiek", "/publiek/buurt/de-vijfhoek", "/gebied/BU03920105", "/indicatoren"]
 BEELD = "..buurt-beeld-title.children...buurt-beeld-headlines.children...buurt-beeld-trends.children.."
 SPINE = "..buurt-beeld-spine.children...buurt-beeld-words.children.."
+TABLE = "buurt-beeld-table.children"  # the spine chart's table, sent when its <details> is opened
 UIT = "..buurt-uit-title.children...buurt-uit-content.children.."
 ROUTER = ".._pages_content.children..._pages_store.data.."
 
 
 def _area(kind: str, code: str = "de-vijfhoek") -> list[dict]:
     return [{"id": "buurt-area", "property": "data", "value": {"kind": kind, "code": code}}]
+
+
+def _table(client, kind: str) -> str:  # noqa: ANN001
+    """The spine chart's table as the browser asks for it when its <details> is opened."""
+    return dash_post(client, TABLE, [{"id": "buurt-beeld-table-summary", "property": "n_clicks", "value": 1}],
+                     [*_area(kind), {"id": "buurt-beeld-table", "property": "children", "value": None}]
+                     ).get_data(as_text=True)
 
 
 def _route(path: str) -> list[dict]:
@@ -113,6 +121,7 @@ def test_public_profile_callbacks_serve_public_figures_only(planted, kind):
     client = planted.server.test_client()
     beeld = dash_post(client, BEELD, _area(kind)).get_data(as_text=True)
     spine = dash_post(client, SPINE, _area(kind)).get_data(as_text=True)
+    spine += _table(client, kind)
     assert "3.500" in beeld  # inwoners of De Vijfhoek, CBS
     assert "beeld-row-uitkering_ww_per_100" in spine
     assert SECRET not in beeld + spine and "97,5" not in beeld + spine
@@ -121,7 +130,7 @@ def test_public_profile_callbacks_serve_public_figures_only(planted, kind):
 def test_logged_in_user_sees_the_public_profile_as_the_public_does(planted):
     client = planted.server.test_client()
     login(client, "transitie@demo.nl")
-    spine = dash_post(client, SPINE, _area("publiek")).get_data(as_text=True)
+    spine = dash_post(client, SPINE, _area("publiek")).get_data(as_text=True) + _table(client, "publiek")
     assert "beeld-row-uitkering_ww_per_100" in spine and SECRET not in spine
 
 
@@ -179,6 +188,8 @@ def test_anonymous_visitor_in_the_browser_reaches_public_pages_and_no_nonpublic_
     link = dash_duo.find_element("#publiek-list a[href='/publiek/buurt/de-vijfhoek']")
     driver.execute_script("arguments[0].click();", link)  # a client-side link: Dash routes without reloading
     dash_duo.wait_for_text_to_equal("#buurt-beeld-title h1", "Buurtbeeld De Vijfhoek – openbaar profiel", timeout=15)
+    dash_duo.driver.execute_script("arguments[0].click();", dash_duo.wait_for_element(
+        "#buurt-beeld-table-details summary", timeout=15))
     dash_duo.wait_for_element("#beeld-row-uitkering_ww_per_100", timeout=15)
     seen += driver.find_element("tag name", "body").text
     driver.get(dash_duo.server_url + "/indicatoren")

@@ -237,6 +237,7 @@ def _area(code: str) -> dict:
 # the other inputs cycling through theirs
 VALUES: dict[str, list] = {
     "buurt-area.data": [_area(a) for a in AREAS],
+    "buurt-beeld-table-summary.n_clicks": [1], "buurt-beeld-table.children": [None],
     "netwerk-area.data": [_area(A), _area(H)],
     "buurt-uit-review.value": ["2024-B2", "2024-B6"],
     "buurt-uit-indicator.value": INDICATORS,

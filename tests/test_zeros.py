@@ -116,3 +116,31 @@ def test_every_service_survives_and_other_buurten_are_unaffected(variant, engine
     if variant != "nothing" and baseline is not None:
         assert out["kleverpark-zuid"]["wvpk_uren_per_client"]["relative_effect"] == pytest.approx(
             baseline["wvpk_uren_per_client"]["relative_effect"])
+
+
+def test_pooled_values_of_all_groups_at_once_equal_pooled_value_per_group():
+    # the comparison table pools hundreds of (indicator, period) groups in one groupby; each equals the rule per group
+    # (ratio of sums when every area has counts and the denominator is positive, else the median), zeros included
+    import pandas as pd
+
+    from data_access.outcome_compare import pooled_value, pooled_values
+
+    cat = pd.DataFrame({"kind": ["percentage", "rate", "mean"], "per": [None, 1000.0, None]},
+                       index=pd.Index(["pct", "rate", "mean"], name="code"))
+    rows = []
+    for indicator in cat.index:
+        for period, numerators, denominators in (
+                ("2025-B1", [1, 2, 3, 4, 5], [10, 20, 30, 40, 50]),
+                ("2025-B2", [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]),  # zero denominators: the median
+                ("2025-B3", [1, None, 3, 4, 5], [10, 20, 30, 40, 50]),  # a missing count: the median
+                ("2025-B4", [0, 0, 0, 0, 0], [5, 6, 7, 8, 9])):
+            for i, (num, den) in enumerate(zip(numerators, denominators, strict=True)):
+                value = None if num is None or not den else num / den * 100
+                rows.append({"indicator": indicator, "period": period, "area": f"BU{i}", "numerator": num,
+                             "denominator": den, "value": value if value is not None else 7.0 + i})
+    obs = pd.DataFrame(rows)
+    pooled = pooled_values(obs, cat).set_index(["indicator", "period"])
+    for (indicator, period), group in obs.groupby(["indicator", "period"]):
+        expected = pooled_value(group, cat.at[indicator, "kind"], cat.at[indicator, "per"])
+        assert pooled.at[(indicator, period), "value"] == pytest.approx(expected), (indicator, period)
+        assert pooled.at[(indicator, period), "n"] == 5

@@ -134,7 +134,8 @@ def _comparisons(conn: Connection, viewer: Viewer, area: queries.AreaInfo, frame
     positions = outcome_compare.programme_positions(conn, viewer, area.code, latest, catalogue)
     group = outcome_compare.comparison_group(conn, viewer, area, latest, catalogue)
     own = latest.set_index("indicator")["value"]
-    out: dict[str, dict] = {}
+    out: dict[str, dict] = {ind: {"period": str(period)} for ind, period in zip(latest["indicator"], latest["period"],
+                                                                               strict=True)}
     for p in positions.itertuples():
         out.setdefault(p.indicator, {})["programme"] = {"rank": int(p.rank), "n": int(p.n),
                                                         "band": p.band if isinstance(p.band, str) else ""}
@@ -155,7 +156,7 @@ def build(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: str,
     """Compute the view-model (no store): the tables of every theme as of `review`."""
     monitoring = catalogue[catalogue["group"].isin([g for g, _ in GROUPS])]
     frame = visible_observations(conn, viewer, area, list(monitoring["code"]), catalogue=catalogue)
-    compared = _comparisons(conn, viewer, area, frame, review, catalogue)
+    compared_by_indicator = _comparisons(conn, viewer, area, frame, review, catalogue)
     themes = []
     for theme, theme_label in THEMES:
         inds = _theme_indicators(catalogue, theme)
@@ -166,20 +167,23 @@ def build(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: str,
                 ind = c["code"]
                 s = indicator_summary(sorted_rows(frame, ind) if not frame.empty else frame, review,
                                       c["frequency"], start_date)
-                first, previous = s["first"], s["previous"]
+                first, previous, shown = s["first"], s["previous"], _latest_item(s["latest"])
+                compared = compared_by_indicator.get(ind, {})
+                if shown is None or shown["value"] is None or compared.get("period") != shown["period"]:
+                    compared = {}  # compare the value on screen only: not an older one behind a hidden value
                 rows.append({
                     "indicator": ind, "name": c["name"], "unit": c["unit"] or "", "kind": c["kind"],
                     "polarity": c["polarity"], "target_value": _number(c["target_value"]),
                     "target_description": c["target_description"] if isinstance(c["target_description"], str)
                     else "",
-                    "latest": _latest_item(s["latest"]),
+                    "latest": shown,
                     "first": None if first is None else {"value": _number(first["value"]),
                                                          "period": str(first["period"])},
                     "previous": None if previous is None else {"value": _number(previous["value"])},
                     "notes": s["notes"], "values": [_number(v) for v in s["values"]],
                     "trend": trend(s["values"], s.get("numerators"), s.get("denominators"), c["kind"])
                     if s["values"] else None,
-                    "compared": compared.get(ind, {}),
+                    "compared": {k: v for k, v in compared.items() if k != "period"},
                 })
             if rows:
                 groups.append({"group": group, "label": group_label, "rows": rows})
