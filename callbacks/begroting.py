@@ -31,7 +31,7 @@ from data_access.importers import import_file
 from data_access.importers.realisatie import realisation_csv
 from data_access.menukaart import THEMES
 from data_access.netwerk import agenda, menukaart
-from layouts.begroting import HIDDEN
+from layouts.begroting import HIDDEN, IMPACT_PAGE
 from layouts.formatting import number, signed
 
 SHOWN: dict = {}
@@ -557,27 +557,61 @@ def _scenario_table(result: dict) -> dbc.Table:
     return dbc.Table([header, html.Tbody(rows)], size="sm", responsive=True, id="impact-scenarios")
 
 
-def _buurten_table(rows: list[dict]) -> dbc.Table:
-    header = html.Thead(html.Tr([html.Th("Buurt"), html.Th("Cohort"), html.Th("Uren vrijgespeeld per jaar"),
-                                 html.Th("FTE"), html.Th("Kosten (zelfde 12 mnd)"),
-                                 html.Th("€ per vrijgespeeld uur")]))
+def _buurten_table(rows: list[dict], caption: str) -> dbc.Table:
+    header = html.Thead(html.Tr([html.Th("Buurt", scope="col"), html.Th("Cohort", scope="col"),
+                                 html.Th("Uren vrijgespeeld per jaar", scope="col"), html.Th("FTE", scope="col"),
+                                 html.Th("Kosten (zelfde 12 mnd)", scope="col"),
+                                 html.Th("€ per vrijgespeeld uur", scope="col")]))
     body = [html.Tr([html.Td([html.A(r["name"], href=f"/buurt/{r['slug']}/begroting"),
                               _synthetic_badge(r["synthetic"])], className="text-nowrap"),
                      html.Td(str(r["cohort"])), html.Td(_interval(r["hours"]), className="text-nowrap"),
                      html.Td(_interval(r["fte"], amount, 1), className="text-nowrap"),
                      html.Td(euro(r["realised_costs_year"]), className="text-nowrap"),
                      html.Td(cost_per_hour_text(r["cost_per_hour"]).replace(" per vrijgespeeld uur", ""))],
-                    id=f"impact-buurt-{r['slug']}") for r in rows]
-    return dbc.Table([header, html.Tbody(body)], size="sm", responsive=True, hover=True, id="impact-buurten")
+                    id=f"impact-buurt-{r['slug']}", className="impact-buurt-row") for r in rows]
+    return dbc.Table([html.Caption(caption, className="small"), header, html.Tbody(body)], size="sm",
+                     responsive=True, hover=True, id="impact-buurten")
+
+
+def impact_buurten_page(rows: list[dict], search: str | None = None, page: int | None = 1) -> tuple:
+    """One page of the per-buurt impact table (1,000 rows at once were ~9,000 components the browser never drew):
+    the table, the status line, the number of pages and the page shown."""
+    view = impact_service.buurten_page(rows, search, page, IMPACT_PAGE)
+    text = f"{number(len(rows))} programmabuurten"
+    if view["matching"] != len(rows):
+        text = f"{number(view['matching'])} van de {text} gevonden"
+    if view["pages"] > 1:
+        text += f" · pagina {view['page']} van {view['pages']}"
+    caption = (f"Per buurt, meeste vrijgespeelde uren eerst ({text}). 95%-intervallen tussen haakjes; "
+               "alle buurten in één bestand: CSV of Excel boven de tabel.")
+    table = _buurten_table(view["rows"], caption) if view["rows"] else \
+        html.P("Geen programmabuurt gevonden.", className="text-muted")
+    return table, text, view["pages"], view["page"]
+
+
+def update_impact_buurten(search: str | None = None, page: int | None = 1):  # noqa: ANN201
+    """Another page or a search of the per-buurt table (the first page comes with the section itself)."""
+    viewer = current_viewer()
+    if not transitie_allowed(viewer):
+        return None, None, 1, 1
+    try:
+        if ctx.triggered_id == ids.IMPACT_SEARCH:
+            page = 1  # a new search starts at its first page
+    except dash.exceptions.MissingCallbackContextException:  # called directly (tests)
+        pass
+    with engine().connect() as conn:
+        rows = impact_service.buurten_impact(conn, viewer)
+    return impact_buurten_page(rows, search, page)
 
 
 def update_impact_section(_id):  # noqa: ANN001, ANN201
     """Programme, cohorts, buurten and national scenarios in hours, FTE and euros (transitieteam and beheerder)."""
     viewer = current_viewer()
     if not transitie_allowed(viewer):
-        return None
+        return None, None, None, 1
     with engine().connect() as conn:
         result = impact_service.programme_impact(conn, viewer)
+    table, status, pages, _page = impact_buurten_page(result["buurten"])
     params = result["parameters"]
     share = result["share_of_target"]
     head = []
@@ -610,9 +644,8 @@ def update_impact_section(_id):  # noqa: ANN001, ANN201
                        f"effect; {_interval(c['hours'])} uur, {_interval(c['fte'], amount, 1)} FTE, "
                        f"{_interval(c['euros'], euro_short, 2)} per jaar", id=f"impact-cohort-{c['cohort']}")
                for c in result["cohorts"]]
-    return html.Div([*head, html.H3("Per cohort", className="h6 mt-3"), html.Ul(cohorts, className="small"),
-                     html.H3("Per buurt: vrijgespeelde uren en kosten per uur", className="h6 mt-3"),
-                     _buurten_table(result["buurten"])])
+    return html.Div([*head, html.H3("Per cohort", className="h6 mt-3"), html.Ul(cohorts, className="small")]), \
+        table, status, pages
 
 
 def register(app: dash.Dash) -> None:
@@ -664,4 +697,12 @@ def register(app: dash.Dash) -> None:
                  Input(ids.BEGROTING_REAL_MESSAGE, "children"))(update_impact_page)
     app.callback(Output(ids.BEGROTING_BUURT_SUMMARY, "children"), Input(ids.BEGROTING_BUURT_SUMMARY, "id"),
                  State(ids.BUURT_AREA, "data"))(buurt_summary)
-    app.callback(Output(ids.IMPACT_CONTENT, "children"), Input(ids.IMPACT_SECTION, "id"))(update_impact_section)
+    # the section brings the table's first page (one computation on load); page and search ask for others
+    app.callback(Output(ids.IMPACT_CONTENT, "children"), Output(ids.IMPACT_BUURTEN, "children"),
+                 Output(ids.IMPACT_STATUS, "children"), Output(ids.IMPACT_PAGE, "max_value"),
+                 Input(ids.IMPACT_SECTION, "id"))(update_impact_section)
+    app.callback(Output(ids.IMPACT_BUURTEN, "children", allow_duplicate=True),
+                 Output(ids.IMPACT_STATUS, "children", allow_duplicate=True),
+                 Output(ids.IMPACT_PAGE, "max_value", allow_duplicate=True), Output(ids.IMPACT_PAGE, "active_page"),
+                 Input(ids.IMPACT_SEARCH, "value"), Input(ids.IMPACT_PAGE, "active_page"),
+                 prevent_initial_call=True)(update_impact_buurten)

@@ -6,6 +6,8 @@ public things — the programme list, area names and outlines, published reports
 
 from __future__ import annotations
 
+import math
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -28,6 +30,7 @@ GROUP_LABELS = {"context": "Context (openbare bronnen)", "adoptie": "Adoptie doo
 POLARITY = {"higher_is_better": "hoger is beter", "lower_is_better": "lager is beter",
             "neutral": "geen goede of slechte richting"}
 THEME_LABELS = dict(THEMES)
+LIST_PAGE = 24  # buurten per page of the landing page's list (the search finds the others)
 MARKER = "#0072B2"  # Okabe–Ito blue, as the buurtbeeld's "better" (no judgement here: one colour, one shape)
 
 
@@ -58,22 +61,35 @@ def landing_map(_path: str | None):  # noqa: ANN201
             dcc.Graph(id="publiek-map-graph", figure=fig, config={"displayModeBar": False, "scrollZoom": False},
                       className="public-map-graph"),
             html.Figcaption(f"Kaart van Nederland met de {number(len(points))} programmabuurten als stip. Grenzen: "
-                            "CBS/Kadaster 2024. De lijst ernaast bevat dezelfde buurten.",
+                            "CBS/Kadaster 2024. De lijst ernaast toont dezelfde buurten, een pagina tegelijk.",
                             className="small text-muted"),
         ], role="group", className="m-0", **{"aria-label": "Kaart: de programmabuurten in Nederland"})
     if figure is None:
         figure = html.P("De kaart is er zodra de CBS-gemeentegrenzen zijn geïmporteerd; de lijst toont de buurten.",
                         className="text-muted")
-    return figure, programme_list(programme, reports), report_links(reports)
+    return figure, report_links(reports)
 
 
-def programme_list(programme: pd.DataFrame, reports: pd.DataFrame) -> html.Div:
-    """Every programme buurt with its public profile and its newest published report."""
+def landing_list(_path: str | None, page: int | None = 1):  # noqa: ANN201
+    """One page of the programme list (at 1,000 buurten the whole list was thousands of components, never drawn)."""
+    with engine().connect() as conn:
+        programme = queries.programme_buurten(conn)
+        reports = published_reports(conn)
+    pages = max(1, math.ceil(len(programme) / LIST_PAGE))
+    page = min(max(1, int(page or 1)), pages)
+    status = f"{number(len(programme))} programmabuurten, op naam" + (f" · pagina {page} van {pages}" if pages > 1
+                                                                      else "")
+    return programme_list(programme, reports, page), status, pages, page
+
+
+def programme_list(programme: pd.DataFrame, reports: pd.DataFrame, page: int = 1) -> html.Div:
+    """One page of programme buurten (by name) with its public profile and its newest published report."""
     if programme.empty:
         return html.P("Er zijn nog geen programmabuurten.", className="text-muted")
     newest = reports.groupby("slug")["year"].max() if not reports.empty else pd.Series(dtype=int)
     rows = []
-    for row in programme.sort_values("name").itertuples():
+    part = programme.sort_values(["name", "code"]).iloc[(page - 1) * LIST_PAGE: page * LIST_PAGE]
+    for row in part.itertuples():
         report = html.A(f"verslag {int(newest[row.code])}", href=f"/verslag/{row.code}/{int(newest[row.code])}") \
             if row.code in newest.index else ""
         rows.append(html.Tr([
@@ -178,8 +194,11 @@ def home_start(_path: str | None):  # noqa: ANN201
 
 
 def register(app: dash.Dash) -> None:
-    app.callback(Output(ids.PUBLIC_MAP, "children"), Output(ids.PUBLIC_LIST, "children"),
-                 Output(ids.PUBLIC_REPORTS, "children"), Input(ids.URL, "pathname"))(landing_map)
+    app.callback(Output(ids.PUBLIC_MAP, "children"), Output(ids.PUBLIC_REPORTS, "children"),
+                 Input(ids.URL, "pathname"))(landing_map)
+    app.callback(Output(ids.PUBLIC_LIST, "children"), Output(ids.PUBLIC_LIST_STATUS, "children"),
+                 Output(ids.PUBLIC_LIST_PAGE, "max_value"), Output(ids.PUBLIC_LIST_PAGE, "active_page"),
+                 Input(ids.URL, "pathname"), Input(ids.PUBLIC_LIST_PAGE, "active_page"))(landing_list)
     app.callback(Output(ids.PUBLIC_SEARCH, "options"), Input(ids.PUBLIC_SEARCH, "search_value"),
                  State(ids.PUBLIC_SEARCH, "value"))(update_search)
     app.callback(Output(ids.PUBLIC_SEARCH_GO, "href"), Input(ids.PUBLIC_SEARCH, "value"),

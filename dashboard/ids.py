@@ -295,6 +295,10 @@ BEGROTING_BUURT_SUMMARY = "begroting-buurt-summary"  # € per hour freed on /bu
 # Impact section on /transitie (layouts/begroting.py impact_section, callbacks/begroting.py)
 IMPACT_SECTION = "impact-section"
 IMPACT_CONTENT = "impact-content"
+IMPACT_BUURTEN = "impact-buurten-block"  # the per-buurt table of the impact section, a page at a time
+IMPACT_SEARCH = "impact-search"
+IMPACT_STATUS = "impact-status"
+IMPACT_PAGE = "impact-page"
 
 # review summary, exports and contacts (callbacks/review.py, callbacks/contacts.py)
 UIT_REVIEW_SUMMARY = "buurt-uit-review-summary"  # /buurt/<slug>/uitkomsten: summary for the bimonthly review
@@ -315,6 +319,8 @@ NAV_LINKS = "shell-nav-links"  # the navigation links, filled per role
 HOME_START = "home-start"  # the role's own starting points on /
 PUBLIC_MAP = "publiek-map"
 PUBLIC_LIST = "publiek-list"
+PUBLIC_LIST_PAGE = "publiek-list-page"  # dbc.Pagination under the landing page's list (a page at a time)
+PUBLIC_LIST_STATUS = "publiek-list-status"
 PUBLIC_REPORTS = "publiek-reports"
 INDICATOREN_TABLE = "indicatoren-table"
 PUBLIC_SEARCH = "publiek-search"

@@ -38,6 +38,7 @@ PUBLIC_OUTPUTS = frozenset({
     "_pages_content", "_pages_store",  # Dash's page router: non-public layouts are replaced (guard_layouts)
     ids.URL, ids.NAV_SEARCH, ids.NAV_USER, ids.NAV_LINKS,  # the shell
     ids.PUBLIC_MAP, ids.PUBLIC_LIST, ids.PUBLIC_REPORTS, ids.PUBLIC_SEARCH, ids.PUBLIC_SEARCH_GO,  # landing page
+    ids.PUBLIC_LIST_PAGE, ids.PUBLIC_LIST_STATUS,  # the landing page's list, a page at a time
     ids.BUURT_BEELD_TITLE, ids.BUURT_BEELD_HEADLINES, ids.BUURT_BEELD_TRENDS,  # public profiles (buurtbeeld parts)
     ids.BUURT_BEELD_SPINE, ids.BUURT_BEELD_WORDS, ids.BUURT_BEELD_MAP, ids.BUURT_BEELD_TABLE,
     ids.INDICATOREN_TABLE,  # the definitions page

@@ -244,3 +244,25 @@ def _buurt_rows(conn: Connection, viewer: Viewer, programme: pd.DataFrame, obs: 
         row["synthetic"] = row["synthetic"] or pid in synthetic_programmes
         rows.append(row)
     return rows
+
+
+def buurten_impact(conn: Connection, viewer: Viewer, params: Parameters | None = None) -> list[dict]:
+    """The per-buurt rows of `programme_impact` alone (the paged table of /transitie asks for them per page)."""
+    params = params or parameters()
+    programme = queries.programme_buurten(conn)
+    obs = delivered(conn, viewer, None) if not programme.empty else pd.DataFrame()
+    return _buurt_rows(conn, viewer, programme, obs, params)
+
+
+def buurten_page(rows: list[dict], search: str | None = None, page: int | None = 1, per_page: int = 25) -> dict:
+    """One page of per-buurt rows, most hours freed first (buurten without an effect last, by name); the search
+    matches name, slug or cohort. Returns the rows with the totals and the page actually shown."""
+    text = (search or "").strip().lower()
+    if text:
+        rows = [r for r in rows if text in f"{r['name']} {r['slug']} cohort {r['cohort']}".lower()]
+    ordered = sorted(rows, key=lambda r: (r["hours"] is None, -(r["hours"].value if r["hours"] else 0.0),
+                                          str(r["name"]), r["slug"]))
+    pages = max(1, math.ceil(len(ordered) / per_page))
+    page = min(max(1, int(page or 1)), pages)
+    return {"rows": ordered[(page - 1) * per_page: page * per_page], "matching": len(ordered), "page": page,
+            "pages": pages}

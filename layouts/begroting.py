@@ -166,9 +166,28 @@ def title(slug: str | None = None, **_query) -> str:
     return _title(slug, "begroting")
 
 
+IMPACT_PAGE = 25  # buurten per page of the per-buurt impact table
+
+
 def impact_section() -> html.Div:
     """The Impact section of /transitie: programme, cohorts, buurten, scenarios against the plan (self-contained)."""
     return html.Div([
         html.H2("Impact in uren, FTE en euro's", className="h4 mt-4"),
         dcc.Loading(html.Div(id=ids.IMPACT_CONTENT)),
+        html.H3("Per buurt: vrijgespeelde uren en kosten per uur", className="h6 mt-3"),
+        dbc.Row([
+            dbc.Col([
+                dbc.Label("Zoek een buurt in de tabel", html_for=ids.IMPACT_SEARCH, className="visually-hidden"),
+                dbc.Input(id=ids.IMPACT_SEARCH, type="search", debounce=True,
+                          placeholder="Zoek op naam, code of cohort…"),
+            ], xs=12, md=6),
+            dbc.Col(html.Div([html.A("Alle buurten als CSV", href="/api/v1/programma/impact?format=csv",
+                                     className="me-3"),
+                              html.A("als Excel", href="/api/v1/programma/impact?format=xlsx")],
+                             className="small pt-2"), xs=12, md=6),
+        ], className="mb-2"),
+        html.Div(id=ids.IMPACT_STATUS, className="small text-muted", **{"aria-live": "polite"}),
+        dcc.Loading(html.Div(id=ids.IMPACT_BUURTEN)),
+        dbc.Pagination(id=ids.IMPACT_PAGE, max_value=1, active_page=1, fully_expanded=False, first_last=True,
+                       previous_next=True, className="mt-2"),
     ], id=ids.IMPACT_SECTION)

@@ -58,7 +58,11 @@ def landing_layout(**_query) -> html.Div:
             dbc.Col(html.Section([html.H2(TEXT["map"], className="h4"),
                                   dcc.Loading(html.Div(id=ids.PUBLIC_MAP))]), xs=12, lg=7),
             dbc.Col(html.Section([html.H2(TEXT["list"], className="h4"),
-                                  dcc.Loading(html.Div(id=ids.PUBLIC_LIST))]), xs=12, lg=5),
+                                  html.Div(id=ids.PUBLIC_LIST_STATUS, className="small text-muted"),
+                                  dcc.Loading(html.Div(id=ids.PUBLIC_LIST)),
+                                  dbc.Pagination(id=ids.PUBLIC_LIST_PAGE, max_value=1, active_page=1,
+                                                 fully_expanded=False, first_last=True, previous_next=True,
+                                                 className="mt-2")]), xs=12, lg=5),
         ], className="g-4 mb-4"),
         html.Section([
             html.H2(TEXT["reports"], className="h4"),

@@ -278,6 +278,8 @@ VALUES: dict[str, list] = {
     "begroting-message.children": [None], "begroting-workflow-message.children": [None],
     "begroting-real-message.children": [None],
     "begroting-buurt-summary.id": ["begroting-buurt-summary"], "impact-section.id": ["impact-section"],
+    "impact-search.value": [None, "Vijf"], "impact-page.active_page": [1, 2],
+    "publiek-list-page.active_page": [1, 2],
 }
 NO_NUMBERS_CALLBACKS = {  # first output → why it returns no observation value (writes, users, audit, history)
     "shell-url.href": "navigation", "shell-nav-user.children": "the user's name and menu",
