@@ -600,7 +600,7 @@ def update_impact_buurten(search: str | None = None, page: int | None = 1):  # n
     except dash.exceptions.MissingCallbackContextException:  # called directly (tests)
         pass
     with engine().connect() as conn:
-        rows = impact_service.buurten_impact(conn, viewer)
+        rows = impact_service.stored_programme_impact(conn, viewer)["buurten"]
     return impact_buurten_page(rows, search, page)
 
 
@@ -610,7 +610,7 @@ def update_impact_section(_id):  # noqa: ANN001, ANN201
     if not transitie_allowed(viewer):
         return None, None, None, 1
     with engine().connect() as conn:
-        result = impact_service.programme_impact(conn, viewer)
+        result = impact_service.stored_programme_impact(conn, viewer)
     table, status, pages, _page = impact_buurten_page(result["buurten"])
     params = result["parameters"]
     share = result["share_of_target"]

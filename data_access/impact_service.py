@@ -9,6 +9,7 @@ shown to whoever may see its KPI) and the budget's (realised costs: networks, tr
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -266,3 +267,40 @@ def buurten_page(rows: list[dict], search: str | None = None, page: int | None =
     page = min(max(1, int(page or 1)), pages)
     return {"rows": ordered[(page - 1) * per_page: page * per_page], "matching": len(ordered), "page": page,
             "pages": pages}
+
+
+STORED_KIND = "programme_impact"
+
+
+def _to_payload(value: object) -> object:
+    """JSON-safe copy of an impact result: an Estimate or CostPerHour becomes {"__<class>__": {its fields}}."""
+    if isinstance(value, Estimate | impact.CostPerHour):
+        return {f"__{type(value).__name__}__": asdict(value)}
+    if isinstance(value, dict):
+        return {k: _to_payload(v) for k, v in value.items() if k != "parameters"}
+    if isinstance(value, list | tuple):
+        return [_to_payload(v) for v in value]
+    return value
+
+
+def _from_payload(value: object) -> object:
+    if isinstance(value, dict):
+        for kind in (Estimate, impact.CostPerHour):
+            if set(value) == {f"__{kind.__name__}__"}:
+                return kind(**value[f"__{kind.__name__}__"])
+        return {k: _from_payload(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_payload(v) for v in value]
+    return value
+
+
+def stored_programme_impact(conn: Connection, viewer: Viewer) -> dict:
+    """`programme_impact`, computed once per change of the store and kept in the results tables for the viewers who
+    see everything (transitieteam, beheerder: the only ones the section is for); others get it computed."""
+    from data_access.results import store
+
+    if not viewer.sees_everything:
+        return programme_impact(conn, viewer)
+    payload = store.get_or_compute(conn, STORED_KIND, "intern",
+                                   lambda: _to_payload(programme_impact(conn, viewer)))
+    return {**_from_payload(payload), "parameters": parameters()}

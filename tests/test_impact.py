@@ -163,3 +163,22 @@ def test_programme_scenario_scales_the_hours_freed_per_buurt(planted):
     assert everywhere["fte_share_of_plan"] == pytest.approx(everywhere["fte"].value / 27_000)
     buurt = next(r for r in result["buurten"] if r["slug"] == "de-vijfhoek")
     assert buurt["cost_per_hour"].reason == "nog geen gerealiseerde kosten"
+
+
+def test_the_stored_programme_impact_equals_the_computed_one(planted):
+    # /transitie reads the impact from the results tables (paging its table reads it again, computing nothing)
+    from data_access.results import store
+
+    with planted.connect() as conn:
+        computed = impact_service.programme_impact(conn, TRANSITIE)
+        before = store.COMPUTED.get("programme_impact", 0)
+        stored = impact_service.stored_programme_impact(conn, TRANSITIE)
+        again = impact_service.stored_programme_impact(conn, Viewer(role="beheerder"))
+    assert store.COMPUTED.get("programme_impact", 0) == before + 1
+    assert stored["hours"] == computed["hours"] and again["fte"] == computed["fte"]
+    assert stored["scenarios"][-1]["euros"] == computed["scenarios"][-1]["euros"]
+    assert [r["slug"] for r in stored["buurten"]] == [r["slug"] for r in computed["buurten"]]
+    vijfhoek = next(r for r in stored["buurten"] if r["slug"] == "de-vijfhoek")
+    assert vijfhoek["cost_per_hour"] == next(r for r in computed["buurten"] if r["slug"] == "de-vijfhoek")[
+        "cost_per_hour"]
+    assert stored["parameters"] == computed["parameters"]
