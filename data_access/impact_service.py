@@ -294,6 +294,11 @@ def _from_payload(value: object) -> object:
     return value
 
 
+def impact_payload(conn: Connection, viewer: Viewer) -> object:
+    """The stored form of `programme_impact` (the refresh computes it ahead for the internal scope)."""
+    return _to_payload(programme_impact(conn, viewer))
+
+
 def stored_programme_impact(conn: Connection, viewer: Viewer) -> dict:
     """`programme_impact`, computed once per change of the store and kept in the results tables for the viewers who
     see everything (transitieteam, beheerder: the only ones the section is for); others get it computed."""
@@ -301,6 +306,5 @@ def stored_programme_impact(conn: Connection, viewer: Viewer) -> dict:
 
     if not viewer.sees_everything:
         return programme_impact(conn, viewer)
-    payload = store.get_or_compute(conn, STORED_KIND, "intern",
-                                   lambda: _to_payload(programme_impact(conn, viewer)))
+    payload = store.get_or_compute(conn, STORED_KIND, "intern", lambda: impact_payload(conn, viewer))
     return {**_from_payload(payload), "parameters": parameters()}

@@ -171,10 +171,10 @@ def test_the_stored_programme_impact_equals_the_computed_one(planted):
 
     with planted.connect() as conn:
         computed = impact_service.programme_impact(conn, TRANSITIE)
+        stored = impact_service.stored_programme_impact(conn, TRANSITIE)  # stored ahead by the refresh, or now
         before = store.COMPUTED.get("programme_impact", 0)
-        stored = impact_service.stored_programme_impact(conn, TRANSITIE)
         again = impact_service.stored_programme_impact(conn, Viewer(role="beheerder"))
-    assert store.COMPUTED.get("programme_impact", 0) == before + 1
+    assert store.COMPUTED.get("programme_impact", 0) == before  # the second viewer reads the stored row
     assert stored["hours"] == computed["hours"] and again["fte"] == computed["fte"]
     assert stored["scenarios"][-1]["euros"] == computed["scenarios"][-1]["euros"]
     assert [r["slug"] for r in stored["buurten"]] == [r["slug"] for r in computed["buurten"]]

@@ -124,8 +124,8 @@ def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[
 def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:
     """Store what pages open with, where it is not stored yet (a kept row is current: the refresh re-tags it): the
     best-practice proposals and the menukaart comparison of the default indicator, the transitie rows and grid of
-    today and the transitie map (internal scope)."""
-    from data_access import best_practices, menukaart, queries, transitie
+    today, the transitie map and the programme impact (internal scope)."""
+    from data_access import best_practices, impact_service, menukaart, queries, transitie
     from data_access.results.scopes import scope_viewer
 
     today = today or dt.date.today()
@@ -133,7 +133,8 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
     with engine.connect() as conn:
         catalogue = set(queries.indicators(conn)["code"])
         indicator = next((c for c in best_practices.OUTCOME_INDICATORS if c in catalogue), None)
-        wanted = {"transitie_rows": today.isoformat(), transitie.GRID_KIND: today.isoformat(), transitie.MAP_KIND: ""}
+        wanted = {"transitie_rows": today.isoformat(), transitie.GRID_KIND: today.isoformat(), transitie.MAP_KIND: "",
+                  impact_service.STORED_KIND: AHEAD_SCOPE}
         if indicator is not None:
             wanted |= {"proposals": f"{AHEAD_SCOPE}|{indicator}", "menukaart_changes": f"{AHEAD_SCOPE}|{indicator}"}
         stored = {(r.kind, r.key) for r in conn.execute(select(DerivedResult.kind, DerivedResult.key)
@@ -152,6 +153,8 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
                 transitie.grid_frame(conn, overview, viewer))}
         if transitie.MAP_KIND in missing:
             rows[transitie.MAP_KIND] = {"": transitie.map_payload(conn)}
+        if impact_service.STORED_KIND in missing:
+            rows[impact_service.STORED_KIND] = {AHEAD_SCOPE: impact_service.impact_payload(conn, viewer)}
     for kind in rows:
         store.counted(kind)
     with engine.begin() as conn:
