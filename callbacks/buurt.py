@@ -137,18 +137,6 @@ def _resolve(conn, code: str) -> queries.AreaInfo | None:  # noqa: ANN001
     return queries.find_area(conn, code)
 
 
-def _latest(rows: pd.DataFrame, period: str | None = None):  # noqa: ANN202
-    """The row of `period` when given, else the newest row with a value (or the newest row)."""
-    if rows.empty:
-        return None
-    if period is not None:
-        match = rows[rows["period"] == period]
-        if not match.empty:
-            return match.iloc[-1]
-    valued = rows[rows["value"].notna()]
-    return (valued if not valued.empty else rows).iloc[-1]
-
-
 def _interval(row, kind: str | None = None) -> str:  # noqa: ANN001
     if row is None or _missing(row["ci_low"]) or _missing(row["ci_high"]):
         return "–"

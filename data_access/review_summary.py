@@ -24,9 +24,10 @@ from data_access.access import Viewer
 from data_access.menukaart import THEMES
 from data_access.models import ProgrammeBuurt
 from data_access.published import visible_observations
+from data_access.services.uitkomsten_view import GROUPS as UITKOMSTEN_GROUPS
 from data_access.stats.intervals import z_value
 
-GROUPS = ("adoptie", "kwaliteit", "effectiviteit")
+GROUPS = tuple(code for code, _ in UITKOMSTEN_GROUPS)  # the groups of the uitkomsten tables, in order
 Z95 = z_value(0.95)
 
 # judgement → (word, symbol); colours live in layouts/figures.py (PALETTE), always next to the word and symbol

@@ -51,10 +51,7 @@ def _label(period: object) -> str:
 def sorted_rows(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """One indicator's rows, one per period, oldest first (the newest indeling wins within a period)."""
     rows = frame[frame["indicator"] == indicator]
-    if rows.empty:
-        return rows
-    rows = rows.assign(_k=rows["period"].map(periods.sort_key)).sort_values(["_k", "indeling"])
-    return rows.drop_duplicates("period", keep="last").drop(columns="_k")
+    return rows_by_indicator(rows).get(indicator, rows)
 
 
 def rows_by_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
