@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from alembic import command
@@ -59,6 +60,30 @@ def make_engine(url: str, pool_size: int | None = None, max_overflow: int | None
 
         return engine
     return create_engine(url, pool_pre_ping=True, **pool)
+
+
+# One small companion pool per engine for the results a request stores on its first view (results.store.keep).
+# The request still holds its reading connection while it writes; taking the write connection from the same pool
+# would let a burst of first views each hold one connection and wait for a second until the pool times out.
+_WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+WRITER_POOL_TIMEOUT = 5.0
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """The engine's companion for best-effort writes made while a request holds a reading connection.
+
+    Writers never wait for a second connection, so this pool cannot starve; SQLite gets one connection (it has
+    one writer at a time anyway). An in-memory SQLite database is only reachable through its own engine."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
+        return engine
+    writer = _WRITERS.get(engine)
+    if writer is None:
+        overflow = 0 if url.get_backend_name() == "sqlite" else 1
+        writer = make_engine(url.render_as_string(hide_password=False), pool_size=1, max_overflow=overflow,
+                             pool_timeout=WRITER_POOL_TIMEOUT)
+        _WRITERS[engine] = writer
+    return writer
 
 
 def alembic_config(engine: Engine) -> Config:

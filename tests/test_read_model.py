@@ -291,3 +291,35 @@ def test_a_result_stored_by_a_first_view_while_the_refresh_writes_it_fails_neith
         rows = dict(conn.execute(select(DerivedResult.key, DerivedResult.payload)
                                  .where(DerivedResult.kind == "probe")).all())
     assert rows == {"de-vijfhoek": '{"value":1}', "sterrenwijk": '{"value":1}'}  # the refresh's write stands
+
+
+def test_first_views_that_fill_the_pool_still_store_what_they_computed(database_url):
+    # CI saw a browser test time out: several first views at once each held a pool connection and waited for a
+    # second one to store their result, until the pool timed out and the page answered 503. The store now writes
+    # through a companion pool that no request holds while waiting.
+    import threading
+
+    from data_access.db import make_engine
+
+    engine = make_engine(database_url, pool_size=2, max_overflow=0, pool_timeout=2)
+    errors, barrier = [], threading.Barrier(2)
+
+    def first_view(key: str) -> None:
+        try:
+            with engine.connect() as conn:
+                barrier.wait(timeout=10)  # both reading connections taken: the pool is empty
+                assert store.get_or_compute(conn, "probe", key, lambda: {"value": key}) == {"value": key}
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    views = [threading.Thread(target=first_view, args=(key,)) for key in ("de-vijfhoek", "sterrenwijk")]
+    for view in views:
+        view.start()
+    for view in views:
+        view.join(timeout=30)
+    assert errors == []
+    with engine.connect() as conn:
+        rows = dict(conn.execute(select(DerivedResult.key, DerivedResult.payload)
+                                 .where(DerivedResult.kind == "probe")).all())
+    engine.dispose()
+    assert rows == {"de-vijfhoek": '{"value":"de-vijfhoek"}', "sterrenwijk": '{"value":"sterrenwijk"}'}

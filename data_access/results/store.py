@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from data_access.db import dialect_insert
+from data_access.db import dialect_insert, writer_engine
 from data_access.models import DerivedResult, ImportBatch, ProgrammeMember, RecordVersion, RefreshState, utcnow
 
 log = logging.getLogger(__name__)
@@ -142,10 +143,10 @@ def keep(engine: Engine, rows_by_kind: dict[str, dict[str, Any]], version: str, 
     """Store results computed on a request, on their own connection; a failure (lock timeout, deadlock victim) is
     logged, not raised: the request already has its figures, and the next request or the refresh stores them."""
     try:
-        with engine.begin() as writer:
+        with writer_engine(engine).begin() as writer:
             for kind, rows in rows_by_kind.items():
                 write_many(writer, kind, rows, version, replace_kind)
-    except DBAPIError:
+    except (DBAPIError, PoolTimeout):
         log.warning("Berekend resultaat niet bewaard (%s); het volgende verzoek probeert het opnieuw",
                     ", ".join(rows_by_kind), exc_info=True)
 
