@@ -1,6 +1,7 @@
 /* Accessibility fixes for what Dash components render (WCAG 2.1 AA, checked with axe-core in the tests):
- * - Dash 4 dropdowns put the tab stop on a hidden helper input (aria-hidden + tabindex 0: "aria-hidden-focus");
- *   the visible trigger button becomes the tab stop instead, and its <label for=...> names it.
+ * - Dash 4 dropdowns name their trigger button by the shown value (aria-labelledby), not by the <label for=...>
+ *   beside it ("label-content-name-mismatch"): the label names it. Where a hidden helper input holds the tab stop
+ *   (aria-hidden + tabindex 0: "aria-hidden-focus"), the visible button becomes the tab stop instead.
  * - Tables that scroll sideways (.table-responsive) get a tab stop and a name, so keyboard users can scroll them.
  * - Slider thumbs and file inputs get the name of the label beside them; tabs (dbc.Tabs) get unique ids, valid
  *   aria-controls, aria-selected and a tab stop; the date picker's wrapper loses ARIA it may not carry.
@@ -141,6 +142,8 @@
       var button = input.nextElementSibling;
       if (!button || button.tagName !== "BUTTON") { return; }
       if (!button.disabled && button.tabIndex !== 0) { button.tabIndex = 0; }
+    });
+    document.querySelectorAll("button.dash-dropdown").forEach(function (button) {
       if (button.id && !button.dataset.a11yLabelled) {
         var label = document.querySelector('label[for="' + CSS.escape(button.id) + '"]');
         if (label) {
@@ -168,11 +171,15 @@
       input.setAttribute("aria-label", name);
     });
     document.querySelectorAll('[role="tablist"]').forEach(fixTabs);
-    document.querySelectorAll(".dash-datepicker-input-wrapper[aria-expanded], .dash-datepicker-input-wrapper[type]")
+    document.querySelectorAll(".dash-datepicker-input-wrapper[aria-expanded], .dash-datepicker-input-wrapper[type], "
+                              + ".dash-datepicker-input-wrapper[aria-controls]")
       .forEach(function (wrapper) {
+        // a plain <div>: it may not carry widget ARIA, nor point at a popover that is not there
         ["aria-expanded", "aria-haspopup", "aria-disabled", "aria-labelledby", "type"].forEach(function (name) {
           wrapper.removeAttribute(name);
         });
+        var popover = wrapper.getAttribute("aria-controls");
+        if (popover && !document.getElementById(popover)) { wrapper.removeAttribute("aria-controls"); }
       });
     addChartTables();
     document.querySelectorAll(".table-responsive:not([tabindex])").forEach(function (region) {

@@ -140,3 +140,22 @@ def test_database_is_locked_answers_503_but_a_real_fault_stays_an_error(app, mon
     monkeypatch.setattr(queries, "indicators", _raise("no such table: indicator"))
     with pytest.raises(OperationalError):  # TESTING propagates what would otherwise be a logged 500
         client.get("/api/v1/indicators")
+
+
+def test_scripts_and_callback_data_are_gzipped_but_html_pages_are_not(app):
+    import gzip
+    import re
+
+    client = app.server.test_client()
+    assert login(client, "transitie@demo.nl").status_code == 302
+    page = client.get("/", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert page.status_code == 200 and "Content-Encoding" not in page.headers  # HTML: CSRF token beside URL text
+    script = re.search(r'src="(/_dash-component-suites/dash/dash-renderer/build/dash_renderer[^"]+\.js)"',
+                       page.get_data(as_text=True)).group(1)
+    packed = client.get(script, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    plain = client.get(script)
+    assert packed.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert len(packed.get_data()) < len(plain.get_data()) / 3
+    api = client.get("/api/v1/indicators", headers={"Accept-Encoding": "gzip"})
+    assert api.headers["Content-Encoding"] == "gzip" and b'"data"' in gzip.decompress(api.get_data())
