@@ -7,7 +7,9 @@ current viewer, as in the API whose CSV the download links serve.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 import dash
@@ -30,9 +32,9 @@ THEME_NL = {**dict(THEMES),
             "gezondheid": "Gezondheid", "leefstijl": "Leefstijl", "zorggebruik": "Zorggebruik",
             "zorgkosten": "Zorgkosten", "voorzieningen": "Voorzieningen", "leefomgeving": "Leefomgeving"}
 LEVEL_NL = {"programma": "programmabuurt", "gemeente": "gemeente", "wijk": "wijk", "buurt": "buurt"}
-DEFAULT_INDICATORS = ["wvpk_uren_per_client", "pct_65plus"]
-DEFAULT_FUNNEL = "wvpk_uren_per_client"
-DEFAULT_X, DEFAULT_Y = "pct_65plus", "wvpk_uren_per_client"
+DEFAULT_INDICATORS = list(compare.DEFAULT_INDICATORS)
+DEFAULT_FUNNEL = compare.DEFAULT_FUNNEL
+DEFAULT_X, DEFAULT_Y = compare.DEFAULT_X, compare.DEFAULT_Y
 MAX_SEARCH = 30
 MSG = {
     "unknown_areas": "Onbekend gebied genegeerd: {codes}. Gebruik een CBS-code (bv. BU03920105) of de naam van een "
@@ -230,8 +232,33 @@ def phi_sentence(phi: float, tau2: float) -> str:
     return MSG["phi_over" if tau2 > 0 else "phi_none"].format(phi=number(phi, 1))
 
 
+@functools.cache
+def _base_layout() -> dict:
+    """What every go.Figure's layout starts with (the app's default template), for the large figures built as plain
+    dicts: Plotly's validation of a trace of 1,000 points costs ~0.5 s; plotly.js reads the same dict."""
+    return go.Figure().to_plotly_json()["layout"]
+
+
+def _rounded(values: Iterable[float], digits: int = 6) -> list[float | None]:
+    """Chart positions to `digits` significant digits (a pixel needs 4): shorter JSON, the same picture."""
+    return [None if _missing(v) else float(f"{v:.{digits}g}") for v in values]
+
+
+def _hovertexts(names: list[str], values: list[float], periods: list[str], kind: str, unit: str,
+                bands: list[str] | None = None) -> list[str]:
+    """"<name>: <value> (<band>; <period>)" per point, each period labelled once."""
+    labels = {p: period_label(p) for p in set(periods)}
+    if bands is None:
+        return [f"{n}: {fmt(v, kind, unit)} ({labels[p]})" for n, v, p in zip(names, values, periods, strict=True)]
+    return [f"{n}: {fmt(v, kind, unit)} ({b}; {labels[p]})"
+            for n, v, b, p in zip(names, values, bands, periods, strict=True)]
+
+
 def update_funnel(indicator, area_codes=None):  # noqa: ANN001, ANN201
-    """Funnel plot of the newest value of every programme buurt, outliers and chosen buurten labelled; φ in words."""
+    """Funnel plot of the newest value of every programme buurt, outliers and chosen buurten labelled; φ in words.
+
+    The newest values come from the results tables (one aggregation of all programme buurten per change of the
+    store); the figure is a plain dict (see `_base_layout`)."""
     figure = go.Figure().update_layout(separators=",.", plot_bgcolor="white", height=460,
                                        margin={"l": 10, "r": 10, "t": 30, "b": 40})
     with engine().connect() as conn:
@@ -239,46 +266,47 @@ def update_funnel(indicator, area_codes=None):  # noqa: ANN001, ANN201
         if indicator not in set(catalogue["code"]):
             return figure.add_annotation(text=MSG["funnel_none"], showarrow=False, x=0.5, y=0.5,
                                          xref="paper", yref="paper"), ""
-        latest = compare.programme_latest(conn, current_viewer(), indicator, catalogue)
+        latest = compare.stored_programme_latest(conn, current_viewer(), indicator, catalogue)
     row = catalogue.set_index("code").loc[indicator]
     data = compare.funnel_data(latest, str(row["kind"]), None if _missing(row["per"]) else float(row["per"]))
     if data is None:
         return figure.add_annotation(text=MSG["funnel_none"], showarrow=False, x=0.5, y=0.5, xref="paper",
                                      yref="paper"), ""
     limits, units = data["limits"], data["units"]
-    for col, dash_style, label in (("upper_99_8", "dash", "99,8%-grens"), ("upper_95", "dot", "95%-grens"),
-                                   ("lower_95", "dot", None), ("lower_99_8", "dash", None)):
-        figure.add_trace(go.Scatter(x=limits["denominator"], y=limits[col], mode="lines",
-                                    line={"color": "#adb5bd", "dash": dash_style}, name=label or col,
-                                    showlegend=label is not None, hoverinfo="skip"))
-    figure.add_hline(y=data["target"], line={"color": "#495057", "width": 1})
-    outlier = units["band"] != "binnen"
-    chosen = units["area"].astype(str).str.lower().isin(
-        {str(c).lower() for c in (area_codes or []) if isinstance(c, str)}).to_numpy()
-    figure.add_trace(go.Scatter(
-        x=units["denominator"], y=units["value"], mode="markers+text",
-        text=[n if o or c else "" for n, o, c in zip(units["area_name"], outlier, chosen, strict=True)],
-        textposition="top center",
-        marker={"size": [16 if c else 10 for c in chosen],
-                "color": [BAND_COLOURS.get(b, "#6c757d") for b in units["band"]],
-                "symbol": ["diamond" if c else "circle" for c in chosen],
-                "line": {"color": "#000", "width": [3 if c else 0.5 for c in chosen]}},
-        hovertext=[f"{n}: {fmt(v, row['kind'], row['unit'])} ({b}; {period_label(p)})" for n, v, b, p in zip(
-            units["area_name"], units["value"], units["band"], units["period"], strict=True)],
-        hoverinfo="text", name="programmabuurt"))
-    figure.update_layout(xaxis_title="noemer (omvang)", yaxis_title=str(row["name"]),
-                         legend={"orientation": "h", "y": -0.2}, title={
-                             "text": f"gemiddelde {fmt(data['target'], row['kind'], row['unit'])}; "
-                                     f"overdispersie φ = {data['phi']:.1f}".replace(".", ","),
-                             "font": {"size": 12}})
-    figure.update_xaxes(type="log", gridcolor="#e9ecef")
-    figure.update_yaxes(gridcolor="#e9ecef")
+    traces = [{"type": "scatter", "x": _rounded(limits["denominator"]), "y": _rounded(limits[col]), "mode": "lines",
+               "line": {"color": "#adb5bd", "dash": dash_style}, "name": label or col,
+               "showlegend": label is not None, "hoverinfo": "skip"}
+              for col, dash_style, label in (("upper_99_8", "dash", "99,8%-grens"), ("upper_95", "dot", "95%-grens"),
+                                             ("lower_95", "dot", None), ("lower_99_8", "dash", None))]
+    names, bands = units["area_name"].astype(str).tolist(), units["band"].tolist()
+    wanted = {str(c).lower() for c in (area_codes or []) if isinstance(c, str)}
+    chosen = [str(a).lower() in wanted for a in units["area"].tolist()]
+    traces.append({
+        "type": "scatter", "x": _rounded(units["denominator"]), "y": _rounded(units["value"]),
+        "mode": "markers+text", "textposition": "top center",
+        "text": [n if b != "binnen" or c else "" for n, b, c in zip(names, bands, chosen, strict=True)],
+        "marker": {"size": [16 if c else 10 for c in chosen],
+                   "color": [BAND_COLOURS.get(b, "#6c757d") for b in bands],
+                   "symbol": ["diamond" if c else "circle" for c in chosen],
+                   "line": {"color": "#000", "width": [3 if c else 0.5 for c in chosen]}},
+        "hovertext": _hovertexts(names, units["value"].tolist(), units["period"].tolist(), row["kind"], row["unit"],
+                                 bands),
+        "hoverinfo": "text", "name": "programmabuurt"})
+    title = f"gemiddelde {fmt(data['target'], row['kind'], row['unit'])}; overdispersie φ = {number(data['phi'], 1)}"
+    layout = {**_base_layout(), "separators": ",.", "plot_bgcolor": "white", "height": 460,
+              "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
+              "shapes": [{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": data["target"],
+                          "y1": data["target"], "line": {"color": "#495057", "width": 1}}],
+              "xaxis": {"title": {"text": "noemer (omvang)"}, "type": "log", "gridcolor": "#e9ecef"},
+              "yaxis": {"title": {"text": str(row["name"])}, "gridcolor": "#e9ecef"},
+              "legend": {"orientation": "h", "y": -0.2}, "title": {"text": title, "font": {"size": 12}}}
     note = phi_sentence(data["phi"], data["tau2"])
-    return figure, f"{note} {MSG['funnel_chosen']}" if chosen.any() else note
+    return {"data": traces, "layout": layout}, f"{note} {MSG['funnel_chosen']}" if any(chosen) else note
 
 
 def update_scatter(x, y, area_codes):  # noqa: ANN001, ANN201
-    """One dot per chosen area (two or more chosen) or else per programme buurt."""
+    """One dot per chosen area (two or more chosen) or else per programme buurt (from the results tables; the
+    figure is a plain dict, see `_base_layout`)."""
     figure = go.Figure().update_layout(separators=",.", plot_bgcolor="white", height=460,
                                        margin={"l": 10, "r": 10, "t": 30, "b": 40})
     viewer = current_viewer()
@@ -291,7 +319,7 @@ def update_scatter(x, y, area_codes):  # noqa: ANN001, ANN201
         if len(areas) >= 2:
             frame = compare.latest_values(conn, viewer, areas, list({x, y}), catalogue)
         else:
-            frame = pd.concat([compare.programme_latest(conn, viewer, code, catalogue) for code in {x, y}])
+            frame = pd.concat([compare.stored_programme_latest(conn, viewer, code, catalogue) for code in {x, y}])
     cat = catalogue.set_index("code")
     if frame.empty:
         return figure.add_annotation(text=MSG["scatter_none"], showarrow=False, x=0.5, y=0.5, xref="paper",
@@ -303,17 +331,20 @@ def update_scatter(x, y, area_codes):  # noqa: ANN001, ANN201
         return figure.add_annotation(text=MSG["scatter_none"], showarrow=False, x=0.5, y=0.5, xref="paper",
                                      yref="paper")
     wide = wide.dropna(subset=[x, y])
-    figure.add_trace(go.Scatter(x=wide[x], y=wide[y], mode="markers+text" if len(wide) <= 25 else "markers",
-                                text=wide["area_name"], textposition="top center",
-                                marker={"size": 10, "color": "#1f4e79"}, hoverinfo="text",
-                                hovertext=[f"{n}: {fmt(a, cat.at[x, 'kind'], cat.at[x, 'unit'])} / "
-                                           f"{fmt(b, cat.at[y, 'kind'], cat.at[y, 'unit'])}"
-                                           for n, a, b in zip(wide["area_name"], wide[x], wide[y], strict=True)]))
-    figure.update_layout(xaxis_title=f"{cat.at[x, 'name']} ({cat.at[x, 'unit']})",
-                         yaxis_title=f"{cat.at[y, 'name']} ({cat.at[y, 'unit']})")
-    figure.update_xaxes(gridcolor="#e9ecef")
-    figure.update_yaxes(gridcolor="#e9ecef")
-    return figure
+    names, few = wide["area_name"].astype(str).tolist(), len(wide) <= 25
+    points = {"type": "scatter", "x": _rounded(wide[x]), "y": _rounded(wide[y]),
+              "mode": "markers+text" if few else "markers", "marker": {"size": 10, "color": "#1f4e79"},
+              "hoverinfo": "text",
+              "hovertext": [f"{n}: {fmt(a, cat.at[x, 'kind'], cat.at[x, 'unit'])} / "
+                            f"{fmt(b, cat.at[y, 'kind'], cat.at[y, 'unit'])}"
+                            for n, a, b in zip(names, wide[x].tolist(), wide[y].tolist(), strict=True)]}
+    if few:  # names beside the dots; with more dots only on hover
+        points |= {"text": names, "textposition": "top center"}
+    layout = {**_base_layout(), "separators": ",.", "plot_bgcolor": "white", "height": 460,
+              "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
+              "xaxis": {"title": {"text": f"{cat.at[x, 'name']} ({cat.at[x, 'unit']})"}, "gridcolor": "#e9ecef"},
+              "yaxis": {"title": {"text": f"{cat.at[y, 'name']} ({cat.at[y, 'unit']})"}, "gridcolor": "#e9ecef"}}
+    return {"data": [points], "layout": layout}
 
 
 URL_SYNC_JS = """

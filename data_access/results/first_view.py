@@ -8,7 +8,7 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
 - `context_profile`, `beeld_head` (buurtbeeld, per programme buurt), `transitie_map` (outlines, buurt positions):
   public context figures, geometry and member areas only; kept unless a context indicator, the programme's
   member areas or a public import changed;
-- `proposals`, `menukaart_changes` ("<scope>|<indicator>"): the rows of the changed indicators;
+- `proposals`, `menukaart_changes`, `programme_latest` ("<scope>|<indicator>"): the rows of the changed indicators;
 - `positions` ("<scope>|<period>"): the rows of the changed periods;
 - `comparison_values` ("<scope>|<buurt>"): the buurten whose comparison group holds a changed area;
 - `transitie_rows`, `transitie_grid_data` (adoption counts, freshness, KPI status): always; they are recomputed;
@@ -17,7 +17,8 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
 A refresh with nothing changed (`python -m dashboard refresh` by hand), a public import (CBS, RIVM, Vektis, areas)
 or a change of the programme's members drops everything, as before. Then `compute_ahead` stores what pages open
 with (the internal scope, the default indicator, today): best-practice proposals, the menukaart comparison, the
-transitie rows, grid and map; the programme positions follow (`refresh.positions`).
+transitie rows, grid and map, the newest values of the indicators /vergelijken opens with; the programme positions
+follow (`refresh.positions`).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
         keys = stored.get(kind, [])
         if kind in CONTEXT_KINDS:
             out[kind] = None if changes.context else set()
-        elif kind in ("proposals", "menukaart_changes"):
+        elif kind in ("proposals", "menukaart_changes", "programme_latest"):
             out[kind] = {k for k in keys if _key_part(k, 1) in changes.indicators}
         elif kind == "positions":
             out[kind] = {k for k in keys if _key_part(k, 1) in changes.periods}
@@ -124,8 +125,9 @@ def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[
 def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:
     """Store what pages open with, where it is not stored yet (a kept row is current: the refresh re-tags it): the
     best-practice proposals and the menukaart comparison of the default indicator, the transitie rows and grid of
-    today, the transitie map and the programme impact (internal scope)."""
-    from data_access import best_practices, impact_service, menukaart, queries, transitie
+    today, the transitie map, the programme impact and the newest values of the indicators /vergelijken opens with
+    (internal scope)."""
+    from data_access import best_practices, compare, impact_service, menukaart, queries, transitie
     from data_access.results.scopes import scope_viewer
 
     today = today or dt.date.today()
@@ -155,6 +157,15 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
             rows[transitie.MAP_KIND] = {"": transitie.map_payload(conn)}
         if impact_service.STORED_KIND in missing:
             rows[impact_service.STORED_KIND] = {AHEAD_SCOPE: impact_service.impact_payload(conn, viewer)}
+        # /vergelijken: the funnel, scatter and dots of the indicators it opens with (one aggregation for both)
+        latest = [c for c in compare.DEFAULT_INDICATORS if c in catalogue]
+        stored_latest = set(conn.execute(select(DerivedResult.key).where(
+            DerivedResult.kind == compare.STORED_KIND,
+            DerivedResult.key.in_([f"{AHEAD_SCOPE}|{c}" for c in latest]))).scalars())
+        latest = [c for c in latest if f"{AHEAD_SCOPE}|{c}" not in stored_latest]
+        if latest:
+            rows[compare.STORED_KIND] = {f"{AHEAD_SCOPE}|{code}": payload for code, payload in
+                                         compare.latest_payloads(conn, AHEAD_SCOPE, latest).items()}
     for kind in rows:
         store.counted(kind)
     with engine.begin() as conn:
