@@ -36,6 +36,7 @@ DEFAULT_INDICATORS = list(compare.DEFAULT_INDICATORS)
 DEFAULT_FUNNEL = compare.DEFAULT_FUNNEL
 DEFAULT_X, DEFAULT_Y = compare.DEFAULT_X, compare.DEFAULT_Y
 MAX_SEARCH = 30
+LISTED = 50  # programme buurten offered before anything is typed; the others are found by typing their name
 MSG = {
     "unknown_areas": "Onbekend gebied genegeerd: {codes}. Gebruik een CBS-code (bv. BU03920105) of de naam van een "
                      "programmabuurt.",
@@ -97,25 +98,45 @@ def indicator_options(catalogue: pd.DataFrame, kinds: tuple[str, ...] | None = N
     return options
 
 
+def _area_options(conn, programme: pd.DataFrame, programme_ids: frozenset[int], chosen: list[str],  # noqa: ANN001
+                  search: str | None = None) -> list[dict]:
+    """The picker's options: without a search the first LISTED programme buurten (the viewer's own first), with one
+    the programme buurten and CBS areas that match it; the chosen areas always (a chip needs its label)."""
+    if search and len(search.strip()) >= 2:
+        rows = areas_matching(conn, search, MAX_SEARCH, ("programma",))
+        rows += areas_matching(conn, search, MAX_SEARCH, ("buurt", "wijk", "gemeente"), with_children=True)
+    else:
+        own = programme["programme_id"].isin(programme_ids)
+        listed = pd.concat([programme[own], programme[~own]]).head(LISTED)
+        rows = [(c, n, "programma") for c, n in zip(listed["code"], listed["name"], strict=True)]
+    seen = {code for code, _name, _level in rows}
+    extra = [c for c in chosen if isinstance(c, str) and 0 < len(c) <= 80 and c not in seen][:MAX_SEARCH]
+    rows = (areas_by_code(conn, extra) if extra else []) + rows
+    options, seen = [], set()
+    for code, name, level in rows:
+        if code not in seen and level in LEVEL_NL:
+            seen.add(code)
+            options.append({"label": _label(code, name, level), "value": code})
+    return options
+
+
 def init_view(query):  # noqa: ANN001, ANN201
     """Options and values from the URL (or sensible defaults), with a message for unknown codes."""
     query = query or {}
     viewer = current_viewer()
     with engine().connect() as conn:
         catalogue = queries.indicators(conn)
-        programme = queries.programme_buurten(conn)
+        programme = compare.programme_list(conn)
         wanted = query.get("gebieden") or []
         if not wanted:
             own = programme[programme["programme_id"].isin(viewer.programme_ids)]["code"].tolist()
             wanted = (own + [c for c in programme["code"] if c not in own])[:3]
         areas, unknown_areas = _resolve_many(conn, wanted)
+        chosen = [a.code for a in areas][:compare.MAX_AREAS]
+        area_options = _area_options(conn, programme, viewer.programme_ids, chosen)
     codes = set(catalogue["code"])
-    chosen = [c for c in (query.get("indicatoren") or DEFAULT_INDICATORS) if c in codes]
+    indicators = [c for c in (query.get("indicatoren") or DEFAULT_INDICATORS) if c in codes]
     unknown_ind = [c for c in (query.get("indicatoren") or []) if c not in codes]
-    area_options = [{"label": _label(c, n, "programma"), "value": c}
-                    for c, n in zip(programme["code"], programme["name"], strict=True)]
-    area_options += [{"label": _label(a.code, a.name, a.level), "value": a.code} for a in areas
-                     if a.programme_id is None]
     messages = []
     if unknown_areas:
         messages.append(dbc.Alert(MSG["unknown_areas"].format(codes=", ".join(unknown_areas)), color="warning",
@@ -129,30 +150,16 @@ def init_view(query):  # noqa: ANN001, ANN201
     all_options = indicator_options(catalogue)
     x = query.get("x") if query.get("x") in codes else DEFAULT_X
     y = query.get("y") if query.get("y") in codes else DEFAULT_Y
-    return (area_options, [a.code for a in areas][:compare.MAX_AREAS], all_options, chosen[:compare.MAX_INDICATORS],
+    return (area_options, chosen, all_options, indicators[:compare.MAX_INDICATORS],
             funnel_options, funnel, all_options, x, all_options, y, messages)
 
 
 def search_areas(search, value):  # noqa: ANN001, ANN201
-    """Programme buurten plus CBS areas whose name, gemeente or code matches the search text."""
-    value = value or []
+    """Programme buurten and CBS areas whose name, gemeente or code matches the search text, and the chosen ones."""
+    viewer = current_viewer()
     with engine().connect() as conn:
-        programme = queries.programme_buurten(conn)
-        options = [{"label": _label(c, n, "programma"), "value": c}
-                   for c, n in zip(programme["code"], programme["name"], strict=True)]
-        known = {o["value"] for o in options}
-        extra = [v for v in value if v not in known]
-        rows = []
-        if search and len(search.strip()) >= 2:
-            rows = areas_matching(conn, search, MAX_SEARCH, ("buurt", "wijk", "gemeente"), with_children=True)
-        if extra:
-            rows += areas_by_code(conn, extra)
-    seen = set(known)
-    for code, name, level in rows:
-        if code not in seen:
-            seen.add(code)
-            options.append({"label": _label(code, name, level), "value": code})
-    return options
+        programme = compare.programme_list(conn) if not search or len(search.strip()) < 2 else None
+        return _area_options(conn, programme, viewer.programme_ids, value or [], search)
 
 
 def update_comparison(area_codes, indicator_codes):  # noqa: ANN001, ANN201

@@ -33,6 +33,13 @@ LATEST_COLUMNS = ["area", "area_name", "indicator", "period", "value", "numerato
                   "ci_high", "note", "synthetic"]
 
 
+def programme_list(conn: Connection) -> pd.DataFrame:
+    """programme_id, code (slug) and name of every programme buurt, in the order of `queries.programme_buurten`
+    (cohort, id), without its member lists: what the area picker needs."""
+    return pd.read_sql(select(ProgrammeBuurt.id.label("programme_id"), ProgrammeBuurt.slug.label("code"),
+                              ProgrammeBuurt.name).order_by(ProgrammeBuurt.cohort, ProgrammeBuurt.id), conn)
+
+
 def _newest(frame: pd.DataFrame) -> pd.DataFrame:
     """The newest value per (area, indicator) (`definitions.latest_as_of`); an area without any value keeps its newest
     row, so the comparison says why it has none."""
