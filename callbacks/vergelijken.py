@@ -361,11 +361,11 @@ def update_scatter(x, y, area_codes):  # noqa: ANN001, ANN201
                                      yref="paper")
     wide = wide.dropna(subset=[x, y])
     names, few = wide["area_name"].astype(str).tolist(), len(wide) <= 25
+    x_fmt, y_fmt = (cat.at[x, "kind"], cat.at[x, "unit"]), (cat.at[y, "kind"], cat.at[y, "unit"])
     points = {"type": "scatter", "x": _rounded(wide[x]), "y": _rounded(wide[y]),
               "mode": "markers+text" if few else "markers", "marker": {"size": 10, "color": "#1f4e79"},
               "hoverinfo": "text",
-              "hovertext": [f"{n}: {fmt(a, cat.at[x, 'kind'], cat.at[x, 'unit'])} / "
-                            f"{fmt(b, cat.at[y, 'kind'], cat.at[y, 'unit'])}"
+              "hovertext": [f"{n}: {fmt(a, *x_fmt)} / {fmt(b, *y_fmt)}"
                             for n, a, b in zip(names, wide[x].tolist(), wide[y].tolist(), strict=True)]}
     if few:  # names beside the dots; with more dots only on hover
         points |= {"text": names, "textposition": "top center"}
