@@ -185,26 +185,38 @@ def update_comparison(area_codes, indicator_codes):  # noqa: ANN001, ANN201
             className="vergelijk-csv me-3", target="_blank") for a in areas[:compare.MAX_AREAS]])
     if frame.empty or frame["value"].notna().sum() == 0:
         return empty, dbc.Alert(MSG["no_values"], color="info"), downloads
-    figure = make_subplots(rows=len(indicator_codes), cols=1, vertical_spacing=0.35 / max(len(indicator_codes), 1),
-                           subplot_titles=[f"{cat.at[c, 'name']} ({cat.at[c, 'unit']})" for c in indicator_codes])
-    order = [a.code for a in areas]
+    figure = _dots_figure(frame, areas, indicator_codes, cat, names)
+    return figure, _table(frame, areas, indicator_codes, cat), downloads
+
+
+def _dots_figure(frame: pd.DataFrame, areas: list[queries.AreaInfo], indicator_codes: list[str], cat: pd.DataFrame,
+                 names: dict[str, str]) -> dict:
+    """One row of dots with their 95%-intervals per indicator. The axes and titles come from make_subplots; the
+    traces are plain dicts (Plotly's validation of them cost more than the rest of the callback)."""
+    n = len(indicator_codes)
+    layout = make_subplots(rows=n, cols=1, vertical_spacing=0.35 / max(n, 1), subplot_titles=[
+        f"{cat.at[c, 'name']} ({cat.at[c, 'unit']})" for c in indicator_codes]).to_plotly_json()["layout"]
+    layout.update(height=120 + n * (110 + 32 * len(areas)), separators=",.", plot_bgcolor="white",
+                  margin={"l": 10, "r": 10, "t": 40, "b": 20})
+    order, traces = [a.code for a in areas], []
     for row, code in enumerate(indicator_codes, start=1):
+        axis = "" if row == 1 else str(row)
+        layout[f"xaxis{axis}"].update(gridcolor="#e9ecef", zeroline=False)
+        layout[f"yaxis{axis}"].update(autorange="reversed")
         rows = frame[frame["indicator"] == code].set_index("area").reindex(order).dropna(subset=["value"])
         err_plus = (rows["ci_high"] - rows["value"]).where(rows["ci_high"].notna())
         err_minus = (rows["value"] - rows["ci_low"]).where(rows["ci_low"].notna())
-        figure.add_trace(go.Scatter(
-            x=rows["value"], y=[names[a] for a in rows.index], mode="markers",
-            marker={"size": 11, "color": "#1f4e79"},
-            error_x={"type": "data", "array": err_plus.fillna(0), "arrayminus": err_minus.fillna(0),
-                     "thickness": 1.5, "width": 4},
-            hovertext=[f"{names[a]}: {fmt(v, cat.at[code, 'kind'], cat.at[code, 'unit'])} ({period_label(p)})"
-                       for a, v, p in zip(rows.index, rows["value"], rows["period"], strict=True)],
-            hoverinfo="text", name=cat.at[code, "name"], showlegend=False), row=row, col=1)
-    figure.update_layout(height=120 + len(indicator_codes) * (110 + 32 * len(areas)), separators=",.",
-                         margin={"l": 10, "r": 10, "t": 40, "b": 20}, plot_bgcolor="white")
-    figure.update_xaxes(gridcolor="#e9ecef", zeroline=False)
-    figure.update_yaxes(autorange="reversed")
-    return figure, _table(frame, areas, indicator_codes, cat), downloads
+        kind, unit = cat.at[code, "kind"], cat.at[code, "unit"]
+        traces.append({
+            "type": "scatter", "x": rows["value"].tolist(), "y": [names[a] for a in rows.index], "mode": "markers",
+            "marker": {"size": 11, "color": "#1f4e79"},
+            "error_x": {"type": "data", "array": err_plus.fillna(0).tolist(),
+                        "arrayminus": err_minus.fillna(0).tolist(), "thickness": 1.5, "width": 4},
+            "hovertext": [f"{names[a]}: {fmt(v, kind, unit)} ({period_label(p)})"
+                          for a, v, p in zip(rows.index, rows["value"].tolist(), rows["period"].tolist(), strict=True)],
+            "hoverinfo": "text", "name": cat.at[code, "name"], "showlegend": False,
+            "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
+    return {"data": traces, "layout": layout}
 
 
 def _table(frame: pd.DataFrame, areas: list[queries.AreaInfo], indicator_codes: list[str],
