@@ -61,15 +61,22 @@ def test_a_delivery_recomputes_the_stored_values_of_its_indicator_only(delivered
     engine, _client = delivered
     with engine.connect() as conn:
         before = store.state(conn)["store_version"]
+        old = compare.stored_programme_latest(conn, TEAM, WVPK).set_index("area")
     _deliver(engine, tmp_path)  # De Vijfhoek's member BU03920105 and BU03920101, wvpk, 2026-B1
     with engine.connect() as conn:
         changes = first_view.changes_since(conn, before, store.store_version(conn))
         dropped = first_view.affected_keys(conn, [compare.STORED_KIND], changes)[compare.STORED_KIND]
     assert dropped == {f"intern|{WVPK}"}
+    computed = store.COMPUTED.get(compare.STORED_KIND, 0)
     assert results.refresh(engine)
     with engine.connect() as conn:
         stored = compare.stored_programme_latest(conn, TEAM, WVPK).set_index("area")
+        whole = compare.programme_latest(conn, TEAM, WVPK).set_index("area")
+    # only the buurten of the delivered areas were recomputed, into the stored table; it equals a whole computation
+    assert store.COMPUTED.get(compare.STORED_KIND, 0) == computed
     assert (stored.at["de-vijfhoek", "period"], stored.at["de-vijfhoek", "value"]) == ("2026-B1", 125.0)
+    assert old.at["de-vijfhoek", "period"] != "2026-B1"
+    pd.testing.assert_frame_equal(stored.sort_index()[whole.columns], whole.sort_index(), check_dtype=False)
 
 
 def test_each_scope_reads_its_own_copy(delivered):  # noqa: F811
