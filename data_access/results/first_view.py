@@ -8,7 +8,10 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
 - `context_profile`, `beeld_head` (buurtbeeld, per programme buurt), `transitie_map` (outlines, buurt positions):
   public context figures, geometry and member areas only; kept unless a context indicator, the programme's
   member areas or a public import changed;
-- `proposals`, `menukaart_changes`, `programme_latest` ("<scope>|<indicator>"): the rows of the changed indicators;
+- `proposals`, `menukaart_changes` ("<scope>|<indicator>"): the rows of the changed indicators;
+- `programme_latest` ("<scope>|<indicator>", /vergelijken): the rows of the changed indicators are brought up to
+  date for the buurten the changed areas feed (`_patch_latest`), not dropped; all are dropped when a context
+  indicator changed (it can weigh another indicator's aggregate);
 - `positions` ("<scope>|<period>"): the rows of the changed periods;
 - `comparison_values` ("<scope>|<buurt>"): the buurten whose comparison group holds a changed area;
 - `transitie_rows`, `transitie_grid_data` (adoption counts, freshness, KPI status): always; they are recomputed;
