@@ -43,7 +43,8 @@ MSG = {
     "not_started": "nog niet gestart",
     "behind": "{label} ({months} mnd achter)",
     "no_map": "Geen kaartgegevens: importeer de CBS-gemeentegrenzen (geo) om de kaart te tonen.",
-    "cand_info": "{n} kandidaten met een score ({level}); de tabel toont de eerste {shown}. Gewichten: {weights}.",
+    "cand_info": "{n} kandidaten met een score ({level}), de hoogste score eerst; sorteer en filter in de tabel. "
+                 "Gewichten: {weights}.",
     "cand_none": "Geen kandidaten met voldoende gegevens: importeer de CBS-, RIVM- en Vektis-bestanden.",
     "pick": "Kies een kandidaat in de tabel.",
     "saved": "Opgeslagen als versie {version}.",
@@ -61,7 +62,6 @@ KPI_STATUS_COLOURS = {"op_koers": OKABE_ITO["blue"], "niet_op_koers": OKABE_ITO[
                       "nog_niet_bekend": OKABE_ITO["grey"]}
 KPI_STATUS_SYMBOLS = {"op_koers": "triangle-up", "niet_op_koers": "triangle-down", "nog_niet_bekend": "circle"}
 NOT_KNOWN = transitie.NOT_KNOWN
-MAX_CANDIDATE_ROWS = 300
 GRID_BLOCK = 100  # rows per block the programme grid asks for (infinite row model)
 
 
@@ -437,12 +437,9 @@ def _weights_from(values: list | None) -> dict[str, float]:
 
 
 def ranked_candidates(conn, level: str, weights: dict[str, float]) -> pd.DataFrame:  # noqa: ANN001
-    """The scored candidates with the number of selection criteria ticked."""
-    ranked = transitie.score_candidates(transitie.candidate_table(conn, level), weights)
-    checks = transitie.checklist_states(conn)
-    ticked = dict(zip(checks["code"], checks["criteria"].map(len), strict=True)) if not checks.empty else {}
-    ranked["criteria_ok"] = ranked["code"].map(ticked).fillna(0).astype(int)
-    return ranked
+    """The scored candidates with the number of selection criteria ticked (`transitie.ranked_candidates`: from the
+    stored candidate table, so no request reads the ~14,000 buurten's figures from the observations)."""
+    return transitie.ranked_candidates(conn, level, weights)
 
 
 def candidate_columns(level: str) -> list[dict]:
@@ -462,23 +459,39 @@ def _candidate_decimals() -> dict[str, int]:
     return out
 
 
-def update_candidates(level: str | None, weight_values: list | None):  # noqa: ANN201
-    viewer = current_viewer()
-    if not allowed(viewer):
-        return [], [], ""
+def _scored_candidates(level: str | None, weight_values: list | None) -> tuple[str, pd.DataFrame, dict]:
+    """The level asked for (or buurt), the candidates with a score under the weights, best first, and the weights."""
     level = level if level in transitie.CANDIDATE_LEVELS else "buurt"
     weights = _weights_from(weight_values)
     with engine().connect() as conn:
         ranked = ranked_candidates(conn, level, weights)
-    scored = ranked[ranked["score"].notna()]
+    return level, ranked[ranked["score"].notna()], weights
+
+
+def update_candidates(level: str | None, weight_values: list | None):  # noqa: ANN201
+    """The candidate grid's columns and the line above it; the rows come block by block (`candidate_rows`)."""
+    if not allowed(current_viewer()):
+        return [], ""
+    level, scored, weights = _scored_candidates(level, weight_values)
     if scored.empty:
-        return [], candidate_columns(level), MSG["cand_none"]
-    shown = scored.head(MAX_CANDIDATE_ROWS)
+        return candidate_columns(level), MSG["cand_none"]
     weight_text = ", ".join(f"{c.label.split(' (')[0].lower()} {number(weights[c.code], 1)}"
                             for c in transitie.CASE_COMPONENTS)
     info = MSG["cand_info"].format(n=number(len(scored)), level="CBS-buurten" if level == "buurt" else "CBS-wijken",
-                                   shown=number(len(shown)), weights=weight_text)
-    return rows(shown, _candidate_decimals()), candidate_columns(level), info
+                                   weights=weight_text)
+    return candidate_columns(level), info
+
+
+def candidate_rows(request: dict | None, level: str | None, weight_values: list | None) -> dict:
+    """One block of the candidate grid (infinite row model): ~7,000 scored buurten filtered, sorted and cut on the
+    server, and only the grid's own fields of the block sent."""
+    if not allowed(current_viewer()):
+        return {"rowData": [], "rowCount": 0}
+    level, scored, _weights = _scored_candidates(level, weight_values)
+    fields = {c["field"] for c in candidate_columns(level)}
+    block, count = grid_paging.frame_page(scored, request, fields, block=GRID_BLOCK)
+    return {"rowData": rows(block[[c for c in block.columns if c in fields]], _candidate_decimals()),
+            "rowCount": count}
 
 
 def download_candidates(_clicks, level: str | None, weight_values: list | None):  # noqa: ANN001, ANN201
@@ -503,6 +516,17 @@ def candidate_csv(ranked: pd.DataFrame, weights: dict[str, float]) -> pd.DataFra
         out[f"z_{comp.code}_gewicht_{weights[comp.code]:g}"] = ranked[f"z_{comp.code}"].round(3)
     out["score"] = out["score"].round(3)
     return out
+
+
+# other weights or level: the grid drops its blocks and asks again; a saved checklist: it reloads the blocks in
+# view (keeping the selection, rows have ids), so the row's "Criteria" shows the new count
+REFRESH_CANDIDATES = ("function(_level, _weights, _saved) {"
+                      " let api = null;"
+                      f" try {{ api = dash_ag_grid.getApi('{ids.TRANSITIE_CAND_GRID}'); }}"
+                      " catch (e) { return window.dash_clientside.no_update; /* grid not drawn yet */ }"
+                      f" if (window.dash_clientside.callback_context.triggered_id === '{ids.TRANSITIE_CAND_SAVED}')"
+                      " { api.refreshInfiniteCache(); } else { api.purgeInfiniteCache(); }"
+                      " return window.dash_clientside.no_update; }")
 
 
 # ---------------------------------------------------------------- checklist
@@ -537,9 +561,9 @@ def _criteria_options() -> list[dict]:
     return [{"label": label, "value": key} for key, label in transitie.SELECTION_CRITERIA]
 
 
-def save_checklist(_clicks, state: dict | None, criteria: list | None, note: str | None,  # noqa: ANN001, ANN201
-                   selected: list | None):
-    """Save a new checklist version (optimistic lock on the version the edit started from); update the grid row."""
+def save_checklist(_clicks, state: dict | None, criteria: list | None, note: str | None):  # noqa: ANN001, ANN201
+    """Save a new checklist version (optimistic lock on the version the edit started from); the grid then reloads
+    its rows."""
     viewer = current_viewer()
     if not _clicks:
         return no_update, no_update, no_update
@@ -559,12 +583,9 @@ def save_checklist(_clicks, state: dict | None, criteria: list | None, note: str
                          ip=request.remote_addr or "")
     except (transitie.ChecklistConflict, ValueError) as exc:
         return dbc.Alert(str(exc), color="danger"), no_update, no_update
-    transaction = no_update
-    if selected and isinstance(selected, list) and selected[0].get("code") == state["code"]:
-        ticked = len(set(criteria or []))
-        transaction = {"update": [{**selected[0], "criteria_ok": ticked, "criteria_ok_nl": number(ticked)}]}
+    # the grid reloads its blocks (`REFRESH_CANDIDATES`), so the row shows the criteria now ticked
     return (dbc.Alert(MSG["saved"].format(version=version), color="success"), {**state, "version": version},
-            transaction)
+            {"code": state["code"], "version": version})
 
 
 def register(app: dash.Dash) -> None:
@@ -585,10 +606,16 @@ def register(app: dash.Dash) -> None:
     app.callback(Output(ids.TRANSITIE_KPI, "children"), Output(ids.TRANSITIE_EVENT_STUDY, "children"),
                  Input(ids.URL, "pathname"))(update_programme_kpi)
     app.callback(
-        Output(ids.TRANSITIE_CAND_GRID, "rowData"), Output(ids.TRANSITIE_CAND_GRID, "columnDefs"),
-        Output(ids.TRANSITIE_CAND_INFO, "children"),
+        Output(ids.TRANSITIE_CAND_GRID, "columnDefs"), Output(ids.TRANSITIE_CAND_INFO, "children"),
         Input(ids.TRANSITIE_CAND_LEVEL, "value"), Input(ids.transitie_weight(ALL), "value"),
     )(update_candidates)
+    app.callback(Output(ids.TRANSITIE_CAND_GRID, "getRowsResponse"), Input(ids.TRANSITIE_CAND_GRID, "getRowsRequest"),
+                 State(ids.TRANSITIE_CAND_LEVEL, "value"), State(ids.transitie_weight(ALL), "value"),
+                 prevent_initial_call=True)(candidate_rows)
+    app.clientside_callback(REFRESH_CANDIDATES,
+                            Output(ids.TRANSITIE_CAND_GRID, "getRowsResponse", allow_duplicate=True),
+                            Input(ids.TRANSITIE_CAND_LEVEL, "value"), Input(ids.transitie_weight(ALL), "value"),
+                            Input(ids.TRANSITIE_CAND_SAVED, "data"), prevent_initial_call=True)
     app.callback(
         Output(ids.TRANSITIE_CAND_DOWNLOAD, "data"), Input(ids.TRANSITIE_CAND_CSV, "n_clicks"),
         State(ids.TRANSITIE_CAND_LEVEL, "value"), State(ids.transitie_weight(ALL), "value"),
@@ -605,8 +632,8 @@ def register(app: dash.Dash) -> None:
     )(load_checklist)
     app.callback(
         Output(ids.TRANSITIE_CHECK_RESULT, "children"), Output(ids.TRANSITIE_CHECK_VERSION, "data"),
-        Output(ids.TRANSITIE_CAND_GRID, "rowTransaction"),
+        Output(ids.TRANSITIE_CAND_SAVED, "data"),
         Input(ids.TRANSITIE_CHECK_SAVE, "n_clicks"), State(ids.TRANSITIE_CHECK_VERSION, "data"),
         State(ids.TRANSITIE_CHECK_LIST, "value"), State(ids.TRANSITIE_CHECK_NOTE, "value"),
-        State(ids.TRANSITIE_CAND_GRID, "selectedRows"), prevent_initial_call=True,
+        prevent_initial_call=True,
     )(save_checklist)

@@ -48,29 +48,19 @@ TEXT = {
 }
 
 
-def _grid(grid_id: str, height: str, row_id: str, selectable: bool = False) -> dag.AgGrid:
-    options = {"animateRows": False, "tooltipShowDelay": 300}
-    if selectable:
-        options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
-    return dag.AgGrid(
-        id=grid_id, rowData=[], columnDefs=[], getRowId=f"params.data.{row_id}",
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapHeaderText": True,
-                       "autoHeaderHeight": True, "wrapText": True, "autoHeight": True},
-        dashGridOptions=options, style={"height": height},
-    )
-
-
-def _paged_grid(grid_id: str, height: str, row_id: str) -> dag.AgGrid:
+def _paged_grid(grid_id: str, height: str, row_id: str, selectable: bool = False) -> dag.AgGrid:
     """A grid whose rows the server sorts, filters and sends one block at a time (AG Grid's infinite row model):
-    with 1,000 programme buurten the page sends what one screen shows. Fixed row height: the infinite row model
-    has no automatic row heights."""
+    with 1,000 programme buurten or ~7,000 candidate buurten the page sends what one screen shows. Fixed row
+    height: the infinite row model has no automatic row heights."""
+    options = {"animateRows": False, "tooltipShowDelay": 300, "cacheBlockSize": 100, "maxBlocksInCache": 10,
+               "infiniteInitialRowCount": 1, "rowBuffer": 0}
+    if selectable:  # rows have ids, so a selection survives reloading the blocks
+        options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
     return dag.AgGrid(
         id=grid_id, columnDefs=[], getRowId=f"params.data.{row_id}", rowModelType="infinite",
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapHeaderText": True,
                        "autoHeaderHeight": True},
-        dashGridOptions={"animateRows": False, "tooltipShowDelay": 300, "cacheBlockSize": 100,
-                         "maxBlocksInCache": 10, "infiniteInitialRowCount": 1, "rowBuffer": 0},
-        style={"height": height},
+        dashGridOptions=options, style={"height": height},
     )
 
 
@@ -135,7 +125,7 @@ def layout(**_query) -> html.Div:
                 ], xs=12, lg=4),
                 dbc.Col([
                     html.Div(id=ids.TRANSITIE_CAND_INFO, className="small text-muted mb-1"),
-                    dcc.Loading(_grid(ids.TRANSITIE_CAND_GRID, "26rem", "code", selectable=True)),
+                    _paged_grid(ids.TRANSITIE_CAND_GRID, "26rem", "code", selectable=True),
                 ], xs=12, lg=8),
             ]),
             dbc.Card(dbc.CardBody([
@@ -147,7 +137,7 @@ def layout(**_query) -> html.Div:
                     value=[]),
                 dbc.Label(TEXT["note"], html_for=ids.TRANSITIE_CHECK_NOTE, className="mt-2 small"),
                 dbc.Textarea(id=ids.TRANSITIE_CHECK_NOTE, rows=2, disabled=True),
-                dcc.Store(id=ids.TRANSITIE_CHECK_VERSION),
+                dcc.Store(id=ids.TRANSITIE_CHECK_VERSION), dcc.Store(id=ids.TRANSITIE_CAND_SAVED),
                 dbc.Button(TEXT["save"], id=ids.TRANSITIE_CHECK_SAVE, color="primary", className="mt-2",
                            disabled=True),
                 html.Div(id=ids.TRANSITIE_CHECK_RESULT, className="mt-2"),

@@ -54,6 +54,9 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
     area = {"kind": "buurt", "code": slug}
     gebied = {"kind": "gebied", "code": code}
     review = None
+    from data_access.transitie import CASE_COMPONENTS
+
+    weights = [_inp(ids.transitie_weight(c.code), "value", c.weight) for c in CASE_COMPONENTS]  # ALL: one list
     return [
         ("navbar search 'utrecht'", f"{ids.NAV_SEARCH}.options", [_inp(ids.NAV_SEARCH, "search_value", "utrecht")],
          [_inp(ids.NAV_SEARCH, "value", None)]),
@@ -104,6 +107,21 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
          [_inp(ids.TRANSITIE_FILTER_COHORT, "value", None), _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)]),
         ("transitie: programme KPI", f"..{ids.TRANSITIE_KPI}.children...{ids.TRANSITIE_EVENT_STUDY}.children..",
          [_inp(ids.URL, "pathname", "/transitie")], []),
+        ("transitie: candidates (buurt)", f"..{ids.TRANSITIE_CAND_GRID}.rowData...{ids.TRANSITIE_CAND_GRID}"
+                                          f".columnDefs...{ids.TRANSITIE_CAND_INFO}.children..",
+         [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights], []),  # before its rows came block by block
+        ("transitie: candidates (columns, info)", f"..{ids.TRANSITIE_CAND_GRID}.columnDefs...{ids.TRANSITIE_CAND_INFO}"
+                                                  ".children..",
+         [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights], []),
+        ("transitie: candidate block", f"{ids.TRANSITIE_CAND_GRID}.getRowsResponse",
+         [_inp(ids.TRANSITIE_CAND_GRID, "getRowsRequest", {"startRow": 0, "endRow": 100, "sortModel": [],
+                                                             "filterModel": {}})],
+         [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights]),
+        ("transitie: candidate block (sorted, filtered)", f"{ids.TRANSITIE_CAND_GRID}.getRowsResponse",
+         [_inp(ids.TRANSITIE_CAND_GRID, "getRowsRequest", {
+             "startRow": 100, "endRow": 200, "sortModel": [{"colId": "gemeente", "sort": "asc"}],
+             "filterModel": {"inwoners": {"filterType": "number", "type": "greaterThan", "filter": 1000}}})],
+         [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights]),
         ("best-practices: proposals", f"{ids.BEST_PROPOSALS}.children",
          [_inp(ids.BEST_INDICATOR, "value", "wvpk_uren_per_client")], []),
         ("menukaart: catalogue", f"{ids.MENU_CONTENT}.children", [_inp(ids.URL, "pathname", "/menukaart")], []),
@@ -142,7 +160,8 @@ def bench_callbacks(app, repeat: int, slug: str, code: str, only: str = "") -> N
             output = next((k for k in app.callback_map if "@" in k and output in k), output)
 
         def call(output=output, inputs=inputs, state=state):  # noqa: ANN001, ANN202
-            return dash_post(client, output, inputs, state)
+            return dash_post(client, output, inputs, state,
+                             changed=[f"{i['id']}.{i['property']}" for i in inputs if isinstance(i, dict)])
 
         start = time.perf_counter()
         try:
