@@ -170,7 +170,9 @@ def filtered_frame(frame: pd.DataFrame, filter_model: dict | None, allowed: set[
 
 
 def _sort_key(values: pd.Series) -> pd.Series:
-    return values.astype(str).str.lower() if values.dtype == object else values
+    if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
+        return values
+    return values.astype(str).str.lower()
 
 
 def sorted_frame(frame: pd.DataFrame, sort_model: list | None, allowed: set[str]) -> pd.DataFrame:
