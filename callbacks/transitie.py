@@ -20,7 +20,7 @@ from flask import request
 from callbacks import grid_paging
 from callbacks.buurt_uitkomsten import updated_note
 from callbacks.common import current_viewer, engine
-from callbacks.grid import link_col, num_col, rows, text_col
+from callbacks.grid import rows
 from dashboard import ids
 from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
@@ -30,6 +30,7 @@ from data_access.results import state as read_model_state
 from data_access.results import store as read_model_store
 from layouts.figures import OKABE_ITO, exportable, graph_config, status_badge
 from layouts.formatting import number, signed, time_nl
+from layouts.transitie import FAMILY_HEADERS, KPI_COLUMNS, MAIN_KPI, candidate_columns, overview_columns
 
 ROLES = transitie.VIEW_ROLES
 MSG = {
@@ -50,13 +51,6 @@ MSG = {
     "saved": "Opgeslagen als versie {version}.",
     "unknown": "Onbekende kandidaat; kies een rij in de tabel.",
 }
-FAMILY_HEADERS = {"verzekeraars": "Verzekeraars", "buurtnetwerk": "Buurtnetwerk", "alliantie": "Alliantiepartners"}
-KPI_HEADERS = {"wvpk_uren_per_client": "KPI wijkverpleging (uren per cliënt)",
-               "ha_consulten_per_patient": "Huisartsconsulten",
-               "opnames_kwetsbare_ouderen_per_1000": "Opnames kwetsbare ouderen",
-               "ligduur_kwetsbare_ouderen": "Ligduur kwetsbare ouderen"}
-KPI_COLUMNS = [(code, KPI_HEADERS[code]) for code in transitie.GRID_KPIS]  # the grid's data holds these
-MAIN_KPI = "wvpk_uren_per_client"
 # the one palette (layouts/figures.py): blue ▲ on course, orange ▼ not on course, grey ● not yet known
 KPI_STATUS_COLOURS = {"op_koers": OKABE_ITO["blue"], "niet_op_koers": OKABE_ITO["orange"],
                       "nog_niet_bekend": OKABE_ITO["grey"]}
@@ -125,28 +119,6 @@ def overview_rows(frame: pd.DataFrame, today: dt.date | None = None) -> list[dic
     keep += [c for code, _ in KPI_COLUMNS for c in (f"kpi_{code}", f"kpi_{code}_txt") if c in frame.columns]
     keep += [c for key in FAMILY_HEADERS for c in (f"{key}_txt", f"{key}_late")]
     return rows(frame[keep], {"sessies": 0, "interventies_gestart": 0, "best_practices": 0, "cohort": 0})
-
-
-def overview_columns() -> list[dict]:
-    cols = [
-        link_col("buurt", "Buurt", pinned="left", width=190),
-        num_col("cohort", "Cohort", width=100),
-        text_col("alliance_partner", "Alliantiepartner", width=155),
-        text_col("region", "Regio", width=130),
-        text_col("start", "Start", width=105),
-        *[text_col(f"kpi_{code}_txt", header, width=190 if code == MAIN_KPI else 165,
-                   cellClassRules={f"kpi-{key}": f"params.data && params.data.kpi_{code} == '{key}'" for key in
-                                   kpi_service.STATUS_LABELS})
-          for code, header in KPI_COLUMNS],
-        text_col("buurtbeeld_txt", "Buurtbeeld", width=105),
-        num_col("sessies", "Sessies", width=95),
-        num_col("interventies_gestart", "Interventies gestart", width=115),
-        num_col("best_practices", "Best practices", width=100),
-    ]
-    for key, header in FAMILY_HEADERS.items():
-        cols.append(text_col(f"{key}_txt", f"Laatste levering {header.lower()}", width=150,
-                             cellClassRules={"fresh-late": f"!!(params.data && params.data.{key}_late)"}))
-    return cols
 
 
 def partner_summary(rows_: list[dict]) -> dbc.Table:
@@ -274,18 +246,19 @@ def _filtered_rows(rows_: list[dict], cohorts: list | None, partners: list | Non
 
 
 def update_overview(_path: str | None, cohorts: list | None, partners: list | None):  # noqa: ANN201
-    """Access check, status line, the grid's columns, the map and the filter options.
+    """Access check, status line, the map and the filter options.
 
-    The grid's rows are not sent here: the grid asks for them one block at a time (`grid_rows`)."""
+    The grid's columns are in the layout and its rows are not sent here: the grid asks for them one block at a time
+    (`grid_rows`)."""
     viewer = current_viewer()
     if not allowed(viewer):
-        return _denied_message(viewer), {"display": "none"}, [], go.Figure(), [], [], None
+        return _denied_message(viewer), {"display": "none"}, go.Figure(), [], [], None
     with engine().connect() as conn:
         every = programme_rows(conn, viewer)
         outlines, locations = read_model_store.read_parsed(conn, transitie.MAP_KIND, "", _map_parts,
                                                            lambda: transitie.map_payload(conn))
     if not every:
-        return dbc.Alert(MSG["none"], color="info"), {}, overview_columns(), go.Figure(), [], [], None
+        return dbc.Alert(MSG["none"], color="info"), {}, go.Figure(), [], [], None
     cohorts_present = sorted({int(r["cohort"]) for r in every if r.get("cohort") is not None})
     cohort_options = [{"label": f"cohort {c}", "value": c} for c in cohorts_present]
     partner_options = sorted({r["alliance_partner"] for r in every if r.get("alliance_partner") is not None})
@@ -298,8 +271,8 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
     if not outlines[0]:
         status.append(html.P(MSG["no_map"], className="text-muted small"))
     shown = pd.DataFrame(grid_rows_, columns=["programme_id", "name", "cohort", f"kpi_{MAIN_KPI}"])
-    return (status, {}, overview_columns(), overview_map(shown, outlines, locations), cohort_options,
-            partner_options, partner_summary(grid_rows_))
+    return (status, {}, overview_map(shown, outlines, locations), cohort_options, partner_options,
+            partner_summary(grid_rows_))
 
 
 GRID_FIELDS = {c["field"] for c in overview_columns()}
@@ -442,17 +415,6 @@ def ranked_candidates(conn, level: str, weights: dict[str, float]) -> pd.DataFra
     return transitie.ranked_candidates(conn, level, weights)
 
 
-def candidate_columns(level: str) -> list[dict]:
-    cols = [num_col("rank", "Rang", width=90, pinned="left"), text_col("name", "Naam", minWidth=170),
-            text_col("code", "CBS-code", width=125)]
-    if level == "buurt":
-        cols.append(text_col("wijk", "Wijk", minWidth=150))
-    cols += [text_col("gemeente", "Gemeente", minWidth=130), num_col("inwoners", "Inwoners", width=110),
-             num_col("score", "Score", width=100), num_col("criteria_ok", "Criteria (van 6)", width=130)]
-    cols += [num_col(c.code, c.label, minWidth=150, headerTooltip=c.label) for c in transitie.CASE_COMPONENTS]
-    return cols
-
-
 def _candidate_decimals() -> dict[str, int]:
     out = {"rank": 0, "inwoners": 0, "score": 2, "criteria_ok": 0}
     out.update({c.code: 0 if c.code.startswith("zvw") else 1 for c in transitie.CASE_COMPONENTS})
@@ -468,18 +430,22 @@ def _scored_candidates(level: str | None, weight_values: list | None) -> tuple[s
     return level, ranked[ranked["score"].notna()], weights
 
 
-def update_candidates(level: str | None, weight_values: list | None):  # noqa: ANN201
-    """The candidate grid's columns and the line above it; the rows come block by block (`candidate_rows`)."""
+def update_candidates(level: str | None, weight_values: list | None) -> str:
+    """The line above the candidate grid; the rows come block by block (`candidate_rows`)."""
     if not allowed(current_viewer()):
-        return [], ""
+        return ""
     level, scored, weights = _scored_candidates(level, weight_values)
     if scored.empty:
-        return candidate_columns(level), MSG["cand_none"]
+        return MSG["cand_none"]
     weight_text = ", ".join(f"{c.label.split(' (')[0].lower()} {number(weights[c.code], 1)}"
                             for c in transitie.CASE_COMPONENTS)
-    info = MSG["cand_info"].format(n=number(len(scored)), level="CBS-buurten" if level == "buurt" else "CBS-wijken",
+    return MSG["cand_info"].format(n=number(len(scored)), level="CBS-buurten" if level == "buurt" else "CBS-wijken",
                                    weights=weight_text)
-    return candidate_columns(level), info
+
+
+def candidate_level_columns(level: str | None) -> list[dict]:
+    """The candidate grid's columns after a change of level (the layout has those of "buurt")."""
+    return candidate_columns(level if level in transitie.CANDIDATE_LEVELS else "buurt")
 
 
 def candidate_rows(request: dict | None, level: str | None, weight_values: list | None) -> dict:
@@ -591,7 +557,6 @@ def save_checklist(_clicks, state: dict | None, criteria: list | None, note: str
 def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.TRANSITIE_STATUS, "children"), Output(ids.TRANSITIE_CONTENT, "style"),
-        Output(ids.TRANSITIE_GRID, "columnDefs"),
         Output(ids.TRANSITIE_MAP, "figure"), Output(ids.TRANSITIE_FILTER_COHORT, "options"),
         Output(ids.TRANSITIE_FILTER_PARTNER, "options"), Output(ids.TRANSITIE_PARTNERS, "children"),
         Input(ids.URL, "pathname"), Input(ids.TRANSITIE_FILTER_COHORT, "value"),
@@ -605,10 +570,10 @@ def register(app: dash.Dash) -> None:
                             prevent_initial_call=True)
     app.callback(Output(ids.TRANSITIE_KPI, "children"), Output(ids.TRANSITIE_EVENT_STUDY, "children"),
                  Input(ids.URL, "pathname"))(update_programme_kpi)
-    app.callback(
-        Output(ids.TRANSITIE_CAND_GRID, "columnDefs"), Output(ids.TRANSITIE_CAND_INFO, "children"),
-        Input(ids.TRANSITIE_CAND_LEVEL, "value"), Input(ids.transitie_weight(ALL), "value"),
-    )(update_candidates)
+    app.callback(Output(ids.TRANSITIE_CAND_INFO, "children"), Input(ids.TRANSITIE_CAND_LEVEL, "value"),
+                 Input(ids.transitie_weight(ALL), "value"))(update_candidates)
+    app.callback(Output(ids.TRANSITIE_CAND_GRID, "columnDefs"), Input(ids.TRANSITIE_CAND_LEVEL, "value"),
+                 prevent_initial_call=True)(candidate_level_columns)
     app.callback(Output(ids.TRANSITIE_CAND_GRID, "getRowsResponse"), Input(ids.TRANSITIE_CAND_GRID, "getRowsRequest"),
                  State(ids.TRANSITIE_CAND_LEVEL, "value"), State(ids.transitie_weight(ALL), "value"),
                  prevent_initial_call=True)(candidate_rows)

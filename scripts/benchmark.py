@@ -57,6 +57,8 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
     from data_access.transitie import CASE_COMPONENTS
 
     weights = [_inp(ids.transitie_weight(c.code), "value", c.weight) for c in CASE_COMPONENTS]  # ALL: one list
+    overview_inputs = [_inp(ids.URL, "pathname", "/transitie"), _inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
+                       _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)]
     return [
         ("navbar search 'utrecht'", f"{ids.NAV_SEARCH}.options", [_inp(ids.NAV_SEARCH, "search_value", "utrecht")],
          [_inp(ids.NAV_SEARCH, "value", None)]),
@@ -94,12 +96,14 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
                                    f".options...{ids.LEREND_LINK}.value...{ids.LEREND_TABLE}.children..",
          [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", None)],
          [_inp(ids.LEREND_QUERY, "data", {})]),
+        ("transitie: overview (with the grid's columns)",  # before the columns were in the layout
+         f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style...{ids.TRANSITIE_GRID}.columnDefs..."
+         f"{ids.TRANSITIE_MAP}.figure...{ids.TRANSITIE_FILTER_COHORT}.options...{ids.TRANSITIE_FILTER_PARTNER}"
+         f".options...{ids.TRANSITIE_PARTNERS}.children..", overview_inputs, []),
         ("transitie: overview", f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style..."
-                                f"{ids.TRANSITIE_GRID}.columnDefs...{ids.TRANSITIE_MAP}"
-                                f".figure...{ids.TRANSITIE_FILTER_COHORT}.options...{ids.TRANSITIE_FILTER_PARTNER}"
-                                f".options...{ids.TRANSITIE_PARTNERS}.children..",
-         [_inp(ids.URL, "pathname", "/transitie"), _inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
-          _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)], []),
+                                f"{ids.TRANSITIE_MAP}.figure...{ids.TRANSITIE_FILTER_COHORT}.options..."
+                                f"{ids.TRANSITIE_FILTER_PARTNER}.options...{ids.TRANSITIE_PARTNERS}.children..",
+         overview_inputs, []),
         ("transitie: grid block (sorted, filtered)", f"{ids.TRANSITIE_GRID}.getRowsResponse",
          [_inp(ids.TRANSITIE_GRID, "getRowsRequest",
                {"startRow": 0, "endRow": 100, "sortModel": [{"colId": "sessies", "sort": "desc"}],
@@ -112,6 +116,8 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
          [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights], []),  # before its rows came block by block
         ("transitie: candidates (columns, info)", f"..{ids.TRANSITIE_CAND_GRID}.columnDefs...{ids.TRANSITIE_CAND_INFO}"
                                                   ".children..",
+         [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights], []),
+        ("transitie: candidate info", f"{ids.TRANSITIE_CAND_INFO}.children",
          [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights], []),
         ("transitie: candidate block", f"{ids.TRANSITIE_CAND_GRID}.getRowsResponse",
          [_inp(ids.TRANSITIE_CAND_GRID, "getRowsRequest", {"startRow": 0, "endRow": 100, "sortModel": [],

@@ -26,8 +26,8 @@ FIRST_VIEWS = {
                        []),
     "menukaart": (f"{ids.MENU_COMPARISON}.children", [_inp(ids.MENU_INDICATOR, "value", "wvpk_uren_per_client")],
                   []),
-    "transitie": (f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style...{ids.TRANSITIE_GRID}"
-                  f".columnDefs...{ids.TRANSITIE_MAP}.figure...{ids.TRANSITIE_FILTER_COHORT}.options..."
+    "transitie": (f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style..."
+                  f"{ids.TRANSITIE_MAP}.figure...{ids.TRANSITIE_FILTER_COHORT}.options..."
                   f"{ids.TRANSITIE_FILTER_PARTNER}.options...{ids.TRANSITIE_PARTNERS}.children..",
                   [_inp(ids.URL, "pathname", "/transitie"), _inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
                    _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)], []),
@@ -36,7 +36,7 @@ FIRST_VIEWS = {
                              {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}})],
                        [_inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
                         _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)]),
-    "transitie candidates": (f"..{ids.TRANSITIE_CAND_GRID}.columnDefs...{ids.TRANSITIE_CAND_INFO}.children..",
+    "transitie candidates": (f"{ids.TRANSITIE_CAND_INFO}.children",
                              [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), []], []),
     "transitie candidate block": (f"{ids.TRANSITIE_CAND_GRID}.getRowsResponse",
                                   [_inp(ids.TRANSITIE_CAND_GRID, "getRowsRequest", {"startRow": 0, "endRow": 100})],
