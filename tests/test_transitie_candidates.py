@@ -200,3 +200,17 @@ def test_selecting_a_candidate_and_saving_its_checklist_updates_its_row(dash_duo
         "return dash_ag_grid.getApi(arguments[0]).getSelectedRows().map(r => r.code)", ids.TRANSITIE_CAND_GRID)
     assert selected == ["BU03923011"]
     assert json.dumps([e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"]) == "[]"
+
+
+def test_partner_table_counts_the_buurten_of_each_partner_and_cohort(overview_app):  # noqa: F811
+    from tests.test_transitie import OVERVIEW_INPUTS, OVERVIEW_OUTPUTS, _callback
+
+    client = overview_app.server.test_client()
+    login(client, "transitie@demo.nl")
+    body = _callback(client, OVERVIEW_OUTPUTS, OVERVIEW_INPUTS).get_json()["response"]
+    table = body["transitie-partners"]["children"]["props"]["children"][1]["props"]["children"]
+    shown = [tuple(cell["props"]["children"] for cell in row["props"]["children"][:3]) for row in table]
+    with overview_app.server.extensions["engine"].connect() as conn:
+        frame = transitie.programme_overview(conn)
+    expected = frame.groupby(["alliance_partner", "cohort"]).size()
+    assert shown == [(p, str(c), str(n)) for (p, c), n in expected.items()]
