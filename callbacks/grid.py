@@ -1,7 +1,7 @@
-"""Helpers for dash-ag-grid tables: sortable numbers shown in Dutch notation, links and highlighted cells.
+"""Rows for dash-ag-grid tables: plain JSON values plus the Dutch texts of number columns.
 
-A number column keeps the raw value (so sorting and filtering are numeric) and shows the text that
-`layouts.formatting` made for it (field `<name>_nl`), so grids format numbers like the rest of the app.
+A number column (`layouts.grid.num_col`) keeps the raw value (so sorting and filtering are numeric) and shows the
+text that `layouts.formatting` made for it (field `<name>_nl`), so grids format numbers like the rest of the app.
 """
 
 from __future__ import annotations
@@ -11,23 +11,6 @@ import math
 import pandas as pd
 
 from layouts.formatting import number
-
-
-def text_col(field: str, header: str, **extra) -> dict:
-    return {"field": field, "headerName": header, "filter": "agTextColumnFilter", **extra}
-
-
-def link_col(field: str, header: str, **extra) -> dict:
-    """A column whose cells are markdown links ("[name](/buurt/slug)")."""
-    return {"field": field, "headerName": header, "cellRenderer": "markdown", "filter": "agTextColumnFilter",
-            **extra}
-
-
-def num_col(field: str, header: str, **extra) -> dict:
-    """A numeric column that sorts on the value and shows its Dutch text."""
-    return {"field": field, "headerName": header, "filter": "agNumberColumnFilter", "type": "rightAligned",
-            "valueFormatter": {"function": f"params.data ? params.data['{field}_nl'] : ''"}, **extra}
-
 
 _PLAIN = (str, int, bool)  # JSON as they are: the common case first (1,000 rows × 26 fields per grid)
 

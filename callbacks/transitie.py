@@ -20,7 +20,7 @@ from flask import request
 from callbacks import grid_paging
 from callbacks.buurt_uitkomsten import updated_note
 from callbacks.common import current_viewer, engine
-from callbacks.grid import link_col, num_col, rows, text_col
+from callbacks.grid import rows
 from dashboard import ids
 from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
@@ -30,6 +30,7 @@ from data_access.results import state as read_model_state
 from data_access.results import store as read_model_store
 from layouts.figures import OKABE_ITO, exportable, graph_config, status_badge
 from layouts.formatting import number, signed, time_nl
+from layouts.transitie import FAMILY_HEADERS, KPI_COLUMNS, MAIN_KPI, candidate_columns, overview_columns
 
 ROLES = transitie.VIEW_ROLES
 MSG = {
@@ -43,25 +44,18 @@ MSG = {
     "not_started": "nog niet gestart",
     "behind": "{label} ({months} mnd achter)",
     "no_map": "Geen kaartgegevens: importeer de CBS-gemeentegrenzen (geo) om de kaart te tonen.",
-    "cand_info": "{n} kandidaten met een score ({level}); de tabel toont de eerste {shown}. Gewichten: {weights}.",
+    "cand_info": "{n} kandidaten met een score ({level}), de hoogste score eerst; sorteer en filter in de tabel. "
+                 "Gewichten: {weights}.",
     "cand_none": "Geen kandidaten met voldoende gegevens: importeer de CBS-, RIVM- en Vektis-bestanden.",
     "pick": "Kies een kandidaat in de tabel.",
     "saved": "Opgeslagen als versie {version}.",
     "unknown": "Onbekende kandidaat; kies een rij in de tabel.",
 }
-FAMILY_HEADERS = {"verzekeraars": "Verzekeraars", "buurtnetwerk": "Buurtnetwerk", "alliantie": "Alliantiepartners"}
-KPI_HEADERS = {"wvpk_uren_per_client": "KPI wijkverpleging (uren per cliënt)",
-               "ha_consulten_per_patient": "Huisartsconsulten",
-               "opnames_kwetsbare_ouderen_per_1000": "Opnames kwetsbare ouderen",
-               "ligduur_kwetsbare_ouderen": "Ligduur kwetsbare ouderen"}
-KPI_COLUMNS = [(code, KPI_HEADERS[code]) for code in transitie.GRID_KPIS]  # the grid's data holds these
-MAIN_KPI = "wvpk_uren_per_client"
 # the one palette (layouts/figures.py): blue ▲ on course, orange ▼ not on course, grey ● not yet known
 KPI_STATUS_COLOURS = {"op_koers": OKABE_ITO["blue"], "niet_op_koers": OKABE_ITO["orange"],
                       "nog_niet_bekend": OKABE_ITO["grey"]}
 KPI_STATUS_SYMBOLS = {"op_koers": "triangle-up", "niet_op_koers": "triangle-down", "nog_niet_bekend": "circle"}
 NOT_KNOWN = transitie.NOT_KNOWN
-MAX_CANDIDATE_ROWS = 300
 GRID_BLOCK = 100  # rows per block the programme grid asks for (infinite row model)
 
 
@@ -127,47 +121,29 @@ def overview_rows(frame: pd.DataFrame, today: dt.date | None = None) -> list[dic
     return rows(frame[keep], {"sessies": 0, "interventies_gestart": 0, "best_practices": 0, "cohort": 0})
 
 
-def overview_columns() -> list[dict]:
-    cols = [
-        link_col("buurt", "Buurt", pinned="left", width=190),
-        num_col("cohort", "Cohort", width=100),
-        text_col("alliance_partner", "Alliantiepartner", width=155),
-        text_col("region", "Regio", width=130),
-        text_col("start", "Start", width=105),
-        *[text_col(f"kpi_{code}_txt", header, width=190 if code == MAIN_KPI else 165,
-                   cellClassRules={f"kpi-{key}": f"params.data && params.data.kpi_{code} == '{key}'" for key in
-                                   kpi_service.STATUS_LABELS})
-          for code, header in KPI_COLUMNS],
-        text_col("buurtbeeld_txt", "Buurtbeeld", width=105),
-        num_col("sessies", "Sessies", width=95),
-        num_col("interventies_gestart", "Interventies gestart", width=115),
-        num_col("best_practices", "Best practices", width=100),
-    ]
-    for key, header in FAMILY_HEADERS.items():
-        cols.append(text_col(f"{key}_txt", f"Laatste levering {header.lower()}", width=150,
-                             cellClassRules={"fresh-late": f"!!(params.data && params.data.{key}_late)"}))
-    return cols
-
-
 def partner_summary(rows_: list[dict]) -> dbc.Table:
-    """Per alliance partner and cohort: buurten, KPI status counts and buurten with a late delivery."""
-    frame = pd.DataFrame(rows_)
-    if frame.empty:
+    """Per alliance partner and cohort: buurten, KPI status counts and buurten with a late delivery.
+
+    Counted over the grid's plain row dicts in one pass (a DataFrame and its groupby cost ~60 ms at 1,000 buurten);
+    rows without a partner or cohort are left out, as a groupby leaves them out."""
+    groups: dict[tuple, list[int]] = {}
+    for row in rows_:
+        partner, cohort = row.get("alliance_partner"), row.get("cohort")
+        if partner is None or cohort is None:
+            continue
+        counts = groups.setdefault((partner, cohort), [0, 0, 0, 0, 0])
+        status = row.get(f"kpi_{MAIN_KPI}")
+        for i, hit in enumerate((True, status == "op_koers", status == "niet_op_koers", status == NOT_KNOWN,
+                                 any(row.get(f"{k}_late") for k in FAMILY_HEADERS))):
+            counts[i] += bool(hit)
+    if not groups:
         return dbc.Table()
-    frame["late"] = frame[[f"{k}_late" for k in FAMILY_HEADERS]].any(axis=1)
-    status = frame[f"kpi_{MAIN_KPI}"]
-    frame["op"] = status == "op_koers"
-    frame["niet"] = status == "niet_op_koers"
-    frame["onbekend"] = status == NOT_KNOWN
-    grouped = frame.groupby(["alliance_partner", "cohort"]).agg(
-        n=("slug", "size"), op=("op", "sum"), niet=("niet", "sum"), onbekend=("onbekend", "sum"),
-        late=("late", "sum")).reset_index()
     header = html.Thead(html.Tr([html.Th(h) for h in ("Alliantiepartner", "Cohort", "Buurten", "Op koers",
                                                         "Niet op koers", "Nog niet bekend", "Levering achter")]))
-    body = html.Tbody([html.Tr([html.Td(r.alliance_partner), html.Td(number(r.cohort)), html.Td(number(r.n)),
-                                html.Td(number(r.op)), html.Td(number(r.niet)), html.Td(number(r.onbekend)),
-                                html.Td(number(r.late), className="fresh-late" if r.late else "")])
-                       for r in grouped.itertuples()])
+    body = html.Tbody([html.Tr([html.Td(partner), html.Td(number(cohort)), html.Td(number(n)), html.Td(number(op)),
+                                html.Td(number(niet)), html.Td(number(unknown)),
+                                html.Td(number(late), className="fresh-late" if late else "")])
+                       for (partner, cohort), (n, op, niet, unknown, late) in sorted(groups.items())])
     return dbc.Table([header, body], size="sm", striped=True, responsive=True, id="transitie-partner-table",
                      className="small")
 
@@ -274,18 +250,19 @@ def _filtered_rows(rows_: list[dict], cohorts: list | None, partners: list | Non
 
 
 def update_overview(_path: str | None, cohorts: list | None, partners: list | None):  # noqa: ANN201
-    """Access check, status line, the grid's columns, the map and the filter options.
+    """Access check, status line, the map and the filter options.
 
-    The grid's rows are not sent here: the grid asks for them one block at a time (`grid_rows`)."""
+    The grid's columns are in the layout and its rows are not sent here: the grid asks for them one block at a time
+    (`grid_rows`)."""
     viewer = current_viewer()
     if not allowed(viewer):
-        return _denied_message(viewer), {"display": "none"}, [], go.Figure(), [], [], None
+        return _denied_message(viewer), {"display": "none"}, go.Figure(), [], [], None
     with engine().connect() as conn:
         every = programme_rows(conn, viewer)
         outlines, locations = read_model_store.read_parsed(conn, transitie.MAP_KIND, "", _map_parts,
                                                            lambda: transitie.map_payload(conn))
     if not every:
-        return dbc.Alert(MSG["none"], color="info"), {}, overview_columns(), go.Figure(), [], [], None
+        return dbc.Alert(MSG["none"], color="info"), {}, go.Figure(), [], [], None
     cohorts_present = sorted({int(r["cohort"]) for r in every if r.get("cohort") is not None})
     cohort_options = [{"label": f"cohort {c}", "value": c} for c in cohorts_present]
     partner_options = sorted({r["alliance_partner"] for r in every if r.get("alliance_partner") is not None})
@@ -298,8 +275,8 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
     if not outlines[0]:
         status.append(html.P(MSG["no_map"], className="text-muted small"))
     shown = pd.DataFrame(grid_rows_, columns=["programme_id", "name", "cohort", f"kpi_{MAIN_KPI}"])
-    return (status, {}, overview_columns(), overview_map(shown, outlines, locations), cohort_options,
-            partner_options, partner_summary(grid_rows_))
+    return (status, {}, overview_map(shown, outlines, locations), cohort_options, partner_options,
+            partner_summary(grid_rows_))
 
 
 GRID_FIELDS = {c["field"] for c in overview_columns()}
@@ -437,23 +414,9 @@ def _weights_from(values: list | None) -> dict[str, float]:
 
 
 def ranked_candidates(conn, level: str, weights: dict[str, float]) -> pd.DataFrame:  # noqa: ANN001
-    """The scored candidates with the number of selection criteria ticked."""
-    ranked = transitie.score_candidates(transitie.candidate_table(conn, level), weights)
-    checks = transitie.checklist_states(conn)
-    ticked = dict(zip(checks["code"], checks["criteria"].map(len), strict=True)) if not checks.empty else {}
-    ranked["criteria_ok"] = ranked["code"].map(ticked).fillna(0).astype(int)
-    return ranked
-
-
-def candidate_columns(level: str) -> list[dict]:
-    cols = [num_col("rank", "Rang", width=90, pinned="left"), text_col("name", "Naam", minWidth=170),
-            text_col("code", "CBS-code", width=125)]
-    if level == "buurt":
-        cols.append(text_col("wijk", "Wijk", minWidth=150))
-    cols += [text_col("gemeente", "Gemeente", minWidth=130), num_col("inwoners", "Inwoners", width=110),
-             num_col("score", "Score", width=100), num_col("criteria_ok", "Criteria (van 6)", width=130)]
-    cols += [num_col(c.code, c.label, minWidth=150, headerTooltip=c.label) for c in transitie.CASE_COMPONENTS]
-    return cols
+    """The scored candidates with the number of selection criteria ticked (`transitie.ranked_candidates`: from the
+    stored candidate table, so no request reads the ~14,000 buurten's figures from the observations)."""
+    return transitie.ranked_candidates(conn, level, weights)
 
 
 def _candidate_decimals() -> dict[str, int]:
@@ -462,23 +425,43 @@ def _candidate_decimals() -> dict[str, int]:
     return out
 
 
-def update_candidates(level: str | None, weight_values: list | None):  # noqa: ANN201
-    viewer = current_viewer()
-    if not allowed(viewer):
-        return [], [], ""
+def _scored_candidates(level: str | None, weight_values: list | None) -> tuple[str, pd.DataFrame, dict]:
+    """The level asked for (or buurt), the candidates with a score under the weights, best first, and the weights."""
     level = level if level in transitie.CANDIDATE_LEVELS else "buurt"
     weights = _weights_from(weight_values)
     with engine().connect() as conn:
         ranked = ranked_candidates(conn, level, weights)
-    scored = ranked[ranked["score"].notna()]
+    return level, ranked[ranked["score"].notna()], weights
+
+
+def update_candidates(level: str | None, weight_values: list | None) -> str:
+    """The line above the candidate grid; the rows come block by block (`candidate_rows`)."""
+    if not allowed(current_viewer()):
+        return ""
+    level, scored, weights = _scored_candidates(level, weight_values)
     if scored.empty:
-        return [], candidate_columns(level), MSG["cand_none"]
-    shown = scored.head(MAX_CANDIDATE_ROWS)
+        return MSG["cand_none"]
     weight_text = ", ".join(f"{c.label.split(' (')[0].lower()} {number(weights[c.code], 1)}"
                             for c in transitie.CASE_COMPONENTS)
-    info = MSG["cand_info"].format(n=number(len(scored)), level="CBS-buurten" if level == "buurt" else "CBS-wijken",
-                                   shown=number(len(shown)), weights=weight_text)
-    return rows(shown, _candidate_decimals()), candidate_columns(level), info
+    return MSG["cand_info"].format(n=number(len(scored)), level="CBS-buurten" if level == "buurt" else "CBS-wijken",
+                                   weights=weight_text)
+
+
+def candidate_level_columns(level: str | None) -> list[dict]:
+    """The candidate grid's columns after a change of level (the layout has those of "buurt")."""
+    return candidate_columns(level if level in transitie.CANDIDATE_LEVELS else "buurt")
+
+
+def candidate_rows(request: dict | None, level: str | None, weight_values: list | None) -> dict:
+    """One block of the candidate grid (infinite row model): ~7,000 scored buurten filtered, sorted and cut on the
+    server, and only the grid's own fields of the block sent."""
+    if not allowed(current_viewer()):
+        return {"rowData": [], "rowCount": 0}
+    level, scored, _weights = _scored_candidates(level, weight_values)
+    fields = {c["field"] for c in candidate_columns(level)}
+    block, count = grid_paging.frame_page(scored, request, fields, block=GRID_BLOCK)
+    return {"rowData": rows(block[[c for c in block.columns if c in fields]], _candidate_decimals()),
+            "rowCount": count}
 
 
 def download_candidates(_clicks, level: str | None, weight_values: list | None):  # noqa: ANN001, ANN201
@@ -503,6 +486,17 @@ def candidate_csv(ranked: pd.DataFrame, weights: dict[str, float]) -> pd.DataFra
         out[f"z_{comp.code}_gewicht_{weights[comp.code]:g}"] = ranked[f"z_{comp.code}"].round(3)
     out["score"] = out["score"].round(3)
     return out
+
+
+# other weights or level: the grid drops its blocks and asks again; a saved checklist: it reloads the blocks in
+# view (keeping the selection, rows have ids), so the row's "Criteria" shows the new count
+REFRESH_CANDIDATES = ("function(_level, _weights, _saved) {"
+                      " let api = null;"
+                      f" try {{ api = dash_ag_grid.getApi('{ids.TRANSITIE_CAND_GRID}'); }}"
+                      " catch (e) { return window.dash_clientside.no_update; /* grid not drawn yet */ }"
+                      f" if (window.dash_clientside.callback_context.triggered_id === '{ids.TRANSITIE_CAND_SAVED}')"
+                      " { api.refreshInfiniteCache(); } else { api.purgeInfiniteCache(); }"
+                      " return window.dash_clientside.no_update; }")
 
 
 # ---------------------------------------------------------------- checklist
@@ -537,9 +531,9 @@ def _criteria_options() -> list[dict]:
     return [{"label": label, "value": key} for key, label in transitie.SELECTION_CRITERIA]
 
 
-def save_checklist(_clicks, state: dict | None, criteria: list | None, note: str | None,  # noqa: ANN001, ANN201
-                   selected: list | None):
-    """Save a new checklist version (optimistic lock on the version the edit started from); update the grid row."""
+def save_checklist(_clicks, state: dict | None, criteria: list | None, note: str | None):  # noqa: ANN001, ANN201
+    """Save a new checklist version (optimistic lock on the version the edit started from); the grid then reloads
+    its rows."""
     viewer = current_viewer()
     if not _clicks:
         return no_update, no_update, no_update
@@ -559,18 +553,14 @@ def save_checklist(_clicks, state: dict | None, criteria: list | None, note: str
                          ip=request.remote_addr or "")
     except (transitie.ChecklistConflict, ValueError) as exc:
         return dbc.Alert(str(exc), color="danger"), no_update, no_update
-    transaction = no_update
-    if selected and isinstance(selected, list) and selected[0].get("code") == state["code"]:
-        ticked = len(set(criteria or []))
-        transaction = {"update": [{**selected[0], "criteria_ok": ticked, "criteria_ok_nl": number(ticked)}]}
+    # the grid reloads its blocks (`REFRESH_CANDIDATES`), so the row shows the criteria now ticked
     return (dbc.Alert(MSG["saved"].format(version=version), color="success"), {**state, "version": version},
-            transaction)
+            {"code": state["code"], "version": version})
 
 
 def register(app: dash.Dash) -> None:
     app.callback(
         Output(ids.TRANSITIE_STATUS, "children"), Output(ids.TRANSITIE_CONTENT, "style"),
-        Output(ids.TRANSITIE_GRID, "columnDefs"),
         Output(ids.TRANSITIE_MAP, "figure"), Output(ids.TRANSITIE_FILTER_COHORT, "options"),
         Output(ids.TRANSITIE_FILTER_PARTNER, "options"), Output(ids.TRANSITIE_PARTNERS, "children"),
         Input(ids.URL, "pathname"), Input(ids.TRANSITIE_FILTER_COHORT, "value"),
@@ -584,11 +574,17 @@ def register(app: dash.Dash) -> None:
                             prevent_initial_call=True)
     app.callback(Output(ids.TRANSITIE_KPI, "children"), Output(ids.TRANSITIE_EVENT_STUDY, "children"),
                  Input(ids.URL, "pathname"))(update_programme_kpi)
-    app.callback(
-        Output(ids.TRANSITIE_CAND_GRID, "rowData"), Output(ids.TRANSITIE_CAND_GRID, "columnDefs"),
-        Output(ids.TRANSITIE_CAND_INFO, "children"),
-        Input(ids.TRANSITIE_CAND_LEVEL, "value"), Input(ids.transitie_weight(ALL), "value"),
-    )(update_candidates)
+    app.callback(Output(ids.TRANSITIE_CAND_INFO, "children"), Input(ids.TRANSITIE_CAND_LEVEL, "value"),
+                 Input(ids.transitie_weight(ALL), "value"))(update_candidates)
+    app.callback(Output(ids.TRANSITIE_CAND_GRID, "columnDefs"), Input(ids.TRANSITIE_CAND_LEVEL, "value"),
+                 prevent_initial_call=True)(candidate_level_columns)
+    app.callback(Output(ids.TRANSITIE_CAND_GRID, "getRowsResponse"), Input(ids.TRANSITIE_CAND_GRID, "getRowsRequest"),
+                 State(ids.TRANSITIE_CAND_LEVEL, "value"), State(ids.transitie_weight(ALL), "value"),
+                 prevent_initial_call=True)(candidate_rows)
+    app.clientside_callback(REFRESH_CANDIDATES,
+                            Output(ids.TRANSITIE_CAND_GRID, "getRowsResponse", allow_duplicate=True),
+                            Input(ids.TRANSITIE_CAND_LEVEL, "value"), Input(ids.transitie_weight(ALL), "value"),
+                            Input(ids.TRANSITIE_CAND_SAVED, "data"), prevent_initial_call=True)
     app.callback(
         Output(ids.TRANSITIE_CAND_DOWNLOAD, "data"), Input(ids.TRANSITIE_CAND_CSV, "n_clicks"),
         State(ids.TRANSITIE_CAND_LEVEL, "value"), State(ids.transitie_weight(ALL), "value"),
@@ -605,8 +601,8 @@ def register(app: dash.Dash) -> None:
     )(load_checklist)
     app.callback(
         Output(ids.TRANSITIE_CHECK_RESULT, "children"), Output(ids.TRANSITIE_CHECK_VERSION, "data"),
-        Output(ids.TRANSITIE_CAND_GRID, "rowTransaction"),
+        Output(ids.TRANSITIE_CAND_SAVED, "data"),
         Input(ids.TRANSITIE_CHECK_SAVE, "n_clicks"), State(ids.TRANSITIE_CHECK_VERSION, "data"),
         State(ids.TRANSITIE_CHECK_LIST, "value"), State(ids.TRANSITIE_CHECK_NOTE, "value"),
-        State(ids.TRANSITIE_CAND_GRID, "selectedRows"), prevent_initial_call=True,
+        prevent_initial_call=True,
     )(save_checklist)

@@ -80,6 +80,7 @@ TRANSITIE_CAND_GRID = "transitie-cand-grid"
 TRANSITIE_CAND_INFO = "transitie-cand-info"
 TRANSITIE_CAND_CSV = "transitie-cand-csv"
 TRANSITIE_CAND_DOWNLOAD = "transitie-cand-download"
+TRANSITIE_CAND_SAVED = "transitie-cand-saved"  # dcc.Store: the checklist just saved (the grid reloads its rows)
 TRANSITIE_CHECK_TITLE = "transitie-check-title"
 TRANSITIE_CHECK_LIST = "transitie-check-list"
 TRANSITIE_CHECK_NOTE = "transitie-check-note"

@@ -10,9 +10,11 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
-from data_access.transitie import CASE_COMPONENTS, SELECTION_CRITERIA
+from data_access import kpi_service
+from data_access.transitie import CASE_COMPONENTS, GRID_KPIS, SELECTION_CRITERIA
 from layouts.begroting import impact_section
 from layouts.figures import exportable, graph_config
+from layouts.grid import link_col, num_col, text_col
 
 TEXT = {
     "map_key": "Elke stip is een programmabuurt: ▲ blauw = KPI op koers, ▼ oranje = niet op koers, ● grijs = nog "
@@ -48,29 +50,67 @@ TEXT = {
 }
 
 
-def _grid(grid_id: str, height: str, row_id: str, selectable: bool = False) -> dag.AgGrid:
-    options = {"animateRows": False, "tooltipShowDelay": 300}
-    if selectable:
+# ---------------------------------------------------------------- the grids' columns (no data: in the layout, so
+# each grid asks for its first block of rows as soon as it is drawn)
+
+FAMILY_HEADERS = {"verzekeraars": "Verzekeraars", "buurtnetwerk": "Buurtnetwerk", "alliantie": "Alliantiepartners"}
+KPI_HEADERS = {"wvpk_uren_per_client": "KPI wijkverpleging (uren per cliënt)",
+               "ha_consulten_per_patient": "Huisartsconsulten",
+               "opnames_kwetsbare_ouderen_per_1000": "Opnames kwetsbare ouderen",
+               "ligduur_kwetsbare_ouderen": "Ligduur kwetsbare ouderen"}
+KPI_COLUMNS = [(code, KPI_HEADERS[code]) for code in GRID_KPIS]  # the grid's data holds these
+MAIN_KPI = "wvpk_uren_per_client"
+
+
+def overview_columns() -> list[dict]:
+    """The programme grid's columns."""
+    cols = [
+        link_col("buurt", "Buurt", pinned="left", width=190),
+        num_col("cohort", "Cohort", width=100),
+        text_col("alliance_partner", "Alliantiepartner", width=155),
+        text_col("region", "Regio", width=130),
+        text_col("start", "Start", width=105),
+        *[text_col(f"kpi_{code}_txt", header, width=190 if code == MAIN_KPI else 165,
+                   cellClassRules={f"kpi-{key}": f"params.data && params.data.kpi_{code} == '{key}'" for key in
+                                   kpi_service.STATUS_LABELS})
+          for code, header in KPI_COLUMNS],
+        text_col("buurtbeeld_txt", "Buurtbeeld", width=105),
+        num_col("sessies", "Sessies", width=95),
+        num_col("interventies_gestart", "Interventies gestart", width=115),
+        num_col("best_practices", "Best practices", width=100),
+    ]
+    for key, header in FAMILY_HEADERS.items():
+        cols.append(text_col(f"{key}_txt", f"Laatste levering {header.lower()}", width=150,
+                             cellClassRules={"fresh-late": f"!!(params.data && params.data.{key}_late)"}))
+    return cols
+
+
+def candidate_columns(level: str) -> list[dict]:
+    """The candidate grid's columns at a level ("buurt" has the wijk's name too)."""
+    cols = [num_col("rank", "Rang", width=90, pinned="left"), text_col("name", "Naam", minWidth=170),
+            text_col("code", "CBS-code", width=125)]
+    if level == "buurt":
+        cols.append(text_col("wijk", "Wijk", minWidth=150))
+    cols += [text_col("gemeente", "Gemeente", minWidth=130), num_col("inwoners", "Inwoners", width=110),
+             num_col("score", "Score", width=100), num_col("criteria_ok", "Criteria (van 6)", width=130)]
+    cols += [num_col(c.code, c.label, minWidth=150, headerTooltip=c.label) for c in CASE_COMPONENTS]
+    return cols
+
+
+def _paged_grid(grid_id: str, height: str, row_id: str, columns: list[dict], selectable: bool = False
+                ) -> dag.AgGrid:
+    """A grid whose rows the server sorts, filters and sends one block at a time (AG Grid's infinite row model):
+    with 1,000 programme buurten or ~7,000 candidate buurten the page sends what one screen shows. Fixed row
+    height: the infinite row model has no automatic row heights."""
+    options = {"animateRows": False, "tooltipShowDelay": 300, "cacheBlockSize": 100, "maxBlocksInCache": 10,
+               "infiniteInitialRowCount": 1, "rowBuffer": 0}
+    if selectable:  # rows have ids, so a selection survives reloading the blocks
         options["rowSelection"] = {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}
     return dag.AgGrid(
-        id=grid_id, rowData=[], columnDefs=[], getRowId=f"params.data.{row_id}",
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapHeaderText": True,
-                       "autoHeaderHeight": True, "wrapText": True, "autoHeight": True},
-        dashGridOptions=options, style={"height": height},
-    )
-
-
-def _paged_grid(grid_id: str, height: str, row_id: str) -> dag.AgGrid:
-    """A grid whose rows the server sorts, filters and sends one block at a time (AG Grid's infinite row model):
-    with 1,000 programme buurten the page sends what one screen shows. Fixed row height: the infinite row model
-    has no automatic row heights."""
-    return dag.AgGrid(
-        id=grid_id, columnDefs=[], getRowId=f"params.data.{row_id}", rowModelType="infinite",
+        id=grid_id, columnDefs=columns, getRowId=f"params.data.{row_id}", rowModelType="infinite",
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "wrapHeaderText": True,
                        "autoHeaderHeight": True},
-        dashGridOptions={"animateRows": False, "tooltipShowDelay": 300, "cacheBlockSize": 100,
-                         "maxBlocksInCache": 10, "infiniteInitialRowCount": 1, "rowBuffer": 0},
-        style={"height": height},
+        dashGridOptions=options, style={"height": height},
     )
 
 
@@ -94,7 +134,9 @@ def layout(**_query) -> html.Div:
         html.P(TEXT["lead"], className="lead"),
         # the first visit after new deliveries computes the KPI for every buurt: show that the page is working
         dcc.Loading(html.Div(id=ids.TRANSITIE_STATUS, style={"minHeight": "3rem"}), type="dot"),
-        html.Div(id=ids.TRANSITIE_CONTENT, style={"display": "none"}, children=[
+        # shown at once (the page is only served to the transitieteam and beheerders; a callback hides it from anyone
+        # else): the grids ask for their rows and the charts draw while the overview is still on its way
+        html.Div(id=ids.TRANSITIE_CONTENT, children=[
             html.H2(TEXT["buurten"], className="h4 mt-3"),
             html.P(TEXT["buurten_help"], className="text-muted small"),
             dbc.Row([
@@ -105,7 +147,7 @@ def layout(**_query) -> html.Div:
                          dcc.Dropdown(id=ids.TRANSITIE_FILTER_PARTNER, multi=True,
                                       placeholder="alle alliantiepartners")], xs=12, md=5),
             ], className="mb-2"),
-            _paged_grid(ids.TRANSITIE_GRID, "28rem", "slug"),
+            _paged_grid(ids.TRANSITIE_GRID, "28rem", "slug", overview_columns()),
             html.H2(TEXT["kpi"], className="h4 mt-4"),
             dcc.Loading(html.Div(id=ids.TRANSITIE_KPI)),
             html.Div(id=ids.TRANSITIE_EVENT_STUDY),
@@ -135,7 +177,7 @@ def layout(**_query) -> html.Div:
                 ], xs=12, lg=4),
                 dbc.Col([
                     html.Div(id=ids.TRANSITIE_CAND_INFO, className="small text-muted mb-1"),
-                    dcc.Loading(_grid(ids.TRANSITIE_CAND_GRID, "26rem", "code", selectable=True)),
+                    _paged_grid(ids.TRANSITIE_CAND_GRID, "26rem", "code", candidate_columns("buurt"), selectable=True),
                 ], xs=12, lg=8),
             ]),
             dbc.Card(dbc.CardBody([
@@ -147,7 +189,7 @@ def layout(**_query) -> html.Div:
                     value=[]),
                 dbc.Label(TEXT["note"], html_for=ids.TRANSITIE_CHECK_NOTE, className="mt-2 small"),
                 dbc.Textarea(id=ids.TRANSITIE_CHECK_NOTE, rows=2, disabled=True),
-                dcc.Store(id=ids.TRANSITIE_CHECK_VERSION),
+                dcc.Store(id=ids.TRANSITIE_CHECK_VERSION), dcc.Store(id=ids.TRANSITIE_CAND_SAVED),
                 dbc.Button(TEXT["save"], id=ids.TRANSITIE_CHECK_SAVE, color="primary", className="mt-2",
                            disabled=True),
                 html.Div(id=ids.TRANSITIE_CHECK_RESULT, className="mt-2"),

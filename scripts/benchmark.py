@@ -82,6 +82,11 @@ def callback_cases(slug: str, code: str, slugs: list[str] | None = None) -> list
     area = {"kind": "buurt", "code": slug}
     gebied = {"kind": "gebied", "code": code}
     review = None
+    from data_access.transitie import CASE_COMPONENTS
+
+    weights = [_inp(ids.transitie_weight(c.code), "value", c.weight) for c in CASE_COMPONENTS]  # ALL: one list
+    overview_inputs = [_inp(ids.URL, "pathname", "/transitie"), _inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
+                       _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)]
     return vergelijk_cases(slugs or [slug]) + [
         ("navbar search 'utrecht'", f"{ids.NAV_SEARCH}.options", [_inp(ids.NAV_SEARCH, "search_value", "utrecht")],
          [_inp(ids.NAV_SEARCH, "value", None)]),
@@ -119,12 +124,14 @@ def callback_cases(slug: str, code: str, slugs: list[str] | None = None) -> list
                                    f".options...{ids.LEREND_LINK}.value...{ids.LEREND_TABLE}.children..",
          [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", None)],
          [_inp(ids.LEREND_QUERY, "data", {})]),
+        ("transitie: overview (with the grid's columns)",  # before the columns were in the layout
+         f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style...{ids.TRANSITIE_GRID}.columnDefs..."
+         f"{ids.TRANSITIE_MAP}.figure...{ids.TRANSITIE_FILTER_COHORT}.options...{ids.TRANSITIE_FILTER_PARTNER}"
+         f".options...{ids.TRANSITIE_PARTNERS}.children..", overview_inputs, []),
         ("transitie: overview", f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style..."
-                                f"{ids.TRANSITIE_GRID}.columnDefs...{ids.TRANSITIE_MAP}"
-                                f".figure...{ids.TRANSITIE_FILTER_COHORT}.options...{ids.TRANSITIE_FILTER_PARTNER}"
-                                f".options...{ids.TRANSITIE_PARTNERS}.children..",
-         [_inp(ids.URL, "pathname", "/transitie"), _inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
-          _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)], []),
+                                f"{ids.TRANSITIE_MAP}.figure...{ids.TRANSITIE_FILTER_COHORT}.options..."
+                                f"{ids.TRANSITIE_FILTER_PARTNER}.options...{ids.TRANSITIE_PARTNERS}.children..",
+         overview_inputs, []),
         ("transitie: grid block (sorted, filtered)", f"{ids.TRANSITIE_GRID}.getRowsResponse",
          [_inp(ids.TRANSITIE_GRID, "getRowsRequest",
                {"startRow": 0, "endRow": 100, "sortModel": [{"colId": "sessies", "sort": "desc"}],
@@ -132,6 +139,23 @@ def callback_cases(slug: str, code: str, slugs: list[str] | None = None) -> list
          [_inp(ids.TRANSITIE_FILTER_COHORT, "value", None), _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)]),
         ("transitie: programme KPI", f"..{ids.TRANSITIE_KPI}.children...{ids.TRANSITIE_EVENT_STUDY}.children..",
          [_inp(ids.URL, "pathname", "/transitie")], []),
+        ("transitie: candidates (buurt)", f"..{ids.TRANSITIE_CAND_GRID}.rowData...{ids.TRANSITIE_CAND_GRID}"
+                                          f".columnDefs...{ids.TRANSITIE_CAND_INFO}.children..",
+         [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights], []),  # before its rows came block by block
+        ("transitie: candidates (columns, info)", f"..{ids.TRANSITIE_CAND_GRID}.columnDefs...{ids.TRANSITIE_CAND_INFO}"
+                                                  ".children..",
+         [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights], []),
+        ("transitie: candidate info", f"{ids.TRANSITIE_CAND_INFO}.children",
+         [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights], []),
+        ("transitie: candidate block", f"{ids.TRANSITIE_CAND_GRID}.getRowsResponse",
+         [_inp(ids.TRANSITIE_CAND_GRID, "getRowsRequest", {"startRow": 0, "endRow": 100, "sortModel": [],
+                                                             "filterModel": {}})],
+         [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights]),
+        ("transitie: candidate block (sorted, filtered)", f"{ids.TRANSITIE_CAND_GRID}.getRowsResponse",
+         [_inp(ids.TRANSITIE_CAND_GRID, "getRowsRequest", {
+             "startRow": 100, "endRow": 200, "sortModel": [{"colId": "gemeente", "sort": "asc"}],
+             "filterModel": {"inwoners": {"filterType": "number", "type": "greaterThan", "filter": 1000}}})],
+         [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), weights]),
         ("best-practices: proposals", f"{ids.BEST_PROPOSALS}.children",
          [_inp(ids.BEST_INDICATOR, "value", "wvpk_uren_per_client")], []),
         ("menukaart: catalogue", f"{ids.MENU_CONTENT}.children", [_inp(ids.URL, "pathname", "/menukaart")], []),
@@ -171,7 +195,8 @@ def bench_callbacks(app, repeat: int, slug: str, code: str, only: str = "",  # n
             output = next((k for k in app.callback_map if "@" in k and output in k), output)
 
         def call(output=output, inputs=inputs, state=state):  # noqa: ANN001, ANN202
-            return dash_post(client, output, inputs, state)
+            return dash_post(client, output, inputs, state,
+                             changed=[f"{i['id']}.{i['property']}" for i in inputs if isinstance(i, dict)])
 
         start = time.perf_counter()
         try:

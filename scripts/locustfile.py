@@ -33,14 +33,15 @@ from benchmark import callback_cases  # noqa: E402
 
 SLUGS = os.environ.get("BUURT_SLUGS", "de-vijfhoek,sterrenwijk").split(",")
 UITKOMSTEN = ("uitkomsten: tables", "uitkomsten: review summary", "uitkomsten: KPI", "uitkomsten: indicator options")
-TRANSITIE = ("transitie: overview", "transitie: programme KPI")
+TRANSITIE = ("transitie: overview", "transitie: programme KPI", "transitie: candidate info",  # what the page asks
+             "transitie: candidate block", "transitie: grid block (sorted, filtered)")  # for when it opens
 
 
 def _payload(output: str, inputs: list[dict], state: list[dict]) -> dict:
     outputs = [{"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
                for part in output.strip(".").split("...")]
     return {"output": output, "outputs": outputs[0] if len(outputs) == 1 else outputs, "inputs": inputs,
-            "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs], "state": state}
+            "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs if isinstance(i, dict)], "state": state}
 
 
 def _accounts() -> list[tuple[str, str, bool]]:

@@ -26,8 +26,8 @@ FIRST_VIEWS = {
                        []),
     "menukaart": (f"{ids.MENU_COMPARISON}.children", [_inp(ids.MENU_INDICATOR, "value", "wvpk_uren_per_client")],
                   []),
-    "transitie": (f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style...{ids.TRANSITIE_GRID}"
-                  f".columnDefs...{ids.TRANSITIE_MAP}.figure...{ids.TRANSITIE_FILTER_COHORT}.options..."
+    "transitie": (f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style..."
+                  f"{ids.TRANSITIE_MAP}.figure...{ids.TRANSITIE_FILTER_COHORT}.options..."
                   f"{ids.TRANSITIE_FILTER_PARTNER}.options...{ids.TRANSITIE_PARTNERS}.children..",
                   [_inp(ids.URL, "pathname", "/transitie"), _inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
                    _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)], []),
@@ -36,6 +36,11 @@ FIRST_VIEWS = {
                              {"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}})],
                        [_inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
                         _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)]),
+    "transitie candidates": (f"{ids.TRANSITIE_CAND_INFO}.children",
+                             [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "buurt"), []], []),
+    "transitie candidate block": (f"{ids.TRANSITIE_CAND_GRID}.getRowsResponse",
+                                  [_inp(ids.TRANSITIE_CAND_GRID, "getRowsRequest", {"startRow": 0, "endRow": 100})],
+                                  [_inp(ids.TRANSITIE_CAND_LEVEL, "value", "wijk"), []]),
     "buurtbeeld": SPINE,
     "buurtbeeld head": (f"..{ids.BUURT_BEELD_TITLE}.children...{ids.BUURT_BEELD_HEADLINES}.children..."
                         f"{ids.BUURT_BEELD_TRENDS}.children..", SPINE[1], []),
@@ -60,7 +65,9 @@ def delivered(haarlem, tmp_path):  # noqa: F811
 def _computed_by(client, views: list[str]) -> dict[str, int]:  # noqa: ANN001
     before = dict(store.COMPUTED)
     for name in views:
-        assert dash_post(client, *FIRST_VIEWS[name]).status_code == 200
+        output, inputs, state = FIRST_VIEWS[name]
+        changed = [f"{i['id']}.{i['property']}" for i in inputs if isinstance(i, dict)]  # not the weights (ALL)
+        assert dash_post(client, output, inputs, state, changed=changed).status_code == 200
     return {kind: n - before.get(kind, 0) for kind, n in store.COMPUTED.items() if n != before.get(kind, 0)}
 
 
@@ -70,7 +77,8 @@ def _deliver(engine, tmp_path, text: str = NEW_DELIVERY) -> None:  # noqa: ANN00
 
 def test_the_first_view_after_a_refresh_computes_nothing(delivered):
     _engine, client = delivered
-    assert _computed_by(client, ["best practices", "menukaart", "transitie", "transitie grid"]) == {}
+    assert _computed_by(client, ["best practices", "menukaart", "transitie", "transitie grid", "transitie candidates",
+                                 "transitie candidate block"]) == {}
 
 
 def test_after_a_delivery_the_first_views_compute_nothing_and_keep_the_buurtbeeld_profile(delivered, tmp_path):

@@ -447,8 +447,7 @@ def test_transitie_candidates_with_incomplete_weights_still_answer(app, monkeypa
     monkeypatch.setattr(page, "ranked_candidates", lambda conn, level, w: pd.DataFrame([_candidate_row()]))
     client = app.server.test_client()
     login(client, "transitie@demo.nl")
-    output = f"..{ids.TRANSITIE_CAND_GRID}.rowData...{ids.TRANSITIE_CAND_GRID}.columnDefs...{ids.TRANSITIE_CAND_INFO}" \
-             ".children.."
+    output = f"{ids.TRANSITIE_CAND_INFO}.children"
     response = dash_post(client, output, [{"id": ids.TRANSITIE_CAND_LEVEL, "property": "value", "value": "buurt"},
                                           weights], changed=[f"{ids.TRANSITIE_CAND_LEVEL}.value"])
     assert response.status_code == 200

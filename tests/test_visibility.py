@@ -267,6 +267,7 @@ VALUES: dict[str, list] = {
     "transitie-weight.value": [[{"id": {"type": "transitie-weight", "component": c.code}, "property": "value",
                                  "value": c.weight} for c in CASE_COMPONENTS]],
     "transitie-cand-grid.selectedRows": [None],
+    "transitie-cand-grid.getRowsRequest": [{"startRow": 0, "endRow": 100, "sortModel": [], "filterModel": {}}],
     "best-indicator.value": OUTCOMES, "best-menu-indicator.value": OUTCOMES,
     "best-edit-id.data": [None],
     "netwerk-review-period.value": ["2024-B1", "2024-B3"],

@@ -5,9 +5,9 @@ first visitor after each delivery paid seconds per page. Now the refresh looks a
 refresh (`changes_since`: the indicators, periods and areas of observations written by newer import batches, and
 whether the buurtnetwerk saved records) and drops only the rows that can depend on it (`drop_affected`):
 
-- `context_profile`, `beeld_head` (buurtbeeld, per programme buurt), `transitie_map` (outlines, buurt positions):
-  public context figures, geometry and member areas only; kept unless a context indicator, the programme's
-  member areas or a public import changed;
+- `context_profile`, `beeld_head` (buurtbeeld, per programme buurt), `transitie_map` (outlines, buurt positions),
+  `transitie_candidates` (the candidate buurten's and wijken's figures): public context figures, geometry and
+  member areas only; kept unless a context indicator, the programme's member areas or a public import changed;
 - `proposals`, `menukaart_changes` ("<scope>|<indicator>"): the rows of the changed indicators;
 - `programme_latest` ("<scope>|<indicator>", /vergelijken): the rows of the changed indicators are brought up to
   date for the buurten the changed areas feed (`_patch_latest`), not dropped; all are dropped when a context
@@ -20,8 +20,8 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
 A refresh with nothing changed (`python -m dashboard refresh` by hand), a public import (CBS, RIVM, Vektis, areas)
 or a change of the programme's members drops everything, as before. Then `compute_ahead` stores what pages open
 with (the internal scope, the default indicator, today): best-practice proposals, the menukaart comparison, the
-transitie rows, grid and map, the newest values of the indicators /vergelijken opens with; the programme positions
-follow (`refresh.positions`).
+transitie rows, grid, map and candidates (both levels), the newest values of the indicators /vergelijken opens
+with; the programme positions follow (`refresh.positions`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from data_access.results import store
 
 AHEAD_SCOPE = "intern"  # the transitieteam and the buurtnetwerken; suppliers and visitors compute on first view
 # buurtbeeld parts (public context figures only) and the transitie map (outlines and member areas)
-CONTEXT_KINDS = frozenset({"context_profile", "beeld_head", "transitie_map"})
+CONTEXT_KINDS = frozenset({"context_profile", "beeld_head", "transitie_map", "transitie_candidates"})
 DELIVERY_KINDS = frozenset({"levering"})  # imports that bring programme deliveries, not public context
 
 
@@ -167,8 +167,8 @@ def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[
 def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:
     """Store what pages open with, where it is not stored yet (a kept row is current: the refresh re-tags it): the
     best-practice proposals and the menukaart comparison of the default indicator, the transitie rows and grid of
-    today, the transitie map, the programme impact and the newest values of the indicators /vergelijken opens with
-    (internal scope)."""
+    today, the transitie map and candidates, the programme impact and the newest values of the indicators
+    /vergelijken opens with (internal scope)."""
     from data_access import best_practices, compare, impact_service, menukaart, queries, transitie
     from data_access.results.scopes import scope_viewer
 
@@ -181,9 +181,11 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
                   impact_service.STORED_KIND: AHEAD_SCOPE}
         if indicator is not None:
             wanted |= {"proposals": f"{AHEAD_SCOPE}|{indicator}", "menukaart_changes": f"{AHEAD_SCOPE}|{indicator}"}
-        stored = {(r.kind, r.key) for r in conn.execute(select(DerivedResult.kind, DerivedResult.key)
-                                                        .where(DerivedResult.kind.in_(list(wanted))))}
+        stored = {(r.kind, r.key) for r in conn.execute(
+            select(DerivedResult.kind, DerivedResult.key)
+            .where(DerivedResult.kind.in_([*wanted, transitie.CANDIDATES_KIND])))}
         missing = {kind: key for kind, key in wanted.items() if (kind, key) not in stored}
+        levels = [lv for lv in transitie.CANDIDATE_LEVELS if (transitie.CANDIDATES_KIND, lv) not in stored]
         rows: dict[str, dict[str, object]] = {}
         if "proposals" in missing:
             rows["proposals"] = {missing["proposals"]: best_practices.proposals_payload(conn, indicator, viewer)}
@@ -197,6 +199,8 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
                 transitie.grid_frame(conn, overview, viewer))}
         if transitie.MAP_KIND in missing:
             rows[transitie.MAP_KIND] = {"": transitie.map_payload(conn)}
+        if levels:
+            rows[transitie.CANDIDATES_KIND] = {lv: transitie.candidates_payload(conn, lv) for lv in levels}
         if impact_service.STORED_KIND in missing:
             rows[impact_service.STORED_KIND] = {AHEAD_SCOPE: impact_service.impact_payload(conn, viewer)}
         # /vergelijken: the funnel, scatter and dots of the indicators it opens with (one aggregation for both)

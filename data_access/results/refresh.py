@@ -32,7 +32,7 @@ Progress = Callable[[str, int, int], None]  # (step, done, total)
 # older format, so a leftover row goes with the next refresh)
 LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid_data", "transitie_grid", "positions",
               "comparison_values", "context_profile", "uitkomsten_view", "review_summary", "beeld_head",
-              "transitie_map", "programme_impact", "programme_latest"]
+              "transitie_map", "programme_impact", "programme_latest", "transitie_candidates"]
 PRECOMPUTED_SCOPES = ("intern", "openbaar")
 
 _count = store.counted
