@@ -46,8 +46,9 @@ def _inp(id_: str, prop: str, value) -> dict:  # noqa: ANN001
     return {"id": id_, "property": prop, "value": value}
 
 
-def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], list[dict]]]:
-    """(name, output, inputs, state) of the data callbacks of the pages, as dash-renderer posts them."""
+def callback_cases(slug: str, code: str, link: str | None = None) -> list[tuple[str, str, list[dict], list[dict]]]:
+    """(name, output, inputs, state) of the data callbacks of the pages, as dash-renderer posts them (`link`: a
+    learning link "a|b" for the explanation card)."""
     from dashboard import ids
     from data_access import definitions
 
@@ -91,6 +92,25 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
                                    f".options...{ids.LEREND_LINK}.value...{ids.LEREND_TABLE}.children..",
          [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", None)],
          [_inp(ids.LEREND_QUERY, "data", {})]),
+        ("lerende-buurt: filters", f"..{ids.LEREND_INDICATOR}.options...{ids.LEREND_INDICATOR}.value..."
+                                   f"{ids.LEREND_BUURT}.options...{ids.LEREND_BUURT}.value..",
+         [_inp(ids.LEREND_QUERY, "data", {})], []),
+        ("lerende-buurt: ranked partners", f"{ids.LEREND_RANKED}.children",
+         [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", None)], []),
+        ("lerende-buurt: ranked, one buurt", f"{ids.LEREND_RANKED}.children",
+         [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", slug)], []),
+        ("lerende-buurt: network, one buurt", f"..{ids.LEREND_SUMMARY}.children...{ids.LEREND_GRAPH}.figure..."
+                                              f"{ids.LEREND_LINK}.options...{ids.LEREND_LINK}.value..."
+                                              f"{ids.LEREND_TABLE}.children..",
+         [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", slug)],
+         [_inp(ids.LEREND_QUERY, "data", {})]),
+        ("lerende-buurt: explanation card", f"{ids.LEREND_CARD}.children",
+         [_inp(ids.LEREND_LINK, "value", link)], [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client")]),
+        ("lerende-buurt: network, other outcome", f"..{ids.LEREND_SUMMARY}.children...{ids.LEREND_GRAPH}.figure..."
+                                                  f"{ids.LEREND_LINK}.options...{ids.LEREND_LINK}.value..."
+                                                  f"{ids.LEREND_TABLE}.children..",
+         [_inp(ids.LEREND_INDICATOR, "value", "seh_per_1000"), _inp(ids.LEREND_BUURT, "value", None)],
+         [_inp(ids.LEREND_QUERY, "data", {})]),
         ("transitie: overview", f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style..."
                                 f"{ids.TRANSITIE_GRID}.columnDefs...{ids.TRANSITIE_MAP}"
                                 f".figure...{ids.TRANSITIE_FILTER_COHORT}.options...{ids.TRANSITIE_FILTER_PARTNER}"
@@ -127,6 +147,21 @@ def callback_cases(slug: str, code: str) -> list[tuple[str, str, list[dict], lis
     ]
 
 
+def _a_link(app, slug: str) -> str | None:  # noqa: ANN001
+    """A learning link of this buurt from the stored network (raw JSON: the app's parsed copy stays cold)."""
+    from data_access import learning
+    from data_access.results import store
+
+    with app.server.extensions["engine"].connect() as conn:
+        payload = store.read(conn, "learning", learning.network_key("intern", learning.DEFAULT_OUTCOME))
+    if not payload:
+        return None
+    links = payload["links"]
+    rows = [dict(zip(links["columns"], r, strict=True)) for r in links["data"]]
+    row = next((r for r in rows if slug in (r["slug"], r["partner"])), rows[0] if rows else None)
+    return None if row is None else "|".join(sorted([row["slug"], row["partner"]]))
+
+
 def bench_callbacks(app, repeat: int, slug: str, code: str, only: str = "") -> None:  # noqa: ANN001
     from tests.conftest import dash_post, login
 
@@ -134,7 +169,7 @@ def bench_callbacks(app, repeat: int, slug: str, code: str, only: str = "") -> N
     login(client, "transitie@demo.nl")
     print(f"\n{'callback':40} {'first ms':>9} {'p50 ms':>9} {'p95 ms':>9} {'kB':>8}")
     wanted = [w for w in only.split(",") if w]
-    for name, output, inputs, state in callback_cases(slug, code):
+    for name, output, inputs, state in callback_cases(slug, code, _a_link(app, slug)):
         if wanted and not any(w in name for w in wanted):
             continue
 
