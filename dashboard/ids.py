@@ -309,6 +309,7 @@ NETWERK_CONTACTS_STATE = "netwerk-contacts-state"
 NETWERK_CONTACTS_MESSAGE = "netwerk-contacts-message"
 NETWERK_CONTACTS_HISTORY = "netwerk-contacts-history"
 LEREND_RANKED = "lerend-ranked"  # /lerende-buurt: ranked partners per buurt with small multiples
+LEREND_RANKED_PAGE = "lerend-ranked-page"  # its paging (one screen of cards at a time)
 # home page: search and paging (the list of programme buurten grows to 1,000)
 HOME_SEARCH = "home-search"
 HOME_PAGE = "home-page"

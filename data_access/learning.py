@@ -89,6 +89,7 @@ class Learning:
     reason: str = ""  # Dutch, when no link could be computed at all
     distance: np.ndarray | None = None  # buurten x buurten, in the order of `buurten` (only while computing)
     positions: np.ndarray | None = None  # 2-D map positions of `buurten` (classical MDS of the distances)
+    series: pd.DataFrame | None = None  # slug, period, value of the outcome (only while computing: `outcome_series`)
 
 
 LINK_COLUMNS = ["slug", "partner", "similarity", "distance", "base_period", "end_period", "change_self",
@@ -280,6 +281,7 @@ def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int) 
     outcomes = list(dict.fromkeys([indicator, *DEFAULT_OUTCOMES]))
     outcome_kinds = catalogue.set_index("code")["kind"]
     obs = _published(conn, viewer, programme, outcomes, catalogue)
+    result.series = _series(obs[obs["indicator"] == indicator] if not obs.empty else obs)
     if not obs.empty:
         obs = obs[obs["period"].astype(str).str.match(r"^\d{4}-B[1-6]$") & obs["value"].notna()
                   & (obs["value"] > 0)]
@@ -492,7 +494,11 @@ def outcome_series(conn: Connection, viewer: Viewer, indicator: str) -> pd.DataF
     the lines of the small multiples on /lerende-buurt."""
     catalogue = queries.indicators(conn)
     check_outcome(catalogue, indicator)
-    obs = _published(conn, viewer, _programme(conn).reset_index(drop=True), [indicator], catalogue)
+    return _series(_published(conn, viewer, _programme(conn).reset_index(drop=True), [indicator], catalogue))
+
+
+def _series(obs: pd.DataFrame) -> pd.DataFrame:
+    """Bimonthly values (slug, period, value) of published rows of one outcome."""
     if obs.empty:
         return pd.DataFrame(columns=["slug", "period", "value"])
     obs = obs[obs["period"].astype(str).str.match(r"^\d{4}-B[1-6]$") & obs["value"].notna()]

@@ -45,6 +45,8 @@ def layout(indicator: str | None = None, buurt: str | None = None, link: str | N
                     xs=12, md=6, lg=4),
         ], className="g-3 mb-3"),
         dcc.Loading(html.Div(id=ids.LEREND_RANKED)),  # ranked partners per buurt (callbacks/lerend_ranked.py)
+        dbc.Pagination(id=ids.LEREND_RANKED_PAGE, max_value=1, active_page=1, fully_expanded=False, first_last=True,
+                       previous_next=True, style={"display": "none"}, className="mb-4"),
         html.H2(TEXT["network"], className="h4"),
         dcc.Loading([
             html.Div(id=ids.LEREND_SUMMARY, className="mb-2"),

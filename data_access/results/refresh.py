@@ -153,14 +153,19 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
             store.drop_kinds(conn, [f"kpi_{p}_gemeente" for p in ("buurt", "programme", "overview")])
 
     def networks() -> None:
-        payloads = {}
+        from data_access.services import lerend_view
+
+        payloads, ranked = {}, {}
         for scope in PRECOMPUTED_SCOPES:
             with engine.connect() as conn:
-                payloads[learning.network_key(scope, learning.DEFAULT_OUTCOME)] = learning.to_payload(
-                    learning.compute_network(conn, scope))
+                network = learning.compute_network(conn, scope)
+            key = learning.network_key(scope, learning.DEFAULT_OUTCOME)
+            payloads[key] = learning.to_payload(network)
+            ranked[key] = lerend_view.ranked_payload(network)  # /lerende-buurt's ranked list, from the same rows
             _count("learning")
         with engine.begin() as conn:
             store.write_many(conn, "learning", payloads, version, replace_kind=True)
+            store.write_many(conn, lerend_view.RANKED_KIND, ranked, version, replace_kind=True)
 
     dropped: dict[str, set[str] | None] = {}
 
