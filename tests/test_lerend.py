@@ -18,13 +18,15 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from data_access import compare, demo, learning, queries
+from data_access import compare, demo, learning, periods, queries
 from data_access.access import Viewer
 from data_access.db import make_engine
 from data_access.models import AgendaItem, ProgrammeBuurt
+from data_access.results import store
 from data_access.seed import programme_entries, sync_menukaart, sync_programme
+from data_access.services import lerend_view
 from layouts.formatting import signed
-from tests.conftest import POSTGRES_URL, USE_POSTGRES, browser_login, login, start_browser_app
+from tests.conftest import POSTGRES_URL, USE_POSTGRES, browser_login, dash_post, login, start_browser_app
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 TODAY = dt.date(2026, 11, 23)
@@ -161,6 +163,69 @@ def test_network_is_empty_with_a_reason_for_a_viewer_who_may_not_see_outcomes(de
             learning.learning_network(conn, TEAM, "inwoners")
     engine.dispose()
     assert result.links.empty and result.reason
+
+
+# ---------------------------------------------------------------- the ranked list (stored view-model)
+
+def _largest(network, slug: str) -> list[tuple]:  # noqa: ANN001
+    records = sorted(learning.partner_records(network, slug), key=lambda r: abs(r["difference"]), reverse=True)
+    return [(r["partner_code"], r["partner_name"], r["better"]) for r in records[:lerend_view.MAX_PARTNERS]]
+
+
+def test_ranked_list_reads_one_stored_page_of_buurten_with_their_largest_differences(demo_url, network):
+    engine = make_engine(demo_url)
+    before = store.COMPUTED.get(lerend_view.RANKED_KIND, 0)
+    with engine.connect() as conn:
+        page = lerend_view.ranked_view(conn, TEAM, learning.DEFAULT_OUTCOME, None, 2)
+        one = lerend_view.ranked_view(conn, TEAM, learning.DEFAULT_OUTCOME, "sterrenwijk")
+        series = learning.outcome_series(conn, TEAM, learning.DEFAULT_OUTCOME)
+    engine.dispose()
+    assert store.COMPUTED.get(lerend_view.RANKED_KIND, 0) == before  # the demo's refresh stored it
+    assert (page["total"], page["pages"], page["page"]) == (20, 4, 2)
+    assert [c["name"] for c in page["cards"]] == sorted(network.buurten["name"])[6:12]
+    assert [c["slug"] for c in one["cards"]] == ["sterrenwijk"] and one["pages"] == 1
+    for view in (page, one):
+        for card in view["cards"]:
+            assert [(p["partner_code"], p["partner_name"], p["better"]) for p in card["partners"]] == \
+                _largest(network, card["slug"])
+            for slug in [card["slug"], *(p["partner_code"] for p in card["partners"])]:
+                rows = series[series["slug"] == slug]
+                assert view["lines"][slug]["x"] == [periods.label(p) for p in rows["period"]]
+                assert view["lines"][slug]["y"] == pytest.approx(rows["value"].tolist())
+    first = one["cards"][0]["partners"][0]
+    want = next(r for r in learning.partner_records(network, "sterrenwijk")
+                if r["partner_code"] == first["partner_code"])
+    assert first["difference"] == pytest.approx(want["difference"])
+
+
+def _ids(component) -> list[str]:  # noqa: ANN001
+    """Ids in a serialised component tree, depth first."""
+    if isinstance(component, list):
+        return [i for c in component for i in _ids(c)]
+    if not isinstance(component, dict):
+        return []
+    props = component.get("props", {})
+    own = [props["id"]] if isinstance(props.get("id"), str) else []
+    return own + [i for key in ("children",) for i in _ids(props.get(key))]
+
+
+def test_ranked_callback_sends_one_page_of_cards_and_the_paging(demo_app, network):
+    from dashboard import ids
+
+    output = (f"..{ids.LEREND_RANKED}.children...{ids.LEREND_RANKED_PAGE}.max_value..."
+              f"{ids.LEREND_RANKED_PAGE}.active_page...{ids.LEREND_RANKED_PAGE}.style..")
+    inputs = [{"id": ids.LEREND_INDICATOR, "property": "value", "value": learning.DEFAULT_OUTCOME},
+              {"id": ids.LEREND_BUURT, "property": "value", "value": None},
+              {"id": ids.LEREND_RANKED_PAGE, "property": "active_page", "value": 4}]
+    response = dash_post(_client(demo_app), output, inputs, changed=[f"{ids.LEREND_RANKED_PAGE}.active_page"])
+    assert response.status_code == 200
+    body = response.get_json()["response"]
+    cards = [i for i in _ids(body[ids.LEREND_RANKED]["children"]) if i.startswith("lerend-ranked-")]
+    slugs = [s for _n, s in sorted(zip(network.buurten["name"], network.buurten["slug"], strict=True))]
+    assert cards == [f"lerend-ranked-{s}" for s in slugs[18:]]
+    assert body[ids.LEREND_RANKED_PAGE] == {"max_value": 4, "active_page": 4, "style": None}
+    anonymous = dash_post(demo_app.server.test_client(), output, inputs)
+    assert anonymous.status_code == 401
 
 
 # ---------------------------------------------------------------- the API
