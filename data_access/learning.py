@@ -209,7 +209,23 @@ def network_key(scope: str, indicator: str, neighbours: int = NEIGHBOURS) -> str
 def compute_network(conn: Connection, scope: str, indicator: str = DEFAULT_OUTCOME,
                     neighbours: int = NEIGHBOURS) -> Learning:
     """Compute one network (a refresh step), with the map positions."""
-    result = _compute(conn, scope_viewer(scope), indicator, neighbours)
+    return _positioned(_compute(conn, scope_viewer(scope), indicator, neighbours))
+
+
+def compute_networks(conn: Connection, scope: str, indicators: tuple[str, ...] = DEFAULT_OUTCOMES,
+                     neighbours: int = NEIGHBOURS) -> dict[str, Learning]:
+    """Several networks of one scope (the refresh step): the published rows of their outcomes are read once (the
+    read is most of a network's time, and the default outcomes use the same ones)."""
+    viewer = scope_viewer(scope)
+    catalogue = queries.indicators(conn)
+    programme = _programme(conn).reset_index(drop=True)
+    wanted = [i for i in indicators if i in set(catalogue["code"])]
+    codes = list(dict.fromkeys(c for i in wanted for c in (i, *DEFAULT_OUTCOMES)))
+    obs = _published(conn, viewer, programme, codes, catalogue) if len(programme) >= 2 else pd.DataFrame()
+    return {i: _positioned(_compute(conn, viewer, i, neighbours, (catalogue, programme, obs))) for i in wanted}
+
+
+def _positioned(result: Learning) -> Learning:
     result.positions = positions(result.distance) if result.distance is not None else \
         positions(np.zeros((len(result.buurten), len(result.buurten))))
     return result
@@ -261,10 +277,12 @@ def from_payload(payload: dict) -> Learning:
                     payload.get("reason") or "", None, xy)
 
 
-def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int) -> Learning:
-    catalogue = queries.indicators(conn)
+def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int,
+             read: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None) -> Learning:
+    """One network; `read`: the catalogue, programme and published rows of (at least) its outcomes, read before."""
+    catalogue, programme, published = read if read is not None else (queries.indicators(conn), None, None)
     row = check_outcome(catalogue, indicator)
-    programme = _programme(conn).reset_index(drop=True)
+    programme = _programme(conn).reset_index(drop=True) if programme is None else programme
     result = Learning(indicator, str(row["name"]), str(row["unit"]), str(row["polarity"]),
                       programme[["slug", "name", "programme_id", "contact_role"]].copy(),
                       pd.DataFrame(columns=LINK_COLUMNS))
@@ -280,7 +298,10 @@ def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int) 
     position = {s: i for i, s in enumerate(slugs)}
     outcomes = list(dict.fromkeys([indicator, *DEFAULT_OUTCOMES]))
     outcome_kinds = catalogue.set_index("code")["kind"]
-    obs = _published(conn, viewer, programme, outcomes, catalogue)
+    if published is None:
+        obs = _published(conn, viewer, programme, outcomes, catalogue)
+    else:
+        obs = published[published["indicator"].isin(outcomes)] if not published.empty else published
     result.series = _series(obs[obs["indicator"] == indicator] if not obs.empty else obs)
     if not obs.empty:
         obs = obs[obs["period"].astype(str).str.match(r"^\d{4}-B[1-6]$") & obs["value"].notna()

@@ -198,6 +198,23 @@ def test_ranked_list_reads_one_stored_page_of_buurten_with_their_largest_differe
     assert first["difference"] == pytest.approx(want["difference"])
 
 
+def test_refresh_stores_the_default_outcomes_networks_read_once_as_computed_one_by_one(demo_url):
+    engine = make_engine(demo_url)
+    before = dict(store.COMPUTED)
+    with engine.connect() as conn:
+        for indicator in learning.DEFAULT_OUTCOMES:  # stored by the demo's refresh: no view computes them
+            network = learning.learning_network(conn, TEAM, indicator)
+            assert lerend_view.ranked_view(conn, TEAM, indicator)["total"] == (network.buurten["n_partners"] > 0).sum()
+        assert store.COMPUTED == before
+        together = learning.compute_networks(conn, "intern")
+        alone = learning.compute_network(conn, "intern", "seh_per_1000")
+    engine.dispose()
+    assert list(together) == list(learning.DEFAULT_OUTCOMES)
+    pd.testing.assert_frame_equal(together["seh_per_1000"].links, alone.links)
+    pd.testing.assert_frame_equal(together["seh_per_1000"].series, alone.series)
+    assert np.allclose(together["seh_per_1000"].positions, alone.positions)
+
+
 def _ids(component) -> list[str]:  # noqa: ANN001
     """Ids in a serialised component tree, depth first."""
     if isinstance(component, list):
