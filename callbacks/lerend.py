@@ -34,6 +34,7 @@ MSG = {
     "none": "Geen koppelingen voor deze uitkomst: {reason}",
     "summary": "{links} koppelingen tussen {buurten} programmabuurten voor ‘{name}’. {without}",
     "without": "Zonder leerpartner: {names}.",
+    "table_page": "Koppelingen {first}–{last} van {n}",
     "without_many": "Zonder leerpartner: {n} programmabuurten, onder meer {names}. Kies een buurt bij ‘Alleen de "
                     "koppelingen van’ om te zien waarom.",
     "all_have": "Elke buurt met cijfers heeft minstens één leerpartner.",
@@ -57,6 +58,8 @@ MSG = {
               "overdispersie φ = {phi}). Gelijkenis 0–1 op buurtkenmerken en niveau bij de nulmeting.",
 }
 THEME_NL = {code: label[0].lower() + label[1:] for code, label in THEMES}  # mid-sentence
+TABLE_ROWS = 25  # one screen of the list of links (thousands once most of 1,000 buurten have partners)
+HIDDEN = {"display": "none"}
 WITHOUT_NAMED = 10  # at 1,000 buurten the list of those without a partner was a wall of 900 names
 STATUS_NL = {"gepland": "gepland", "gestart": "gestart", "afgerond": "afgerond", "gestopt": "gestopt"}
 
@@ -202,18 +205,18 @@ def _without(buurten: pd.DataFrame) -> str:
 
 
 def update_network(indicator, buurt, query):  # noqa: ANN001, ANN201
-    """Summary, network figure, link choices, the list of links and the buurt filter's options."""
+    """Summary, network figure and link choices (the list of links: `update_table`)."""
     empty_fig = go.Figure().update_layout(xaxis_visible=False, yaxis_visible=False, height=200,
                                           margin={"l": 0, "r": 0, "t": 0, "b": 0})
     viewer = current_viewer()
     if viewer.anonymous:
         return (dbc.Alert([MSG["login"], " ", html.A("Inloggen", href="/login?next=/lerende-buurt")], color="info",
-                          className="login-explanation"), empty_fig, [], None, [])
+                          className="login-explanation"), empty_fig, [], None)
     with engine().connect() as conn:
         try:
             result = _network(conn, indicator or learning.DEFAULT_OUTCOME)
         except ValueError as exc:
-            return dbc.Alert(str(exc), color="warning"), empty_fig, [], None, []
+            return dbc.Alert(str(exc), color="warning"), empty_fig, [], None
     buurten = result.buurten.reset_index(drop=True)
     names = dict(zip(buurten["slug"], buurten["name"], strict=True))
     if buurt and buurt not in names:
@@ -222,7 +225,7 @@ def update_network(indicator, buurt, query):  # noqa: ANN001, ANN201
     if buurt:
         links = links[(links["a"] == buurt) | (links["b"] == buurt)]
     if result.reason:
-        return dbc.Alert(MSG["none"].format(reason=result.reason), color="info"), empty_fig, [], None, []
+        return dbc.Alert(MSG["none"].format(reason=result.reason), color="info"), empty_fig, [], None
     summary = html.P([MSG["summary"].format(links=len(links), buurten=len(buurten), name=result.indicator_name,
                                             without=_without(buurten))], className="lerend-summary-text")
     figure = _figure(result, buurten, links, buurt)
@@ -230,7 +233,36 @@ def update_network(indicator, buurt, query):  # noqa: ANN001, ANN201
                for a, b, d in zip(links["a"], links["b"], links["difference"], strict=True)]
     wanted = (query or {}).get("link")
     link = wanted if wanted in {o["value"] for o in options} else no_update
-    return summary, figure, options, link, _table(links, names)
+    return summary, figure, options, link
+
+
+def update_table(indicator, buurt, page=1):  # noqa: ANN001, ANN201
+    """One page of the list of links (all links, or the chosen buurt's), and its paging."""
+    try:
+        if dash.ctx.triggered_id in (ids.LEREND_INDICATOR, ids.LEREND_BUURT):
+            page = 1  # another outcome or buurt starts at its first page
+    except dash.exceptions.MissingCallbackContextException:  # called directly (tests)
+        pass
+    if current_viewer().anonymous:
+        return None, 1, 1, HIDDEN
+    with engine().connect() as conn:
+        try:
+            result = _network(conn, indicator or learning.DEFAULT_OUTCOME)
+        except ValueError:
+            return None, 1, 1, HIDDEN
+    if result.reason:
+        return None, 1, 1, HIDDEN
+    names = dict(zip(result.buurten["slug"], result.buurten["name"], strict=True))
+    links = _undirected(result.links)
+    if buurt in names:
+        links = links[(links["a"] == buurt) | (links["b"] == buurt)]
+    pages = max(1, math.ceil(len(links) / TABLE_ROWS))
+    page = min(max(1, int(page or 1)), pages)
+    shown = links.iloc[(page - 1) * TABLE_ROWS: page * TABLE_ROWS]
+    status = MSG["table_page"].format(first=number((page - 1) * TABLE_ROWS + 1),
+                                      last=number((page - 1) * TABLE_ROWS + len(shown)),
+                                      n=number(len(links))) if pages > 1 else ""
+    return _table(shown, names, status), pages, page, None if pages > 1 else HIDDEN
 
 
 @lru_cache(maxsize=1)
@@ -296,7 +328,7 @@ def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFram
     ], "layout": _network_layout()}
 
 
-def _table(links: pd.DataFrame, names: dict) -> html.Div:
+def _table(links: pd.DataFrame, names: dict, status: str = "") -> html.Div:
     if links.empty:
         return html.Div()
     rows = [html.Tr([
@@ -308,6 +340,7 @@ def _table(links: pd.DataFrame, names: dict) -> html.Div:
         links["difference"], links["ci_low"], links["ci_high"], strict=True)]
     return html.Div([
         html.H2("Alle koppelingen", className="h5"),
+        html.P(status, className="small text-muted lerend-table-status") if status else None,
         dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
             "Buurt", "Leerpartner", "Gelijkenis", "Verandering buurt", "Verandering partner", "Verschil",
             "95%-interval")])), html.Tbody(rows)], size="sm", hover=True, responsive=True,
@@ -409,9 +442,12 @@ def register(app: dash.Dash) -> None:
                  Input(ids.LEREND_QUERY, "data"))(init_filters)
     app.callback(Output(ids.LEREND_SUMMARY, "children"), Output(ids.LEREND_GRAPH, "figure"),
                  Output(ids.LEREND_LINK, "options"), Output(ids.LEREND_LINK, "value"),
-                 Output(ids.LEREND_TABLE, "children"),
                  Input(ids.LEREND_INDICATOR, "value"), Input(ids.LEREND_BUURT, "value"),
                  State(ids.LEREND_QUERY, "data"))(update_network)
+    app.callback(Output(ids.LEREND_TABLE, "children"), Output(ids.LEREND_TABLE_PAGE, "max_value"),
+                 Output(ids.LEREND_TABLE_PAGE, "active_page"), Output(ids.LEREND_TABLE_PAGE, "style"),
+                 Input(ids.LEREND_INDICATOR, "value"), Input(ids.LEREND_BUURT, "value"),
+                 Input(ids.LEREND_TABLE_PAGE, "active_page"))(update_table)
     app.callback(Output(ids.LEREND_LINK, "value", allow_duplicate=True),
                  Output(ids.LEREND_BUURT, "value", allow_duplicate=True),
                  Input(ids.LEREND_GRAPH, "clickData"), prevent_initial_call=True)(link_from_click)

@@ -60,6 +60,7 @@ LEREND_SUMMARY = "lerend-summary"
 LEREND_LINK = "lerend-link"  # dropdown of links (the keyboard alternative to clicking the graph)
 LEREND_CARD = "lerend-card"
 LEREND_TABLE = "lerend-table"
+LEREND_TABLE_PAGE = "lerend-table-page"  # paging of the list of links
 LEREND_URL_SYNC = "lerend-url-sync"
 LEREND_BUURT_SECTION = "lerend-buurt-section"  # the learning partners on /buurt/<slug>
 

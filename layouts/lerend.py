@@ -66,6 +66,8 @@ def layout(indicator: str | None = None, buurt: str | None = None, link: str | N
         ], className="g-3 mb-3"),
         dcc.Loading(html.Div(pick_hint(), id=ids.LEREND_CARD, className="mb-4")),
         html.Div(id=ids.LEREND_TABLE),
+        dbc.Pagination(id=ids.LEREND_TABLE_PAGE, max_value=1, active_page=1, fully_expanded=False, first_last=True,
+                       previous_next=True, style={"display": "none"}),
     ], className="lerend-page")
 
 

@@ -55,6 +55,13 @@ def callback_cases(slug: str, code: str, link: str | None = None) -> list[tuple[
     area = {"kind": "buurt", "code": slug}
     gebied = {"kind": "gebied", "code": code}
     review = None
+    ranked_output = (f"..{ids.LEREND_RANKED}.children...{ids.LEREND_RANKED_PAGE}.max_value..."
+                     f"{ids.LEREND_RANKED_PAGE}.active_page...{ids.LEREND_RANKED_PAGE}.style..")
+
+    def ranked(buurt: str | None) -> list[dict]:
+        return [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", buurt),
+                _inp(ids.LEREND_RANKED_PAGE, "active_page", 1)]
+
     return [
         ("navbar search 'utrecht'", f"{ids.NAV_SEARCH}.options", [_inp(ids.NAV_SEARCH, "search_value", "utrecht")],
          [_inp(ids.NAV_SEARCH, "value", None)]),
@@ -89,26 +96,26 @@ def callback_cases(slug: str, code: str, link: str | None = None) -> list[tuple[
         ("gebied: spine + words", f"..{ids.BUURT_BEELD_SPINE}.children...{ids.BUURT_BEELD_WORDS}.children..",
          [_inp(ids.BUURT_AREA, "data", gebied)], []),
         ("lerende-buurt: network", f"..{ids.LEREND_SUMMARY}.children...{ids.LEREND_GRAPH}.figure...{ids.LEREND_LINK}"
-                                   f".options...{ids.LEREND_LINK}.value...{ids.LEREND_TABLE}.children..",
+                                   f".options...{ids.LEREND_LINK}.value..",
          [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", None)],
          [_inp(ids.LEREND_QUERY, "data", {})]),
         ("lerende-buurt: filters", f"..{ids.LEREND_INDICATOR}.options...{ids.LEREND_INDICATOR}.value..."
                                    f"{ids.LEREND_BUURT}.options...{ids.LEREND_BUURT}.value..",
          [_inp(ids.LEREND_QUERY, "data", {})], []),
-        ("lerende-buurt: ranked partners", f"{ids.LEREND_RANKED}.children",
-         [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", None)], []),
-        ("lerende-buurt: ranked, one buurt", f"{ids.LEREND_RANKED}.children",
-         [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", slug)], []),
+        ("lerende-buurt: ranked partners", ranked_output, ranked(None), []),
+        ("lerende-buurt: ranked, one buurt", ranked_output, ranked(slug), []),
         ("lerende-buurt: network, one buurt", f"..{ids.LEREND_SUMMARY}.children...{ids.LEREND_GRAPH}.figure..."
-                                              f"{ids.LEREND_LINK}.options...{ids.LEREND_LINK}.value..."
-                                              f"{ids.LEREND_TABLE}.children..",
+                                              f"{ids.LEREND_LINK}.options...{ids.LEREND_LINK}.value..",
          [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", slug)],
          [_inp(ids.LEREND_QUERY, "data", {})]),
+        ("lerende-buurt: list of links", f"..{ids.LEREND_TABLE}.children...{ids.LEREND_TABLE_PAGE}.max_value..."
+                                         f"{ids.LEREND_TABLE_PAGE}.active_page...{ids.LEREND_TABLE_PAGE}.style..",
+         [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", None),
+          _inp(ids.LEREND_TABLE_PAGE, "active_page", 1)], []),
         ("lerende-buurt: explanation card", f"{ids.LEREND_CARD}.children",
          [_inp(ids.LEREND_LINK, "value", link)], [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client")]),
         ("lerende-buurt: network, other outcome", f"..{ids.LEREND_SUMMARY}.children...{ids.LEREND_GRAPH}.figure..."
-                                                  f"{ids.LEREND_LINK}.options...{ids.LEREND_LINK}.value..."
-                                                  f"{ids.LEREND_TABLE}.children..",
+                                                  f"{ids.LEREND_LINK}.options...{ids.LEREND_LINK}.value..",
          [_inp(ids.LEREND_INDICATOR, "value", "seh_per_1000"), _inp(ids.LEREND_BUURT, "value", None)],
          [_inp(ids.LEREND_QUERY, "data", {})]),
         ("transitie: overview", f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style..."

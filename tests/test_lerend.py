@@ -284,7 +284,9 @@ def _console_errors(dash_duo) -> list[dict]:
     return [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"]
 
 
-def test_buurt_page_and_lerende_buurt_page_show_the_partners_the_api_serves(dash_duo, demo_app):
+def test_buurt_page_and_lerende_buurt_page_show_the_partners_the_api_serves(dash_duo, demo_app, network):
+    from callbacks import lerend as lerend_callbacks
+
     api = _client(demo_app).get("/api/v1/programma/sterrenwijk/leerpartners").get_json()["data"]
     start_browser_app(dash_duo, demo_app)
     browser_login(dash_duo)
@@ -305,14 +307,27 @@ def test_buurt_page_and_lerende_buurt_page_show_the_partners_the_api_serves(dash
     card = dash_duo.wait_for_element("#lerend-card .lerend-card", timeout=20)
     assert first["partner_name"] in card.text and "Sterrenwijk" in card.text
     assert "koppelingen tussen 20 programmabuurten" in dash_duo.find_element("#lerend-summary").text
-    rows = dash_duo.driver.find_elements("css selector", ".lerend-links-table tbody tr")
-    assert f"{a}|{b}" in {r.get_attribute("data-link") for r in rows}
+    # the ranked list shows one page of cards, paged
+    dash_duo.wait_for_text_to_equal(".lerend-ranked-status", "20 programmabuurten met leerpartners · pagina 1 van 4",
+                                    timeout=20)
+    assert len(dash_duo.driver.find_elements("css selector", ".lerend-ranked-card")) == lerend_view.PER_PAGE
+    # the list of links shows one page of them
+    pairs = {tuple(sorted(p)) for p in zip(network.links["slug"], network.links["partner"], strict=True)}
+    assert len(pairs) > lerend_callbacks.TABLE_ROWS
+    dash_duo.wait_for_text_to_equal(".lerend-table-status",
+                                    f"Koppelingen 1–{lerend_callbacks.TABLE_ROWS} van {len(pairs)}", timeout=20)
+    assert len(dash_duo.driver.find_elements("css selector", ".lerend-links-table tbody tr")) == \
+        lerend_callbacks.TABLE_ROWS
     # clicking a link's midpoint in the network opens its card and records it in the URL
     from selenium.webdriver.common.action_chains import ActionChains
 
     dash_duo.driver.get(dash_duo.server_url + "/lerende-buurt?buurt=sterrenwijk")
     dash_duo.wait_for_text_to_equal("#lerend-card", "Kies een koppeling in het netwerk of in de lijst hierboven "
                                     "voor de uitleg.", timeout=20)
+    dash_duo.wait_for_element("#lerend-ranked-sterrenwijk", timeout=20)
+    dash_duo.wait_for_element(f'.lerend-links-table tr[data-link="{a}|{b}"]', timeout=20)  # her links: one page
+    assert [c.get_attribute("id") for c in dash_duo.driver.find_elements("css selector", ".lerend-ranked-card")] == \
+        ["lerend-ranked-sterrenwijk"]
     traces = dash_duo.driver.find_elements("css selector", "#lerend-graph .scatterlayer .trace")
     midpoints = traces[1].find_elements("css selector", ".point")
     # filtered on Sterrenwijk: a midpoint per partner (and per buurt that counts Sterrenwijk among its partners)
