@@ -78,18 +78,19 @@ def outcome_changes(conn: Connection, indicator: str, *, viewer: Viewer) -> pd.D
     frame = frame[frame["period"].astype(str).str.contains("-B")].dropna(subset=["numerator", "denominator"])
     frame = frame[frame["denominator"] > 0]
     frame["rate"] = frame["numerator"] / frame["denominator"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
     starts = dict(zip(programme["code"], programme["start_date"], strict=True))
-    out = []
-    for slug, part in frame.groupby("area"):
-        part = part.assign(_k=part["period"].map(periods.sort_key)).sort_values("_k")
-        base_period = definitions.nulmeting(part["period"], starts.get(slug)).period
-        base = part[part["period"] == base_period].iloc[-1]
-        latest = part.iloc[-1]
-        if latest["period"] == base["period"] or not base["rate"] > 0:
-            continue
-        out.append({"slug": slug, "baseline": base["period"], "latest": latest["period"],
-                    "change": latest["rate"] / base["rate"] - 1})
-    return pd.DataFrame(out, columns=columns)
+    order = {p: periods.sort_key(p) for p in frame["period"].unique()}
+    frame = frame.assign(_k=frame["period"].map(order)).sort_values(["area", "_k"], kind="stable")
+    base_period = definitions.nulmeting_periods(frame, starts)
+    latest = frame.groupby("area").tail(1).set_index("area")
+    base = frame[frame["period"] == frame["area"].map(base_period)].groupby("area").tail(1).set_index("area")
+    both = latest[["period", "rate"]].join(base[["period", "rate"]], rsuffix="_base", how="inner").sort_index()
+    both = both[(both["period"] != both["period_base"]) & (both["rate_base"] > 0)]
+    return pd.DataFrame({"slug": both.index, "baseline": both["period_base"].to_numpy(),
+                         "latest": both["period"].to_numpy(),
+                         "change": (both["rate"] / both["rate_base"] - 1).to_numpy()}, columns=columns)
 
 
 def _mean_interval(values: pd.Series) -> tuple[float, float, float]:

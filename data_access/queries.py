@@ -383,8 +383,15 @@ def _member_sources(agg: pd.DataFrame, member_obs: pd.DataFrame, members: pd.Dat
     frame = member_obs[["area", "indicator", "period", "indeling", "bronnen", "ontbrekende_bronnen"]].merge(
         members.rename(columns={"member": "area"}), on="area")
     for col in ("bronnen", "ontbrekende_bronnen"):
-        exploded = frame[[*keys, col]].explode(col).dropna(subset=[col])
-        lists = exploded.drop_duplicates().sort_values(col).groupby(keys, sort=False)[col].agg(list)
+        exploded = frame[[*keys, col]].explode(col).dropna(subset=[col]).drop_duplicates() \
+            .sort_values([*keys, col])
+        # nearly every aggregate has one source: a Python list per group only where there are several (a
+        # per-group aggregation over the ~70,000 groups of 1,000 buurten cost 4 s)
+        several = exploded.duplicated(keys, keep=False)
+        single = exploded[~several]
+        lists = pd.concat([
+            pd.Series([[v] for v in single[col]], index=pd.MultiIndex.from_frame(single[keys]), dtype=object),
+            exploded[several].groupby(keys, sort=False)[col].agg(list)])
         agg = agg.merge(lists.rename(col), left_on=keys, right_index=True, how="left")
         agg[col] = agg[col].map(lambda v: v if isinstance(v, list) else [])
     return agg

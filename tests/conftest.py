@@ -172,7 +172,7 @@ def browser_login(dash_duo, email: str = "transitie@demo.nl") -> None:
     dash_duo.find_element("#email").send_keys(email)
     dash_duo.find_element("#password").send_keys("demo")
     dash_duo.find_element("button[type=submit]").click()
-    dash_duo.wait_for_element("#shell-nav-search", timeout=10)
+    dash_duo.wait_for_element("#shell-nav-search", timeout=30)
 
 
 def console_errors(dash_duo) -> list[dict]:

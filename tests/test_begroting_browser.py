@@ -28,7 +28,7 @@ def _click(dash_duo, selector: str) -> None:
 def _open(dash_duo) -> None:
     dash_duo.driver.get(dash_duo.server_url + PAGE)
     dash_duo.wait_for_text_to_equal("#begroting-title h1", f"Begroting De Vijfhoek {dt.date.today().year}",
-                                    timeout=15)
+                                    timeout=30)
 
 
 def test_budget_goes_from_concept_to_submitted_to_approved_in_the_browser(dash_duo, app):
@@ -36,8 +36,8 @@ def test_budget_goes_from_concept_to_submitted_to_approved_in_the_browser(dash_d
     dash_duo.driver.set_window_size(1366, 2000)  # the whole tab in view: nothing to scroll to or overlap
     browser_login(dash_duo, "vijfhoek@demo.nl")
     _open(dash_duo)
-    dash_duo.wait_for_contains_text("#begroting-table", "nog geen begroting", timeout=10)
-    dash_duo.wait_for_contains_text("#begroting-impact", "effect", timeout=15)  # the page has stopped moving
+    dash_duo.wait_for_contains_text("#begroting-table", "nog geen begroting", timeout=30)
+    dash_duo.wait_for_contains_text("#begroting-impact", "effect", timeout=30)  # the page has stopped moving
     dash_duo.find_element("#begroting-theme").click()  # Dash 4's dropdown opens a list of options
     next(o for o in dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role=option]")
          if o.text == "Zorgzame buurt").click()
@@ -47,23 +47,23 @@ def test_budget_goes_from_concept_to_submitted_to_approved_in_the_browser(dash_d
     dash_duo.find_element("#begroting-costs").send_keys("8000")
     dash_duo.find_element("#begroting-hours").send_keys("100")
     _click(dash_duo, "#begroting-save")
-    dash_duo.wait_for_contains_text(".begroting-saved", "Activiteit opgeslagen", timeout=10)
-    dash_duo.wait_for_text_to_equal("#begroting-total-costs", "€ 8.000", timeout=10)
+    dash_duo.wait_for_contains_text(".begroting-saved", "Activiteit opgeslagen", timeout=30)
+    dash_duo.wait_for_text_to_equal("#begroting-total-costs", "€ 8.000", timeout=30)
     assert dash_duo.find_element("#begroting-status-badge").text == "Concept"
 
     _click(dash_duo, "#begroting-submit")
-    dash_duo.wait_for_text_to_equal("#begroting-status-badge", "Ingediend", timeout=10)
+    dash_duo.wait_for_text_to_equal("#begroting-status-badge", "Ingediend", timeout=30)
     assert not dash_duo.find_element("#begroting-approve").is_displayed()  # the network cannot approve its own
 
     dash_duo.driver.delete_all_cookies()
     browser_login(dash_duo, "transitie@demo.nl")
     _open(dash_duo)
-    dash_duo.wait_for_text_to_equal("#begroting-status-badge", "Ingediend", timeout=10)
+    dash_duo.wait_for_text_to_equal("#begroting-status-badge", "Ingediend", timeout=30)
     _click(dash_duo, "#begroting-comment")
     dash_duo.find_element("#begroting-comment").send_keys("Akkoord, let op de uren in het tweede kwartaal.")
     _click(dash_duo, "#begroting-approve")
-    dash_duo.wait_for_text_to_equal("#begroting-status-badge", "Goedgekeurd", timeout=10)
-    dash_duo.wait_for_contains_text("#begroting-commission-comment", "let op de uren", timeout=10)
+    dash_duo.wait_for_text_to_equal("#begroting-status-badge", "Goedgekeurd", timeout=30)
+    dash_duo.wait_for_contains_text("#begroting-commission-comment", "let op de uren", timeout=30)
     engine = app.server.extensions["engine"]
     with engine.connect() as conn:
         budget = begroting.budget(conn, programme_id(engine, "de-vijfhoek"), dt.date.today().year)

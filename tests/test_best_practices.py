@@ -171,9 +171,9 @@ def test_presentation_shows_one_slide_per_published_story_and_moves_by_keyboard(
     dash_duo.find_element("#email").send_keys("vijfhoek@demo.nl")
     dash_duo.find_element("#password").send_keys("demo")
     dash_duo.find_element("button[type=submit]").click()
-    dash_duo.wait_for_element("#shell-nav-search", timeout=10)
+    dash_duo.wait_for_element("#shell-nav-search", timeout=30)
     dash_duo.driver.get(dash_duo.server_url + "/best-practices/presentatie")
-    dash_duo.wait_for_text_to_equal("#best-slide-counter", "1 / 2", timeout=15)
+    dash_duo.wait_for_text_to_equal("#best-slide-counter", "1 / 2", timeout=30)
     slides = dash_duo.find_elements("section.slide")
     assert len(slides) == 2  # the concept is not presented
     visible = [s for s in slides if s.is_displayed()]

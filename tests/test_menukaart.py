@@ -65,9 +65,9 @@ def test_menukaart_lists_every_seeded_intervention_with_the_buurten_that_run_it(
     dash_duo.find_element("#email").send_keys("sterrenwijk@demo.nl")
     dash_duo.find_element("#password").send_keys("demo")
     dash_duo.find_element("button[type=submit]").click()
-    dash_duo.wait_for_element("#shell-nav-search", timeout=10)
+    dash_duo.wait_for_element("#shell-nav-search", timeout=30)
     dash_duo.driver.get(dash_duo.server_url + "/menukaart")
-    dash_duo.wait_for_element("#menu-row-acp", timeout=15)
+    dash_duo.wait_for_element("#menu-row-acp", timeout=30)
     seeded = menukaart_entries()
     assert len(seeded) >= 12
     for entry in seeded:
@@ -79,7 +79,7 @@ def test_menukaart_lists_every_seeded_intervention_with_the_buurten_that_run_it(
     assert "nog geen buurt" in dash_duo.find_element("#menu-row-reablement").text
     # the comparison: De Vijfhoek (−20 %) runs ACP, Kleverpark-Zuid (±0 %) only plans it
     assert "geen causaal effect" in dash_duo.find_element("#best-menu-causal").text
-    dash_duo.wait_for_element("#menu-cmp-acp", timeout=15)
+    dash_duo.wait_for_element("#menu-cmp-acp", timeout=30)
     cells = [td.text for td in dash_duo.find_elements("#menu-cmp-acp td")]
     assert cells[1] == "1" and cells[2].startswith("−20,0%")
     assert cells[3] == "1" and cells[4].startswith("±0,0%")

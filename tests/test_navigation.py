@@ -92,7 +92,7 @@ def test_home_page_offers_the_buurtnetwerk_its_own_review(app):
 def test_every_navigation_link_opens_without_geen_toegang(dash_duo, app, role):
     start_browser_app(dash_duo, app)
     browser_login(dash_duo, ACCOUNTS[role])
-    dash_duo.wait_for_element(f"#{ids.NAV_LINKS} a", timeout=10)
+    dash_duo.wait_for_element(f"#{ids.NAV_LINKS} a", timeout=30)
     hrefs = [a.get_attribute("href") for a in dash_duo.find_elements(f"#{ids.NAV_LINKS} a")]
     assert hrefs
     for href in hrefs:

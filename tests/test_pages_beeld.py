@@ -171,7 +171,7 @@ def test_beeld_page_shows_spine_words_and_map_as_the_api_serves(dash_duo, haarle
     start_browser_app(dash_duo, haarlem)
     browser_login(dash_duo, "vijfhoek@demo.nl")
     dash_duo.driver.get(dash_duo.server_url + "/buurt/de-vijfhoek/beeld")
-    dash_duo.wait_for_text_to_equal("#buurt-beeld-title h1", "Buurtbeeld De Vijfhoek", timeout=15)
+    dash_duo.wait_for_text_to_equal("#buurt-beeld-title h1", "Buurtbeeld De Vijfhoek", timeout=30)
     assert dash_duo.driver.title == "De Vijfhoek – buurtbeeld – Buurtdashboard"
     # spine chart: a row per compared indicator, with the API's comparison word and the value
     spine = _spine_data(dash_duo)
@@ -186,7 +186,7 @@ def test_beeld_page_shows_spine_words_and_map_as_the_api_serves(dash_duo, haarle
     # the table alternative: the same words, per row (sent when its <details> is opened)
     dash_duo.driver.execute_script("arguments[0].click();",
                                    dash_duo.find_element("#buurt-beeld-table-details summary"))
-    dash_duo.wait_for_element("#beeld-row-uitkering_ww_per_100", timeout=15)
+    dash_duo.wait_for_element("#beeld-row-uitkering_ww_per_100", timeout=30)
     table_cell = dash_duo.find_elements("#beeld-row-uitkering_ww_per_100 td.cmp-cell")[-1]  # t.o.v. Nederland
     assert STYLE[api["uitkering_ww_per_100"]["comparison"]][3] in table_cell.get_attribute("textContent")
     csv_href = dash_duo.find_element("#buurt-beeld-spine a.csv-link").get_attribute("href")
@@ -197,7 +197,7 @@ def test_beeld_page_shows_spine_words_and_map_as_the_api_serves(dash_duo, haarle
     assert "Meer inwoners met een WW-uitkering dan gemiddeld in Nederland" in challenges
     assert "Minder inwoners in de bijstand dan gemiddeld in Nederland" in strengths
     # map with the reconstruction caption
-    caption = dash_duo.wait_for_element("#buurt-beeld-map figcaption", timeout=10).text
+    caption = dash_duo.wait_for_element("#buurt-beeld-map figcaption", timeout=30).text
     assert "wijk Oude Stad" in caption and "tientallen meters" in caption
     assert dash_duo.find_element("#buurt-beeld-map .map-figure").get_attribute("aria-label").startswith("Kaart")
     assert console_errors(dash_duo) == []
@@ -207,11 +207,11 @@ def test_gebied_page_has_spine_and_map_and_a_named_title(dash_duo, haarlem):
     start_browser_app(dash_duo, haarlem)
     browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/gebied/BU03920101")
-    dash_duo.wait_for_text_to_equal("#buurt-beeld-title h1", "Buurt 1", timeout=15)
+    dash_duo.wait_for_text_to_equal("#buurt-beeld-title h1", "Buurt 1", timeout=30)
     assert dash_duo.driver.title == "Buurt 1 (BU03920101) – gebied – Buurtdashboard"
     assert "Bijstand per 100 inwoners" in dict(_spine_data(dash_duo)["rows"])
-    assert "wijk Oude Stad" in dash_duo.wait_for_element("#buurt-beeld-map figcaption", timeout=10).text
+    assert "wijk Oude Stad" in dash_duo.wait_for_element("#buurt-beeld-map figcaption", timeout=30).text
     # an area without outlines explains instead of showing an empty map
     dash_duo.driver.get(dash_duo.server_url + "/gebied/BU03920102")
-    assert "geen kaart" in dash_duo.wait_for_element("#buurt-beeld-map .alert", timeout=15).text
+    assert "geen kaart" in dash_duo.wait_for_element("#buurt-beeld-map .alert", timeout=30).text
     assert console_errors(dash_duo) == []

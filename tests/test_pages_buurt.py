@@ -67,12 +67,12 @@ def test_uitkomsten_show_the_values_the_api_serves_with_explanations(dash_duo, l
     cells = _cells(dash_duo, "uit-row-preventie-seh_per_1000")
     assert cells[1].split("\n")[0] == "–" and "te weinig personen" in cells[8]
     # the detail panel from ?indicator= lists every period, the missing one explained
-    detail = dash_duo.wait_for_element(".uit-detail", timeout=10).text
+    detail = dash_duo.wait_for_element(".uit-detail", timeout=30).text
     assert "Uren wijkverpleging per cliënt per jaar" in detail and "nog niet aangeleverd" in detail
     # an earlier review makes an earlier period the latest, and the URL records the choice
     dash_duo.select_dcc_dropdown("#buurt-uit-review", value="Review 2025-B2 (mrt–apr 2025)")
     dash_duo.wait_for_text_to_equal("#uit-row-preventie-wvpk_uren_per_client .uit-period", "mrt–apr 2025",
-                                    timeout=10)
+                                    timeout=30)
     assert "review=2025-B2" in dash_duo.driver.current_url
     assert console_errors(dash_duo) == []
 
@@ -81,7 +81,7 @@ def test_anonymous_visitor_is_sent_to_login_and_back_to_the_page(dash_duo, loade
     # The request guard: no Dash page for anonymous visitors; after logging in they return to the page they asked.
     start_browser_app(dash_duo, loaded_app)
     dash_duo.driver.get(dash_duo.server_url + UIT)
-    dash_duo.wait_for_element("#email", timeout=10)
+    dash_duo.wait_for_element("#email", timeout=30)
     assert "/login?next=/buurt/de-vijfhoek/uitkomsten" in dash_duo.driver.current_url
     assert loaded_app.server.test_client().get(
         "/api/v1/observations?area=de-vijfhoek&indicator=wvpk_uren_per_client").get_json()["data"] == []
@@ -97,7 +97,7 @@ def test_buurt_without_deliveries_explains_instead_of_failing(dash_duo, loaded_a
     start_browser_app(dash_duo, loaded_app)
     browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/buurt/kleverpark-zuid/uitkomsten")
-    assert "nog niets aangeleverd" in dash_duo.wait_for_element(".no-data-explanation", timeout=10).text
+    assert "nog niets aangeleverd" in dash_duo.wait_for_element(".no-data-explanation", timeout=30).text
     assert "nog niet aangeleverd" in _cells(dash_duo, "uit-row-preventie-wvpk_uren_per_client")[8]
     assert console_errors(dash_duo) == []
 
@@ -114,12 +114,12 @@ def test_each_buurt_url_renders_its_own_page_and_unknown_slugs_are_friendly(dash
     ]
     for path, selector, text, title in cases:
         dash_duo.wait_for_page(dash_duo.server_url + path)
-        dash_duo.wait_for_text_to_equal(selector, text, timeout=10)
+        dash_duo.wait_for_text_to_equal(selector, text, timeout=30)
         assert dash_duo.driver.title == f"{title} – Buurtdashboard"
     dash_duo.wait_for_page(dash_duo.server_url + "/buurt/bestaat-niet/uitkomsten")
-    dash_duo.wait_for_contains_text("#buurt-uit-title", "Onbekende buurt", timeout=10)
+    dash_duo.wait_for_contains_text("#buurt-uit-title", "Onbekende buurt", timeout=30)
     assert dash_duo.driver.title == "Onbekende buurt – Buurtdashboard"
     dash_duo.wait_for_page(dash_duo.server_url + "/gebied/XX123")
-    dash_duo.wait_for_contains_text("#buurt-beeld-title", "Onbekend gebied", timeout=10)
+    dash_duo.wait_for_contains_text("#buurt-beeld-title", "Onbekend gebied", timeout=30)
     assert dash_duo.driver.title == "Onbekend gebied – Buurtdashboard"
     assert console_errors(dash_duo) == []

@@ -16,7 +16,7 @@ FIELD = "#netwerk-verhaal-challenges"
 
 def _open_editable(dash_duo):  # noqa: ANN202
     dash_duo.driver.get(dash_duo.server_url + NETWERK)
-    dash_duo.wait_for_text_to_equal("#netwerk-title h1", "Buurtnetwerk De Vijfhoek", timeout=10)
+    dash_duo.wait_for_text_to_equal("#netwerk-title h1", "Buurtnetwerk De Vijfhoek", timeout=30)
     field = dash_duo.find_element(FIELD)
     deadline = time.time() + 10
     while not field.is_enabled() and time.time() < deadline:
@@ -48,14 +48,14 @@ def test_member_edits_the_narrative_and_sees_it_on_the_buurtbeeld(dash_duo, app)
     text = "Veel alleenstaande ouderen op de bovenverdiepingen"
     field.send_keys(text)
     _click(dash_duo, "#netwerk-verhaal-save")
-    dash_duo.wait_for_contains_text(".save-ok", "Opgeslagen als versie 1", timeout=10)
+    dash_duo.wait_for_contains_text(".save-ok", "Opgeslagen als versie 1", timeout=30)
     # the history lists the version with its author
     dash_duo.wait_for_contains_text("#netwerk-verhaal-history", "", timeout=5)
     dash_duo.driver.refresh()
-    dash_duo.wait_for_text_to_equal("#netwerk-title h1", "Buurtnetwerk De Vijfhoek", timeout=10)
+    dash_duo.wait_for_text_to_equal("#netwerk-title h1", "Buurtnetwerk De Vijfhoek", timeout=30)
     _wait_value(dash_duo, FIELD, text)
     dash_duo.driver.get(dash_duo.server_url + "/buurt/de-vijfhoek/beeld")
-    dash_duo.wait_for_contains_text("#netwerk-beeld", text, timeout=10)
+    dash_duo.wait_for_contains_text("#netwerk-beeld", text, timeout=30)
     assert "vijfhoek@demo.nl" in dash_duo.find_element("#netwerk-beeld").text
     engine = app.server.extensions["engine"]
     with engine.connect() as conn:
@@ -81,7 +81,7 @@ def test_concurrent_edit_shows_both_texts_and_keeps_mine_until_i_save_it(dash_du
     dash_duo.clear_input(field)  # selenium.clear() bypasses React; this types the deletion
     field.send_keys("Mijn eigen tekst")
     _click(dash_duo, "#netwerk-verhaal-save")
-    conflict = dash_duo.wait_for_element(".save-conflict", timeout=10)
+    conflict = dash_duo.wait_for_element(".save-conflict", timeout=30)
     assert "Tekst van het transitieteam" in conflict.text and "Mijn eigen tekst" in conflict.text
     assert "transitie@demo.nl" in conflict.text
     assert dash_duo.find_element(FIELD).get_attribute("value") == "Mijn eigen tekst"
@@ -90,7 +90,7 @@ def test_concurrent_edit_shows_both_texts_and_keeps_mine_until_i_save_it(dash_du
     overwrite = dash_duo.find_element("#netwerk-verhaal-overwrite")
     assert overwrite.is_displayed()
     _click(dash_duo, "#netwerk-verhaal-overwrite")
-    dash_duo.wait_for_contains_text(".save-ok", "versie 3", timeout=10)
+    dash_duo.wait_for_contains_text(".save-ok", "versie 3", timeout=30)
     with engine.connect() as conn:
         assert records.load(conn, Narrative, record_id)["challenges"] == "Mijn eigen tekst"
         assert [v.data["challenges"] for v in records.history(conn, "narrative", record_id)] == [
@@ -106,7 +106,7 @@ def test_other_network_reads_but_cannot_edit(dash_duo, app):
     start_browser_app(dash_duo, app)
     browser_login(dash_duo, "sterrenwijk@demo.nl")
     dash_duo.driver.get(dash_duo.server_url + NETWERK)
-    dash_duo.wait_for_contains_text("#netwerk-title", "Alleen lezen", timeout=10)
+    dash_duo.wait_for_contains_text("#netwerk-title", "Alleen lezen", timeout=30)
     _wait_value(dash_duo, "#netwerk-verhaal-strengths", "Sterke buurtvereniging")
     assert not dash_duo.find_element("#netwerk-verhaal-strengths").is_enabled()
     assert not dash_duo.find_element("#netwerk-verhaal-save").is_displayed()

@@ -152,14 +152,14 @@ def test_comparison_column_suppressed_value_and_single_period_explained(dash_duo
     nps = _cells(dash_duo, "uit-row-preventie-prev_nps_clienten")
     assert nps[1].split("\n")[0] == "40,0" and nps[5] == "één meting"  # a single period: no trend, said in words
     assert "programma: 1e van 3" in nps[7]
-    detail = dash_duo.wait_for_element(".uit-detail", timeout=10).text
+    detail = dash_duo.wait_for_element(".uit-detail", timeout=30).text
     assert "Eén meting (mei–jun 2025): nog geen ontwikkeling te tonen." in detail
     # a suppressed value: hidden with the reason, and its chart explains instead of staying empty
     seh = _cells(dash_duo, "uit-row-preventie-seh_per_1000")
     assert seh[1].split("\n")[0] == "–" and "te weinig personen" in seh[8]
     assert [th.text for th in dash_duo.find_elements("#thema-preventie .uit-table thead th")][7] == "Vergeleken met"
     dash_duo.driver.get(dash_duo.server_url + "/buurt/de-vijfhoek/uitkomsten?review=2025-B5&indicator=seh_per_1000")
-    dash_duo.wait_for_contains_text(".uit-detail", "Geen waarde om te tonen: te weinig personen", timeout=15)
+    dash_duo.wait_for_contains_text(".uit-detail", "Geen waarde om te tonen: te weinig personen", timeout=30)
     assert console_errors(dash_duo) == []
 
 
@@ -167,7 +167,7 @@ def test_buurt_with_missing_deliveries_explains_them(dash_duo, delivered):
     start_browser_app(dash_duo, delivered)
     browser_login(dash_duo)
     dash_duo.driver.get(dash_duo.server_url + "/buurt/de-vijfhoek/uitkomsten?review=2026-B1")
-    row = dash_duo.wait_for_element("#uit-row-preventie-wvpk_uren_per_client", timeout=15)
+    row = dash_duo.wait_for_element("#uit-row-preventie-wvpk_uren_per_client", timeout=30)
     note = row.find_elements(By.TAG_NAME, "td")[8].text
     assert "nog niet aangeleverd voor jan–feb 2026" in note
     # a programme buurt without any insurer delivery: the KPI explains instead of an empty chart

@@ -179,21 +179,21 @@ def test_anonymous_visitor_in_the_browser_reaches_public_pages_and_no_nonpublic_
     start_browser_app(dash_duo, planted)
     driver = dash_duo.driver
     driver.get(dash_duo.server_url + "/")
-    dash_duo.wait_for_text_to_equal("h1", "De buurt als ecosysteem", timeout=15)
-    dash_duo.wait_for_element("#publiek-list a[href='/publiek/buurt/de-vijfhoek']", timeout=15)
+    dash_duo.wait_for_text_to_equal("h1", "De buurt als ecosysteem", timeout=30)
+    dash_duo.wait_for_element("#publiek-list a[href='/publiek/buurt/de-vijfhoek']", timeout=30)
     assert dash_duo.find_element("#publiek-reports a[href='/verslag/de-vijfhoek/2025']").text == "De Vijfhoek – 2025"
     assert [a.text for a in dash_duo.find_elements("#shell-nav-links a")] == ["Start", "Indicatoren",
                                                                               "Buurtverslagen"]
     seen = driver.find_element("tag name", "body").text
     link = dash_duo.find_element("#publiek-list a[href='/publiek/buurt/de-vijfhoek']")
     driver.execute_script("arguments[0].click();", link)  # a client-side link: Dash routes without reloading
-    dash_duo.wait_for_text_to_equal("#buurt-beeld-title h1", "Buurtbeeld De Vijfhoek – openbaar profiel", timeout=15)
+    dash_duo.wait_for_text_to_equal("#buurt-beeld-title h1", "Buurtbeeld De Vijfhoek – openbaar profiel", timeout=30)
     dash_duo.driver.execute_script("arguments[0].click();", dash_duo.wait_for_element(
-        "#buurt-beeld-table-details summary", timeout=15))
-    dash_duo.wait_for_element("#beeld-row-uitkering_ww_per_100", timeout=15)
+        "#buurt-beeld-table-details summary", timeout=30))
+    dash_duo.wait_for_element("#beeld-row-uitkering_ww_per_100", timeout=30)
     seen += driver.find_element("tag name", "body").text
     driver.get(dash_duo.server_url + "/indicatoren")
-    dash_duo.wait_for_element("#indicator-wvpk_uren_per_client", timeout=15)
+    dash_duo.wait_for_element("#indicator-wvpk_uren_per_client", timeout=30)
     driver.get(dash_duo.server_url + "/verslag/de-vijfhoek/2025")
     seen += driver.find_element("tag name", "body").text
     assert "Beste buurtgenoten." in seen and SECRET not in seen and "97,5" not in seen

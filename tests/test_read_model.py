@@ -76,6 +76,16 @@ def test_nulmeting_is_the_last_complete_period_before_the_start_else_the_first_d
     assert definitions.nulmeting(["2023", "2024-Q1", "2024-Q2"], dt.date(2024, 4, 1)).period == "2024-Q1"
 
 
+def test_nulmeting_of_many_buurten_at_once_follows_the_one_rule():
+    delivered = {"a": ["2024-B4", "2024-B1", "2024-B2", "2024-B3"], "b": ["2024-B6", "2024-B5"],
+                 "c": ["2024-B2", "2024-B3"], "d": ["2023", "2024-Q1", "2024-Q2", "geen periode"]}
+    starts = {"a": dt.date(2024, 5, 20), "b": dt.date(2024, 4, 1), "c": None, "d": dt.date(2024, 4, 1)}
+    frame = pd.DataFrame([(area, p) for area, ps in delivered.items() for p in ps], columns=["area", "period"])
+    found = definitions.nulmeting_periods(frame, starts).to_dict()
+    assert found == {"a": "2024-B2", "b": "2024-B5", "c": "2024-B2", "d": "2024-Q1"}
+    assert found == {a: definitions.nulmeting(ps, starts[a]).period for a, ps in delivered.items()}
+
+
 def test_latest_as_of_takes_the_newest_period_with_a_value_up_to_the_review():
     frame = pd.DataFrame({"area": ["a", "a", "a", "b"], "indicator": ["x", "x", "x", "x"],
                           "period": ["2025-B1", "2025-B2", "2025-B3", "2025-B1"],
