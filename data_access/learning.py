@@ -39,6 +39,7 @@ read in a handful of queries and computed with numpy, fast for 1,000 programme b
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -166,7 +167,10 @@ def _log_variance(value: np.ndarray, numerator: np.ndarray, kind: str) -> np.nda
 def overdispersion(log_r: np.ndarray, var: np.ndarray) -> float:
     """phi ≥ 1 from period-to-period changes of log R (rows: buurten, columns: periods in order)."""
     change = np.diff(log_r, axis=1)
-    change = change - np.nanmedian(change, axis=0) if change.size and np.isfinite(change).any() else change
+    if change.size and np.isfinite(change).any():
+        with warnings.catch_warnings():  # a period with no change anywhere keeps NaN (and numpy says so)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            change = change - np.nanmedian(change, axis=0)
     z = change / np.sqrt(var[:, 1:] + var[:, :-1])
     z = z[np.isfinite(z)]
     if z.size < 5:
