@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, current_app, jsonify, request
-from flask_compress import Compress
 from flask.sessions import SecureCookieSessionInterface
+from flask_compress import Compress
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import RequestEntityTooLarge

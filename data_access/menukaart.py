@@ -86,7 +86,8 @@ def outcome_changes(conn: Connection, indicator: str, *, viewer: Viewer) -> pd.D
     base_period = definitions.nulmeting_periods(frame, starts)
     latest = frame.groupby("area").tail(1).set_index("area")
     base = frame[frame["period"] == frame["area"].map(base_period)].groupby("area").tail(1).set_index("area")
-    both = latest[["period", "rate"]].join(base[["period", "rate"]], rsuffix="_base", how="inner").sort_index()
+    both = latest[["period", "rate"]].merge(base[["period", "rate"]], left_index=True, right_index=True,
+                                            suffixes=("", "_base")).sort_index()
     both = both[(both["period"] != both["period_base"]) & (both["rate_base"] > 0)]
     return pd.DataFrame({"slug": both.index, "baseline": both["period_base"].to_numpy(),
                          "latest": both["period"].to_numpy(),

@@ -19,7 +19,7 @@ TEXT = {
              "95%-betrouwbaarheidsinterval; de trechter (funnel) laat zien welke programmabuurten meer afwijken dan "
              "toeval verklaart.",
     "areas": "Gebieden",
-    "areas_placeholder": "Kies programmabuurten of zoek een buurt, wijk of gemeente…",
+    "areas_placeholder": "Kies of typ een programmabuurt, buurt, wijk of gemeente…",
     "indicators": "Indicatoren",
     "indicators_placeholder": "Kies indicatoren (per thema)…",
     "dots": "Waarden met 95%-interval",

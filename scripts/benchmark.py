@@ -7,8 +7,9 @@ Builds the database once when it is empty (public files + synthetic deliveries; 
 over repeats:
   --refresh    the full refresh of the results tables and the refresh after one buurt's delivery;
   --delivery   one buurt's delivery through the importer and the full refresh after it (the upload page's);
-  --callbacks  every data callback of /buurt/<slug>, /beeld, /uitkomsten, /gebied/<code>, /lerende-buurt,
-               /transitie, /best-practices, /menukaart, the home page and the navbar search, as the browser posts
+  --callbacks  every data callback of /buurt/<slug>, /beeld, /uitkomsten, /gebied/<code>, /vergelijken,
+               /lerende-buurt, /transitie, /best-practices, /menukaart, the home page and the navbar search, as
+               the browser posts
                them (logged in as transitieteam), with the size of each response. The first request of each is
                reported separately: there is no warm-up.
 Without flags: the store queries and the KPI read (the old default).
@@ -46,7 +47,34 @@ def _inp(id_: str, prop: str, value) -> dict:  # noqa: ANN001
     return {"id": id_, "property": prop, "value": value}
 
 
-def callback_cases(slug: str, code: str, link: str | None = None) -> list[tuple[str, str, list[dict], list[dict]]]:
+def vergelijk_cases(slugs: list[str]) -> list[tuple[str, str, list[dict], list[dict]]]:
+    """The callbacks /vergelijken fires when opened without a query (three programme buurten, the defaults)."""
+    from dashboard import ids
+
+    parts = [f"{i}.{p}" for i in (ids.VERGELIJK_AREAS, ids.VERGELIJK_INDICATORS, ids.VERGELIJK_FUNNEL_INDICATOR,
+                                  ids.VERGELIJK_X, ids.VERGELIJK_Y) for p in ("options", "value")]
+    init = ".." + "...".join([*parts, f"{ids.VERGELIJK_MESSAGE}.children"]) + ".."
+    areas = _inp(ids.VERGELIJK_AREAS, "value", slugs)
+    return [
+        ("vergelijk: selection from the URL", init, [_inp(ids.VERGELIJK_QUERY, "data", {})], []),
+        ("vergelijk: dots + table", f"..{ids.VERGELIJK_DOTS}.figure...{ids.VERGELIJK_TABLE}.children..."
+                                    f"{ids.VERGELIJK_DOWNLOADS}.children..",
+         [areas, _inp(ids.VERGELIJK_INDICATORS, "value", ["wvpk_uren_per_client", "pct_65plus"])], []),
+        ("vergelijk: funnel", f"..{ids.VERGELIJK_FUNNEL}.figure...{ids.VERGELIJK_FUNNEL_NOTE}.children..",
+         [_inp(ids.VERGELIJK_FUNNEL_INDICATOR, "value", "wvpk_uren_per_client"), areas], []),
+        ("vergelijk: scatter", f"{ids.VERGELIJK_SCATTER}.figure",
+         [_inp(ids.VERGELIJK_X, "value", "pct_65plus"), _inp(ids.VERGELIJK_Y, "value", "wvpk_uren_per_client"),
+          areas], []),
+        ("vergelijk: scatter, one area (programme)", f"{ids.VERGELIJK_SCATTER}.figure",
+         [_inp(ids.VERGELIJK_X, "value", "pct_65plus"), _inp(ids.VERGELIJK_Y, "value", "wvpk_uren_per_client"),
+          _inp(ids.VERGELIJK_AREAS, "value", slugs[:1])], []),
+        ("vergelijk: area search 'utrecht'", f"{ids.VERGELIJK_AREAS}.options@",  # allow_duplicate: hashed key
+         [_inp(ids.VERGELIJK_AREAS, "search_value", "utrecht")], [_inp(ids.VERGELIJK_AREAS, "value", slugs)]),
+    ]
+
+
+def callback_cases(slug: str, code: str, slugs: list[str] | None = None,
+                   link: str | None = None) -> list[tuple[str, str, list[dict], list[dict]]]:
     """(name, output, inputs, state) of the data callbacks of the pages, as dash-renderer posts them (`link`: a
     learning link "a|b" for the explanation card)."""
     from dashboard import ids
@@ -62,7 +90,7 @@ def callback_cases(slug: str, code: str, link: str | None = None) -> list[tuple[
         return [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", buurt),
                 _inp(ids.LEREND_RANKED_PAGE, "active_page", 1)]
 
-    return [
+    return vergelijk_cases(slugs or [slug]) + [
         ("navbar search 'utrecht'", f"{ids.NAV_SEARCH}.options", [_inp(ids.NAV_SEARCH, "search_value", "utrecht")],
          [_inp(ids.NAV_SEARCH, "value", None)]),
         ("home: cards", f"..{ids.HOME_BUURTEN}.children...{ids.HOME_STATUS}.children...home-page.max_value..."
@@ -169,14 +197,15 @@ def _a_link(app, slug: str) -> str | None:  # noqa: ANN001
     return None if row is None else "|".join(sorted([row["slug"], row["partner"]]))
 
 
-def bench_callbacks(app, repeat: int, slug: str, code: str, only: str = "") -> None:  # noqa: ANN001
+def bench_callbacks(app, repeat: int, slug: str, code: str, only: str = "",  # noqa: ANN001
+                    slugs: list[str] | None = None) -> None:
     from tests.conftest import dash_post, login
 
     client = app.server.test_client()
     login(client, "transitie@demo.nl")
     print(f"\n{'callback':40} {'first ms':>9} {'p50 ms':>9} {'p95 ms':>9} {'kB':>8}")
     wanted = [w for w in only.split(",") if w]
-    for name, output, inputs, state in callback_cases(slug, code, _a_link(app, slug)):
+    for name, output, inputs, state in callback_cases(slug, code, slugs, _a_link(app, slug)):
         if wanted and not any(w in name for w in wanted):
             continue
 
@@ -277,7 +306,9 @@ def main() -> None:
     if args.delivery:
         bench_delivery(engine, slug)
     if args.callbacks:
-        bench_callbacks(app, args.repeat, slug, code, args.only)
+        with engine.connect() as conn:  # the three buurten /vergelijken opens with
+            slugs = queries.programme_buurten(conn)["code"].head(3).tolist()
+        bench_callbacks(app, args.repeat, slug, code, args.only, slugs)
     if args.refresh or args.callbacks or args.delivery:
         return
     transitie = Viewer(role="transitieteam")

@@ -23,11 +23,14 @@ def test_chosen_buurten_are_highlighted_and_phi_is_explained(app, tmp_path):
         {"id": "vergelijk-areas", "property": "value", "value": ["de-vijfhoek"]}])
     assert response.status_code == 200
     body = response.get_json()["response"]
-    points = body["vergelijk-funnel"]["figure"]["data"][-1]
-    names = dict(zip(points["hovertext"], points["marker"]["symbol"], strict=True))
-    assert [symbol for text, symbol in names.items() if text.startswith("De Vijfhoek")] == ["diamond"]
-    assert sorted(points["marker"]["symbol"]).count("diamond") == 1
-    assert "De Vijfhoek" in points["text"]
+    traces = {t["name"]: t for t in body["vergelijk-funnel"]["figure"]["data"]}
+    # the chosen buurt is drawn on top, as a large diamond with its name; the other buurten as dots beneath
+    chosen = traces["gekozen buurt"]
+    assert (chosen["text"], chosen["marker"]["symbol"], chosen["marker"]["size"]) == (["De Vijfhoek"], "diamond", 16)
+    assert [t.split(":")[0] for t in chosen["hovertext"]] == ["De Vijfhoek"]
+    others = traces["programmabuurt"]
+    assert not any(t.startswith("De Vijfhoek") for t in others["hovertext"])
+    assert len(others["hovertext"]) == len(others["x"]) == len(others["marker"]["color"]) == 2
     note = body["vergelijk-funnel-note"]["children"]
     # three buurten whose hours differ far beyond counting noise: phi is large and the limits are widened
     assert note.startswith("φ = ") and "keer zo veel van elkaar als het toeval" in note

@@ -369,9 +369,8 @@ def test_vergelijken_reproduces_the_url_state_with_funnel_table_and_csv(dash_duo
         dash_duo.driver.current_url
     # the funnel has one point per programme buurt with a value
     dash_duo.wait_for_element("#vergelijk-funnel .scatterlayer", timeout=20)
-    points = dash_duo.driver.execute_script(
-        "const traces = document.querySelectorAll('#vergelijk-funnel .scatterlayer .trace');"
-        "return traces[traces.length - 1].querySelectorAll('.point').length;")
+    points = dash_duo.driver.execute_script(  # the buurten as dots, the chosen one as a diamond on top
+        "return document.querySelectorAll('#vergelijk-funnel .scatterlayer .trace .point').length;")
     assert points == expected_points
     # the CSV link serves exactly the selected indicators of that area
     href = dash_duo.find_element(".vergelijk-csv").get_attribute("href")

@@ -9,6 +9,9 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
   public context figures, geometry and member areas only; kept unless a context indicator, the programme's
   member areas or a public import changed;
 - `proposals`, `menukaart_changes` ("<scope>|<indicator>"): the rows of the changed indicators;
+- `programme_latest` ("<scope>|<indicator>", /vergelijken): the rows of the changed indicators are brought up to
+  date for the buurten the changed areas feed (`_patch_latest`), not dropped; all are dropped when a context
+  indicator changed (it can weigh another indicator's aggregate);
 - `positions` ("<scope>|<period>"): the rows of the changed periods;
 - `comparison_values` ("<scope>|<buurt>"): the buurten whose comparison group holds a changed area;
 - `transitie_rows`, `transitie_grid_data` (adoption counts, freshness, KPI status): always; they are recomputed;
@@ -17,14 +20,17 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
 A refresh with nothing changed (`python -m dashboard refresh` by hand), a public import (CBS, RIVM, Vektis, areas)
 or a change of the programme's members drops everything, as before. Then `compute_ahead` stores what pages open
 with (the internal scope, the default indicator, today): best-practice proposals, the menukaart comparison, the
-transitie rows, grid and map; the programme positions follow (`refresh.positions`).
+transitie rows, grid and map, the newest values of the indicators /vergelijken opens with; the programme positions
+follow (`refresh.positions`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
+import pandas as pd
 from sqlalchemy import Connection, Engine, delete, select
 
 from data_access.models import Area, DerivedResult, ImportBatch, Indicator, Observation
@@ -98,6 +104,8 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
             out[kind] = None if changes.context else set()
         elif kind in ("proposals", "menukaart_changes"):
             out[kind] = {k for k in keys if _key_part(k, 1) in changes.indicators}
+        elif kind == "programme_latest":  # a context figure can weigh the aggregate of another indicator
+            out[kind] = None if changes.context else {k for k in keys if _key_part(k, 1) in changes.indicators}
         elif kind == "positions":
             out[kind] = {k for k in keys if _key_part(k, 1) in changes.periods}
         elif kind == "comparison_values":
@@ -109,10 +117,45 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
     return out
 
 
+def _patch_latest(conn: Connection, keys: set[str], areas: set[str]) -> set[str]:
+    """Bring stored `programme_latest` rows up to date by recomputing only the programme buurten the changed areas
+    feed (the buurt itself or one of its member areas) and replacing their rows: a buurt's newest value rests on its
+    own observations only, so this equals a full recomputation (seconds at 1,000 buurten) for a delivery of a few
+    buurten. Returns the keys brought up to date (kept by the drop)."""
+    from data_access import compare
+    from data_access.models import ProgrammeBuurt, ProgrammeMember
+    from data_access.results.scopes import scope_viewer
+
+    codes = sorted(areas)
+    ids = set(conn.execute(select(ProgrammeBuurt.id).where(ProgrammeBuurt.slug.in_(codes))).scalars())
+    ids |= set(conn.execute(select(ProgrammeMember.programme_id).join(Area, Area.id == ProgrammeMember.area_id)
+                            .where(Area.code.in_(codes))).scalars())
+    slugs = set(conn.execute(select(ProgrammeBuurt.slug).where(ProgrammeBuurt.id.in_(ids))).scalars()) if ids \
+        else set()
+    rows = {r.key: r.payload for r in conn.execute(select(DerivedResult.key, DerivedResult.payload).where(
+        DerivedResult.kind == compare.STORED_KIND, DerivedResult.key.in_(sorted(keys))))}
+    patched = {}
+    for key, text in rows.items():
+        scope, indicator = key.split("|", 1)
+        frame = store.frame_from(json.loads(text))
+        if ids:
+            fresh = compare.programme_latest(conn, scope_viewer(scope), [indicator], programme_ids=sorted(ids))
+            parts = [f for f in (frame[~frame["area"].isin(slugs)], fresh) if not f.empty]
+            frame = pd.concat(parts, ignore_index=True) if parts else frame.iloc[:0]
+        patched[key] = store.frame_payload(frame.reset_index(drop=True))
+    if patched:
+        store.counted("programme_latest_patch")
+        store.write_many(conn, compare.STORED_KIND, patched, store.store_version(conn))
+    return set(patched)
+
+
 def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[str, set[str] | None]:
     """Delete the stored rows of these kinds that the changes can affect (the rest stays valid); returns the
     dropped keys per kind (None: all)."""
     affected = affected_keys(conn, kinds, changes)
+    if affected.get("programme_latest"):
+        affected = {**affected, "programme_latest": affected["programme_latest"] - _patch_latest(
+            conn, affected["programme_latest"], changes.areas)}
     for kind, keys in affected.items():
         if keys is None:
             conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind))
@@ -124,8 +167,9 @@ def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[
 def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:
     """Store what pages open with, where it is not stored yet (a kept row is current: the refresh re-tags it): the
     best-practice proposals and the menukaart comparison of the default indicator, the transitie rows and grid of
-    today, the transitie map and the programme impact (internal scope)."""
-    from data_access import best_practices, impact_service, menukaart, queries, transitie
+    today, the transitie map, the programme impact and the newest values of the indicators /vergelijken opens with
+    (internal scope)."""
+    from data_access import best_practices, compare, impact_service, menukaart, queries, transitie
     from data_access.results.scopes import scope_viewer
 
     today = today or dt.date.today()
@@ -155,6 +199,15 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
             rows[transitie.MAP_KIND] = {"": transitie.map_payload(conn)}
         if impact_service.STORED_KIND in missing:
             rows[impact_service.STORED_KIND] = {AHEAD_SCOPE: impact_service.impact_payload(conn, viewer)}
+        # /vergelijken: the funnel, scatter and dots of the indicators it opens with (one aggregation for both)
+        latest = [c for c in compare.DEFAULT_INDICATORS if c in catalogue]
+        stored_latest = set(conn.execute(select(DerivedResult.key).where(
+            DerivedResult.kind == compare.STORED_KIND,
+            DerivedResult.key.in_([f"{AHEAD_SCOPE}|{c}" for c in latest]))).scalars())
+        latest = [c for c in latest if f"{AHEAD_SCOPE}|{c}" not in stored_latest]
+        if latest:
+            rows[compare.STORED_KIND] = {f"{AHEAD_SCOPE}|{code}": payload for code, payload in
+                                         compare.latest_payloads(conn, AHEAD_SCOPE, latest).items()}
     for kind in rows:
         store.counted(kind)
     with engine.begin() as conn:

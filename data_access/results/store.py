@@ -161,21 +161,28 @@ def drop_kinds(conn: Connection, kinds: list[str]) -> None:
 _PARSED: dict[tuple[str, str], tuple[tuple, Any]] = {}
 
 
+def parsed_if_stored(conn: Connection, kind: str, key: str, parse: Callable[[Any], Any]) -> Any | None:  # noqa: ANN401
+    """`parse` of the stored row (parsed only once per process), or None when none is stored or it is stale."""
+    row = conn.execute(select(DerivedResult.id, DerivedResult.store_version, DerivedResult.computed_at)
+                       .where(DerivedResult.kind == kind, DerivedResult.key == key)).first()
+    if row is None or not _usable(conn, {row.store_version}):
+        return None
+    held = _PARSED.get((kind, key))
+    if held is not None and held[0] == tuple(row):
+        return held[1]
+    text = conn.execute(select(DerivedResult.payload).where(DerivedResult.id == row.id)).scalar()
+    if text is None:
+        return None
+    parsed = parse(json.loads(text))
+    _PARSED[(kind, key)] = (tuple(row), parsed)
+    return parsed
+
+
 def read_parsed(conn: Connection, kind: str, key: str, parse: Callable[[Any], Any],
                 compute: Callable[[], Any]) -> Any:  # noqa: ANN401
     """`parse(get_or_compute(...))`, parsing a stored row only once per process."""
-    row = conn.execute(select(DerivedResult.id, DerivedResult.store_version, DerivedResult.computed_at)
-                       .where(DerivedResult.kind == kind, DerivedResult.key == key)).first()
-    if row is not None and _usable(conn, {row.store_version}):
-        held = _PARSED.get((kind, key))
-        if held is not None and held[0] == tuple(row):
-            return held[1]
-        text = conn.execute(select(DerivedResult.payload).where(DerivedResult.id == row.id)).scalar()
-        if text is not None:
-            parsed = parse(json.loads(text))
-            _PARSED[(kind, key)] = (tuple(row), parsed)
-            return parsed
-    return parse(get_or_compute(conn, kind, key, compute))
+    found = parsed_if_stored(conn, kind, key, parse)
+    return found if found is not None else parse(get_or_compute(conn, kind, key, compute))
 
 
 def get_or_compute(conn: Connection, kind: str, key: str, compute: Callable[[], Any]) -> Any:  # noqa: ANN401
