@@ -8,6 +8,7 @@ before anything reaches SQL.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import dash
@@ -15,6 +16,7 @@ import dash_bootstrap_components as dbc
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from _plotly_utils.utils import to_typed_array_spec
 from dash import Input, Output, State, html, no_update
 
 from callbacks.common import current_viewer, engine
@@ -22,7 +24,9 @@ from callbacks.contacts import contact_list
 from dashboard import ids
 from data_access import contacts, learning, queries
 from data_access.menukaart import THEMES
+from data_access.services import lerend_view
 from layouts.formatting import number, signed
+from layouts.lerend import pick_hint
 
 MSG = {
     "login": "Leerpartners rusten op niet-openbare uitkomstcijfers. Log in om ze te zien.",
@@ -30,8 +34,10 @@ MSG = {
     "none": "Geen koppelingen voor deze uitkomst: {reason}",
     "summary": "{links} koppelingen tussen {buurten} programmabuurten voor ‘{name}’. {without}",
     "without": "Zonder leerpartner: {names}.",
+    "table_page": "Koppelingen {first}–{last} van {n}",
+    "without_many": "Zonder leerpartner: {n} programmabuurten, onder meer {names}. Kies een buurt bij ‘Alleen de "
+                    "koppelingen van’ om te zien waarom.",
     "all_have": "Elke buurt met cijfers heeft minstens één leerpartner.",
-    "pick": "Kies een koppeling in het netwerk of in de lijst hierboven voor de uitleg.",
     "synthetic": "synthetisch (demo)",
     "section_title": "Leerpartners",
     "section_intro": "Buurten die op {name} lijken, maar bij wie ‘{outcome}’ duidelijk anders veranderde sinds de "
@@ -52,6 +58,9 @@ MSG = {
               "overdispersie φ = {phi}). Gelijkenis 0–1 op buurtkenmerken en niveau bij de nulmeting.",
 }
 THEME_NL = {code: label[0].lower() + label[1:] for code, label in THEMES}  # mid-sentence
+TABLE_ROWS = 25  # one screen of the list of links (thousands once most of 1,000 buurten have partners)
+HIDDEN = {"display": "none"}
+WITHOUT_NAMED = 10  # at 1,000 buurten the list of those without a partner was a wall of 900 names
 STATUS_NL = {"gepland": "gepland", "gestart": "gestart", "afgerond": "afgerond", "gestopt": "gestopt"}
 
 
@@ -159,14 +168,13 @@ def _network(conn, indicator: str):  # noqa: ANN001, ANN202
 def init_filters(query):  # noqa: ANN001, ANN201
     """Outcome choices (rates and percentages with a direction), the buurt filter, and their values from the URL."""
     with engine().connect() as conn:
-        outcomes = learning.outcome_indicators(queries.indicators(conn))
-        programme = queries.programme_buurten(conn)
-    options = [{"label": n, "value": c} for c, n in zip(outcomes["code"], outcomes["name"], strict=True)]
+        choices = lerend_view.filter_choices(conn)
+    options = [{"label": n, "value": c} for c, n in choices["outcomes"]]
     query = query or {}
-    value = query.get("indicator") if query.get("indicator") in set(outcomes["code"]) else learning.DEFAULT_OUTCOME
-    buurten = programme.sort_values("name")
-    buurt_options = [{"label": n, "value": c} for c, n in zip(buurten["code"], buurten["name"], strict=True)]
-    buurt = query.get("buurt") if query.get("buurt") in set(programme["code"]) else None
+    value = query.get("indicator") if query.get("indicator") in {c for c, _n in choices["outcomes"]} \
+        else learning.DEFAULT_OUTCOME
+    buurt_options = [{"label": n, "value": c} for c, n in choices["buurten"]]
+    buurt = query.get("buurt") if query.get("buurt") in {c for c, _n in choices["buurten"]} else None
     return options, value, buurt_options, buurt
 
 
@@ -186,19 +194,29 @@ def _undirected(links: pd.DataFrame) -> pd.DataFrame:
     return frame.drop_duplicates(["a", "b"]).sort_values(["a", "b"]).reset_index(drop=True)
 
 
+def _without(buurten: pd.DataFrame) -> str:
+    """The buurten without a partner: by name while a sentence can hold them, else a count and the first few."""
+    names = buurten.loc[buurten["n_partners"] == 0, "name"].tolist()
+    if not names:
+        return MSG["all_have"]
+    if len(names) <= WITHOUT_NAMED:
+        return MSG["without"].format(names=", ".join(names))
+    return MSG["without_many"].format(n=number(len(names)), names=", ".join(names[:WITHOUT_NAMED]))
+
+
 def update_network(indicator, buurt, query):  # noqa: ANN001, ANN201
-    """Summary, network figure, link choices, the list of links and the buurt filter's options."""
+    """Summary, network figure and link choices (the list of links: `update_table`)."""
     empty_fig = go.Figure().update_layout(xaxis_visible=False, yaxis_visible=False, height=200,
                                           margin={"l": 0, "r": 0, "t": 0, "b": 0})
     viewer = current_viewer()
     if viewer.anonymous:
         return (dbc.Alert([MSG["login"], " ", html.A("Inloggen", href="/login?next=/lerende-buurt")], color="info",
-                          className="login-explanation"), empty_fig, [], None, [])
+                          className="login-explanation"), empty_fig, [], None)
     with engine().connect() as conn:
         try:
             result = _network(conn, indicator or learning.DEFAULT_OUTCOME)
         except ValueError as exc:
-            return dbc.Alert(str(exc), color="warning"), empty_fig, [], None, []
+            return dbc.Alert(str(exc), color="warning"), empty_fig, [], None
     buurten = result.buurten.reset_index(drop=True)
     names = dict(zip(buurten["slug"], buurten["name"], strict=True))
     if buurt and buurt not in names:
@@ -207,66 +225,110 @@ def update_network(indicator, buurt, query):  # noqa: ANN001, ANN201
     if buurt:
         links = links[(links["a"] == buurt) | (links["b"] == buurt)]
     if result.reason:
-        return dbc.Alert(MSG["none"].format(reason=result.reason), color="info"), empty_fig, [], None, []
-    without = buurten[buurten["n_partners"] == 0]
-    summary = html.P([MSG["summary"].format(
-        links=len(links), buurten=len(buurten), name=result.indicator_name,
-        without=MSG["without"].format(names=", ".join(without["name"])) if len(without) else MSG["all_have"])],
-        className="lerend-summary-text")
+        return dbc.Alert(MSG["none"].format(reason=result.reason), color="info"), empty_fig, [], None
+    summary = html.P([MSG["summary"].format(links=len(links), buurten=len(buurten), name=result.indicator_name,
+                                            without=_without(buurten))], className="lerend-summary-text")
     figure = _figure(result, buurten, links, buurt)
     options = [{"label": f"{names[a]} ↔ {names[b]} (verschil {signed(d * 100, 1, ' pp')})", "value": f"{a}|{b}"}
                for a, b, d in zip(links["a"], links["b"], links["difference"], strict=True)]
     wanted = (query or {}).get("link")
     link = wanted if wanted in {o["value"] for o in options} else no_update
-    return summary, figure, options, link, _table(links, names)
+    return summary, figure, options, link
 
 
-def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFrame, focus: str | None) -> go.Figure:
+def update_table(indicator, buurt, page=1):  # noqa: ANN001, ANN201
+    """One page of the list of links (all links, or the chosen buurt's), and its paging."""
+    try:
+        if dash.ctx.triggered_id in (ids.LEREND_INDICATOR, ids.LEREND_BUURT):
+            page = 1  # another outcome or buurt starts at its first page
+    except dash.exceptions.MissingCallbackContextException:  # called directly (tests)
+        pass
+    if current_viewer().anonymous:
+        return None, 1, 1, HIDDEN
+    with engine().connect() as conn:
+        try:
+            result = _network(conn, indicator or learning.DEFAULT_OUTCOME)
+        except ValueError:
+            return None, 1, 1, HIDDEN
+    if result.reason:
+        return None, 1, 1, HIDDEN
+    names = dict(zip(result.buurten["slug"], result.buurten["name"], strict=True))
+    links = _undirected(result.links)
+    if buurt in names:
+        links = links[(links["a"] == buurt) | (links["b"] == buurt)]
+    pages = max(1, math.ceil(len(links) / TABLE_ROWS))
+    page = min(max(1, int(page or 1)), pages)
+    shown = links.iloc[(page - 1) * TABLE_ROWS: page * TABLE_ROWS]
+    status = MSG["table_page"].format(first=number((page - 1) * TABLE_ROWS + 1),
+                                      last=number((page - 1) * TABLE_ROWS + len(shown)),
+                                      n=number(len(links))) if pages > 1 else ""
+    return _table(shown, names, status), pages, page, None if pages > 1 else HIDDEN
+
+
+@lru_cache(maxsize=1)
+def _network_layout() -> dict:
+    """The network's layout with the template resolved, built once (plotly copies and validates the template for
+    every go.Figure: half the callback's time at 1,000 buurten)."""
+    return go.Figure().update_layout(
+        showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10}, plot_bgcolor="white",
+        xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"}, separators=",.",
+        hoverlabel={"align": "left"}).to_plotly_json()["layout"]
+
+
+@lru_cache(maxsize=2)
+def _colorscale(name: str) -> list:
+    """A named Plotly colour scale as plotly.js needs it ("RdBu_r" exists only in Python)."""
+    return [list(step) for step in go.scatter.Marker(colorscale=name).colorscale]
+
+
+def _figure(result: learning.Learning, buurten: pd.DataFrame, links: pd.DataFrame, focus: str | None) -> dict:
+    """The network as a figure dict (the traces go.Figure would send, without validating 1,000-point arrays)."""
     position = {s: i for i, s in enumerate(buurten["slug"])}
     xy = np.round(np.asarray(result.positions, float), 4)  # layout coordinates: 4 decimals is sub-pixel
     ex, ey, mx, my, mtext, mkey = [], [], [], [], [], []
     for a, b, sim, diff in zip(links["a"], links["b"], links["similarity"], links["difference"], strict=True):
-        (x0, y0), (x1, y1) = xy[position[a]], xy[position[b]]
+        (x0, y0), (x1, y1) = xy[position[a]].tolist(), xy[position[b]].tolist()
         ex += [x0, x1, None]
         ey += [y0, y1, None]
-        mx.append(round((x0 + x1) / 2, 4))
-        my.append(round((y0 + y1) / 2, 4))
+        mx.append(float(np.round((x0 + x1) / 2, 4)))  # numpy's rounding, as before
+        my.append(float(np.round((y0 + y1) / 2, 4)))
         mtext.append(f"{buurten['name'][position[a]]} ↔ {buurten['name'][position[b]]}<br>"
                      f"gelijkenis {number(sim, 2)} · verschil {signed(diff * 100, 1, ' procentpunt')}")
         mkey.append(f"{a}|{b}")
     change = buurten["change"].to_numpy(float) * 100
     labelled = ({focus} | set(links["a"]) | set(links["b"])) if focus else set()
     reverse = result.polarity == "lower_is_better"
-    figure = go.Figure([
-        go.Scatter(x=ex, y=ey, mode="lines", line={"color": "#8fa8c8", "width": 1.5}, hoverinfo="skip",
-                   name="koppeling"),
-        go.Scatter(x=mx, y=my, mode="markers", marker={"size": 11, "color": "#1f4e79", "symbol": "diamond"},
-                   text=mtext, hoverinfo="text", customdata=mkey, name="uitleg (klik)"),
-        go.Scatter(
-            # names only for the chosen buurt and its partners: all twenty at once overlap (the list above
-            # names every buurt; hovering names any dot)
-            x=xy[:, 0].astype(np.float32), y=xy[:, 1].astype(np.float32),  # typed arrays of half the size
-            mode="markers+text" if focus else "markers",
-            # without a chosen buurt no dot has a label or a larger size: no per-dot arrays for them
-            text=[n if s in labelled else "" for s, n in zip(buurten["slug"], buurten["name"], strict=True)]
-            if focus else None,
-            textposition="top center", customdata=buurten["slug"],
-            marker={"size": [18 if s == focus else 12 for s in buurten["slug"]] if focus else 12,
-                    "color": np.round(change, 2).astype(np.float32),
-                    "colorscale": "RdBu_r" if reverse else "RdBu", "cmid": 0 if np.isfinite(change).any() else None,
-                    "line": {"color": "#333", "width": 1},
-                    "colorbar": {"title": {"text": "verandering<br>sinds nulmeting (%)"}, "thickness": 12}},
-            hovertext=[f"{n}: {pct(c / 100) if np.isfinite(c) else 'nog niet bekend'} sinds nulmeting"
-                       for n, c in zip(buurten["name"], change, strict=True)],
-            hoverinfo="text", name="programmabuurt"),
-    ])
-    figure.update_layout(showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10}, plot_bgcolor="white",
-                         xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
-                         separators=",.", hoverlabel={"align": "left"})
-    return figure
+    slugs = buurten["slug"].tolist()
+    marker = {"size": [18 if s == focus else 12 for s in slugs] if focus else 12,
+              "color": to_typed_array_spec(np.round(change, 2).astype(np.float32)),
+              "colorscale": _colorscale("RdBu_r" if reverse else "RdBu"),
+              "line": {"color": "#333", "width": 1},
+              "colorbar": {"title": {"text": "verandering<br>sinds nulmeting (%)"}, "thickness": 12}}
+    if np.isfinite(change).any():
+        marker["cmid"] = 0
+    dots = {
+        # names only for the chosen buurt and its partners: all of them at once overlap (the list above names
+        # every buurt; hovering names any dot); without a chosen buurt no dot has a label or a larger size
+        "type": "scatter", "x": to_typed_array_spec(xy[:, 0].astype(np.float32)),
+        "y": to_typed_array_spec(xy[:, 1].astype(np.float32)),  # typed arrays of half the size
+        "mode": "markers+text" if focus else "markers", "textposition": "top center", "customdata": slugs,
+        "marker": marker,
+        "hovertext": [f"{n}: {pct(c / 100) if np.isfinite(c) else 'nog niet bekend'} sinds nulmeting"
+                      for n, c in zip(buurten["name"], change, strict=True)],
+        "hoverinfo": "text", "name": "programmabuurt"}
+    if focus:
+        dots["text"] = [n if s in labelled else "" for s, n in zip(slugs, buurten["name"], strict=True)]
+    return {"data": [
+        {"type": "scatter", "x": ex, "y": ey, "mode": "lines", "line": {"color": "#8fa8c8", "width": 1.5},
+         "hoverinfo": "skip", "name": "koppeling"},
+        {"type": "scatter", "x": mx, "y": my, "mode": "markers",
+         "marker": {"size": 11, "color": "#1f4e79", "symbol": "diamond"}, "text": mtext, "hoverinfo": "text",
+         "customdata": mkey, "name": "uitleg (klik)"},
+        dots,
+    ], "layout": _network_layout()}
 
 
-def _table(links: pd.DataFrame, names: dict) -> html.Div:
+def _table(links: pd.DataFrame, names: dict, status: str = "") -> html.Div:
     if links.empty:
         return html.Div()
     rows = [html.Tr([
@@ -278,6 +340,7 @@ def _table(links: pd.DataFrame, names: dict) -> html.Div:
         links["difference"], links["ci_low"], links["ci_high"], strict=True)]
     return html.Div([
         html.H2("Alle koppelingen", className="h5"),
+        html.P(status, className="small text-muted lerend-table-status") if status else None,
         dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
             "Buurt", "Leerpartner", "Gelijkenis", "Verandering buurt", "Verandering partner", "Verschil",
             "95%-interval")])), html.Tbody(rows)], size="sm", hover=True, responsive=True,
@@ -300,7 +363,7 @@ def link_from_click(click):  # noqa: ANN001, ANN201
 def update_card(link, indicator):  # noqa: ANN001, ANN201
     """The explanation card of the chosen link (seen from the first buurt)."""
     if not link or not isinstance(link, str) or link.count("|") != 1:
-        return html.P(MSG["pick"], className="text-muted")
+        return pick_hint()
     a, b = link.split("|")
     if current_viewer().anonymous:
         return None
@@ -379,14 +442,18 @@ def register(app: dash.Dash) -> None:
                  Input(ids.LEREND_QUERY, "data"))(init_filters)
     app.callback(Output(ids.LEREND_SUMMARY, "children"), Output(ids.LEREND_GRAPH, "figure"),
                  Output(ids.LEREND_LINK, "options"), Output(ids.LEREND_LINK, "value"),
-                 Output(ids.LEREND_TABLE, "children"),
                  Input(ids.LEREND_INDICATOR, "value"), Input(ids.LEREND_BUURT, "value"),
                  State(ids.LEREND_QUERY, "data"))(update_network)
+    app.callback(Output(ids.LEREND_TABLE, "children"), Output(ids.LEREND_TABLE_PAGE, "max_value"),
+                 Output(ids.LEREND_TABLE_PAGE, "active_page"), Output(ids.LEREND_TABLE_PAGE, "style"),
+                 Input(ids.LEREND_INDICATOR, "value"), Input(ids.LEREND_BUURT, "value"),
+                 Input(ids.LEREND_TABLE_PAGE, "active_page"))(update_table)
     app.callback(Output(ids.LEREND_LINK, "value", allow_duplicate=True),
                  Output(ids.LEREND_BUURT, "value", allow_duplicate=True),
                  Input(ids.LEREND_GRAPH, "clickData"), prevent_initial_call=True)(link_from_click)
+    # not on load: the layout holds the hint; a link from the URL arrives through the network callback
     app.callback(Output(ids.LEREND_CARD, "children"), Input(ids.LEREND_LINK, "value"),
-                 State(ids.LEREND_INDICATOR, "value"))(update_card)
+                 State(ids.LEREND_INDICATOR, "value"), prevent_initial_call=True)(update_card)
     app.clientside_callback(URL_SYNC_JS, Output(ids.LEREND_URL_SYNC, "data"), Input(ids.LEREND_INDICATOR, "value"),
                             Input(ids.LEREND_BUURT, "value"), Input(ids.LEREND_LINK, "value"))
     app.callback(Output(ids.LEREND_BUURT_SECTION, "children"), Input(ids.BUURT_AREA, "data"))(update_buurt_section)

@@ -60,6 +60,7 @@ LEREND_SUMMARY = "lerend-summary"
 LEREND_LINK = "lerend-link"  # dropdown of links (the keyboard alternative to clicking the graph)
 LEREND_CARD = "lerend-card"
 LEREND_TABLE = "lerend-table"
+LEREND_TABLE_PAGE = "lerend-table-page"  # paging of the list of links
 LEREND_URL_SYNC = "lerend-url-sync"
 LEREND_BUURT_SECTION = "lerend-buurt-section"  # the learning partners on /buurt/<slug>
 
@@ -310,6 +311,7 @@ NETWERK_CONTACTS_STATE = "netwerk-contacts-state"
 NETWERK_CONTACTS_MESSAGE = "netwerk-contacts-message"
 NETWERK_CONTACTS_HISTORY = "netwerk-contacts-history"
 LEREND_RANKED = "lerend-ranked"  # /lerende-buurt: ranked partners per buurt with small multiples
+LEREND_RANKED_PAGE = "lerend-ranked-page"  # its paging (one screen of cards at a time)
 # home page: search and paging (the list of programme buurten grows to 1,000)
 HOME_SEARCH = "home-search"
 HOME_PAGE = "home-page"

@@ -39,6 +39,7 @@ read in a handful of queries and computed with numpy, fast for 1,000 programme b
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,6 +90,7 @@ class Learning:
     reason: str = ""  # Dutch, when no link could be computed at all
     distance: np.ndarray | None = None  # buurten x buurten, in the order of `buurten` (only while computing)
     positions: np.ndarray | None = None  # 2-D map positions of `buurten` (classical MDS of the distances)
+    series: pd.DataFrame | None = None  # slug, period, value of the outcome (only while computing: `outcome_series`)
 
 
 LINK_COLUMNS = ["slug", "partner", "similarity", "distance", "base_period", "end_period", "change_self",
@@ -165,7 +167,10 @@ def _log_variance(value: np.ndarray, numerator: np.ndarray, kind: str) -> np.nda
 def overdispersion(log_r: np.ndarray, var: np.ndarray) -> float:
     """phi ≥ 1 from period-to-period changes of log R (rows: buurten, columns: periods in order)."""
     change = np.diff(log_r, axis=1)
-    change = change - np.nanmedian(change, axis=0) if change.size and np.isfinite(change).any() else change
+    if change.size and np.isfinite(change).any():
+        with warnings.catch_warnings():  # a period with no change anywhere keeps NaN (and numpy says so)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            change = change - np.nanmedian(change, axis=0)
     z = change / np.sqrt(var[:, 1:] + var[:, :-1])
     z = z[np.isfinite(z)]
     if z.size < 5:
@@ -208,7 +213,23 @@ def network_key(scope: str, indicator: str, neighbours: int = NEIGHBOURS) -> str
 def compute_network(conn: Connection, scope: str, indicator: str = DEFAULT_OUTCOME,
                     neighbours: int = NEIGHBOURS) -> Learning:
     """Compute one network (a refresh step), with the map positions."""
-    result = _compute(conn, scope_viewer(scope), indicator, neighbours)
+    return _positioned(_compute(conn, scope_viewer(scope), indicator, neighbours))
+
+
+def compute_networks(conn: Connection, scope: str, indicators: tuple[str, ...] = DEFAULT_OUTCOMES,
+                     neighbours: int = NEIGHBOURS) -> dict[str, Learning]:
+    """Several networks of one scope (the refresh step): the published rows of their outcomes are read once (the
+    read is most of a network's time, and the default outcomes use the same ones)."""
+    viewer = scope_viewer(scope)
+    catalogue = queries.indicators(conn)
+    programme = _programme(conn).reset_index(drop=True)
+    wanted = [i for i in indicators if i in set(catalogue["code"])]
+    codes = list(dict.fromkeys(c for i in wanted for c in (i, *DEFAULT_OUTCOMES)))
+    obs = _published(conn, viewer, programme, codes, catalogue) if len(programme) >= 2 else pd.DataFrame()
+    return {i: _positioned(_compute(conn, viewer, i, neighbours, (catalogue, programme, obs))) for i in wanted}
+
+
+def _positioned(result: Learning) -> Learning:
     result.positions = positions(result.distance) if result.distance is not None else \
         positions(np.zeros((len(result.buurten), len(result.buurten))))
     return result
@@ -260,10 +281,12 @@ def from_payload(payload: dict) -> Learning:
                     payload.get("reason") or "", None, xy)
 
 
-def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int) -> Learning:
-    catalogue = queries.indicators(conn)
+def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int,
+             read: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None) -> Learning:
+    """One network; `read`: the catalogue, programme and published rows of (at least) its outcomes, read before."""
+    catalogue, programme, published = read if read is not None else (queries.indicators(conn), None, None)
     row = check_outcome(catalogue, indicator)
-    programme = _programme(conn).reset_index(drop=True)
+    programme = _programme(conn).reset_index(drop=True) if programme is None else programme
     result = Learning(indicator, str(row["name"]), str(row["unit"]), str(row["polarity"]),
                       programme[["slug", "name", "programme_id", "contact_role"]].copy(),
                       pd.DataFrame(columns=LINK_COLUMNS))
@@ -279,7 +302,11 @@ def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int) 
     position = {s: i for i, s in enumerate(slugs)}
     outcomes = list(dict.fromkeys([indicator, *DEFAULT_OUTCOMES]))
     outcome_kinds = catalogue.set_index("code")["kind"]
-    obs = _published(conn, viewer, programme, outcomes, catalogue)
+    if published is None:
+        obs = _published(conn, viewer, programme, outcomes, catalogue)
+    else:
+        obs = published[published["indicator"].isin(outcomes)] if not published.empty else published
+    result.series = _series(obs[obs["indicator"] == indicator] if not obs.empty else obs)
     if not obs.empty:
         obs = obs[obs["period"].astype(str).str.match(r"^\d{4}-B[1-6]$") & obs["value"].notna()
                   & (obs["value"] > 0)]
@@ -492,7 +519,11 @@ def outcome_series(conn: Connection, viewer: Viewer, indicator: str) -> pd.DataF
     the lines of the small multiples on /lerende-buurt."""
     catalogue = queries.indicators(conn)
     check_outcome(catalogue, indicator)
-    obs = _published(conn, viewer, _programme(conn).reset_index(drop=True), [indicator], catalogue)
+    return _series(_published(conn, viewer, _programme(conn).reset_index(drop=True), [indicator], catalogue))
+
+
+def _series(obs: pd.DataFrame) -> pd.DataFrame:
+    """Bimonthly values (slug, period, value) of published rows of one outcome."""
     if obs.empty:
         return pd.DataFrame(columns=["slug", "period", "value"])
     obs = obs[obs["period"].astype(str).str.match(r"^\d{4}-B[1-6]$") & obs["value"].notna()]

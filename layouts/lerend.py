@@ -26,7 +26,13 @@ TEXT = {
     "link_placeholder": "Kies een koppeling voor de uitleg…",
     "loading": "Koppelingen worden berekend…",
     "network": "Het netwerk van koppelingen",
+    "pick": "Kies een koppeling in het netwerk of in de lijst hierboven voor de uitleg.",
 }
+
+
+def pick_hint() -> html.P:
+    """What the explanation card says before a link is chosen."""
+    return html.P(TEXT["pick"], className="text-muted")
 
 
 def layout(indicator: str | None = None, buurt: str | None = None, link: str | None = None,
@@ -45,6 +51,8 @@ def layout(indicator: str | None = None, buurt: str | None = None, link: str | N
                     xs=12, md=6, lg=4),
         ], className="g-3 mb-3"),
         dcc.Loading(html.Div(id=ids.LEREND_RANKED)),  # ranked partners per buurt (callbacks/lerend_ranked.py)
+        dbc.Pagination(id=ids.LEREND_RANKED_PAGE, max_value=1, active_page=1, fully_expanded=False, first_last=True,
+                       previous_next=True, style={"display": "none"}, className="mb-4"),
         html.H2(TEXT["network"], className="h4"),
         dcc.Loading([
             html.Div(id=ids.LEREND_SUMMARY, className="mb-2"),
@@ -56,8 +64,10 @@ def layout(indicator: str | None = None, buurt: str | None = None, link: str | N
                      dcc.Dropdown(id=ids.LEREND_LINK, clearable=True, placeholder=TEXT["link_placeholder"])],
                     xs=12, lg=8),
         ], className="g-3 mb-3"),
-        dcc.Loading(html.Div(id=ids.LEREND_CARD, className="mb-4")),
+        dcc.Loading(html.Div(pick_hint(), id=ids.LEREND_CARD, className="mb-4")),
         html.Div(id=ids.LEREND_TABLE),
+        dbc.Pagination(id=ids.LEREND_TABLE_PAGE, max_value=1, active_page=1, fully_expanded=False, first_last=True,
+                       previous_next=True, style={"display": "none"}),
     ], className="lerend-page")
 
 

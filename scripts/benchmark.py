@@ -73,9 +73,10 @@ def vergelijk_cases(slugs: list[str]) -> list[tuple[str, str, list[dict], list[d
     ]
 
 
-def callback_cases(slug: str, code: str, slugs: list[str] | None = None) -> list[tuple[str, str, list[dict],
-                                                                                    list[dict]]]:
-    """(name, output, inputs, state) of the data callbacks of the pages, as dash-renderer posts them."""
+def callback_cases(slug: str, code: str, slugs: list[str] | None = None,
+                   link: str | None = None) -> list[tuple[str, str, list[dict], list[dict]]]:
+    """(name, output, inputs, state) of the data callbacks of the pages, as dash-renderer posts them (`link`: a
+    learning link "a|b" for the explanation card)."""
     from dashboard import ids
     from data_access import definitions
 
@@ -87,6 +88,13 @@ def callback_cases(slug: str, code: str, slugs: list[str] | None = None) -> list
     weights = [_inp(ids.transitie_weight(c.code), "value", c.weight) for c in CASE_COMPONENTS]  # ALL: one list
     overview_inputs = [_inp(ids.URL, "pathname", "/transitie"), _inp(ids.TRANSITIE_FILTER_COHORT, "value", None),
                        _inp(ids.TRANSITIE_FILTER_PARTNER, "value", None)]
+    ranked_output = (f"..{ids.LEREND_RANKED}.children...{ids.LEREND_RANKED_PAGE}.max_value..."
+                     f"{ids.LEREND_RANKED_PAGE}.active_page...{ids.LEREND_RANKED_PAGE}.style..")
+
+    def ranked(buurt: str | None) -> list[dict]:
+        return [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", buurt),
+                _inp(ids.LEREND_RANKED_PAGE, "active_page", 1)]
+
     return vergelijk_cases(slugs or [slug]) + [
         ("navbar search 'utrecht'", f"{ids.NAV_SEARCH}.options", [_inp(ids.NAV_SEARCH, "search_value", "utrecht")],
          [_inp(ids.NAV_SEARCH, "value", None)]),
@@ -121,13 +129,32 @@ def callback_cases(slug: str, code: str, slugs: list[str] | None = None) -> list
         ("gebied: spine + words", f"..{ids.BUURT_BEELD_SPINE}.children...{ids.BUURT_BEELD_WORDS}.children..",
          [_inp(ids.BUURT_AREA, "data", gebied)], []),
         ("lerende-buurt: network", f"..{ids.LEREND_SUMMARY}.children...{ids.LEREND_GRAPH}.figure...{ids.LEREND_LINK}"
-                                   f".options...{ids.LEREND_LINK}.value...{ids.LEREND_TABLE}.children..",
+                                   f".options...{ids.LEREND_LINK}.value..",
          [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", None)],
          [_inp(ids.LEREND_QUERY, "data", {})]),
         ("transitie: overview (with the grid's columns)",  # before the columns were in the layout
          f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style...{ids.TRANSITIE_GRID}.columnDefs..."
          f"{ids.TRANSITIE_MAP}.figure...{ids.TRANSITIE_FILTER_COHORT}.options...{ids.TRANSITIE_FILTER_PARTNER}"
          f".options...{ids.TRANSITIE_PARTNERS}.children..", overview_inputs, []),
+        ("lerende-buurt: filters", f"..{ids.LEREND_INDICATOR}.options...{ids.LEREND_INDICATOR}.value..."
+                                   f"{ids.LEREND_BUURT}.options...{ids.LEREND_BUURT}.value..",
+         [_inp(ids.LEREND_QUERY, "data", {})], []),
+        ("lerende-buurt: ranked partners", ranked_output, ranked(None), []),
+        ("lerende-buurt: ranked, one buurt", ranked_output, ranked(slug), []),
+        ("lerende-buurt: network, one buurt", f"..{ids.LEREND_SUMMARY}.children...{ids.LEREND_GRAPH}.figure..."
+                                              f"{ids.LEREND_LINK}.options...{ids.LEREND_LINK}.value..",
+         [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", slug)],
+         [_inp(ids.LEREND_QUERY, "data", {})]),
+        ("lerende-buurt: list of links", f"..{ids.LEREND_TABLE}.children...{ids.LEREND_TABLE_PAGE}.max_value..."
+                                         f"{ids.LEREND_TABLE_PAGE}.active_page...{ids.LEREND_TABLE_PAGE}.style..",
+         [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client"), _inp(ids.LEREND_BUURT, "value", None),
+          _inp(ids.LEREND_TABLE_PAGE, "active_page", 1)], []),
+        ("lerende-buurt: explanation card", f"{ids.LEREND_CARD}.children",
+         [_inp(ids.LEREND_LINK, "value", link)], [_inp(ids.LEREND_INDICATOR, "value", "wvpk_uren_per_client")]),
+        ("lerende-buurt: network, other outcome", f"..{ids.LEREND_SUMMARY}.children...{ids.LEREND_GRAPH}.figure..."
+                                                  f"{ids.LEREND_LINK}.options...{ids.LEREND_LINK}.value..",
+         [_inp(ids.LEREND_INDICATOR, "value", "seh_per_1000"), _inp(ids.LEREND_BUURT, "value", None)],
+         [_inp(ids.LEREND_QUERY, "data", {})]),
         ("transitie: overview", f"..{ids.TRANSITIE_STATUS}.children...{ids.TRANSITIE_CONTENT}.style..."
                                 f"{ids.TRANSITIE_MAP}.figure...{ids.TRANSITIE_FILTER_COHORT}.options..."
                                 f"{ids.TRANSITIE_FILTER_PARTNER}.options...{ids.TRANSITIE_PARTNERS}.children..",
@@ -179,6 +206,21 @@ def callback_cases(slug: str, code: str, slugs: list[str] | None = None) -> list
     ]
 
 
+def _a_link(app, slug: str) -> str | None:  # noqa: ANN001
+    """A learning link of this buurt from the stored network (raw JSON: the app's parsed copy stays cold)."""
+    from data_access import learning
+    from data_access.results import store
+
+    with app.server.extensions["engine"].connect() as conn:
+        payload = store.read(conn, "learning", learning.network_key("intern", learning.DEFAULT_OUTCOME))
+    if not payload:
+        return None
+    links = payload["links"]
+    rows = [dict(zip(links["columns"], r, strict=True)) for r in links["data"]]
+    row = next((r for r in rows if slug in (r["slug"], r["partner"])), rows[0] if rows else None)
+    return None if row is None else "|".join(sorted([row["slug"], row["partner"]]))
+
+
 def bench_callbacks(app, repeat: int, slug: str, code: str, only: str = "",  # noqa: ANN001
                     slugs: list[str] | None = None) -> None:
     from tests.conftest import dash_post, login
@@ -187,7 +229,7 @@ def bench_callbacks(app, repeat: int, slug: str, code: str, only: str = "",  # n
     login(client, "transitie@demo.nl")
     print(f"\n{'callback':40} {'first ms':>9} {'p50 ms':>9} {'p95 ms':>9} {'kB':>8}")
     wanted = [w for w in only.split(",") if w]
-    for name, output, inputs, state in callback_cases(slug, code, slugs):
+    for name, output, inputs, state in callback_cases(slug, code, slugs, _a_link(app, slug)):
         if wanted and not any(w in name for w in wanted):
             continue
 

@@ -18,13 +18,15 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from data_access import compare, demo, learning, queries
+from data_access import compare, demo, learning, periods, queries
 from data_access.access import Viewer
 from data_access.db import make_engine
 from data_access.models import AgendaItem, ProgrammeBuurt
+from data_access.results import store
 from data_access.seed import programme_entries, sync_menukaart, sync_programme
+from data_access.services import lerend_view
 from layouts.formatting import signed
-from tests.conftest import POSTGRES_URL, USE_POSTGRES, browser_login, login, start_browser_app
+from tests.conftest import POSTGRES_URL, USE_POSTGRES, browser_login, dash_post, login, start_browser_app
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 TODAY = dt.date(2026, 11, 23)
@@ -163,6 +165,86 @@ def test_network_is_empty_with_a_reason_for_a_viewer_who_may_not_see_outcomes(de
     assert result.links.empty and result.reason
 
 
+# ---------------------------------------------------------------- the ranked list (stored view-model)
+
+def _largest(network, slug: str) -> list[tuple]:  # noqa: ANN001
+    records = sorted(learning.partner_records(network, slug), key=lambda r: abs(r["difference"]), reverse=True)
+    return [(r["partner_code"], r["partner_name"], r["better"]) for r in records[:lerend_view.MAX_PARTNERS]]
+
+
+def test_ranked_list_reads_one_stored_page_of_buurten_with_their_largest_differences(demo_url, network):
+    engine = make_engine(demo_url)
+    before = store.COMPUTED.get(lerend_view.RANKED_KIND, 0)
+    with engine.connect() as conn:
+        page = lerend_view.ranked_view(conn, TEAM, learning.DEFAULT_OUTCOME, None, 2)
+        one = lerend_view.ranked_view(conn, TEAM, learning.DEFAULT_OUTCOME, "sterrenwijk")
+        series = learning.outcome_series(conn, TEAM, learning.DEFAULT_OUTCOME)
+    engine.dispose()
+    assert store.COMPUTED.get(lerend_view.RANKED_KIND, 0) == before  # the demo's refresh stored it
+    assert (page["total"], page["pages"], page["page"]) == (20, 4, 2)
+    assert [c["name"] for c in page["cards"]] == sorted(network.buurten["name"])[6:12]
+    assert [c["slug"] for c in one["cards"]] == ["sterrenwijk"] and one["pages"] == 1
+    for view in (page, one):
+        for card in view["cards"]:
+            assert [(p["partner_code"], p["partner_name"], p["better"]) for p in card["partners"]] == \
+                _largest(network, card["slug"])
+            for slug in [card["slug"], *(p["partner_code"] for p in card["partners"])]:
+                rows = series[series["slug"] == slug]
+                assert view["lines"][slug]["x"] == [periods.label(p) for p in rows["period"]]
+                assert view["lines"][slug]["y"] == pytest.approx(rows["value"].tolist())
+    first = one["cards"][0]["partners"][0]
+    want = next(r for r in learning.partner_records(network, "sterrenwijk")
+                if r["partner_code"] == first["partner_code"])
+    assert first["difference"] == pytest.approx(want["difference"])
+
+
+def test_refresh_stores_the_default_outcomes_networks_read_once_as_computed_one_by_one(demo_url):
+    engine = make_engine(demo_url)
+    before = dict(store.COMPUTED)
+    with engine.connect() as conn:
+        for indicator in learning.DEFAULT_OUTCOMES:  # stored by the demo's refresh: no view computes them
+            network = learning.learning_network(conn, TEAM, indicator)
+            assert lerend_view.ranked_view(conn, TEAM, indicator)["total"] == (network.buurten["n_partners"] > 0).sum()
+        assert store.COMPUTED == before
+        together = learning.compute_networks(conn, "intern")
+        alone = learning.compute_network(conn, "intern", "seh_per_1000")
+    engine.dispose()
+    assert list(together) == list(learning.DEFAULT_OUTCOMES)
+    pd.testing.assert_frame_equal(together["seh_per_1000"].links, alone.links)
+    pd.testing.assert_frame_equal(together["seh_per_1000"].series, alone.series)
+    assert np.allclose(together["seh_per_1000"].positions, alone.positions)
+
+
+def _ids(component) -> list[str]:  # noqa: ANN001
+    """Ids in a serialised component tree, depth first."""
+    if isinstance(component, list):
+        return [i for c in component for i in _ids(c)]
+    if not isinstance(component, dict):
+        return []
+    props = component.get("props", {})
+    own = [props["id"]] if isinstance(props.get("id"), str) else []
+    return own + [i for key in ("children",) for i in _ids(props.get(key))]
+
+
+def test_ranked_callback_sends_one_page_of_cards_and_the_paging(demo_app, network):
+    from dashboard import ids
+
+    output = (f"..{ids.LEREND_RANKED}.children...{ids.LEREND_RANKED_PAGE}.max_value..."
+              f"{ids.LEREND_RANKED_PAGE}.active_page...{ids.LEREND_RANKED_PAGE}.style..")
+    inputs = [{"id": ids.LEREND_INDICATOR, "property": "value", "value": learning.DEFAULT_OUTCOME},
+              {"id": ids.LEREND_BUURT, "property": "value", "value": None},
+              {"id": ids.LEREND_RANKED_PAGE, "property": "active_page", "value": 4}]
+    response = dash_post(_client(demo_app), output, inputs, changed=[f"{ids.LEREND_RANKED_PAGE}.active_page"])
+    assert response.status_code == 200
+    body = response.get_json()["response"]
+    cards = [i for i in _ids(body[ids.LEREND_RANKED]["children"]) if i.startswith("lerend-ranked-")]
+    slugs = [s for _n, s in sorted(zip(network.buurten["name"], network.buurten["slug"], strict=True))]
+    assert cards == [f"lerend-ranked-{s}" for s in slugs[18:]]
+    assert body[ids.LEREND_RANKED_PAGE] == {"max_value": 4, "active_page": 4, "style": None}
+    anonymous = dash_post(demo_app.server.test_client(), output, inputs)
+    assert anonymous.status_code == 401
+
+
 # ---------------------------------------------------------------- the API
 
 def test_api_lists_the_same_partners_as_the_service(demo_app, network):
@@ -202,7 +284,9 @@ def _console_errors(dash_duo) -> list[dict]:
     return [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"]
 
 
-def test_buurt_page_and_lerende_buurt_page_show_the_partners_the_api_serves(dash_duo, demo_app):
+def test_buurt_page_and_lerende_buurt_page_show_the_partners_the_api_serves(dash_duo, demo_app, network):
+    from callbacks import lerend as lerend_callbacks
+
     api = _client(demo_app).get("/api/v1/programma/sterrenwijk/leerpartners").get_json()["data"]
     start_browser_app(dash_duo, demo_app)
     browser_login(dash_duo)
@@ -223,14 +307,27 @@ def test_buurt_page_and_lerende_buurt_page_show_the_partners_the_api_serves(dash
     card = dash_duo.wait_for_element("#lerend-card .lerend-card", timeout=20)
     assert first["partner_name"] in card.text and "Sterrenwijk" in card.text
     assert "koppelingen tussen 20 programmabuurten" in dash_duo.find_element("#lerend-summary").text
-    rows = dash_duo.driver.find_elements("css selector", ".lerend-links-table tbody tr")
-    assert f"{a}|{b}" in {r.get_attribute("data-link") for r in rows}
+    # the ranked list shows one page of cards, paged
+    dash_duo.wait_for_text_to_equal(".lerend-ranked-status", "20 programmabuurten met leerpartners · pagina 1 van 4",
+                                    timeout=20)
+    assert len(dash_duo.driver.find_elements("css selector", ".lerend-ranked-card")) == lerend_view.PER_PAGE
+    # the list of links shows one page of them
+    pairs = {tuple(sorted(p)) for p in zip(network.links["slug"], network.links["partner"], strict=True)}
+    assert len(pairs) > lerend_callbacks.TABLE_ROWS
+    dash_duo.wait_for_text_to_equal(".lerend-table-status",
+                                    f"Koppelingen 1–{lerend_callbacks.TABLE_ROWS} van {len(pairs)}", timeout=20)
+    assert len(dash_duo.driver.find_elements("css selector", ".lerend-links-table tbody tr")) == \
+        lerend_callbacks.TABLE_ROWS
     # clicking a link's midpoint in the network opens its card and records it in the URL
     from selenium.webdriver.common.action_chains import ActionChains
 
     dash_duo.driver.get(dash_duo.server_url + "/lerende-buurt?buurt=sterrenwijk")
     dash_duo.wait_for_text_to_equal("#lerend-card", "Kies een koppeling in het netwerk of in de lijst hierboven "
                                     "voor de uitleg.", timeout=20)
+    dash_duo.wait_for_element("#lerend-ranked-sterrenwijk", timeout=20)
+    dash_duo.wait_for_element(f'.lerend-links-table tr[data-link="{a}|{b}"]', timeout=20)  # her links: one page
+    assert [c.get_attribute("id") for c in dash_duo.driver.find_elements("css selector", ".lerend-ranked-card")] == \
+        ["lerend-ranked-sterrenwijk"]
     traces = dash_duo.driver.find_elements("css selector", "#lerend-graph .scatterlayer .trace")
     midpoints = traces[1].find_elements("css selector", ".point")
     # filtered on Sterrenwijk: a midpoint per partner (and per buurt that counts Sterrenwijk among its partners)

@@ -253,6 +253,7 @@ VALUES: dict[str, list] = {
     "lerend-buurt.value": [A, H, None],
     "lerend-link.value": [f"{A}|{H}", f"{H}|{A}"],
     "lerend-graph.clickData": [None],
+    "lerend-ranked-page.active_page": [1, 2], "lerend-table-page.active_page": [1, 2],
     "vergelijk-query.data": [{"gebieden": AREAS, "indicatoren": INDICATORS}],
     "vergelijk-areas.value": [AREAS, [GM, BU_H1], [OUTSIDE[0], BU_A]],
     "vergelijk-areas.search_value": ["Haarlem", "BU0392"],

@@ -33,7 +33,9 @@ Progress = Callable[[str, int, int], None]  # (step, done, total)
 LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid_data", "transitie_grid", "positions",
               "comparison_values", "context_profile", "uitkomsten_view", "review_summary", "beeld_head",
               "transitie_map", "programme_impact", "programme_latest", "transitie_candidates"]
-PRECOMPUTED_SCOPES = ("intern", "openbaar")
+# the learning networks of the default outcomes, for the team and the buurtnetwerken (anonymous visitors never see
+# leerpartners: the page, the buurt section and the API ask them to log in; suppliers compute on first view)
+PRECOMPUTED_SCOPES = ("intern",)
 
 _count = store.counted
 
@@ -153,14 +155,20 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
             store.drop_kinds(conn, [f"kpi_{p}_gemeente" for p in ("buurt", "programme", "overview")])
 
     def networks() -> None:
-        payloads = {}
+        from data_access.services import lerend_view
+
+        payloads, ranked = {}, {}
         for scope in PRECOMPUTED_SCOPES:
             with engine.connect() as conn:
-                payloads[learning.network_key(scope, learning.DEFAULT_OUTCOME)] = learning.to_payload(
-                    learning.compute_network(conn, scope))
-            _count("learning")
+                networks = learning.compute_networks(conn, scope)
+            for indicator, network in networks.items():
+                key = learning.network_key(scope, indicator)
+                payloads[key] = learning.to_payload(network)
+                ranked[key] = lerend_view.ranked_payload(network)  # /lerende-buurt's ranked list, same rows
+                _count("learning")
         with engine.begin() as conn:
             store.write_many(conn, "learning", payloads, version, replace_kind=True)
+            store.write_many(conn, lerend_view.RANKED_KIND, ranked, version, replace_kind=True)
 
     dropped: dict[str, set[str] | None] = {}
 
