@@ -252,12 +252,24 @@ def test_one_buurt_refresh_gives_the_same_kpi_as_a_full_one(stored):
 
 
 def test_a_story_saved_by_a_network_refreshes_without_recomputing_kpi_or_partners(stored):
+    from data_access import records
+    from data_access.models import AgendaItem, Narrative
+
     with stored.connect() as conn:
         pid = queries.find_area(conn, "de-vijfhoek").programme_id
+    with stored.begin() as conn:
+        records.save_record(conn, Narrative, None, {"challenges": "Eenzaamheid"}, None, "vijfhoek@demo.nl", pid)
     before = dict(store.COMPUTED)
     assert results.refresh(stored, only_programme_ids=[pid], steps=frozenset()) is True
-    # only the transitie rows and grid (adoption counts) and the transitie page's programme impact (it also rests on
-    # realisation imports, which are not observations: recomputed with every refresh), computed ahead of first view
+    # only the transitie rows and grid (adoption counts: a buurtbeeld written), computed ahead of first view; the
+    # programme impact (deliveries, budgets, realisation) stays
+    assert {k for k, v in store.COMPUTED.items() if before.get(k) != v} == {"transitie_rows", "transitie_grid_data"}
+    # an agenda line can be a budget activity's name: the impact is computed again
+    with stored.begin() as conn:
+        records.save_record(conn, AgendaItem, None, {"theme": "preventie", "title": "Valpreventie"}, None,
+                            "vijfhoek@demo.nl", pid)
+    before = dict(store.COMPUTED)
+    assert results.refresh(stored, only_programme_ids=[pid], steps=frozenset()) is True
     assert {k for k, v in store.COMPUTED.items() if before.get(k) != v} == {"transitie_rows", "transitie_grid_data",
                                                                             "programme_impact"}
 

@@ -14,6 +14,8 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
   indicator changed (it can weigh another indicator's aggregate);
 - `positions` ("<scope>|<period>"): the rows of the changed periods;
 - `comparison_values` ("<scope>|<buurt>"): the buurten whose comparison group holds a changed area;
+- `programme_impact` (hours, FTE and euros on /transitie): kept when only stories, sessions, best practices,
+  reports or contacts were saved; dropped by budgets, budget activities, agendas and any import;
 - `transitie_rows`, `transitie_grid_data` (adoption counts, freshness, KPI status): always; they are recomputed;
 - any other lazy kind: always.
 
@@ -33,13 +35,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, select
 
-from data_access.models import Area, DerivedResult, ImportBatch, Indicator, Observation
+from data_access.models import Area, DerivedResult, ImportBatch, Indicator, Observation, RecordVersion
 from data_access.results import store
 
 AHEAD_SCOPE = "intern"  # the transitieteam and the buurtnetwerken; suppliers and visitors compute on first view
 # buurtbeeld parts (public context figures only) and the transitie map (outlines and member areas)
 CONTEXT_KINDS = frozenset({"context_profile", "beeld_head", "transitie_map", "transitie_candidates"})
 DELIVERY_KINDS = frozenset({"levering"})  # imports that bring programme deliveries, not public context
+IMPACT_RECORDS = frozenset({"budget", "budget_activity", "agenda_item"})  # records the programme impact reads
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Changes:
     periods: set[str] = field(default_factory=set)
     areas: set[str] = field(default_factory=set)
     context: bool = False  # a context indicator (public CBS/RIVM/Vektis figures) changed
+    records: frozenset[str] | None = None  # the buurtnetwerk record types saved (None: unknown, or an import)
 
 
 def _parts(version: str | None) -> list[str] | None:
@@ -65,8 +69,10 @@ def changes_since(conn: Connection, previous: str | None, current: str, full: bo
     before, now = _parts(previous), _parts(current)
     if before is None or now is None or before[1:3] != now[1:3] or (full and before == now):
         return Changes(everything=True)
-    if before[0] == now[0]:
-        return Changes()  # only buurtnetwerk records (stories, reviews, agendas) changed
+    if before[0] == now[0]:  # only buurtnetwerk records (stories, reviews, agendas, budgets) changed
+        since = -1 if before[3] == "-" else int(before[3])
+        return Changes(records=frozenset(conn.execute(
+            select(RecordVersion.record_type).where(RecordVersion.id > since).distinct()).scalars()))
     since = -1 if before[0] == "-" else int(before[0])
     kinds = set(conn.execute(select(ImportBatch.kind).where(ImportBatch.id > since).distinct()).scalars())
     if not kinds <= DELIVERY_KINDS:
@@ -108,6 +114,9 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
             out[kind] = None if changes.context else {k for k in keys if _key_part(k, 1) in changes.indicators}
         elif kind == "positions":
             out[kind] = {k for k in keys if _key_part(k, 1) in changes.periods}
+        elif kind == "programme_impact" and not changes.indicators and changes.records is not None:
+            # hours and euros rest on deliveries, budgets and realisation (an import), never on stories or sessions
+            out[kind] = None if changes.records & IMPACT_RECORDS else set()
         elif kind == "comparison_values":
             # a buurt without a stored group: its values are computed from a group found on request
             out[kind] = {k for k in keys if groups.get(_key_part(k, 1)) is None
