@@ -371,7 +371,7 @@ def save_agenda(_clicks, data, state, theme, intervention, title, start, status,
         return msg, cover, table, versions, no_update
     if not result.ok:
         return dbc.Alert(MSG["gone"], color="warning"), cover, table, versions, {"id": None, "version": None}
-    results.after_change(engine(), [area.programme_id], steps=frozenset({"learning"}))  # partners' agendas
+    results.after_change(engine(), [area.programme_id], steps=frozenset({"agenda"}))  # partners' agendas
     return saved_alert(result.record), cover, table, versions, {"id": None, "version": None}
 
 
@@ -409,7 +409,7 @@ def edit_agenda(_edit, _delete, _new, data, versions):  # noqa: ANN001, ANN201
             _audit_saved(conn, "agenda_item", result.record, area.code)
         cover, table, new_versions = _agenda_view(conn, area, True)
     if result.ok:
-        results.after_change(engine(), [area.programme_id], steps=frozenset({"learning"}))
+        results.after_change(engine(), [area.programme_id], steps=frozenset({"agenda"}))
     msg = dbc.Alert("Regel verwijderd (de geschiedenis blijft bewaard).", color="success", duration=8000) \
         if result.ok else dbc.Alert("Niet verwijderd: iemand anders heeft deze regel intussen gewijzigd; bekijk de "
                                     "nieuwe stand en probeer het opnieuw.", color="warning")

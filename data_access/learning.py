@@ -432,13 +432,21 @@ def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int,
     result.buurten["reason"] = np.select(
         [main["base"] < 0, gap < MIN_GAP, ~np.isfinite(distance).any(axis=1), result.buurten["n_partners"] == 0],
         [MSG["no_baseline"], MSG["no_change"].format(gap=MIN_GAP), MSG["no_context"], MSG["no_partner"]], "")
-    # the buurtagenda of every buurt in a link (one query), as plain records
-    in_links = set(result.links["slug"]) | set(result.links["partner"])
-    ids = programme.loc[programme["slug"].isin(in_links), "programme_id"].astype(int).tolist()
-    result.interventions = {}
-    for record in agenda_interventions(conn, ids).to_dict("records"):
-        result.interventions.setdefault(record["slug"], []).append(_intervention(record))
+    result.interventions = linked_agendas(conn, result.links)
     return result
+
+
+def linked_agendas(conn: Connection, links: pd.DataFrame) -> dict[str, list[dict]]:
+    """The buurtagenda of every buurt in a link (one query), as plain records: what a stored network shows of
+    agendas, so an agenda edit re-reads this instead of recomputing the network."""
+    in_links = set(links["slug"]) | set(links["partner"]) if not links.empty else set()
+    if not in_links:
+        return {}
+    ids = list(conn.execute(select(ProgrammeBuurt.id).where(ProgrammeBuurt.slug.in_(sorted(in_links)))).scalars())
+    out: dict[str, list[dict]] = {}
+    for record in agenda_interventions(conn, ids).to_dict("records"):
+        out.setdefault(record["slug"], []).append(_intervention(record))
+    return out
 
 
 def _drivers(columns: list[str], labels: dict, weights: np.ndarray, d2: np.ndarray, self_values: np.ndarray,

@@ -270,7 +270,7 @@ def bench_refresh(engine, slug: str) -> None:  # noqa: ANN001
     with engine.connect() as conn:
         pid = queries.find_area(conn, slug).programme_id
     for what, steps in (("adoption form or story (no KPI or learning input)", frozenset()),
-                        ("agenda edit (learning partners)", frozenset({"learning"})),
+                        ("agenda edit (the agenda lines of the stored networks)", frozenset({"agenda"})),
                         ("worst case: its KPI, programme KPI and learning", frozenset({"kpi", "learning"}))):
         start, cpu = time.perf_counter(), time.process_time()
         refresh(engine, only_programme_ids=[pid], steps=steps)

@@ -381,3 +381,31 @@ def test_vergelijken_reproduces_the_url_state_with_funnel_table_and_csv(dash_duo
     assert len(table) == len(client.get(
         "/api/v1/observations?area=de-vijfhoek&indicator=wvpk_uren_per_client,pct_65plus").get_json()["data"])
     assert _console_errors(dash_duo) == []
+
+
+# Last in this module: it adds an agenda line to the shared demo database.
+def test_an_agenda_edit_rereads_the_networks_agendas_without_recomputing_them(demo_url):
+    import json
+
+    from data_access import records, results
+    from data_access.models import Intervention
+
+    engine = make_engine(demo_url)
+    key = learning.network_key("intern", learning.DEFAULT_OUTCOME)
+    with engine.connect() as conn:
+        linked = store.frame_from(store.read_many(conn, "learning", [key])[key]["links"])["slug"].iloc[0]
+        pid = queries.find_area(conn, linked).programme_id
+        intervention = conn.execute(select(Intervention.id, Intervention.name).order_by(Intervention.id.desc())).first()
+    with engine.begin() as conn:
+        records.save_record(conn, AgendaItem, None, {"theme": "preventie", "intervention_id": intervention.id,
+                                                     "status": "gestart", "start_date": dt.date(2025, 3, 1)},
+                            None, "netwerk@demo.nl", pid)
+    before = dict(store.COMPUTED)
+    assert results.refresh(engine, only_programme_ids=[pid], steps=frozenset({"agenda"})) is True
+    assert "learning" not in {k for k, v in store.COMPUTED.items() if before.get(k) != v}
+    with engine.connect() as conn:
+        kept = store.read_many(conn, "learning", [key])[key]
+        fresh = learning.to_payload(learning.compute_network(conn, "intern"))
+    engine.dispose()
+    assert kept["interventions"] == json.loads(store.dumps(fresh["interventions"]))  # as a recomputation gives
+    assert intervention.name in [i["name"] for i in kept["interventions"][linked]]  # the buurt's new line

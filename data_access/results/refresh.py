@@ -53,7 +53,8 @@ def refresh(target: Engine | Connection, only_programme_ids: list[int] | None = 
     coalesced into that refresh's next round, so it is neither lost nor run twice at once).
 
     With `only_programme_ids`, only what depends on those buurten: `steps` says which of their results the change
-    can touch ("kpi": their KPI rows and the programme KPI; "learning": the learning networks); results computed
+    can touch ("kpi": their KPI rows and the programme KPI; "learning": the learning networks; "agenda": only the
+    agenda lines the stored networks show); results computed
     on first request are always dropped. A coalesced round runs every step."""
     engine = target if isinstance(target, Engine) else target.engine
     lock = RefreshLock(engine, f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:"
@@ -170,6 +171,16 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
             store.write_many(conn, "learning", payloads, version, replace_kind=True)
             store.write_many(conn, lerend_view.RANKED_KIND, ranked, version, replace_kind=True)
 
+    def agendas() -> None:
+        """A buurtagenda changed: the partners rest on deliveries and context, not on agendas, so the stored
+        networks (every scope) only get their buurten's agenda lines read again."""
+        with engine.connect() as conn:
+            payloads = {key: payload | {"interventions": learning.linked_agendas(
+                            conn, store.frame_from(payload["links"]).reset_index(drop=True))}
+                        for key, payload in store.read_many(conn, "learning").items()}
+        with engine.begin() as conn:
+            store.write_many(conn, "learning", payloads, version)
+
     dropped: dict[str, set[str] | None] = {}
 
     def lazy() -> None:
@@ -210,6 +221,7 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
     else:
         steps += [("KPI", kpi)] if "kpi" in wanted else []
         steps += [("leerpartners", networks)] if "learning" in wanted else []
+        steps += [("buurtagenda's", agendas)] if "agenda" in wanted and "learning" not in wanted else []
         steps += [(name, by_name[name]) for name in FULL_STEPS[-3:]]
     for done, (name, step) in enumerate(steps):
         lock.heartbeat(name)
