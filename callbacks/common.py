@@ -3,6 +3,7 @@ a browser sends (they may be anything)."""
 
 from __future__ import annotations
 
+import dash
 from flask import current_app
 
 from dashboard.auth import client_ip, current_viewer  # noqa: F401 — re-exported for callbacks
@@ -26,3 +27,14 @@ def as_int(value) -> int | None:  # noqa: ANN001
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def page_after(page, *filters: str) -> int:  # noqa: ANN001
+    """The page to show: the first one when one of these filter inputs triggered the callback (another outcome or
+    buurt starts at its first page), else the page asked for."""
+    try:
+        if dash.ctx.triggered_id in filters:
+            return 1
+    except dash.exceptions.MissingCallbackContextException:  # called directly (tests)
+        pass
+    return page

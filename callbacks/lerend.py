@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from _plotly_utils.utils import to_typed_array_spec
 from dash import Input, Output, State, html, no_update
 
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, page_after
 from callbacks.contacts import contact_list
 from dashboard import ids
 from data_access import contacts, learning, queries
@@ -238,11 +238,7 @@ def update_network(indicator, buurt, query):  # noqa: ANN001, ANN201
 
 def update_table(indicator, buurt, page=1):  # noqa: ANN001, ANN201
     """One page of the list of links (all links, or the chosen buurt's), and its paging."""
-    try:
-        if dash.ctx.triggered_id in (ids.LEREND_INDICATOR, ids.LEREND_BUURT):
-            page = 1  # another outcome or buurt starts at its first page
-    except dash.exceptions.MissingCallbackContextException:  # called directly (tests)
-        pass
+    page = page_after(page, ids.LEREND_INDICATOR, ids.LEREND_BUURT)
     if current_viewer().anonymous:
         return None, 1, 1, HIDDEN
     with engine().connect() as conn:

@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import Input, Output, dcc, html
 
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, page_after
 from dashboard import ids
 from data_access import learning
 from data_access.services.lerend_view import ranked_view
@@ -92,11 +92,7 @@ def buurt_card(card: dict, lines: dict[str, dict]) -> dbc.Col:
 
 def update_ranked(indicator, buurt, page=1):  # noqa: ANN001, ANN201
     """One page of ranked partners per buurt (the one buurt when the filter is set), and the paging."""
-    try:
-        if dash.ctx.triggered_id in (ids.LEREND_INDICATOR, ids.LEREND_BUURT):
-            page = 1  # another outcome or buurt starts at its first page
-    except dash.exceptions.MissingCallbackContextException:  # called directly (tests)
-        pass
+    page = page_after(page, ids.LEREND_INDICATOR, ids.LEREND_BUURT)
     viewer = current_viewer()
     if viewer.anonymous:
         return None, 1, 1, HIDDEN
