@@ -173,37 +173,47 @@ def result_rows(computed: _Computed, comparison: str) -> dict[str, dict[str, obj
 
 
 def compute(conn: Connection, comparison: str, only: set[str] | None = None) -> _Computed:
-    """All KPI results (refresh step); `only`: per-buurt results for these slugs (the programme's always)."""
+    """All KPI results (refresh step); `only`: per-buurt results for these slugs (after their delivery), the
+    programme's always. Always from all data: a buurt's results show every period any buurt delivered and name
+    every source of the indicator, exactly as a full computation does."""
     _check(comparison)
     return _compute(conn, comparison, only)
 
 
 def compute_programme(conn: Connection, comparison: str) -> _Computed:
-    """Only the programme-wide KPI, from all data (after one buurt's change: its own rows come from `compute`)."""
+    """Only the programme-wide KPI, from all data."""
     _check(comparison)
-    return _compute(conn, comparison, set(), programme_only=True)
+    return _compute(conn, comparison, set())
 
 
-def _compute(conn: Connection, comparison: str, only: set[str] | None = None,
-             programme_only: bool = False) -> _Computed:
+def with_used_sources(conn: Connection, rows: dict[str, dict[str, object]], computed: _Computed,
+                      comparison: str) -> dict[str, dict[str, object]]:
+    """`rows` of some buurten (a partial refresh), plus every other stored buurt row brought to the sources the
+    new data rests on when a delivery brought a new source: each row names every source of its indicator."""
+    from data_access.results import store
+
+    used = {code: sorted(sources) for code, sources in computed.used_sources.items()}
+    before = store.read(conn, f"kpi_programme_{comparison}", "")
+    if before is not None and before.get("used_sources") == used:
+        return rows
+    buurt, overview = f"kpi_buurt_{comparison}", f"kpi_overview_{comparison}"
+    out = {kind: dict(payloads) for kind, payloads in rows.items()}
+    for slug, payload in store.read_many(conn, buurt).items():
+        if slug not in out.get(buurt, {}):
+            out.setdefault(buurt, {})[slug] = payload | {"used_sources": used}
+    for slug, payload in store.read_many(conn, overview).items():
+        if slug not in out.get(overview, {}):
+            out.setdefault(overview, {})[slug] = [r | {"used_sources": used.get(r["indicator"], [])} for r in payload]
+    return out
+
+
+def _compute(conn: Connection, comparison: str, only: set[str] | None = None) -> _Computed:
     catalogue = queries.indicators(conn)
     targets = kpi_indicators(catalogue)
     programme = queries.programme_buurten(conn)
     members = programme[["code", "members"]].explode("members").dropna().rename(columns={"members": "member"})
     programme_ids = dict(zip(programme["code"], programme["programme_id"]))
-    partial = only is not None and comparison == "matched" and not programme_only
-    if partial:
-        # one buurt's delivery: its members and its comparison group are all the data its results depend on
-        programme = programme[programme["code"].isin(only)].reset_index(drop=True)
-        members = members[members["code"].isin(only)]
-        groups = definitions.comparison_groups(conn)
-        codes = sorted(set(members["member"]) | {c for s in only if s in groups for c in groups[s].codes})
-        obs = queries.observations(conn, codes, list(targets["code"])) if codes else \
-            queries.observations_for_level(conn, ("buurt", "wijk"), [])
-        obs = obs[obs["level"].isin(["buurt", "wijk"])] if "level" in obs.columns else obs
-        obs = obs.assign(suppressed=obs["suppressed"].astype(bool))
-    else:
-        obs = queries.observations_for_level(conn, ("buurt", "wijk"), list(targets["code"]))
+    obs = queries.observations_for_level(conn, ("buurt", "wijk"), list(targets["code"]))
     result = _Computed({}, {}, {}, programme_ids)
     result.computed_for = set(programme["code"]) if only is None else set(only) & set(programme["code"])
     result.names = {slug: {"name": n, "cohort": int(c), "alliance_partner": a} for slug, n, c, a in zip(
@@ -213,7 +223,7 @@ def _compute(conn: Connection, comparison: str, only: set[str] | None = None,
     period_list = _period_list(obs)
     member_set = set(members["member"])
     pool_codes = sorted(set(obs.loc[(obs["level"] == "buurt") & ~obs["area"].isin(member_set)
-                                    & (obs["period"] == BASE_PERIOD), "area"]))
+                                    & (obs["period"] == BASE_PERIOD), "area"].unique()))
     controls_of = _comparison_sets(conn, programme, pool_codes, comparison)
     for _, ind in targets.iterrows():
         sub = obs[obs["indicator"] == ind["code"]]
@@ -221,11 +231,9 @@ def _compute(conn: Connection, comparison: str, only: set[str] | None = None,
         for (slug, indicator), source in _sources(sub, members).items():
             result.sources[(slug, indicator)] = source
         buurt_results, programme_result = _indicator_results(ind, sub, period_list, programme, members,
-                                                             controls_of, comparison, result.computed_for,
-                                                             with_programme=not partial)
+                                                             controls_of, comparison, result.computed_for)
         result.buurt.update({(slug, ind["code"]): r for slug, r in buurt_results.items()})
-        if not partial:
-            result.programme[ind["code"]] = programme_result
+        result.programme[ind["code"]] = programme_result
     for key, r in result.buurt.items():
         r["synthetic"] = SYNTHETIC_MARK in result.sources.get(key, "")
     for code, r in result.programme.items():
@@ -235,7 +243,7 @@ def _compute(conn: Connection, comparison: str, only: set[str] | None = None,
 
 
 def _period_list(obs: pd.DataFrame) -> list[str]:
-    found = sorted(set(obs["period"]), key=periods.sort_key) if not obs.empty else []
+    found = sorted(set(obs["period"].unique()), key=periods.sort_key) if not obs.empty else []
     return [p for p in found if periods.is_valid(p) and periods.parse(p)[1] == "B"]
 
 
@@ -271,7 +279,7 @@ def _comparison_sets(conn: Connection, programme: pd.DataFrame, pool_codes: list
 
 def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str], programme: pd.DataFrame,
                        members: pd.DataFrame, controls_of: dict[str, tuple[list[str], str]],
-                       comparison: str, wanted: set[str], with_programme: bool = True
+                       comparison: str, wanted: set[str]
                        ) -> tuple[dict[str, dict], dict]:
     design = "did" if ind["code"] in DID_INDICATORS else "voor_na"
     sub = sub[sub["period"].isin(period_list) & ~sub["suppressed"]].dropna(subset=["numerator", "denominator"])
@@ -284,7 +292,7 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
         small = suppress_small_numbers(sub.assign(value=sub["numerator"] / sub["denominator"].where(
             sub["denominator"] > 0)), cat)["suppressed"]
         sub = sub[~(small & ~sub["area"].isin(member_set))]
-    codes = sorted(set(sub["area"]))
+    codes = sorted(set(sub["area"].unique()))
     row_of = {c: i for i, c in enumerate(codes)}
     col_of = {p: j for j, p in enumerate(period_list)}
     num = np.full((len(codes), len(period_list)), np.nan)
@@ -321,24 +329,26 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
             else "nog geen gegevens aangeleverd"
         return ({slug: _not_known(meta, reason) for slug in slugs}, _not_known(meta, reason))
 
-    res = matched_did(num, den, t_num, t_den, controls, base)
+    # per buurt on its own rows (the placebo inference is row by row): only the buurten whose results are wanted
+    wanted_rows = [i for i, slug in enumerate(slugs) if slug in wanted]
+    t_num, t_den, controls = t_num[wanted_rows], t_den[wanted_rows], controls[wanted_rows]
+    res = matched_did(num, den, t_num, t_den, controls, base) if wanted_rows else {}
     starts = [periods.bimonthly(_as_date(d)) for d in programme["start_date"]]
     start_cols = {start: _first_col(start, period_list) for start in set(starts)}
     start_pos = {start: _position(start, period_list) for start in set(starts)}
     threshold = ind["suppression_threshold"] if pd.notna(ind["suppression_threshold"]) else 0
     buurt_results = {}
-    for i, slug in enumerate(slugs):
-        if slug not in wanted:
-            continue
+    for k, i in enumerate(wanted_rows):
+        slug = slugs[i]
         buurt_meta = {**meta, "comparison_method": controls_of.get(slug, ([], "geen"))[1],
                       "group_size": len(controls_of.get(slug, ([], ""))[0])}
-        buurt_results[slug] = _buurt_result(buurt_meta, res, i, period_list, base, start_cols[starts[i]], t_den[i],
+        buurt_results[slug] = _buurt_result(buurt_meta, res, k, period_list, base, start_cols[starts[i]], t_den[k],
                                             threshold, num, den, t_num, t_den, controls,
                                             start_pos=start_pos[starts[i]])
-        delivered = [period_list[j] for j in np.flatnonzero(np.isfinite(t_num[i]) & np.isfinite(t_den[i]))]
+        delivered = [period_list[j] for j in np.flatnonzero(np.isfinite(t_num[k]) & np.isfinite(t_den[k]))]
         buurt_results[slug]["nulmeting"] = definitions.nulmeting(delivered, programme["start_date"].iloc[i]).period
     programme_result = _programme_result(meta, num, den, row_of, period_list, base, programme, members,
-                                         controls_of, starts) if with_programme else {}
+                                         controls_of, starts)
     return buurt_results, programme_result
 
 
