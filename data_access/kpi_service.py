@@ -66,6 +66,7 @@ class _Computed:
     names: dict[str, dict] = field(default_factory=dict)  # slug -> name, cohort, alliance_partner
     # indicator -> every source of the rows its results were computed from (buurten and comparison buurten)
     used_sources: dict[str, set[str]] = field(default_factory=dict)
+    periods: list[str] = field(default_factory=list)  # the bimonthly periods of the data (columns of every series)
 
 
 def kpi_indicators(catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -165,7 +166,8 @@ def result_rows(computed: _Computed, comparison: str) -> dict[str, dict[str, obj
             "used_sources": used.get(indicator, [])})
     rows = {f"kpi_buurt_{comparison}": buurt, f"kpi_overview_{comparison}": overview}
     if computed.programme or computed.computed_for == set(computed.programme_ids):
-        rows[f"kpi_programme_{comparison}"] = {"": {"results": computed.programme, "used_sources": used}}
+        rows[f"kpi_programme_{comparison}"] = {"": {"results": computed.programme, "used_sources": used,
+                                                    "periods": computed.periods}}
     return rows
 
 
@@ -207,9 +209,51 @@ def with_used_sources(conn: Connection, rows: dict[str, dict[str, object]], comp
     return out
 
 
-def _compute(conn: Connection, comparison: str, only: set[str] | None = None) -> _Computed:
+def delivered_rows(conn: Connection, comparison: str, slugs: set[str],
+                   indicators: set[str]) -> dict[str, dict[str, object]] | None:
+    """The stored rows after a delivery of some indicators for these buurten, computing only those indicators:
+    their results for these buurten and the programme, put into the stored rows (every other indicator's results
+    rest on data that did not change). An indicator's results rest on its own data and the periods of all KPI
+    data; when the delivery brings a period that was not there (or nothing is stored), None: compute all."""
+    from data_access.results import store
+
+    codes = [c for c in kpi_indicators(queries.indicators(conn))["code"] if c in indicators]
+    programme_kind, buurt_kind, overview_kind = (f"kpi_{p}_{comparison}" for p in ("programme", "buurt", "overview"))
+    before = store.read(conn, programme_kind, "")
+    if before is None or "periods" not in before or any(c not in before["results"] for c in codes):
+        return None
+    buurt, overview = store.read_many(conn, buurt_kind, sorted(slugs)), store.read_many(conn, overview_kind,
+                                                                                         sorted(slugs))
+    if set(buurt) != slugs or set(overview) != slugs:
+        return None
+    if not codes:  # nothing the KPI rests on was delivered
+        return {}
+    computed = _compute(conn, comparison, slugs, codes, before["periods"])
+    if computed is None or computed.computed_for != slugs:
+        return None
+    fresh = json.loads(store.dumps(result_rows(computed, comparison)))  # as a stored row reads back
+    used = before["used_sources"] | fresh[programme_kind][""]["used_sources"]
+    rows = {programme_kind: {"": before | {"used_sources": used, "results": before["results"]
+                                           | fresh[programme_kind][""]["results"]}},
+            buurt_kind: {}, overview_kind: {}}
+    for slug, row in buurt.items():
+        new = fresh[buurt_kind][slug]
+        rows[buurt_kind][slug] = row | {"used_sources": used, "results": row["results"] | new["results"],
+                                        "sources": row["sources"] | new["sources"]}
+        by_indicator = {r["indicator"]: r for r in fresh[overview_kind][slug]}
+        rows[overview_kind][slug] = [by_indicator.get(r["indicator"], r) for r in overview[slug]]
+    computed.used_sources = {code: set(sources) for code, sources in used.items()}
+    return with_used_sources(conn, rows, computed, comparison)
+
+
+def _compute(conn: Connection, comparison: str, only: set[str] | None = None, codes: list[str] | None = None,
+             known_periods: list[str] | None = None) -> _Computed | None:
+    """`codes`: only these KPI indicators; `known_periods`: the periods of all KPI data when last computed (None
+    when this data has another)."""
     catalogue = queries.indicators(conn)
     targets = kpi_indicators(catalogue)
+    if codes is not None:
+        targets = targets[targets["code"].isin(codes)]
     programme = queries.programme_buurten(conn)
     members = programme[["code", "members"]].explode("members").dropna().rename(columns={"members": "member"})
     programme_ids = dict(zip(programme["code"], programme["programme_id"]))
@@ -221,6 +265,11 @@ def _compute(conn: Connection, comparison: str, only: set[str] | None = None) ->
     if programme.empty:
         return result
     period_list = _period_list(obs)
+    if known_periods is not None:
+        if not set(period_list) <= set(known_periods):
+            return None
+        period_list = list(known_periods)
+    result.periods = period_list
     member_set = set(members["member"])
     pool_codes = sorted(set(obs.loc[(obs["level"] == "buurt") & ~obs["area"].isin(member_set)
                                     & (obs["period"] == BASE_PERIOD), "area"].unique()))

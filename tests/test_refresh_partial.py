@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
-from data_access import queries, results
+from data_access import kpi_service, queries, results
 from data_access.importers import import_file
 from data_access.models import DerivedResult
 from data_access.results import first_view, store
@@ -23,9 +24,12 @@ from tests.test_read_model import stored  # noqa: F401 — the fixture
 KINDS = ["kpi_buurt_matched", "kpi_programme_matched", "kpi_overview_matched", "learning", "learning_ranked",
          "peer_table", "comparison_group"]
 HEADER = "gebied;indicator;periode;teller;noemer;waarde;bron\n"
-# De Vijfhoek (BU03920105) delivers a new period of two outcomes that are KPI and learning outcomes alike
-ONE_BUURT = (HEADER + "BU03920105;wvpk_uren_per_client;2025-B6;5200;43;;Verzekeraar A\n"
-             "BU03920105;ha_consulten_per_patient;2025-B6;1700;400;;Verzekeraar A\n")
+# De Vijfhoek (BU03920105) delivers two outcomes that are KPI and learning outcomes alike: a period nobody
+# delivered yet (every KPI series gets a column: all indicators are computed), or a correction of a known period
+# (only the delivered indicators are computed)
+NEW_PERIOD = (HEADER + "BU03920105;wvpk_uren_per_client;2025-B6;5200;43;;Verzekeraar A\n"
+              "BU03920105;ha_consulten_per_patient;2025-B6;1700;400;;Verzekeraar A\n")
+CORRECTION = HEADER + "BU03920105;wvpk_uren_per_client;2025-B5;5900;44;;Verzekeraar A\n"
 
 
 def _stored_rows(engine) -> dict[str, dict[str, object]]:  # noqa: ANN001
@@ -49,8 +53,13 @@ def _scope(engine) -> tuple[list[int], frozenset[str]] | None:  # noqa: ANN001
         return delivery_scope(conn, first_view.changes_since(conn, previous, current), previous, current)
 
 
-def test_the_refresh_after_one_buurts_delivery_stores_what_a_full_refresh_stores(stored, tmp_path):  # noqa: F811
-    _deliver(stored, tmp_path, ONE_BUURT)
+@pytest.mark.parametrize(("delivery", "only_delivered"), [(NEW_PERIOD, False), (CORRECTION, True)])
+def test_the_refresh_after_one_buurts_delivery_stores_what_a_full_refresh_stores(stored, tmp_path, monkeypatch,  # noqa: F811
+                                                                                 delivery, only_delivered):
+    taken = []
+    delivered_rows = kpi_service.delivered_rows
+    monkeypatch.setattr(kpi_service, "delivered_rows", lambda *a: taken.append(delivered_rows(*a)) or taken[-1])
+    _deliver(stored, tmp_path, delivery)
     with stored.connect() as conn:
         pid = queries.find_area(conn, "de-vijfhoek").programme_id
     assert _scope(stored) == ([pid], frozenset({"kpi", "learning"}))
@@ -58,6 +67,7 @@ def test_the_refresh_after_one_buurts_delivery_stores_what_a_full_refresh_stores
     assert results.refresh(stored) is True  # as after an upload
     computed = {k for k, v in store.COMPUTED.items() if before.get(k) != v}
     assert not computed & {"peer_table", "comparison_groups"}  # the partial refresh of De Vijfhoek
+    assert [rows is not None for rows in taken] == [only_delivered]
     partial = _stored_rows(stored)
     assert results.refresh(stored) is True  # nothing changed since: a full refresh recomputes everything
     assert store.COMPUTED["peer_table"] == before.get("peer_table", 0) + 1
@@ -66,11 +76,11 @@ def test_the_refresh_after_one_buurts_delivery_stores_what_a_full_refresh_stores
 
 def test_a_new_source_in_one_buurt_is_named_in_every_buurts_kpi_rows(stored, tmp_path):  # noqa: F811
     # a second insurer for De Vijfhoek: every KPI row names every source of its indicator, as a full refresh does
-    _deliver(stored, tmp_path, HEADER + "BU03920105;wvpk_uren_per_client;2025-B6;900;8;;Verzekeraar B\n")
+    _deliver(stored, tmp_path, HEADER + "BU03920105;wvpk_uren_per_client;2025-B5;900;8;;Verzekeraar B\n")
     assert results.refresh(stored) is True
     partial = _stored_rows(stored)
     assert partial["kpi_buurt_matched"]["kleverpark-zuid"]["used_sources"]["wvpk_uren_per_client"] == [
-        "Verzekeraar A", "Verzekeraar B"]
+        "Verzekeraar A", "Verzekeraar A; Verzekeraar B"]
     assert results.refresh(stored) is True
     assert partial == _stored_rows(stored)
 

@@ -183,11 +183,17 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
 
     def kpi() -> None:
         with engine.connect() as conn:
-            # one read of the data for the buurten's rows and the programme KPI (it pools every buurt)
-            computed = kpi_service.compute(conn, "matched", slugs)
-            rows = kpi_service.result_rows(computed, "matched")
-            if slugs is not None:
-                rows = kpi_service.with_used_sources(conn, rows, computed, "matched")
+            rows = None
+            if slugs is not None and not changes.everything:
+                # a delivery: only the indicators it brought (each indicator's results rest on its own data); none
+                # when only buurtnetwerk records changed (the KPI rests on deliveries, members and context only)
+                rows = kpi_service.delivered_rows(conn, "matched", slugs,
+                                                  changes.indicators if changes.records is None else set())
+            if rows is None:  # one read of all data for the buurten's rows and the programme KPI (it pools all)
+                computed = kpi_service.compute(conn, "matched", slugs)
+                rows = kpi_service.result_rows(computed, "matched")
+                if slugs is not None:
+                    rows = kpi_service.with_used_sources(conn, rows, computed, "matched")
         _count("kpi")
         with engine.begin() as conn:
             for kind, payloads in rows.items():
