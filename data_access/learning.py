@@ -39,6 +39,7 @@ read in a handful of queries and computed with numpy, fast for 1,000 programme b
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -127,9 +128,10 @@ def _programme(conn: Connection) -> pd.DataFrame:
 
 
 def _published(conn: Connection, viewer: Viewer, programme: pd.DataFrame, codes: list[str],
-               catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Programme-level observations of some indicators as this viewer may see them (newest indeling per key)."""
-    frame = programme_rows(conn, viewer, None, codes, catalogue=catalogue)
+               catalogue: pd.DataFrame, programme_ids: list[int] | None = None) -> pd.DataFrame:
+    """Programme-level observations of some indicators as this viewer may see them (newest indeling per key);
+    those of some programme buurten (each buurt's rows rest on its own and its member areas' data only)."""
+    frame = programme_rows(conn, viewer, programme_ids, codes, catalogue=catalogue)
     if frame.empty:
         return frame
     frame = frame.sort_values("indeling").drop_duplicates(["area", "indicator", "period"], keep="last")
@@ -218,18 +220,68 @@ def compute_network(conn: Connection, scope: str, indicator: str = DEFAULT_OUTCO
     return _positioned(_compute(conn, scope_viewer(scope), indicator, neighbours))
 
 
-def compute_networks(conn: Connection, scope: str, indicators: tuple[str, ...] = DEFAULT_OUTCOMES,
-                     neighbours: int = NEIGHBOURS, previous: dict[str, dict] | None = None) -> dict[str, Learning]:
-    """Several networks of one scope (the refresh step): the published rows of their outcomes are read once (the
-    read is most of a network's time, and the default outcomes use the same ones), and so is each outcome's panel
-    (they share their outcomes). `previous`: the stored payloads by indicator, whose map positions are kept where
-    the distances did not change (a delivery after the nulmeting leaves them as they were)."""
+INPUTS_KIND = "learning_inputs"  # the published outcome rows the stored networks rest on, per scope
+INPUT_COLUMNS = ["area", "indicator", "period", "value", "numerator"]  # all a network reads of them
+
+
+def outcome_rows(conn: Connection, scope: str, indicators: tuple[str, ...] = DEFAULT_OUTCOMES,
+                 stored: dict | None = None, changed: list[int] | None = None
+                 ) -> tuple[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], dict]:
+    """What the networks of a scope read: the catalogue, the programme and the published rows of the outcomes
+    (the columns a network uses), and those rows in their stored form (`INPUTS_KIND`).
+
+    `stored` (the stored form the last refresh wrote) and `changed` (the programme buurten whose own or member
+    areas' data changed since): only those buurten's rows are read again, the others are the stored ones. The
+    read is most of the networks' time at 1,000 buurten; the rows equal a full read (tests/test_lerend.py)."""
     viewer = scope_viewer(scope)
     catalogue = queries.indicators(conn)
     programme = _programme(conn).reset_index(drop=True)
     wanted = [i for i in indicators if i in set(catalogue["code"])]
     codes = list(dict.fromkeys(c for i in wanted for c in (i, *DEFAULT_OUTCOMES)))
-    obs = _published(conn, viewer, programme, codes, catalogue) if len(programme) >= 2 else pd.DataFrame()
+    if len(programme) < 2:
+        obs = _input_columns(pd.DataFrame())
+    elif stored is not None and changed is not None and stored.get("codes") == codes:
+        kept = _input_frame(json.loads(stored["rows"]))
+        slugs = set(programme.loc[programme["programme_id"].isin(changed), "slug"])
+        fresh = _input_columns(_published(conn, viewer, programme, codes, catalogue, sorted(changed))) \
+            if changed else _input_columns(pd.DataFrame())
+        obs = pd.concat([f for f in (kept[~kept["area"].isin(slugs)], fresh) if not f.empty] or [kept.iloc[:0]],
+                        ignore_index=True)
+    else:
+        obs = _input_columns(_published(conn, viewer, programme, codes, catalogue))
+    rows = {c: obs[c].tolist() for c in INPUT_COLUMNS[:3]} | {
+        c: [None if v != v else v for v in obs[c].tolist()] for c in INPUT_COLUMNS[3:]}  # NaN: no JSON value
+    return (catalogue, programme, obs), {"codes": codes, "rows": json.dumps(rows, ensure_ascii=False)}
+
+
+def _input_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns of published rows a network reads, as numbers where numbers are meant."""
+    if frame.empty:
+        return _input_frame({c: [] for c in INPUT_COLUMNS})
+    return _input_frame({"area": frame["area"].tolist(), "indicator": frame["indicator"].tolist(),
+                         "period": frame["period"].tolist(), "value": frame["value"].to_numpy(float),
+                         "numerator": pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(float)})
+
+
+def _input_frame(columns: dict) -> pd.DataFrame:
+    return pd.DataFrame({"area": pd.Series(columns["area"], dtype="str"),
+                         "indicator": pd.Series(columns["indicator"], dtype="str"),
+                         "period": pd.Series(columns["period"], dtype="str"),
+                         "value": np.array(columns["value"], dtype=float),
+                         "numerator": np.array(columns["numerator"], dtype=float)})
+
+
+def compute_networks(conn: Connection, scope: str, indicators: tuple[str, ...] = DEFAULT_OUTCOMES,
+                     neighbours: int = NEIGHBOURS, previous: dict[str, dict] | None = None,
+                     read: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None) -> dict[str, Learning]:
+    """Several networks of one scope (the refresh step): the published rows of their outcomes are read once (the
+    read is most of a network's time, and the default outcomes use the same ones; `read`: from `outcome_rows`),
+    and so is each outcome's panel (they share their outcomes). `previous`: the stored payloads by indicator,
+    whose map positions are kept where the distances did not change (a delivery after the nulmeting leaves them
+    as they were)."""
+    catalogue, programme, obs = read if read is not None else outcome_rows(conn, scope, indicators)[0]
+    viewer = scope_viewer(scope)
+    wanted = [i for i in indicators if i in set(catalogue["code"])]
     panels: dict = {}
     return {i: _positioned(_compute(conn, viewer, i, neighbours, (catalogue, programme, obs), panels),
                            (previous or {}).get(i)) for i in wanted}

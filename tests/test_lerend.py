@@ -412,7 +412,8 @@ def test_an_agenda_edit_rereads_the_networks_agendas_without_recomputing_them(de
 
 
 # Last in this module: it adds a delivery to the shared demo database.
-def test_the_refresh_after_one_buurts_delivery_stores_the_networks_and_kpi_of_a_full_refresh(demo_url, tmp_path):
+def test_the_refresh_after_one_buurts_delivery_stores_the_networks_and_kpi_of_a_full_refresh(demo_url, tmp_path,
+                                                                                              monkeypatch):
     import json
 
     from data_access import results
@@ -435,15 +436,19 @@ def test_the_refresh_after_one_buurts_delivery_stores_the_networks_and_kpi_of_a_
         network = store.read_many(conn, "learning", [key])[key]
         buurten = store.frame_from(network["buurten"])
         slug, nulmeting = buurten.dropna(subset=["nulmeting"]).iloc[0][["slug", "nulmeting"]]
-        member = queries.find_area(conn, slug).member_codes[0]
+        area = queries.find_area(conn, slug)
+        member = area.member_codes[0]
         row = queries.observations(conn, [member], ["wvpk_uren_per_client"]).query("period == @nulmeting").iloc[0]
     # a correction of the buurt's nulmeting: its level moves, so the distances and the map positions do too
     text = ("gebied;indicator;periode;teller;noemer;waarde;bron\n"
             f"{member};wvpk_uren_per_client;{nulmeting};{row['numerator'] * 1.3:.1f};{row['denominator']:.0f};;"
             f"{row['source']}\n")
     assert import_file(engine, "levering", write_csv(tmp_path / "correctie.csv", text)).ok
+    read_for, published = [], learning._published
+    monkeypatch.setattr(learning, "_published", lambda *a, **k: read_for.append(a[5:]) or published(*a, **k))
     before = dict(store.COMPUTED)
     assert results.refresh(engine) is True  # as after an upload: the partial refresh of that buurt
+    assert read_for == [([area.programme_id],)]  # only that buurt's outcome rows are read again
     assert store.COMPUTED.get("peer_table") == before.get("peer_table")
     partial = stored_rows()
     assert partial[("learning", key)]["distance_digest"] != network["distance_digest"]

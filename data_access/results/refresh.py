@@ -114,6 +114,28 @@ def is_stale(engine: Engine) -> bool:
         return store.state(conn)["store_version"] != store.store_version(conn)
 
 
+def _owners(conn: Connection, codes: set[str]) -> tuple[set[int], set[str]]:
+    """The programme buurten these area codes are (slugs) or feed (member areas), and the codes that are either."""
+    from data_access.models import Area, ProgrammeMember
+
+    wanted = sorted(codes)
+    own = dict(conn.execute(select(ProgrammeBuurt.slug, ProgrammeBuurt.id).where(ProgrammeBuurt.slug.in_(wanted)))
+               .all())
+    members = conn.execute(select(Area.code, ProgrammeMember.programme_id)
+                           .join(ProgrammeMember, ProgrammeMember.area_id == Area.id)
+                           .where(Area.code.in_(wanted))).all()
+    return set(own.values()) | {pid for _, pid in members}, set(own) | {code for code, _ in members}
+
+
+def _changed_buurten(conn: Connection, changes: first_view.Changes) -> list[int] | None:
+    """The programme buurten whose own or member areas' observations changed (None: not known, all of them)."""
+    if changes.everything:
+        return None
+    if changes.records is not None:  # only buurtnetwerk records: no observation changed
+        return []
+    return sorted(_owners(conn, changes.areas)[0])
+
+
 def delivery_scope(conn: Connection, changes: first_view.Changes, previous: str | None,
                    current: str) -> tuple[list[int], frozenset[str]] | None:
     """The programme buurten and partial steps that equal a full refresh after these changes, or None (run the
@@ -125,26 +147,21 @@ def delivery_scope(conn: Connection, changes: first_view.Changes, previous: str 
     buurt's KPI rests on them. Steps: "kpi" when a KPI indicator changed, "learning" when an outcome of the stored
     learning networks did (the networks read nothing else that a delivery can change)."""
     from data_access import kpi_service, learning, peer_groups, queries
-    from data_access.models import Area, ProgrammeMember
 
     before, now = (previous or "").split(":"), current.split(":")
     if (changes.everything or changes.context or changes.records is not None or not changes.areas
             or len(before) != 4 or before[3] != now[3]
             or changes.indicators & {v["code"] for v in peer_groups.PEER_VARIABLES}):
         return None
-    codes = sorted(changes.areas)
-    own = dict(conn.execute(select(ProgrammeBuurt.slug, ProgrammeBuurt.id).where(ProgrammeBuurt.slug.in_(codes))).all())
-    members = conn.execute(select(Area.code, ProgrammeMember.programme_id)
-                           .join(ProgrammeMember, ProgrammeMember.area_id == Area.id)
-                           .where(Area.code.in_(codes))).all()
-    if changes.areas - set(own) - {code for code, _ in members}:
+    ids, covered = _owners(conn, changes.areas)
+    if changes.areas - covered:
         return None  # an area outside the programme: it can be in a comparison group (or enter the pool)
     steps = set()
     if changes.indicators & set(kpi_service.kpi_indicators(queries.indicators(conn))["code"]):
         steps.add("kpi")
     if changes.indicators & set(learning.DEFAULT_OUTCOMES):
         steps.add("learning")
-    return sorted(set(own.values()) | {pid for _, pid in members}), frozenset(steps)
+    return sorted(ids), frozenset(steps)
 
 
 def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | None, lock: RefreshLock,
@@ -203,12 +220,19 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
     def networks() -> None:
         from data_access.services import lerend_view
 
-        payloads, ranked = {}, {}
+        payloads, ranked, inputs = {}, {}, {}
         for scope in PRECOMPUTED_SCOPES:
             with engine.connect() as conn:
                 before = {key.split("|")[1]: payload for key, payload in store.read_many(conn, "learning").items()
                           if key.startswith(f"{scope}|")}
-                networks = learning.compute_networks(conn, scope, previous=before)
+                # the outcome rows the last refresh stored: only the buurten whose data changed since are read again
+                kept = store.read(conn, learning.INPUTS_KIND, scope)
+                changed = _changed_buurten(conn, changes)
+                read, inputs[scope] = learning.outcome_rows(
+                    conn, scope, stored=kept if kept is not None and kept.get("version") == previous else None,
+                    changed=changed)
+                networks = learning.compute_networks(conn, scope, previous=before, read=read)
+            inputs[scope]["version"] = version
             for indicator, network in networks.items():
                 key = learning.network_key(scope, indicator)
                 payloads[key] = learning.to_payload(network)
@@ -217,6 +241,7 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         with engine.begin() as conn:
             store.write_many(conn, "learning", payloads, version, replace_kind=True)
             store.write_many(conn, lerend_view.RANKED_KIND, ranked, version, replace_kind=True)
+            store.write_many(conn, learning.INPUTS_KIND, inputs, version, replace_kind=True)
 
     def agendas() -> None:
         """A buurtagenda changed: the partners rest on deliveries and context, not on agendas, so the stored
