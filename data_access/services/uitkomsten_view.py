@@ -79,17 +79,19 @@ def row_note(row: pd.Series | None) -> str:
     return str(note)
 
 
-def _records(frame: pd.DataFrame) -> dict[str, list[dict]]:
-    """`rows_by_indicator` as plain dicts (per indicator, one per period, oldest first), with the period's sort key
-    under "_k": the summary reads a few fields of a few rows, which pandas does a hundred times slower."""
+def _records(frame: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
+    """`rows_by_indicator` of every area as plain dicts (per area and indicator, one per period, oldest first),
+    with the period's sort key under "_k": the summary reads a few fields of a few rows, which pandas does a
+    hundred times slower."""
     if frame.empty:
         return {}
     keys = {p: periods.sort_key(p) for p in frame["period"].unique()}
-    rows = frame.assign(_k=frame["period"].map(keys)).sort_values(["indicator", "_k", "indeling"], kind="stable")
-    rows = rows.drop_duplicates(["indicator", "period"], keep="last")
-    out: dict[str, list[dict]] = {}
+    rows = frame.assign(_k=frame["period"].map(keys)).sort_values(["area", "indicator", "_k", "indeling"],
+                                                                 kind="stable")
+    rows = rows.drop_duplicates(["area", "indicator", "period"], keep="last")
+    out: dict[tuple[str, str], list[dict]] = {}
     for record in rows.to_dict("records"):
-        out.setdefault(record["indicator"], []).append(record)
+        out.setdefault((record["area"], record["indicator"]), []).append(record)
     return out
 
 
@@ -192,44 +194,55 @@ def _theme_indicators(catalogue: pd.DataFrame) -> list[tuple[str, str, list[tupl
             for theme, label in THEMES]
 
 
-def own_part(frame: pd.DataFrame, code: str, name: str, review: str, catalogue: pd.DataFrame,
-             start_date: dt.date | None) -> dict:
-    """The part of the view-model that rests on the buurt's own rows only (`frame`: its published monitoring
-    observations): the tables of every theme as of `review`, and per indicator the latest value the comparisons
-    are looked up for. Pure, so the refresh builds it for every buurt from one read of the programme."""
-    by_indicator = _records(frame)
-    latest = outcome_compare.latest_as_of(frame, review) if not frame.empty else frame
-    themes = []
-    for theme, theme_label, theme_groups in _theme_indicators(catalogue):
-        groups = []
-        for group, group_label, indicators in theme_groups:
-            rows = []
-            for c in indicators:
-                ind = c["code"]
-                s = _summary(by_indicator.get(ind, []), review, c["frequency"], start_date)
-                first, previous = s["first"], s["previous"]
-                rows.append({
-                    "indicator": ind, "name": c["name"], "unit": c["unit"] or "", "kind": c["kind"],
-                    "polarity": c["polarity"], "target_value": _number(c["target_value"]),
-                    "target_description": c["target_description"] if isinstance(c["target_description"], str)
-                    else "",
-                    "latest": _latest_item(s["latest"]),
-                    "first": None if first is None else {"value": _number(first["value"]),
-                                                         "period": str(first["period"])},
-                    "previous": None if previous is None else {"value": _number(previous["value"])},
-                    "notes": s["notes"], "values": [_number(v) for v in s["values"]],
-                    "trend": trend(s["values"], s.get("numerators"), s.get("denominators"), c["kind"])
-                    if s["values"] else None,
-                })
-            if rows:
-                groups.append({"group": group, "label": group_label, "rows": rows})
-        themes.append({"theme": theme, "label": theme_label, "groups": groups})
+def _row(c: dict, s: dict, trend_of: dict | None) -> dict:
+    first, previous = s["first"], s["previous"]
     return {
-        "code": code, "name": name, "review": review, "themes": themes,
-        "empty": frame.empty, "synthetic": bool(not frame.empty and frame["synthetic"].any()),
-        "sources": sorted(set(frame["source"].dropna())) if not frame.empty else [],
-        "latest": [] if latest.empty else latest.reindex(columns=LATEST_COLUMNS).to_dict("records"),
+        "indicator": c["code"], "name": c["name"], "unit": c["unit"] or "", "kind": c["kind"],
+        "polarity": c["polarity"], "target_value": _number(c["target_value"]),
+        "target_description": c["target_description"] if isinstance(c["target_description"], str) else "",
+        "latest": _latest_item(s["latest"]),
+        "first": None if first is None else {"value": _number(first["value"]), "period": str(first["period"])},
+        "previous": None if previous is None else {"value": _number(previous["value"])},
+        "notes": s["notes"], "values": [_number(v) for v in s["values"]], "trend": trend_of,
     }
+
+
+def own_parts(frame: pd.DataFrame, buurten: list[tuple[str, str, dt.date | None]], review: str,
+              catalogue: pd.DataFrame) -> dict[str, dict]:
+    """The part of the view-model that rests on a buurt's own rows only, per slug of `buurten` (slug, name, start
+    date), from `frame`: their published monitoring observations (column "area" is the slug). The tables of every
+    theme as of `review`, and per indicator the latest value the comparisons are looked up for. Pure, and one pass
+    over all buurten (sorting, latest values and trends at once), so the refresh builds the whole programme."""
+    plan = _theme_indicators(catalogue)
+    monitoring = {c["code"]: c for _, _, groups in plan for _, _, cs in groups for c in cs}
+    records = _records(frame)
+    latest = definitions.latest_as_of(frame, review, keys=("area", "indicator")) if not frame.empty else frame
+    latest_by_area = {a: part.reindex(columns=LATEST_COLUMNS).to_dict("records")
+                      for a, part in latest.groupby("area", sort=False)} if not latest.empty else {}
+    sources = frame.dropna(subset=["source"]).groupby("area")["source"].agg(lambda v: sorted(set(v))).to_dict() \
+        if not frame.empty else {}
+    synthetic = frame.groupby("area")["synthetic"].any().to_dict() if not frame.empty else {}
+    summaries = {(slug, ind): _summary(records.get((slug, ind), []), review, c["frequency"], start)
+                 for slug, _, start in buurten for ind, c in monitoring.items()}
+    trends = _trends({key: (s["values"], s.get("numerators"), s.get("denominators"), monitoring[key[1]]["kind"])
+                      for key, s in summaries.items() if s["values"]})
+    out = {}
+    for slug, name, _ in buurten:
+        themes = []
+        for theme, theme_label, theme_groups in plan:
+            groups = [{"group": group, "label": group_label,
+                       "rows": [_row(c, summaries[slug, c["code"]], trends.get((slug, c["code"]))) for c in cs]}
+                      for group, group_label, cs in theme_groups if cs]
+            themes.append({"theme": theme, "label": theme_label, "groups": groups})
+        out[slug] = {"code": slug, "name": name, "review": review, "themes": themes,
+                     "empty": slug not in synthetic, "synthetic": bool(synthetic.get(slug, False)),
+                     "sources": sources.get(slug, []), "latest": latest_by_area.get(slug, [])}
+    return out
+
+
+def _trends(inputs: dict[tuple[str, str], tuple]) -> dict[tuple[str, str], dict | None]:
+    """`trend` of many series (values, numerators, denominators, kind) by key."""
+    return {key: trend(*args) for key, args in inputs.items()}
 
 
 def _monitoring(catalogue: pd.DataFrame) -> list[str]:
@@ -238,14 +251,14 @@ def _monitoring(catalogue: pd.DataFrame) -> list[str]:
 
 def build_own(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: str, catalogue: pd.DataFrame,
               start_date: dt.date | None) -> dict:
-    """`own_part` of one buurt, read as this viewer may see it."""
+    """`own_parts` of one buurt, read as this viewer may see it."""
     frame = visible_observations(conn, viewer, area, _monitoring(catalogue), catalogue=catalogue)
-    return own_part(frame, area.code, area.name, review, catalogue, start_date)
+    return own_parts(frame, [(area.code, area.name, start_date)], review, catalogue)[area.code]
 
 
 def build_own_many(conn: Connection, scope: str, review: str, catalogue: pd.DataFrame,
                    programme_ids: list[int] | None = None) -> dict[str, dict]:
-    """`own_part` of many programme buurten (None: all) from one read and one publication of their rows, keyed as
+    """`own_parts` of many programme buurten (None: all) from one read and one publication of their rows, keyed as
     stored (`own_key`): what the refresh builds ahead. Equal to `build_own` per buurt (test)."""
     from sqlalchemy import select
 
@@ -262,10 +275,8 @@ def build_own_many(conn: Connection, scope: str, review: str, catalogue: pd.Data
     rows = programme_rows(conn, viewer, [b.id for b in buurten], _monitoring(catalogue), None, catalogue)
     shown = publish(rows, viewer, catalogue, {b.slug: b.id for b in buurten}, False,
                     {b.slug: b.name for b in buurten})
-    parts = dict(tuple(shown.groupby("area", sort=False))) if not shown.empty else {}
-    return {own_key(scope, b.slug, review): own_part(parts.get(b.slug, shown.iloc[:0]).reset_index(drop=True),
-                                                     b.slug, b.name, review, catalogue, b.start_date)
-            for b in buurten}
+    parts = own_parts(shown, [(b.slug, b.name, b.start_date) for b in buurten], review, catalogue)
+    return {own_key(scope, slug, review): part for slug, part in parts.items()}
 
 
 def compose(conn: Connection, viewer: Viewer, area: queries.AreaInfo, own: dict, catalogue: pd.DataFrame) -> dict:
