@@ -263,47 +263,52 @@ def intervals_for(
     refuse((num < 0) | (den < 0) | (det < 0) | (sd < 0), "negatieve waarde")
 
     is_count = kinds == "count"
-    events = np.where(missing(num), value, num)  # a count without numerator: the value is the count
-    refuse(is_count & missing(events), "teller ontbreekt")
-    refuse(is_count & (value < 0), "negatieve waarde")
-    rows = undecided & is_count
-    found_low, found_high, names = _poisson_bounds(events[rows], level)
-    settle(rows, (found_low, found_high), names)
+    if is_count.any():
+        events = np.where(missing(num), value, num)  # a count without numerator: the value is the count
+        refuse(is_count & missing(events), "teller ontbreekt")
+        refuse(is_count & (value < 0), "negatieve waarde")
+        rows = undecided & is_count
+        found_low, found_high, names = _poisson_bounds(events[rows], level)
+        settle(rows, (found_low, found_high), names)
 
     is_mean = (kinds == "mean") | (kinds == "score")
-    refuse(is_mean & missing(value), "waarde ontbreekt")
-    refuse(is_mean & (missing(den) | (den == 0)), "aantal waarnemingen ontbreekt of is nul")
-    refuse(is_mean & missing(sd), "standaarddeviatie ontbreekt")
-    refuse(is_mean & (den < 2), "te weinig waarnemingen (minder dan 2)")
-    rows = undecided & is_mean
-    settle(rows, _t_bounds(value[rows], sd[rows], den[rows], level), "t")
+    if is_mean.any():
+        refuse(is_mean & missing(value), "waarde ontbreekt")
+        refuse(is_mean & (missing(den) | (den == 0)), "aantal waarnemingen ontbreekt of is nul")
+        refuse(is_mean & missing(sd), "standaarddeviatie ontbreekt")
+        refuse(is_mean & (den < 2), "te weinig waarnemingen (minder dan 2)")
+        rows = undecided & is_mean
+        settle(rows, _t_bounds(value[rows], sd[rows], den[rows], level), "t")
 
     with_counts = ~is_count & ~is_mean
     refuse(with_counts & (missing(den) | (den == 0)), "noemer ontbreekt of is nul")
     refuse(with_counts & missing(num), "teller ontbreekt")
 
     is_percentage = kinds == "percentage"
-    refuse(is_percentage & (num > den), "teller groter dan noemer")
-    rows = undecided & is_percentage
-    found_low, found_high = _wilson_bounds(num[rows], den[rows], _z(level))
-    settle(rows, (100 * found_low, 100 * found_high), "wilson")
+    if is_percentage.any():
+        refuse(is_percentage & (num > den), "teller groter dan noemer")
+        rows = undecided & is_percentage
+        found_low, found_high = _wilson_bounds(num[rows], den[rows], _z(level))
+        settle(rows, (100 * found_low, 100 * found_high), "wilson")
 
     rows = undecided & (kinds == "rate")
-    events, person_time, scale_to = num[rows], den[rows], per[rows]
-    shown = value[rows]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # per unknown: the scale that makes the bounds match the value, where the count allows it
-        inferred = np.where(~missing(shown) & (events > 0), shown * person_time / events, 1.0)
-    scale_to = np.where(missing(scale_to), inferred, scale_to)
-    found_low, found_high, names = _poisson_bounds(events, level)
-    scale = scale_to / person_time
-    settle(rows, (found_low * scale, found_high * scale), names)
+    if rows.any():
+        events, person_time, scale_to = num[rows], den[rows], per[rows]
+        shown = value[rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # per unknown: the scale that makes the bounds match the value, where the count allows it
+            inferred = np.where(~missing(shown) & (events > 0), shown * person_time / events, 1.0)
+        scale_to = np.where(missing(scale_to), inferred, scale_to)
+        found_low, found_high, names = _poisson_bounds(events, level)
+        scale = scale_to / person_time
+        settle(rows, (found_low * scale, found_high * scale), names)
 
     is_nps = kinds == "nps"
-    refuse(is_nps & missing(det), "aantal criticasters ontbreekt")
-    refuse(is_nps & (num + det > den), "promotors plus criticasters groter dan aantal respondenten")
-    rows = undecided & is_nps
-    settle(rows, _nps_bounds(num[rows], det[rows], den[rows], _z(level)), "nps-normal")
+    if is_nps.any():
+        refuse(is_nps & missing(det), "aantal criticasters ontbreekt")
+        refuse(is_nps & (num + det > den), "promotors plus criticasters groter dan aantal respondenten")
+        rows = undecided & is_nps
+        settle(rows, _nps_bounds(num[rows], det[rows], den[rows], _z(level)), "nps-normal")
 
     computable = ~refused
     # The value shown always lies inside its interval: widen (never shift) where it does not.
@@ -361,8 +366,10 @@ def _poisson_bounds(events: np.ndarray, level: float) -> tuple[np.ndarray, np.nd
     """Poisson bounds and method per count: Byar from 10 events, exact below."""
     low, high = np.zeros(events.shape), np.zeros(events.shape)
     byar_rows = events >= 10
-    low[byar_rows], high[byar_rows] = _byar_bounds(events[byar_rows], _z(level))
-    low[~byar_rows], high[~byar_rows] = _exact_poisson_bounds(events[~byar_rows], level)
+    if byar_rows.any():
+        low[byar_rows], high[byar_rows] = _byar_bounds(events[byar_rows], _z(level))
+    if not byar_rows.all():
+        low[~byar_rows], high[~byar_rows] = _exact_poisson_bounds(events[~byar_rows], level)
     return low, high, np.where(byar_rows, "byar", "exact-poisson").astype(object)
 
 
@@ -419,7 +426,7 @@ def _floats(x: Sequence[float] | np.ndarray | None, size: int | None = None) -> 
     except (TypeError, ValueError):  # pandas.NA, text
         out = pd.to_numeric(pd.Series(list(np.ravel(np.asarray(x, dtype=object))), dtype=object),
                             errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return out if size is None else np.broadcast_to(out, (size,)).copy()
+    return out if size is None or out.size == size else np.broadcast_to(out, (size,)).copy()
 
 
 def _one(x: float | None) -> np.ndarray:

@@ -262,20 +262,24 @@ def _line_fits(x: np.ndarray, y: np.ndarray,
         slope = (w * (x - x_bar) * (y - y_bar)).sum(axis=1) / sxx
         residuals = y - (y_bar + slope[:, None] * (x - x_bar))
         s2 = (residuals**2).sum(axis=1) / (n - 2)
-        se_weighted = np.sqrt(1 / sxx)
         se = np.sqrt(s2 / sxx)
-        p_weighted = 2 * stats.norm.sf(np.abs(slope) / se_weighted)
-        p_plain = 2 * stats.t.sf(np.abs(slope) / se, n - 2)
-    # A perfect line: any non-zero slope is certain, a flat one is not a change.
-    p_plain = np.where(se == 0, np.where(slope != 0, 0.0, 1.0), p_plain)
-    return slope, np.where(weighted, p_weighted, p_plain), weighted, sxx
+        p_value = 2 * stats.t.sf(np.abs(slope) / se, n - 2)
+        # A perfect line: any non-zero slope is certain, a flat one is not a change.
+        p_value = np.where(se == 0, np.where(slope != 0, 0.0, 1.0), p_value)
+        if weighted.any():
+            p_value = np.where(weighted, 2 * stats.norm.sf(np.abs(slope) / np.sqrt(1 / sxx)), p_value)
+    return slope, p_value, weighted, sxx
 
 
 def _side_by_side(seqs: list[Sequence[float | None]], width: int) -> np.ndarray:
     """(series, width) floats, series by series, NaN where a series is shorter or a value is not a number."""
     lengths = np.array([len(seq) for seq in seqs], dtype=int)
     out = np.full((len(seqs), width), np.nan)
-    flat = _as_float(list(chain.from_iterable(seqs)))
+    flat = list(chain.from_iterable(seqs))
+    try:
+        flat = np.array(flat, dtype=float)  # floats and None (NaN): most series, without pandas' cost
+    except (TypeError, ValueError):  # pandas.NA, text
+        flat = _as_float(flat)
     column = np.arange(flat.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     inside = column < width  # numerators beyond the values are never used
     out[np.repeat(np.arange(len(seqs)), lengths)[inside], column[inside]] = flat[inside]
