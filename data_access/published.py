@@ -33,8 +33,8 @@ def add_intervals(frame: pd.DataFrame, catalogue: pd.DataFrame, level: float = 0
     """Add ci_low, ci_high and ci_method from the statistics package (only where the counts allow it).
 
     Only estimates and rates of events get one (``stats.intervals.no_interval_reason`` decides); the interval
-    always contains the value shown. All rows at once (``stats.intervals.intervals_for``): a programme-wide frame
-    has ~250,000 rows.
+    always contains the value shown. All rows at once (``stats.intervals.intervals_for``): at 1,000 buurten a
+    programme-wide frame has 170,000-325,000 rows (0.2 s here, ~30 s row by row).
     """
     from data_access.stats.intervals import intervals_for, no_interval_reason
 

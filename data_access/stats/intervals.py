@@ -19,8 +19,8 @@ point for stored indicator rows and returns a "niet berekenbaar" interval with
 a Dutch reason instead of raising.
 
 Each method is written once, over arrays (``_wilson_bounds``, ``_poisson_bounds``, ...): ``intervals_for`` applies
-them to a whole frame of stored values at once (the programme-wide pages publish ~250,000 rows), and the one-value
-functions below call the same code with one value.
+them to a whole frame of stored values at once (at 1,000 buurten a programme-wide frame has 170,000-325,000
+rows), and the one-value functions below call the same code with one value.
 
 Which indicators get an interval at all is decided in one place,
 ``no_interval_reason``: estimates (surveys, samples) and rates of events or
@@ -91,7 +91,7 @@ def no_interval_reason(kind: str, source: str | None, theme: str | None = None) 
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Intervals:
     """Intervals for many values at once, position by position; low and high are NaN where none is computable."""
 

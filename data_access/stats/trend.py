@@ -31,8 +31,8 @@ for 20 % falling 1.5 points a year among 500; tests/stats/test_trend.py); it
 gives up some of Cochran-Armitage's power whenever the residuals scatter more
 than counting noise, which with five points happens by chance 39 % of the time.
 
-``recent_trends`` applies ``recent_trend``'s rule to many series at once (a programme-wide build of the uitkomsten
-page has ~47,000); ``recent_trend`` is that code for one series.
+``recent_trends`` applies ``recent_trend``'s rule to many series at once (a programme-wide build at 1,000 buurten
+has 12,000-100,000); ``recent_trend`` is that code for one series.
 """
 
 from __future__ import annotations
@@ -189,7 +189,7 @@ def recent_trends(series: Sequence[TrendSeries | tuple], last: int = 5) -> list[
 
     The series are laid side by side in one (series, periods) array; every series then takes its path
     (proportion, rate or values) and its last points by array masks, and each path is fitted once per number of
-    points, so 47,000 series (1,000 buurten) cost well under a second instead of a millisecond each.
+    points: 100,000 series cost ~0.4 s instead of ~0.3-0.9 ms each.
     """
     if last < 1:
         raise ValueError("last must be at least 1")
