@@ -7,6 +7,7 @@ adoption counts calls the function here; it never re-derives the concept, so two
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -71,6 +72,7 @@ def _as_date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else pd.Timestamp(value).date()
 
 
+@functools.lru_cache(maxsize=4096)
 def _period_end(period: str) -> dt.date:
     """The first day after a period (a period is complete before a start date when this is on or before it)."""
     year, kind, n = periods.parse(period)
