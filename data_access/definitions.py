@@ -148,6 +148,7 @@ def latest_as_of(frame: pd.DataFrame, review: str | None = None,
 
 # ---------------------------------------------------------------- comparison group
 
+MONITORING_GROUPS = ("adoptie", "kwaliteit", "effectiviteit")  # the catalogue groups the uitkomsten tables show
 COMPARISON_SIZE = 30  # the n non-transition buurten nearest on context
 MIN_COMPARISON = 5  # fewer buurten are no group (and would risk identifying them)
 COMPARISON_TEXT = {

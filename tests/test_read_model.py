@@ -394,3 +394,18 @@ def test_a_delivery_rebuilds_the_own_parts_of_the_buurten_it_feeds_only(stored, 
     assert (nps["latest"]["period"], round(nps["latest"]["value"], 2)) == ("2026-B1", 44.44)  # (30 - 10) / 45
     assert "latest" not in view and all("compared" in r for t in view["themes"] for g in t["groups"]
                                         for r in g["rows"])
+
+
+def test_the_first_uitkomsten_view_after_a_refresh_computes_nothing(stored):
+    # the refresh stored every buurt's own part, comparison values and the positions of the default review
+    before = dict(store.COMPUTED)
+    with stored.connect() as conn:
+        view = uitkomsten_view(conn, page_context(conn, "de-vijfhoek", TEAM), None)
+        stored_values = store.frame_from(store.read(conn, "comparison_values", "intern|de-vijfhoek"))
+        one = outcome_compare.comparison_value_table(conn, "intern", definitions.comparison_group(conn, "de-vijfhoek"),
+                                                     queries.indicators(conn))
+    assert {k: v - before.get(k, 0) for k, v in store.COMPUTED.items() if v != before.get(k, 0)} == {}
+    row = next(r for t in view["themes"] for g in t["groups"] for r in g["rows"]
+               if r["indicator"] == "wvpk_uren_per_client")
+    assert (sorted(row["compared"]), row["compared"]["group"]["n"]) == (["group"], 9)  # one programme buurt: no rank
+    assert store.dumps(store.frame_payload(stored_values)) == store.dumps(store.frame_payload(one))

@@ -125,7 +125,7 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
         elif kind == "comparison_values":
             # a buurt without a stored group: its values are computed from a group found on request
             out[kind] = {k for k in keys if groups.get(_key_part(k, 1)) is None
-                         or groups[_key_part(k, 1)] & changes.areas}
+                         or groups[_key_part(k, 1)] & changes.areas} if changes.areas else set()
         else:  # transitie rows and grid (adoption counts, freshness, KPI status) and kinds without a rule
             out[kind] = None
     return out
@@ -203,6 +203,22 @@ def _missing_own_parts(conn: Connection, today: dt.date) -> list[int] | None:
     return [] if len(missing) == len(buurten) else missing
 
 
+def _missing_comparison_values(conn: Connection) -> dict[str, dict]:
+    """The comparison values (internal scope) of the programme buurten that have none stored, from one read of
+    their groups' rows (`outcome_compare.comparison_value_tables`): every uitkomsten page looks its own up."""
+    from data_access import definitions, outcome_compare, queries
+    from data_access.models import ProgrammeBuurt
+
+    stored = set(conn.execute(select(DerivedResult.key).where(DerivedResult.kind == "comparison_values")).scalars())
+    slugs = [s for s in conn.execute(select(ProgrammeBuurt.slug)).scalars() if f"{AHEAD_SCOPE}|{s}" not in stored]
+    if not slugs:
+        return {}
+    groups = {slug: definitions.comparison_group(conn, slug) for slug in slugs}
+    tables = outcome_compare.comparison_value_tables(conn, AHEAD_SCOPE, groups, queries.indicators(conn))
+    empty = pd.DataFrame(columns=outcome_compare.COMPARISON_COLUMNS)
+    return {f"{AHEAD_SCOPE}|{slug}": store.frame_payload(tables.get(slug, empty)) for slug in slugs}
+
+
 def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:
     """Store what pages open with, where it is not stored yet (a kept row is current: the refresh re-tags it): the
     best-practice proposals and the menukaart comparison of the default indicator, the transitie rows and grid of
@@ -252,6 +268,9 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
         if latest:
             rows[compare.STORED_KIND] = {f"{AHEAD_SCOPE}|{code}": payload for code, payload in
                                          compare.latest_payloads(conn, AHEAD_SCOPE, latest).items()}
+        compared = _missing_comparison_values(conn)
+        if compared:
+            rows["comparison_values"] = compared
         own = _missing_own_parts(conn, today)
         if own is not None:
             rows[uitkomsten_view.OWN_KIND] = uitkomsten_view.build_own_many(

@@ -32,7 +32,7 @@ from data_access.results.scopes import aggregate_scope, scope_viewer
 from data_access.stats.trend import DIRECTION_LABELS_NL, TrendResult, recent_trend, recent_trends
 
 OWN_KIND = "uitkomsten_own"  # the part resting on the buurt's own rows (`own_part`), per scope|slug|review
-GROUPS = [("adoptie", "Adoptie door de buurt"), ("kwaliteit", "Kwaliteit"), ("effectiviteit", "Effectiviteit")]
+GROUPS = list(zip(definitions.MONITORING_GROUPS, ("Adoptie door de buurt", "Kwaliteit", "Effectiviteit"), strict=True))
 NOT_DELIVERED = "nog niet aangeleverd"
 NOT_DELIVERED_FOR = "nog niet aangeleverd voor {label}"
 TREND_POINTS = 5
