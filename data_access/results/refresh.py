@@ -114,17 +114,15 @@ def is_stale(engine: Engine) -> bool:
         return store.state(conn)["store_version"] != store.store_version(conn)
 
 
-def _owners(conn: Connection, codes: set[str]) -> tuple[set[int], set[str]]:
-    """The programme buurten these area codes are (slugs) or feed (member areas), and the codes that are either."""
+def _outside_programme(conn: Connection, codes: set[str]) -> set[str]:
+    """The area codes that are neither a programme buurt (slug) nor one of its member areas."""
     from data_access.models import Area, ProgrammeMember
 
     wanted = sorted(codes)
-    own = dict(conn.execute(select(ProgrammeBuurt.slug, ProgrammeBuurt.id).where(ProgrammeBuurt.slug.in_(wanted)))
-               .all())
-    members = conn.execute(select(Area.code, ProgrammeMember.programme_id)
-                           .join(ProgrammeMember, ProgrammeMember.area_id == Area.id)
-                           .where(Area.code.in_(wanted))).all()
-    return set(own.values()) | {pid for _, pid in members}, set(own) | {code for code, _ in members}
+    inside = set(conn.execute(select(ProgrammeBuurt.slug).where(ProgrammeBuurt.slug.in_(wanted))).scalars())
+    inside |= set(conn.execute(select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)
+                               .where(Area.code.in_(wanted))).scalars())
+    return set(codes) - inside
 
 
 def _changed_buurten(conn: Connection, changes: first_view.Changes) -> list[int] | None:
@@ -133,7 +131,7 @@ def _changed_buurten(conn: Connection, changes: first_view.Changes) -> list[int]
         return None
     if changes.records is not None:  # only buurtnetwerk records: no observation changed
         return []
-    return sorted(_owners(conn, changes.areas)[0])
+    return sorted(first_view.fed_programmes(conn, changes.areas)[0])
 
 
 def delivery_scope(conn: Connection, changes: first_view.Changes, previous: str | None,
@@ -153,15 +151,14 @@ def delivery_scope(conn: Connection, changes: first_view.Changes, previous: str 
             or len(before) != 4 or before[3] != now[3]
             or changes.indicators & {v["code"] for v in peer_groups.PEER_VARIABLES}):
         return None
-    ids, covered = _owners(conn, changes.areas)
-    if changes.areas - covered:
+    if _outside_programme(conn, changes.areas):
         return None  # an area outside the programme: it can be in a comparison group (or enter the pool)
     steps = set()
     if changes.indicators & set(kpi_service.kpi_indicators(queries.indicators(conn))["code"]):
         steps.add("kpi")
     if changes.indicators & set(learning.DEFAULT_OUTCOMES):
         steps.add("learning")
-    return sorted(ids), frozenset(steps)
+    return sorted(first_view.fed_programmes(conn, changes.areas)[0]), frozenset(steps)
 
 
 def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | None, lock: RefreshLock,
