@@ -86,16 +86,19 @@ POSITION_TABLE_COLUMNS = ["indicator", "area", "n", "rank", "band", "programme_v
 
 
 def default_position_periods(conn: Connection, review: str | None = None) -> list[str]:
-    """The periods an up-to-date buurt's uitkomsten page ranks in at the default review: per indicator the newest
-    delivered period up to it. The refresh stores their position tables, so the first view after it is fast."""
+    """The periods an up-to-date buurt's uitkomsten page ranks in at the default review: per monitoring indicator
+    the newest delivered period up to it. The refresh stores their position tables, so the first view after it is
+    fast."""
     from sqlalchemy import select
 
     from data_access import periods
-    from data_access.models import Observation
+    from data_access.models import Indicator, Observation
 
     limit = periods.sort_key(definitions.review_or_default(review))
     newest: dict[int, tuple[tuple[int, int], str]] = {}
-    for indicator_id, period in conn.execute(select(Observation.indicator_id, Observation.period).distinct()):
+    monitoring = select(Indicator.id).where(Indicator.group.in_(definitions.MONITORING_GROUPS))
+    for indicator_id, period in conn.execute(select(Observation.indicator_id, Observation.period).distinct()
+                                             .where(Observation.indicator_id.in_(monitoring))):
         if not periods.is_valid(period):
             continue
         key = periods.sort_key(period)
@@ -105,21 +108,29 @@ def default_position_periods(conn: Connection, review: str | None = None) -> lis
 
 
 def position_table(conn: Connection, scope: str, period: str, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Rank and funnel band of every programme buurt for every indicator with values in one period (pure
-    computation over what the scope's viewers may see)."""
+    """Rank and funnel band of every programme buurt for every monitoring indicator (the ones the uitkomsten tables
+    rank) with values in one period (pure computation over what the scope's viewers may see)."""
     from data_access.results.scopes import scope_viewer
 
     viewer = scope_viewer(scope)
-    obs = programme_rows(conn, viewer, None, None, period, catalogue)
+    monitoring = list(catalogue.loc[catalogue["group"].isin(definitions.MONITORING_GROUPS), "code"])
+    obs = programme_rows(conn, viewer, None, monitoring, period, catalogue)
     if obs.empty:
         return pd.DataFrame(columns=POSITION_TABLE_COLUMNS)
-    cat = catalogue.set_index("code")
     shown = publish(obs, viewer, catalogue, dict(zip(obs["area"], obs["programme_id"], strict=True)), False,
                     with_intervals=False)
-    shown = shown[shown["value"].notna()]
-    out = []
-    for indicator, group in shown.groupby("indicator"):
-        if len(group) < MIN_BUURTEN or indicator not in cat.index:
+    return position_tables(shown, catalogue).get(period, pd.DataFrame(columns=POSITION_TABLE_COLUMNS))
+
+
+def position_tables(shown: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """`position_table` of every period of `shown` (the published monitoring rows of all programme buurten): the
+    refresh ranks every period from the read it builds the buurten's own parts from."""
+    cat = catalogue.set_index("code")
+    monitoring = set(cat.index[cat["group"].isin(definitions.MONITORING_GROUPS)])
+    shown = shown[shown["value"].notna() & shown["indicator"].isin(monitoring)]
+    out: dict[str, list[dict]] = {}
+    for (period, indicator), group in shown.groupby(["period", "indicator"]):
+        if len(group) < MIN_BUURTEN:
             continue
         polarity, kind = cat.at[indicator, "polarity"], cat.at[indicator, "kind"]
         ranks = group["value"].rank(ascending=polarity == "lower_is_better", method="min").astype(int)
@@ -129,9 +140,10 @@ def position_table(conn: Connection, scope: str, period: str, catalogue: pd.Data
             units = funnel(group["numerator"].to_numpy(float), group["denominator"].to_numpy(float), how).units
             bands = ["" if b == BAND_NOT_COMPUTABLE else b for b in units["band"].to_numpy()]
         pooled = pooled_value(group, kind, cat.at[indicator, "per"])
-        out += [{"indicator": indicator, "area": a, "n": len(group), "rank": int(r), "band": b,
-                 "programme_value": pooled} for a, r, b in zip(group["area"], ranks, bands, strict=True)]
-    return pd.DataFrame(out, columns=POSITION_TABLE_COLUMNS)
+        out.setdefault(period, []).extend(
+            {"indicator": indicator, "area": a, "n": len(group), "rank": int(r), "band": b, "programme_value": pooled}
+            for a, r, b in zip(group["area"], ranks, bands, strict=True))
+    return {period: pd.DataFrame(rows, columns=POSITION_TABLE_COLUMNS) for period, rows in out.items()}
 
 
 def comparison_group(conn: Connection, viewer: Viewer, area: queries.AreaInfo, latest: pd.DataFrame,

@@ -378,9 +378,9 @@ def test_a_delivery_rebuilds_the_own_parts_of_the_buurten_it_feeds_only(stored, 
                     if k.startswith("intern|") and k.endswith(f"|{review}")]) == 20  # built ahead for all
         ids = dict(conn.execute(select(ProgrammeBuurt.slug, ProgrammeBuurt.id)).all())
     built = []
-    original = module.build_own_many
-    monkeypatch.setattr(module, "build_own_many", lambda conn, scope, review, catalogue, programme_ids=None: (
-        built.append(programme_ids) or original(conn, scope, review, catalogue, programme_ids)))
+    original = module.programme_published
+    monkeypatch.setattr(module, "programme_published", lambda conn, scope, catalogue, programme_ids=None: (
+        built.append(programme_ids) or original(conn, scope, catalogue, programme_ids)))
     delivery = "gebied;indicator;periode;teller;noemer;waarde;bron;criticasters\n" \
                "kleverpark-zuid;prev_nps_clienten;2026-B1;30;45;;Buurtnetwerk;10\n"
     assert import_file(stored, "levering", write_csv(tmp_path / "nps.csv", delivery)).ok
@@ -409,3 +409,13 @@ def test_the_first_uitkomsten_view_after_a_refresh_computes_nothing(stored):
                if r["indicator"] == "wvpk_uren_per_client")
     assert (sorted(row["compared"]), row["compared"]["group"]["n"]) == (["group"], 9)  # one programme buurt: no rank
     assert store.dumps(store.frame_payload(stored_values)) == store.dumps(store.frame_payload(one))
+
+
+def test_programme_positions_ranked_from_the_own_parts_read_equal_one_period_at_a_time(stored):
+    with stored.connect() as conn:
+        catalogue = queries.indicators(conn)
+        positions = {k: store.frame_from(v) for k, v in store.read_many(conn, "positions").items()}
+        one = outcome_compare.position_table(conn, "intern", "2025-B3", catalogue)
+    table = positions["intern|2025-B3"]  # three buurten delivered the client NPS: ranked by the refresh
+    assert sorted(table["area"]) == ["de-vijfhoek", "kleverpark-zuid", "sterrenwijk"]
+    assert store.dumps(store.frame_payload(table)) == store.dumps(store.frame_payload(one))

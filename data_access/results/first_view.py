@@ -225,6 +225,7 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
     today, the transitie map and candidates, the programme impact and the newest values of the indicators
     /vergelijken opens with (internal scope)."""
     from data_access import best_practices, compare, definitions, impact_service, menukaart, queries, transitie
+    from data_access.outcome_compare import position_tables
     from data_access.results.scopes import scope_viewer
     from data_access.services import uitkomsten_view
 
@@ -273,8 +274,16 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
             rows["comparison_values"] = compared
         own = _missing_own_parts(conn, today)
         if own is not None:
+            catalogue = queries.indicators(conn)
+            published = uitkomsten_view.programme_published(conn, AHEAD_SCOPE, catalogue, own or None)
             rows[uitkomsten_view.OWN_KIND] = uitkomsten_view.build_own_many(
-                conn, AHEAD_SCOPE, definitions.default_review(today), queries.indicators(conn), own or None)
+                conn, AHEAD_SCOPE, definitions.default_review(today), catalogue, published=published)
+            if not own:  # every buurt: rank every period they have values in, from the same rows
+                stored = set(conn.execute(select(DerivedResult.key).where(DerivedResult.kind == "positions"))
+                             .scalars())
+                rows["positions"] = {f"{AHEAD_SCOPE}|{period}": store.frame_payload(table) for period, table in
+                                     position_tables(published[1], catalogue).items()
+                                     if f"{AHEAD_SCOPE}|{period}" not in stored}
     for kind in rows:
         store.counted(kind)
     with engine.begin() as conn:

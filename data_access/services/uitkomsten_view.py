@@ -268,10 +268,12 @@ def build_own(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: 
     return own_parts(frame, [(area.code, area.name, start_date)], review, catalogue)[area.code]
 
 
-def build_own_many(conn: Connection, scope: str, review: str, catalogue: pd.DataFrame,
-                   programme_ids: list[int] | None = None) -> dict[str, dict]:
-    """`own_parts` of many programme buurten (None: all) from one read and one publication of their rows, keyed as
-    stored (`own_key`): what the refresh builds ahead. Equal to `build_own` per buurt (test)."""
+def programme_published(conn: Connection, scope: str, catalogue: pd.DataFrame,
+                        programme_ids: list[int] | None = None) -> tuple[list[tuple[str, str, dt.date | None]],
+                                                                         pd.DataFrame]:
+    """The programme buurten (slug, name, start date; None: all) and their monitoring observations as the scope's
+    viewers see them, from one read and one publication: what `build_own_many` (and the refresh's programme
+    positions) build from."""
     from sqlalchemy import select
 
     from data_access.models import ProgrammeBuurt
@@ -283,12 +285,24 @@ def build_own_many(conn: Connection, scope: str, review: str, catalogue: pd.Data
         stmt = stmt.where(ProgrammeBuurt.id.in_(programme_ids))
     buurten = conn.execute(stmt).all()
     if not buurten:
-        return {}
+        return [], pd.DataFrame()
     rows = programme_rows(conn, viewer, [b.id for b in buurten], _monitoring(catalogue), None, catalogue)
     shown = publish(rows, viewer, catalogue, {b.slug: b.id for b in buurten}, False,
                     {b.slug: b.name for b in buurten})
-    parts = own_parts(shown, [(b.slug, b.name, b.start_date) for b in buurten], review, catalogue)
-    return {own_key(scope, slug, review): part for slug, part in parts.items()}
+    return [(b.slug, b.name, b.start_date) for b in buurten], shown
+
+
+def build_own_many(conn: Connection, scope: str, review: str, catalogue: pd.DataFrame,
+                   programme_ids: list[int] | None = None,
+                   published: tuple[list[tuple[str, str, dt.date | None]], pd.DataFrame] | None = None
+                   ) -> dict[str, dict]:
+    """`own_parts` of many programme buurten (None: all; or of `programme_published`'s answer), keyed as stored
+    (`own_key`): what the refresh builds ahead. Equal to `build_own` per buurt (test)."""
+    buurten, shown = published or programme_published(conn, scope, catalogue, programme_ids)
+    if not buurten:
+        return {}
+    return {own_key(scope, slug, review): part
+            for slug, part in own_parts(shown, buurten, review, catalogue).items()}
 
 
 def compose(conn: Connection, viewer: Viewer, area: queries.AreaInfo, own: dict, catalogue: pd.DataFrame) -> dict:
