@@ -398,9 +398,13 @@ def test_a_delivery_rebuilds_the_own_parts_of_the_buurten_it_feeds_only(stored, 
 
 def test_the_first_uitkomsten_view_after_a_refresh_computes_nothing(stored):
     # the refresh stored every buurt's own part, comparison values and the positions of the default review
+    from data_access.review_summary import review_summary, stored_review_summary
+
     before = dict(store.COMPUTED)
     with stored.connect() as conn:
-        view = uitkomsten_view(conn, page_context(conn, "de-vijfhoek", TEAM), None)
+        context = page_context(conn, "de-vijfhoek", TEAM)
+        view = uitkomsten_view(conn, context, None)
+        summary = stored_review_summary(conn, TEAM, context.area, context_review := definitions.default_review())
         stored_values = store.frame_from(store.read(conn, "comparison_values", "intern|de-vijfhoek"))
         one = outcome_compare.comparison_value_table(conn, "intern", definitions.comparison_group(conn, "de-vijfhoek"),
                                                      queries.indicators(conn))
@@ -409,6 +413,9 @@ def test_the_first_uitkomsten_view_after_a_refresh_computes_nothing(stored):
                if r["indicator"] == "wvpk_uren_per_client")
     assert (sorted(row["compared"]), row["compared"]["group"]["n"]) == (["group"], 9)  # one programme buurt: no rank
     assert store.dumps(store.frame_payload(stored_values)) == store.dumps(store.frame_payload(one))
+    with stored.connect() as conn:  # the summary built ahead for the programme equals one computed for the buurt
+        direct = review_summary(conn, TEAM, context.area, context_review)
+    assert summary == direct and summary["themes"][0]["items"]
 
 
 def test_programme_positions_ranked_from_the_own_parts_read_equal_one_period_at_a_time(stored):

@@ -93,6 +93,7 @@ def _key_part(key: str, index: int) -> str:
 
 def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[str, set[str] | None]:
     """Per lazy kind the stored keys the changes can affect (None: all of them)."""
+    from data_access.review_summary import KIND as SUMMARY_KIND
     from data_access.services.uitkomsten_view import OWN_KIND
 
     if changes.everything:
@@ -119,7 +120,7 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
         elif kind == "programme_impact" and not changes.indicators and changes.records is not None:
             # hours and euros rest on deliveries, budgets and realisation (an import), never on stories or sessions
             out[kind] = None if changes.records & IMPACT_RECORDS else set()
-        elif kind == OWN_KIND:  # a buurt's own rows only; member aggregates can be weighed by context figures
+        elif kind in (OWN_KIND, SUMMARY_KIND):  # a buurt's own rows only (member aggregates: weighed by context)
             fed = fed_programmes(conn, changes.areas)[1]
             out[kind] = None if changes.context else {k for k in keys if _key_part(k, 1) in fed}
         elif kind == "comparison_values":
@@ -224,7 +225,16 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
     best-practice proposals and the menukaart comparison of the default indicator, the transitie rows and grid of
     today, the transitie map and candidates, the programme impact and the newest values of the indicators
     /vergelijken opens with (internal scope)."""
-    from data_access import best_practices, compare, definitions, impact_service, menukaart, queries, transitie
+    from data_access import (
+        best_practices,
+        compare,
+        definitions,
+        impact_service,
+        menukaart,
+        queries,
+        review_summary,
+        transitie,
+    )
     from data_access.outcome_compare import position_tables
     from data_access.results.scopes import scope_viewer
     from data_access.services import uitkomsten_view
@@ -276,8 +286,11 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
         if own is not None:
             catalogue = queries.indicators(conn)
             published = uitkomsten_view.programme_published(conn, AHEAD_SCOPE, catalogue, own or None)
+            review = definitions.default_review(today)
             rows[uitkomsten_view.OWN_KIND] = uitkomsten_view.build_own_many(
-                conn, AHEAD_SCOPE, definitions.default_review(today), catalogue, published=published)
+                conn, AHEAD_SCOPE, review, catalogue, published=published)
+            rows[review_summary.KIND] = review_summary.part_payloads(published[1], published[0], AHEAD_SCOPE, review,
+                                                                     catalogue)
             if not own:  # every buurt: rank every period they have values in, from the same rows
                 stored = set(conn.execute(select(DerivedResult.key).where(DerivedResult.kind == "positions"))
                              .scalars())
