@@ -14,6 +14,10 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
   indicator changed (it can weigh another indicator's aggregate);
 - `positions` ("<scope>|<period>"): the rows of the changed periods;
 - `comparison_values` ("<scope>|<buurt>"): the buurten whose comparison group holds a changed area;
+- `uitkomsten_own`, `review_summary_own` ("<scope>|<buurt>|<review>": the part of the uitkomsten tables and of the
+  review summary that rests on the buurt's own rows): the buurten the changed areas feed; all when a context
+  indicator changed (member aggregates can be weighed by context figures); kept when only records were saved
+  (the comparisons, KPI and last session are read per request);
 - `programme_impact` (hours, FTE and euros on /transitie): kept when only stories, sessions, best practices,
   reports or contacts were saved; dropped by budgets, budget activities, agendas and any import;
 - `transitie_rows`, `transitie_grid_data` (adoption counts, freshness, KPI status): always; they are recomputed;
@@ -23,7 +27,10 @@ A refresh with nothing changed (`python -m dashboard refresh` by hand), a public
 or a change of the programme's members drops everything, as before. Then `compute_ahead` stores what pages open
 with (the internal scope, the default indicator, today): best-practice proposals, the menukaart comparison, the
 transitie rows, grid, map and candidates (both levels), the newest values of the indicators /vergelijken opens
-with; the programme positions follow (`refresh.positions`).
+with, and per programme buurt without them its comparison values and (at the default review) the own parts of
+its uitkomsten tables and review summary, from one read of the programme's rows; when that read covers every
+buurt, it also ranks every period (the programme positions); the remaining default periods follow
+(`refresh.positions`). So the first view of any buurt's uitkomsten page after a refresh computes nothing.
 """
 
 from __future__ import annotations
