@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, select
 
-from data_access.models import ProgrammeBuurt
+from data_access.models import DerivedResult, ProgrammeBuurt
 from data_access.results import first_view, store
 from data_access.results.lock import RefreshLock
 
@@ -198,18 +198,19 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         computed on first request."""
         from data_access import outcome_compare, queries
 
-        payloads = {}
+        payloads: dict[str, object] = {}
         with engine.connect() as conn:
             catalogue = queries.indicators(conn)
-            stored = set(store.read_many(conn, "positions"))
+            stored = outcome_compare.ranked_periods(conn.execute(select(DerivedResult.key).where(
+                DerivedResult.kind == outcome_compare.POSITIONS_KIND)).scalars())
             if programme_ids is None:
                 wanted = outcome_compare.default_position_periods(conn)
             else:  # a partial refresh: the internal tables its changes dropped (their periods were stored as needed)
-                wanted = sorted(k.split("|", 1)[1] for k in (dropped.get("positions") or ()) if k.startswith("intern|"))
+                wanted = sorted({k.split("|")[1] for k in (dropped.get("positions") or ()) if k.startswith("intern|")})
             for period in wanted:
                 if f"intern|{period}" not in stored:
-                    payloads[f"intern|{period}"] = store.frame_payload(
-                        outcome_compare.position_table(conn, "intern", period, catalogue))
+                    payloads |= outcome_compare.position_rows(
+                        "intern", period, outcome_compare.position_table(conn, "intern", period, catalogue))
         if not payloads:
             return
         _count("positions")
