@@ -10,6 +10,8 @@ buurten.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
@@ -54,12 +56,31 @@ def _funnel_kind(kind: str, numerators: pd.Series) -> str | None:
     return None
 
 
+POSITIONS_KIND = "positions"
+
+
+def position_rows(scope: str, period: str, table: pd.DataFrame) -> dict[str, object]:
+    """A period's position table as stored: one row per buurt (key "<scope>|<period>|<slug>", its ranks) and a
+    marker ("<scope>|<period>|", the number of ranked rows) that says the period is ranked. A page then reads its
+    own buurt's few rows, not the whole programme's (parsing a period's table cost ~0.1 s per period and worker)."""
+    rows: dict[str, object] = {f"{scope}|{period}|": len(table)}
+    for slug, part in table.groupby("area", sort=False):
+        rows[f"{scope}|{period}|{slug}"] = part.drop(columns="area").to_dict("records")
+    return rows
+
+
+def ranked_periods(keys: object) -> set[str]:
+    """The "<scope>|<period>" of the stored position markers among these keys."""
+    return {k[:-1] for k in keys if isinstance(k, str) and k.endswith("|") and k.count("|") == 2}
+
+
 def programme_positions(conn: Connection, viewer: Viewer, slug: str, latest: pd.DataFrame,
                         catalogue: pd.DataFrame) -> pd.DataFrame:
     """Rank (1 = most favourable; highest first for neutral indicators) and funnel band among programme buurten.
 
-    Read from the stored position table of each period (every buurt and indicator at once, computed on the first
-    request after a refresh and kept in the results tables), so one buurt's page never ranks all 1,000 buurten.
+    Read from the stored positions of each period (`position_rows`: the refresh ranks every buurt and indicator
+    at once; a period not ranked yet is ranked on this request and stored), so one buurt's page never ranks all
+    1,000 buurten.
     """
     from data_access.results import store
     from data_access.results.scopes import aggregate_scope
@@ -67,18 +88,20 @@ def programme_positions(conn: Connection, viewer: Viewer, slug: str, latest: pd.
     if latest.empty:
         return pd.DataFrame(columns=POSITION_COLUMNS)
     scope = aggregate_scope(viewer)
-    out = []
-    for period, wanted in latest.groupby("period"):
-        table = store.read_parsed(conn, "positions", f"{scope}|{period}", store.frame_from,
-                                  lambda period=period: store.frame_payload(
-                                      position_table(conn, scope, period, catalogue)))
-        if table.empty:
-            continue
-        rows = table[(table["area"] == slug) & table["indicator"].isin(set(wanted["indicator"]))]
-        out += [{"indicator": r.indicator, "period": period, "n": int(r.n), "rank": int(r.rank),
-                 "band": r.band if isinstance(r.band, str) else "",
-                 "programme_value": float(r.programme_value) if pd.notna(r.programme_value) else np.nan}
-                for r in rows.itertuples()]
+    wanted = {period: set(part["indicator"]) for period, part in latest.groupby("period")}
+    keys = [f"{scope}|{period}|{part}" for period in wanted for part in ("", slug)]
+    found = store.read_many(conn, POSITIONS_KIND, keys)
+    for period in wanted:
+        if f"{scope}|{period}|" not in found:
+            rows = position_rows(scope, period, position_table(conn, scope, period, catalogue))
+            store.counted(POSITIONS_KIND)
+            store.keep(conn.engine, {POSITIONS_KIND: rows}, store.store_version(conn))
+            found.update(json.loads(store.dumps({k: rows[k] for k in keys if k in rows})))
+    out = [{"indicator": r["indicator"], "period": period, "n": int(r["n"]), "rank": int(r["rank"]),
+            "band": r["band"] if isinstance(r["band"], str) else "",
+            "programme_value": np.nan if r["programme_value"] is None else float(r["programme_value"])}
+           for period, indicators in wanted.items() for r in found.get(f"{scope}|{period}|{slug}", [])
+           if r["indicator"] in indicators]
     return pd.DataFrame(out, columns=POSITION_COLUMNS)
 
 
@@ -86,16 +109,19 @@ POSITION_TABLE_COLUMNS = ["indicator", "area", "n", "rank", "band", "programme_v
 
 
 def default_position_periods(conn: Connection, review: str | None = None) -> list[str]:
-    """The periods an up-to-date buurt's uitkomsten page ranks in at the default review: per indicator the newest
-    delivered period up to it. The refresh stores their position tables, so the first view after it is fast."""
+    """The periods an up-to-date buurt's uitkomsten page ranks in at the default review: per monitoring indicator
+    the newest delivered period up to it. The refresh stores their position tables, so the first view after it is
+    fast."""
     from sqlalchemy import select
 
     from data_access import periods
-    from data_access.models import Observation
+    from data_access.models import Indicator, Observation
 
     limit = periods.sort_key(definitions.review_or_default(review))
     newest: dict[int, tuple[tuple[int, int], str]] = {}
-    for indicator_id, period in conn.execute(select(Observation.indicator_id, Observation.period).distinct()):
+    monitoring = select(Indicator.id).where(Indicator.group.in_(definitions.MONITORING_GROUPS))
+    for indicator_id, period in conn.execute(select(Observation.indicator_id, Observation.period).distinct()
+                                             .where(Observation.indicator_id.in_(monitoring))):
         if not periods.is_valid(period):
             continue
         key = periods.sort_key(period)
@@ -105,21 +131,29 @@ def default_position_periods(conn: Connection, review: str | None = None) -> lis
 
 
 def position_table(conn: Connection, scope: str, period: str, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Rank and funnel band of every programme buurt for every indicator with values in one period (pure
-    computation over what the scope's viewers may see)."""
+    """Rank and funnel band of every programme buurt for every monitoring indicator (the ones the uitkomsten tables
+    rank) with values in one period (pure computation over what the scope's viewers may see)."""
     from data_access.results.scopes import scope_viewer
 
     viewer = scope_viewer(scope)
-    obs = programme_rows(conn, viewer, None, None, period, catalogue)
+    monitoring = list(catalogue.loc[catalogue["group"].isin(definitions.MONITORING_GROUPS), "code"])
+    obs = programme_rows(conn, viewer, None, monitoring, period, catalogue)
     if obs.empty:
         return pd.DataFrame(columns=POSITION_TABLE_COLUMNS)
-    cat = catalogue.set_index("code")
     shown = publish(obs, viewer, catalogue, dict(zip(obs["area"], obs["programme_id"], strict=True)), False,
                     with_intervals=False)
-    shown = shown[shown["value"].notna()]
-    out = []
-    for indicator, group in shown.groupby("indicator"):
-        if len(group) < MIN_BUURTEN or indicator not in cat.index:
+    return position_tables(shown, catalogue).get(period, pd.DataFrame(columns=POSITION_TABLE_COLUMNS))
+
+
+def position_tables(shown: pd.DataFrame, catalogue: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """`position_table` of every period of `shown` (the published monitoring rows of all programme buurten): the
+    refresh ranks every period from the read it builds the buurten's own parts from."""
+    cat = catalogue.set_index("code")
+    monitoring = set(cat.index[cat["group"].isin(definitions.MONITORING_GROUPS)])
+    shown = shown[shown["value"].notna() & shown["indicator"].isin(monitoring)]
+    out: dict[str, list[dict]] = {}
+    for (period, indicator), group in shown.groupby(["period", "indicator"]):
+        if len(group) < MIN_BUURTEN:
             continue
         polarity, kind = cat.at[indicator, "polarity"], cat.at[indicator, "kind"]
         ranks = group["value"].rank(ascending=polarity == "lower_is_better", method="min").astype(int)
@@ -129,9 +163,10 @@ def position_table(conn: Connection, scope: str, period: str, catalogue: pd.Data
             units = funnel(group["numerator"].to_numpy(float), group["denominator"].to_numpy(float), how).units
             bands = ["" if b == BAND_NOT_COMPUTABLE else b for b in units["band"].to_numpy()]
         pooled = pooled_value(group, kind, cat.at[indicator, "per"])
-        out += [{"indicator": indicator, "area": a, "n": len(group), "rank": int(r), "band": b,
-                 "programme_value": pooled} for a, r, b in zip(group["area"], ranks, bands, strict=True)]
-    return pd.DataFrame(out, columns=POSITION_TABLE_COLUMNS)
+        out.setdefault(period, []).extend(
+            {"indicator": indicator, "area": a, "n": len(group), "rank": int(r), "band": b, "programme_value": pooled}
+            for a, r, b in zip(group["area"], ranks, bands, strict=True))
+    return {period: pd.DataFrame(rows, columns=POSITION_TABLE_COLUMNS) for period, rows in out.items()}
 
 
 def comparison_group(conn: Connection, viewer: Viewer, area: queries.AreaInfo, latest: pd.DataFrame,

@@ -378,9 +378,9 @@ def test_a_delivery_rebuilds_the_own_parts_of_the_buurten_it_feeds_only(stored, 
                     if k.startswith("intern|") and k.endswith(f"|{review}")]) == 20  # built ahead for all
         ids = dict(conn.execute(select(ProgrammeBuurt.slug, ProgrammeBuurt.id)).all())
     built = []
-    original = module.build_own_many
-    monkeypatch.setattr(module, "build_own_many", lambda conn, scope, review, catalogue, programme_ids=None: (
-        built.append(programme_ids) or original(conn, scope, review, catalogue, programme_ids)))
+    original = module.programme_published
+    monkeypatch.setattr(module, "programme_published", lambda conn, scope, catalogue, programme_ids=None: (
+        built.append(programme_ids) or original(conn, scope, catalogue, programme_ids)))
     delivery = "gebied;indicator;periode;teller;noemer;waarde;bron;criticasters\n" \
                "kleverpark-zuid;prev_nps_clienten;2026-B1;30;45;;Buurtnetwerk;10\n"
     assert import_file(stored, "levering", write_csv(tmp_path / "nps.csv", delivery)).ok
@@ -398,9 +398,13 @@ def test_a_delivery_rebuilds_the_own_parts_of_the_buurten_it_feeds_only(stored, 
 
 def test_the_first_uitkomsten_view_after_a_refresh_computes_nothing(stored):
     # the refresh stored every buurt's own part, comparison values and the positions of the default review
+    from data_access.review_summary import review_summary, stored_review_summary
+
     before = dict(store.COMPUTED)
     with stored.connect() as conn:
-        view = uitkomsten_view(conn, page_context(conn, "de-vijfhoek", TEAM), None)
+        context = page_context(conn, "de-vijfhoek", TEAM)
+        view = uitkomsten_view(conn, context, None)
+        summary = stored_review_summary(conn, TEAM, context.area, context_review := definitions.default_review())
         stored_values = store.frame_from(store.read(conn, "comparison_values", "intern|de-vijfhoek"))
         one = outcome_compare.comparison_value_table(conn, "intern", definitions.comparison_group(conn, "de-vijfhoek"),
                                                      queries.indicators(conn))
@@ -409,3 +413,18 @@ def test_the_first_uitkomsten_view_after_a_refresh_computes_nothing(stored):
                if r["indicator"] == "wvpk_uren_per_client")
     assert (sorted(row["compared"]), row["compared"]["group"]["n"]) == (["group"], 9)  # one programme buurt: no rank
     assert store.dumps(store.frame_payload(stored_values)) == store.dumps(store.frame_payload(one))
+    with stored.connect() as conn:  # the summary built ahead for the programme equals one computed for the buurt
+        direct = review_summary(conn, TEAM, context.area, context_review)
+    assert summary == direct and summary["themes"][0]["items"]
+
+
+def test_programme_positions_ranked_from_the_own_parts_read_equal_one_period_at_a_time(stored):
+    with stored.connect() as conn:
+        catalogue = queries.indicators(conn)
+        positions = store.read_many(conn, "positions")
+        one = outcome_compare.position_table(conn, "intern", "2025-B3", catalogue)
+    # three buurten delivered the client NPS: the refresh ranked them, one stored row per buurt plus a marker
+    assert {k for k in positions if k.startswith("intern|2025-B3|")} == {
+        "intern|2025-B3|", "intern|2025-B3|de-vijfhoek", "intern|2025-B3|kleverpark-zuid", "intern|2025-B3|sterrenwijk"}
+    expected = json.loads(store.dumps(outcome_compare.position_rows("intern", "2025-B3", one)))
+    assert {k: v for k, v in positions.items() if k.startswith("intern|2025-B3|")} == expected

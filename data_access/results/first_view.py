@@ -14,6 +14,10 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
   indicator changed (it can weigh another indicator's aggregate);
 - `positions` ("<scope>|<period>"): the rows of the changed periods;
 - `comparison_values` ("<scope>|<buurt>"): the buurten whose comparison group holds a changed area;
+- `uitkomsten_own`, `review_summary_own` ("<scope>|<buurt>|<review>": the part of the uitkomsten tables and of the
+  review summary that rests on the buurt's own rows): the buurten the changed areas feed; all when a context
+  indicator changed (member aggregates can be weighed by context figures); kept when only records were saved
+  (the comparisons, KPI and last session are read per request);
 - `programme_impact` (hours, FTE and euros on /transitie): kept when only stories, sessions, best practices,
   reports or contacts were saved; dropped by budgets, budget activities, agendas and any import;
 - `transitie_rows`, `transitie_grid_data` (adoption counts, freshness, KPI status): always; they are recomputed;
@@ -23,7 +27,10 @@ A refresh with nothing changed (`python -m dashboard refresh` by hand), a public
 or a change of the programme's members drops everything, as before. Then `compute_ahead` stores what pages open
 with (the internal scope, the default indicator, today): best-practice proposals, the menukaart comparison, the
 transitie rows, grid, map and candidates (both levels), the newest values of the indicators /vergelijken opens
-with; the programme positions follow (`refresh.positions`).
+with, and per programme buurt without them its comparison values and (at the default review) the own parts of
+its uitkomsten tables and review summary, from one read of the programme's rows; when that read covers every
+buurt, it also ranks every period (the programme positions); the remaining default periods follow
+(`refresh.positions`). So the first view of any buurt's uitkomsten page after a refresh computes nothing.
 """
 
 from __future__ import annotations
@@ -93,6 +100,7 @@ def _key_part(key: str, index: int) -> str:
 
 def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[str, set[str] | None]:
     """Per lazy kind the stored keys the changes can affect (None: all of them)."""
+    from data_access.review_summary import KIND as SUMMARY_KIND
     from data_access.services.uitkomsten_view import OWN_KIND
 
     if changes.everything:
@@ -119,7 +127,7 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
         elif kind == "programme_impact" and not changes.indicators and changes.records is not None:
             # hours and euros rest on deliveries, budgets and realisation (an import), never on stories or sessions
             out[kind] = None if changes.records & IMPACT_RECORDS else set()
-        elif kind == OWN_KIND:  # a buurt's own rows only; member aggregates can be weighed by context figures
+        elif kind in (OWN_KIND, SUMMARY_KIND):  # a buurt's own rows only (member aggregates: weighed by context)
             fed = fed_programmes(conn, changes.areas)[1]
             out[kind] = None if changes.context else {k for k in keys if _key_part(k, 1) in fed}
         elif kind == "comparison_values":
@@ -224,7 +232,17 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
     best-practice proposals and the menukaart comparison of the default indicator, the transitie rows and grid of
     today, the transitie map and candidates, the programme impact and the newest values of the indicators
     /vergelijken opens with (internal scope)."""
-    from data_access import best_practices, compare, definitions, impact_service, menukaart, queries, transitie
+    from data_access import (
+        best_practices,
+        compare,
+        definitions,
+        impact_service,
+        menukaart,
+        queries,
+        review_summary,
+        transitie,
+    )
+    from data_access.outcome_compare import POSITIONS_KIND, position_rows, position_tables, ranked_periods
     from data_access.results.scopes import scope_viewer
     from data_access.services import uitkomsten_view
 
@@ -273,8 +291,19 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
             rows["comparison_values"] = compared
         own = _missing_own_parts(conn, today)
         if own is not None:
+            catalogue = queries.indicators(conn)
+            published = uitkomsten_view.programme_published(conn, AHEAD_SCOPE, catalogue, own or None)
+            review = definitions.default_review(today)
             rows[uitkomsten_view.OWN_KIND] = uitkomsten_view.build_own_many(
-                conn, AHEAD_SCOPE, definitions.default_review(today), queries.indicators(conn), own or None)
+                conn, AHEAD_SCOPE, review, catalogue, published=published)
+            rows[review_summary.KIND] = review_summary.part_payloads(published[1], published[0], AHEAD_SCOPE, review,
+                                                                     catalogue)
+            if not own:  # every buurt: rank every period they have values in, from the same rows
+                stored = ranked_periods(conn.execute(select(DerivedResult.key).where(
+                    DerivedResult.kind == POSITIONS_KIND)).scalars())
+                rows[POSITIONS_KIND] = {key: row for period, table in position_tables(published[1], catalogue).items()
+                                        if f"{AHEAD_SCOPE}|{period}" not in stored
+                                        for key, row in position_rows(AHEAD_SCOPE, period, table).items()}
     for kind in rows:
         store.counted(kind)
     with engine.begin() as conn:

@@ -32,10 +32,12 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 # computed on first request, or ahead by the refresh for the first view; a refresh drops the rows its changes can
 # affect (first_view.drop_affected: a kind without a rule there is always dropped; "transitie_grid" is the grid's
-# older format, and "uitkomsten_view" the uitkomsten view-model's, so a leftover row goes with the next refresh)
+# older format, "uitkomsten_view" and "review_summary" the whole view-models before they were split into a stored
+# own part and per-request comparisons, so a leftover row goes with the next refresh)
 LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid_data", "transitie_grid", "positions",
-              "comparison_values", "context_profile", "uitkomsten_own", "uitkomsten_view", "review_summary",
-              "beeld_head", "transitie_map", "programme_impact", "programme_latest", "transitie_candidates"]
+              "comparison_values", "context_profile", "uitkomsten_own", "uitkomsten_view", "review_summary_own",
+              "review_summary", "beeld_head", "transitie_map", "programme_impact", "programme_latest",
+              "transitie_candidates"]
 # the learning networks of the default outcomes, for the team and the buurtnetwerken (anonymous visitors never see
 # leerpartners: the page, the buurt section and the API ask them to log in; suppliers compute on first view)
 PRECOMPUTED_SCOPES = ("intern",)
@@ -265,21 +267,22 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         computed on first request."""
         from data_access import outcome_compare, queries
 
-        payloads = {}
+        payloads: dict[str, object] = {}
         with engine.connect() as conn:
             catalogue = queries.indicators(conn)
-            stored = set(conn.execute(select(DerivedResult.key).where(DerivedResult.kind == "positions")).scalars())
+            stored = outcome_compare.ranked_periods(conn.execute(select(DerivedResult.key).where(
+                DerivedResult.kind == outcome_compare.POSITIONS_KIND)).scalars())
             if programme_ids is None:
                 wanted = outcome_compare.default_position_periods(conn)
             else:  # a partial refresh: the internal tables its changes dropped (their periods were stored as needed)
-                wanted = sorted(k.split("|", 1)[1] for k in (dropped.get("positions") or ()) if k.startswith("intern|"))
+                wanted = sorted({k.split("|")[1] for k in (dropped.get("positions") or ()) if k.startswith("intern|")})
                 new = {p for p in changes.periods if f"intern|{p}" not in stored} - set(wanted)
                 if new:  # a delivery of a period no table was stored for: stored when the default review ranks it
                     wanted += [p for p in outcome_compare.default_position_periods(conn) if p in new]
             for period in wanted:
                 if f"intern|{period}" not in stored:
-                    payloads[f"intern|{period}"] = store.frame_payload(
-                        outcome_compare.position_table(conn, "intern", period, catalogue))
+                    payloads |= outcome_compare.position_rows(
+                        "intern", period, outcome_compare.position_table(conn, "intern", period, catalogue))
         if not payloads:
             return
         _count("positions")

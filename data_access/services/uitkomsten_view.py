@@ -82,7 +82,7 @@ def row_note(row: pd.Series | None) -> str:
     return str(note)
 
 
-def _records(frame: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
+def records_by_area(frame: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
     """`rows_by_indicator` of every area as plain dicts (per area and indicator, one per period, oldest first),
     with the period's sort key under "_k": the summary reads a few fields of a few rows, which pandas does a
     hundred times slower."""
@@ -109,7 +109,7 @@ def indicator_summary(rows: pd.DataFrame, review: str, frequency: str, start_dat
 
 
 def _summary(rows: list[dict], review: str, frequency: str, start_date: dt.date | None) -> dict:
-    """`indicator_summary` of one indicator's records (`_records`)."""
+    """`indicator_summary` of one indicator's records (`records_by_area`)."""
     key = periods.sort_key(review)
     rows = [r for r in rows if r["_k"] <= key]
     if not rows:
@@ -221,7 +221,7 @@ def own_parts(frame: pd.DataFrame, buurten: list[tuple[str, str, dt.date | None]
     over all buurten (sorting, latest values and trends at once), so the refresh builds the whole programme."""
     plan = _theme_indicators(catalogue)
     monitoring = {c["code"]: c for _, _, groups in plan for _, _, cs in groups for c in cs}
-    records = _records(frame)
+    records = records_by_area(frame)
     latest = definitions.latest_as_of(frame, review, keys=("area", "indicator")) if not frame.empty else frame
     latest_by_area: dict[str, list[dict]] = {}
     if not latest.empty:
@@ -257,21 +257,23 @@ def _trends(inputs: dict[tuple[str, str], tuple]) -> dict[tuple[str, str], dict 
     return {key: _trend_item(result) for key, result in zip(inputs, found, strict=True)}
 
 
-def _monitoring(catalogue: pd.DataFrame) -> list[str]:
+def monitoring_codes(catalogue: pd.DataFrame) -> list[str]:
     return list(catalogue.loc[catalogue["group"].isin([g for g, _ in GROUPS]), "code"])
 
 
 def build_own(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: str, catalogue: pd.DataFrame,
               start_date: dt.date | None) -> dict:
     """`own_parts` of one buurt, read as this viewer may see it."""
-    frame = visible_observations(conn, viewer, area, _monitoring(catalogue), catalogue=catalogue)
+    frame = visible_observations(conn, viewer, area, monitoring_codes(catalogue), catalogue=catalogue)
     return own_parts(frame, [(area.code, area.name, start_date)], review, catalogue)[area.code]
 
 
-def build_own_many(conn: Connection, scope: str, review: str, catalogue: pd.DataFrame,
-                   programme_ids: list[int] | None = None) -> dict[str, dict]:
-    """`own_parts` of many programme buurten (None: all) from one read and one publication of their rows, keyed as
-    stored (`own_key`): what the refresh builds ahead. Equal to `build_own` per buurt (test)."""
+def programme_published(conn: Connection, scope: str, catalogue: pd.DataFrame,
+                        programme_ids: list[int] | None = None) -> tuple[list[tuple[str, str, dt.date | None]],
+                                                                         pd.DataFrame]:
+    """The programme buurten (slug, name, start date; None: all) and their monitoring observations as the scope's
+    viewers see them, from one read and one publication: what `build_own_many` (and the refresh's programme
+    positions) build from."""
     from sqlalchemy import select
 
     from data_access.models import ProgrammeBuurt
@@ -283,12 +285,24 @@ def build_own_many(conn: Connection, scope: str, review: str, catalogue: pd.Data
         stmt = stmt.where(ProgrammeBuurt.id.in_(programme_ids))
     buurten = conn.execute(stmt).all()
     if not buurten:
-        return {}
-    rows = programme_rows(conn, viewer, [b.id for b in buurten], _monitoring(catalogue), None, catalogue)
+        return [], pd.DataFrame()
+    rows = programme_rows(conn, viewer, [b.id for b in buurten], monitoring_codes(catalogue), None, catalogue)
     shown = publish(rows, viewer, catalogue, {b.slug: b.id for b in buurten}, False,
                     {b.slug: b.name for b in buurten})
-    parts = own_parts(shown, [(b.slug, b.name, b.start_date) for b in buurten], review, catalogue)
-    return {own_key(scope, slug, review): part for slug, part in parts.items()}
+    return [(b.slug, b.name, b.start_date) for b in buurten], shown
+
+
+def build_own_many(conn: Connection, scope: str, review: str, catalogue: pd.DataFrame,
+                   programme_ids: list[int] | None = None,
+                   published: tuple[list[tuple[str, str, dt.date | None]], pd.DataFrame] | None = None
+                   ) -> dict[str, dict]:
+    """`own_parts` of many programme buurten (None: all; or of `programme_published`'s answer), keyed as stored
+    (`own_key`): what the refresh builds ahead. Equal to `build_own` per buurt (test)."""
+    buurten, shown = published or programme_published(conn, scope, catalogue, programme_ids)
+    if not buurten:
+        return {}
+    return {own_key(scope, slug, review): part
+            for slug, part in own_parts(shown, buurten, review, catalogue).items()}
 
 
 def compose(conn: Connection, viewer: Viewer, area: queries.AreaInfo, own: dict, catalogue: pd.DataFrame) -> dict:
