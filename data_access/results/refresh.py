@@ -210,7 +210,8 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
                 rows = kpi_service.result_rows(computed, "matched")
                 if slugs is not None:
                     rows = kpi_service.with_used_sources(conn, rows, computed, "matched")
-        _count("kpi")
+        if rows:
+            _count("kpi")
         with engine.begin() as conn:
             for kind, payloads in rows.items():
                 store.write_many(conn, kind, payloads, version, replace_kind=slugs is None)
