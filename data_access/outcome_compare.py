@@ -64,8 +64,11 @@ def position_rows(scope: str, period: str, table: pd.DataFrame) -> dict[str, obj
     marker ("<scope>|<period>|", the number of ranked rows) that says the period is ranked. A page then reads its
     own buurt's few rows, not the whole programme's (parsing a period's table cost ~0.1 s per period and worker)."""
     rows: dict[str, object] = {f"{scope}|{period}|": len(table)}
-    for slug, part in table.groupby("area", sort=False):
-        rows[f"{scope}|{period}|{slug}"] = part.drop(columns="area").to_dict("records")
+    values = [None if pd.isna(v) else float(v) for v in pd.to_numeric(table["programme_value"], errors="coerce")]
+    for slug, indicator, n, rank, band, value in zip(table["area"], table["indicator"], table["n"].tolist(),
+                                                     table["rank"].tolist(), table["band"], values, strict=True):
+        rows.setdefault(f"{scope}|{period}|{slug}", []).append(
+            {"indicator": indicator, "n": n, "rank": rank, "band": band, "programme_value": value})
     return rows
 
 

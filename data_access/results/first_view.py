@@ -84,11 +84,12 @@ def changes_since(conn: Connection, previous: str | None, current: str, full: bo
     kinds = set(conn.execute(select(ImportBatch.kind).where(ImportBatch.id > since).distinct()).scalars())
     if not kinds <= DELIVERY_KINDS:
         return Changes(everything=True)
-    newer = select(Observation.indicator_id, Observation.period, Observation.area_id) \
-        .where(Observation.batch_id > since).distinct().subquery()
-    found = conn.execute(select(Indicator.code, Indicator.group, newer.c.period, Area.code)
-                         .join(Indicator, Indicator.id == newer.c.indicator_id)
-                         .join(Area, Area.id == newer.c.area_id)).all()
+    # one flat select: a DISTINCT subquery made SQLite scan every observation (~2 s at 1,000 buurten) instead of
+    # using the batch index
+    found = conn.execute(select(Indicator.code, Indicator.group, Observation.period, Area.code).distinct()
+                         .join(Indicator, Indicator.id == Observation.indicator_id)
+                         .join(Area, Area.id == Observation.area_id)
+                         .where(Observation.batch_id > since)).all()
     return Changes(indicators={r[0] for r in found}, periods={r[2] for r in found}, areas={r[3] for r in found},
                    context=any(r[1] == "context" for r in found))
 
