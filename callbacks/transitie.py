@@ -33,7 +33,14 @@ from data_access.results import store as read_model_store
 from layouts import html_table
 from layouts.figures import OKABE_ITO, TEMPLATE, exportable, graph_config, status_badge
 from layouts.formatting import number, signed, time_nl
-from layouts.transitie import FAMILY_HEADERS, KPI_COLUMNS, MAIN_KPI, candidate_columns, overview_columns
+from layouts.transitie import (
+    FAMILY_HEADERS,
+    KPI_COLUMNS,
+    MAIN_KPI,
+    candidate_columns,
+    candidates_block,
+    overview_columns,
+)
 
 ROLES = transitie.VIEW_ROLES
 MSG = {
@@ -466,6 +473,15 @@ def update_programme_kpi(_path: str | None):  # noqa: ANN201
 
 # ---------------------------------------------------------------- candidates
 
+def open_candidates(clicks: int | None, shown):  # noqa: ANN001, ANN201
+    """The candidate section, the first time its <details> is opened (the layout has only its heading)."""
+    if not clicks or shown:
+        return no_update
+    if not allowed(current_viewer()):
+        return None
+    return candidates_block()
+
+
 def _weights_from(values: list | None) -> dict[str, float]:
     """A weight for every component: the slider's value (0–3) or, when missing or not a number, the default."""
     values = list(values) if isinstance(values, list | tuple) else []
@@ -640,6 +656,8 @@ def register(app: dash.Dash) -> None:
                             prevent_initial_call=True)
     app.callback(Output(ids.TRANSITIE_KPI, "children"), Output(ids.TRANSITIE_EVENT_STUDY, "children"),
                  Input(ids.URL, "pathname"))(update_programme_kpi)
+    app.callback(Output(ids.TRANSITIE_CAND_BODY, "children"), Input(ids.TRANSITIE_CAND_SUMMARY, "n_clicks"),
+                 State(ids.TRANSITIE_CAND_BODY, "children"), prevent_initial_call=True)(open_candidates)
     app.callback(Output(ids.TRANSITIE_CAND_INFO, "children"), Input(ids.TRANSITIE_CAND_LEVEL, "value"),
                  Input(ids.transitie_weight(ALL), "value"))(update_candidates)
     app.callback(Output(ids.TRANSITIE_CAND_GRID, "columnDefs"), Input(ids.TRANSITIE_CAND_LEVEL, "value"),

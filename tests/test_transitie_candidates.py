@@ -181,6 +181,10 @@ def test_selecting_a_candidate_and_saving_its_checklist_updates_its_row(dash_duo
     browser_login(dash_duo, "transitie@demo.nl")
     dash_duo.driver.get(dash_duo.server_url + "/transitie")
     row = ".ag-row[row-id='BU03923011']"
+    # the section is drawn when opened
+    assert dash_duo.driver.find_elements(By.ID, ids.TRANSITIE_CAND_GRID) == []
+    summary = dash_duo.wait_for_element(f"#{ids.TRANSITIE_CAND_SUMMARY}", timeout=20)
+    dash_duo.driver.execute_script("arguments[0].click()", summary)
     dash_duo.wait_for_element(f"#{ids.TRANSITIE_CAND_GRID} .ag-row", timeout=20)
     # the grid's own filter, applied on the server: only the planted buurten, the best first
     dash_duo.driver.execute_script("dash_ag_grid.getApi(arguments[0]).setFilterModel(arguments[1])",
