@@ -7,6 +7,7 @@ adoption counts calls the function here; it never re-derives the concept, so two
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -71,6 +72,7 @@ def _as_date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else pd.Timestamp(value).date()
 
 
+@functools.lru_cache(maxsize=4096)
 def _period_end(period: str) -> dt.date:
     """The first day after a period (a period is complete before a start date when this is on or before it)."""
     year, kind, n = periods.parse(period)
@@ -146,6 +148,7 @@ def latest_as_of(frame: pd.DataFrame, review: str | None = None,
 
 # ---------------------------------------------------------------- comparison group
 
+MONITORING_GROUPS = ("adoptie", "kwaliteit", "effectiviteit")  # the catalogue groups the uitkomsten tables show
 COMPARISON_SIZE = 30  # the n non-transition buurten nearest on context
 MIN_COMPARISON = 5  # fewer buurten are no group (and would risk identifying them)
 COMPARISON_TEXT = {

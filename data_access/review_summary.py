@@ -104,18 +104,11 @@ def judge(new: pd.Series | None, old: pd.Series | None, polarity: str, kind: str
     return Change(BETTER if (diff > 0) == up_is_good else WORSE, diff, old["period"])
 
 
-def _as_of(rows: pd.DataFrame, period: str) -> pd.Series | None:
-    """The latest value as of a review (`definitions.latest_as_of`: the newest period up to it with a value)."""
-    found = definitions.latest_as_of(rows, period, keys=("indicator",))
-    return None if found.empty else found.iloc[0]
-
-
-def _sorted(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    rows = frame[frame["indicator"] == indicator]
-    if rows.empty:
-        return rows
-    rows = rows.assign(_k=rows["period"].map(periods.sort_key)).sort_values("_k")
-    return rows.drop_duplicates("period", keep="last").drop(columns="_k")
+def _as_of(rows: list[dict], period: str) -> dict | None:
+    """The latest value as of a review (the rule of `definitions.latest_as_of`: the newest period up to it with a
+    value) among one indicator's records, oldest first (`uitkomsten_view.records_by_area`)."""
+    key = periods.sort_key(period)
+    return next((r for r in reversed(rows) if r["_k"] <= key and not _missing(r["value"])), None)
 
 
 def parse_actions(text: str | None) -> list[dict]:
@@ -168,52 +161,77 @@ def _kpi(conn: Connection, slug: str, viewer: Viewer) -> list[dict]:
 def review_summary(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: str,
                    with_kpi: bool = True) -> dict:
     """The review summary of one programme buurt at one bimonthly review, as plain data."""
+    from data_access.services.uitkomsten_view import monitoring_codes
+
     catalogue = queries.indicators(conn)
-    monitoring = catalogue[catalogue["group"].isin(GROUPS)].sort_values("sort_order", kind="stable")
-    frame = visible_observations(conn, viewer, area, list(monitoring["code"]), catalogue=catalogue)
-    previous = periods.previous(review)
+    frame = visible_observations(conn, viewer, area, monitoring_codes(catalogue), catalogue=catalogue)
     start_date = conn.execute(select(ProgrammeBuurt.start_date)
                               .where(ProgrammeBuurt.id == area.programme_id)).scalar_one_or_none()
+    own = summary_parts(frame, [(area.code, area.name, start_date)], review, catalogue)[area.code]
+    return with_network(conn, viewer, area, own, with_kpi)
+
+
+def summary_parts(frame: pd.DataFrame, buurten: list[tuple[str, str, object]], review: str,
+                  catalogue: pd.DataFrame) -> dict[str, dict]:
+    """The part of the summary that rests on each buurt's own rows (`frame`: published monitoring observations of
+    `buurten`, slug, name, start date): per theme what changed. Pure and one pass over all buurten, so the refresh
+    builds the whole programme's at once; `with_network` adds the KPI and the last session."""
+    from data_access.services.uitkomsten_view import records_by_area
+
+    monitoring = catalogue[catalogue["group"].isin(GROUPS)].sort_values("sort_order", kind="stable")
+    previous = periods.previous(review)
     theme_names = dict(THEMES)
-    by_theme: dict[str, list[dict]] = {code: [] for code, _ in THEMES}
-    for _, c in monitoring.iterrows():
-        themes = [t.strip() for t in (c["theme"] or "").split(",") if t.strip() in theme_names]
-        if not themes:
-            continue
-        rows = _sorted(frame, c["code"]) if not frame.empty else frame
-        latest = _as_of(rows, review) if not rows.empty else None
-        if latest is None:
-            continue  # nothing delivered up to this review: the full table below says so
-        before = _as_of(rows, previous)
-        valued = rows[rows["value"].notna()]
-        base = definitions.nulmeting(valued["period"], start_date).period
-        first = valued[valued["period"] == base].iloc[0] if base is not None else latest
-        polarity = c["polarity"]
-        since_previous = judge(latest, before, polarity, c["kind"])
-        since_start = (judge(latest, first, polarity, c["kind"]) if first["period"] != latest["period"]
-                       else Change(NO_EARLIER))
-        by_theme[themes[0]].append({
-            "indicator": c["code"], "name": c["name"], "kind": c["kind"], "unit": c["unit"], "polarity": polarity,
-            "group": c["group"], "themes": themes, "also": [theme_names[t] for t in themes[1:]],
-            "value": None if _missing(latest["value"]) else float(latest["value"]), "period": latest["period"],
-            "suppressed": bool(latest["suppressed"]), "note": "" if _missing(latest.get("note")) else
-            str(latest.get("note") or ""), "synthetic": bool(latest["synthetic"]),
-            "since_previous": since_previous, "since_start": since_start, "start_period": first["period"],
-            "target": _target(c), "actiehouder": c.get("actiehouder") or "", "frequency": c.get("frequency") or "",
-        })
-    themes_out = []
-    for code, label in THEMES:
-        items = sorted(by_theme[code], key=lambda i: ORDER.index(i["since_previous"].judgement))
-        counts = {j: sum(1 for i in items if i["since_previous"].judgement == j) for j in (BETTER, WORSE, SIMILAR)}
-        themes_out.append({"theme": code, "label": label, "items": items, "counts": counts})
-    session = last_session(conn, area.programme_id, review) if area.programme_id is not None else None
-    return {
-        "slug": area.code, "name": area.name, "review": review, "review_label": periods.label(review),
-        "previous": previous, "previous_label": periods.label(previous), "themes": themes_out,
-        "kpi": _kpi(conn, area.code, viewer) if with_kpi and not viewer.anonymous else [],
-        "session": session, "synthetic": bool(frame["synthetic"].any()) if not frame.empty else False,
-        "empty": frame.empty,
-    }
+    records = records_by_area(frame)
+    synthetic = frame.groupby("area")["synthetic"].any().to_dict() if not frame.empty else {}
+    indicators = []
+    for c in monitoring.to_dict("records"):
+        themes = [t.strip() for t in (c["theme"] if isinstance(c["theme"], str) else "").split(",")
+                  if t.strip() in theme_names]
+        if themes:
+            indicators.append((c, themes))
+    out = {}
+    for slug, name, start_date in buurten:
+        by_theme: dict[str, list[dict]] = {code: [] for code, _ in THEMES}
+        for c, themes in indicators:
+            rows = records.get((slug, c["code"]), [])
+            latest = _as_of(rows, review)
+            if latest is None:
+                continue  # nothing delivered up to this review: the full table below says so
+            before = _as_of(rows, previous)
+            valued = [r for r in rows if not _missing(r["value"])]
+            base = definitions.nulmeting([r["period"] for r in valued], start_date).period
+            first = next(r for r in valued if r["period"] == base) if base is not None else latest
+            polarity = c["polarity"]
+            since_start = (judge(latest, first, polarity, c["kind"]) if first["period"] != latest["period"]
+                           else Change(NO_EARLIER))
+            by_theme[themes[0]].append({
+                "indicator": c["code"], "name": c["name"], "kind": c["kind"], "unit": c["unit"], "polarity": polarity,
+                "group": c["group"], "themes": themes, "also": [theme_names[t] for t in themes[1:]],
+                "value": None if _missing(latest["value"]) else float(latest["value"]), "period": latest["period"],
+                "suppressed": bool(latest["suppressed"]),
+                "note": "" if _missing(latest.get("note")) else str(latest.get("note") or ""),
+                "synthetic": bool(latest["synthetic"]),
+                "since_previous": judge(latest, before, polarity, c["kind"]), "since_start": since_start,
+                "start_period": first["period"], "target": _target(c),
+                "actiehouder": c.get("actiehouder") or "", "frequency": c.get("frequency") or "",
+            })
+        themes_out = []
+        for code, label in THEMES:
+            items = sorted(by_theme[code], key=lambda i: ORDER.index(i["since_previous"].judgement))
+            counts = {j: sum(1 for i in items if i["since_previous"].judgement == j) for j in (BETTER, WORSE, SIMILAR)}
+            themes_out.append({"theme": code, "label": label, "items": items, "counts": counts})
+        out[slug] = {"slug": slug, "name": name, "review": review, "review_label": periods.label(review),
+                     "previous": previous, "previous_label": periods.label(previous), "themes": themes_out,
+                     "synthetic": bool(synthetic.get(slug, False)), "empty": slug not in synthetic}
+    return out
+
+
+def with_network(conn: Connection, viewer: Viewer, area: queries.AreaInfo, own: dict, with_kpi: bool = True) -> dict:
+    """The summary: its own part with the buurt's KPI (stored) and the last review session up to the review (read
+    per request, so a saved session never makes the stored part stale)."""
+    session = last_session(conn, area.programme_id, own["review"]) if area.programme_id is not None else None
+    return {**own, "kpi": _kpi(conn, area.code, viewer) if with_kpi and not viewer.anonymous else [],
+            "session": session}
 
 
 def judgements(summary: dict, which: str = "since_previous") -> dict[str, list[str]]:
@@ -225,7 +243,7 @@ def judgements(summary: dict, which: str = "since_previous") -> dict[str, list[s
     return out
 
 
-KIND = "review_summary"
+KIND = "review_summary_own"  # `summary_parts` per scope|slug|review; built ahead for every buurt by the refresh
 
 
 def _to_payload(summary: dict) -> dict:
@@ -242,15 +260,31 @@ def _from_payload(payload: dict) -> dict:
     return {**payload, "themes": themes}
 
 
-def stored_review_summary(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: str) -> dict:
-    """`review_summary`, computed once per buurt, review and viewer scope and kept in the results tables.
+def part_payloads(frame: pd.DataFrame, buurten: list[tuple[str, str, object]], scope: str, review: str,
+                  catalogue: pd.DataFrame) -> dict[str, dict]:
+    """`summary_parts` as stored rows (key scope|slug|review): what the refresh stores ahead."""
+    return {f"{scope}|{slug}|{review}": _to_payload(part)
+            for slug, part in summary_parts(frame, buurten, review, catalogue).items()}
 
-    The summary depends on the viewer only through the aggregate scope (`data_access.results.scopes`): it shows
-    programme-buurt aggregates and the buurt's KPI, which every network sees as the team does."""
+
+def stored_review_summary(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: str) -> dict:
+    """`review_summary` from its stored part (per buurt, review and viewer scope), with the KPI and last session.
+
+    The part depends on the viewer only through the aggregate scope (`data_access.results.scopes`): it shows
+    programme-buurt aggregates, which every network sees as the team does."""
     from data_access.results import store
     from data_access.results.scopes import aggregate_scope, scope_viewer
+    from data_access.services.uitkomsten_view import monitoring_codes
 
     scope = aggregate_scope(viewer)
-    payload = store.get_or_compute(conn, KIND, f"{scope}|{area.code}|{review}",
-                                   lambda: _to_payload(review_summary(conn, scope_viewer(scope), area, review)))
-    return _from_payload(payload)
+
+    def compute() -> dict:
+        catalogue = queries.indicators(conn)
+        frame = visible_observations(conn, scope_viewer(scope), area, monitoring_codes(catalogue),
+                                     catalogue=catalogue)
+        start_date = conn.execute(select(ProgrammeBuurt.start_date)
+                                  .where(ProgrammeBuurt.id == area.programme_id)).scalar_one_or_none()
+        return _to_payload(summary_parts(frame, [(area.code, area.name, start_date)], review, catalogue)[area.code])
+
+    own = _from_payload(store.get_or_compute(conn, KIND, f"{scope}|{area.code}|{review}", compute))
+    return with_network(conn, scope_viewer(scope), area, own)

@@ -196,7 +196,7 @@ def test_uitkomsten_view_is_stored_once_per_scope_and_follows_a_delivery(app, tm
     # row; a supplier gets its own (its own source only); a new delivery replaces it.
     from data_access.context import page_context
     from data_access.results import store
-    from data_access.services.uitkomsten_view import uitkomsten_view
+    from data_access.services.uitkomsten_view import OWN_KIND, uitkomsten_view
 
     engine = app.server.extensions["engine"]
     assert import_file(engine, "gebieden", write_csv(tmp_path / "g.csv", GEBIEDEN)).ok
@@ -210,13 +210,13 @@ def test_uitkomsten_view_is_stored_once_per_scope_and_follows_a_delivery(app, tm
         return next(r["latest"]["value"] for t in v["themes"] for g in t["groups"] for r in g["rows"]
                     if r["indicator"] == indicator and r["latest"])
 
-    before = store.COMPUTED.get("uitkomsten_view", 0)
+    before = store.COMPUTED.get(OWN_KIND, 0)
     team = view(Viewer(role="transitieteam"))
     network = view(Viewer(role="buurtnetwerk", programme_ids=frozenset({999})))
-    assert store.COMPUTED.get("uitkomsten_view", 0) == before + 1
+    assert store.COMPUTED.get(OWN_KIND, 0) == before + 1
     assert team == network and team["sources"] == ["Buurtnetwerk", "Verzekeraar A"]
     supplier = view(Viewer(role="leverancier", supplier_source="Andere verzekeraar"))
-    assert store.COMPUTED.get("uitkomsten_view", 0) == before + 2
+    assert store.COMPUTED.get(OWN_KIND, 0) == before + 2
     assert supplier["empty"] and supplier["sources"] == []
     correction = "gebied;indicator;periode;teller;noemer;waarde;bron\n" \
                  "BU03920105;wvpk_uren_per_client;2025-B5;10000;40;;Verzekeraar A\n"

@@ -22,16 +22,16 @@ from data_access import best_practices, definitions, kpi_service, outcome_compar
 from data_access.access import Viewer
 from data_access.context import page_context
 from data_access.importers import import_file
-from data_access.models import DerivedResult, ReviewSession
+from data_access.models import DerivedResult, ProgrammeBuurt, ReviewSession
 from data_access.published import visible_observations
 from data_access.results import store
 from data_access.results.lock import RefreshLock
 from data_access.services.buurt_overview import buurt_overview
-from data_access.services.uitkomsten_view import indicator_summary
+from data_access.services.uitkomsten_view import indicator_summary, uitkomsten_view
 from layouts.formatting import time_nl
 from tests.conftest import write_csv
 from tests.test_pages_beeld import GEBIEDEN
-from tests.test_pages_uitkomsten import BUURTEN, _delivery, _with_detractors
+from tests.test_pages_uitkomsten import BUURTEN, PERIODS, _delivery, _with_detractors
 
 TEAM = Viewer(role="transitieteam")
 ROOT = Path(__file__).resolve().parent.parent
@@ -345,3 +345,84 @@ def test_first_views_that_fill_the_pool_still_store_what_they_computed(database_
                                  .where(DerivedResult.kind == "probe")).all())
     engine.dispose()
     assert rows == {"de-vijfhoek": '{"value":"de-vijfhoek"}', "sterrenwijk": '{"value":"sterrenwijk"}'}
+
+
+def test_uitkomsten_own_parts_built_for_the_programme_at_once_equal_one_buurt_at_a_time(stored):
+    # the refresh builds every buurt's own part from one read of the programme; a first view builds one buurt's
+    from data_access.services import uitkomsten_view
+
+    with stored.connect() as conn:
+        catalogue = queries.indicators(conn)
+        for review in ("2025-B5", definitions.default_review()):
+            many = uitkomsten_view.build_own_many(conn, "intern", review, catalogue)
+            assert len(many) == 20
+            for slug in ("de-vijfhoek", "kleverpark-zuid", "gorinchem", "groenewoud"):
+                context = page_context(conn, slug, TEAM)
+                one = uitkomsten_view.build_own(conn, TEAM, context.area, review, catalogue, context.start_date)
+                assert store.dumps(many[f"intern|{slug}|{review}"]) == store.dumps(one)
+    vijfhoek = many[f"intern|de-vijfhoek|{definitions.default_review()}"]
+    row = next(r for t in vijfhoek["themes"] for g in t["groups"] for r in g["rows"]
+               if r["indicator"] == "wvpk_uren_per_client")
+    with stored.connect() as conn:
+        start = page_context(conn, "de-vijfhoek", TEAM).start_date
+    assert row["latest"]["period"] == "2025-B5"
+    assert row["first"]["period"] == definitions.nulmeting(PERIODS, start).period
+
+
+def test_a_delivery_rebuilds_the_own_parts_of_the_buurten_it_feeds_only(stored, tmp_path, monkeypatch):
+    from data_access.services import uitkomsten_view as module
+
+    review = definitions.default_review()
+    with stored.connect() as conn:
+        assert len([k for k in store.read_many(conn, module.OWN_KIND)
+                    if k.startswith("intern|") and k.endswith(f"|{review}")]) == 20  # built ahead for all
+        ids = dict(conn.execute(select(ProgrammeBuurt.slug, ProgrammeBuurt.id)).all())
+    built = []
+    original = module.programme_published
+    monkeypatch.setattr(module, "programme_published", lambda conn, scope, catalogue, programme_ids=None: (
+        built.append(programme_ids) or original(conn, scope, catalogue, programme_ids)))
+    delivery = "gebied;indicator;periode;teller;noemer;waarde;bron;criticasters\n" \
+               "kleverpark-zuid;prev_nps_clienten;2026-B1;30;45;;Buurtnetwerk;10\n"
+    assert import_file(stored, "levering", write_csv(tmp_path / "nps.csv", delivery)).ok
+    results.after_change(stored, wait=True)  # as the upload does
+    assert built == [[ids["kleverpark-zuid"]]]  # the other 19 stay stored
+    with stored.connect() as conn:  # the page reads the stored own part, composed with the comparisons
+        view = uitkomsten_view(conn, page_context(conn, "kleverpark-zuid", TEAM), None)
+        assert len(store.read_many(conn, module.OWN_KIND)) == len(ids)
+    nps = next(r for t in view["themes"] for g in t["groups"] for r in g["rows"]
+               if r["indicator"] == "prev_nps_clienten")
+    assert (nps["latest"]["period"], round(nps["latest"]["value"], 2)) == ("2026-B1", 44.44)  # (30 - 10) / 45
+    assert "latest" not in view and all("compared" in r for t in view["themes"] for g in t["groups"]
+                                        for r in g["rows"])
+
+
+def test_the_first_uitkomsten_view_after_a_refresh_computes_nothing(stored):
+    # the refresh stored every buurt's own part, comparison values and the positions of the default review
+    from data_access.review_summary import review_summary, stored_review_summary
+
+    before = dict(store.COMPUTED)
+    with stored.connect() as conn:
+        context = page_context(conn, "de-vijfhoek", TEAM)
+        view = uitkomsten_view(conn, context, None)
+        summary = stored_review_summary(conn, TEAM, context.area, context_review := definitions.default_review())
+        stored_values = store.frame_from(store.read(conn, "comparison_values", "intern|de-vijfhoek"))
+        one = outcome_compare.comparison_value_table(conn, "intern", definitions.comparison_group(conn, "de-vijfhoek"),
+                                                     queries.indicators(conn))
+    assert {k: v - before.get(k, 0) for k, v in store.COMPUTED.items() if v != before.get(k, 0)} == {}
+    row = next(r for t in view["themes"] for g in t["groups"] for r in g["rows"]
+               if r["indicator"] == "wvpk_uren_per_client")
+    assert (sorted(row["compared"]), row["compared"]["group"]["n"]) == (["group"], 9)  # one programme buurt: no rank
+    assert store.dumps(store.frame_payload(stored_values)) == store.dumps(store.frame_payload(one))
+    with stored.connect() as conn:  # the summary built ahead for the programme equals one computed for the buurt
+        direct = review_summary(conn, TEAM, context.area, context_review)
+    assert summary == direct and summary["themes"][0]["items"]
+
+
+def test_programme_positions_ranked_from_the_own_parts_read_equal_one_period_at_a_time(stored):
+    with stored.connect() as conn:
+        catalogue = queries.indicators(conn)
+        positions = {k: store.frame_from(v) for k, v in store.read_many(conn, "positions").items()}
+        one = outcome_compare.position_table(conn, "intern", "2025-B3", catalogue)
+    table = positions["intern|2025-B3"]  # three buurten delivered the client NPS: ranked by the refresh
+    assert sorted(table["area"]) == ["de-vijfhoek", "kleverpark-zuid", "sterrenwijk"]
+    assert store.dumps(store.frame_payload(table)) == store.dumps(store.frame_payload(one))

@@ -143,17 +143,17 @@ def test_counts_without_interval_are_judged_as_poisson_counts():
 def test_the_stored_summary_equals_the_computed_one_and_is_shared_by_every_network(planted):
     # Computed once per buurt, review and scope: the team and another buurt's network read the same stored row.
     from data_access.results import store
-    from data_access.review_summary import stored_review_summary
+    from data_access.review_summary import KIND, stored_review_summary
 
     engine = planted.server.extensions["engine"]
     other_network = Viewer(role="buurtnetwerk", programme_ids=frozenset({999}))
     with engine.connect() as conn:
         area = queries.find_area(conn, "de-vijfhoek")
         direct = review_summary(conn, TRANSITIE, area, "2025-B5")
-        before = store.COMPUTED.get("review_summary", 0)
+        before = store.COMPUTED.get(KIND, 0)
         stored = stored_review_summary(conn, TRANSITIE, area, "2025-B5")
         again = stored_review_summary(conn, other_network, area, "2025-B5")
-    assert store.COMPUTED.get("review_summary", 0) == before + 1
+    assert store.COMPUTED.get(KIND, 0) == before + 1
     assert judgements(stored) == judgements(direct) == judgements(again)
     assert judgements(stored, "since_start") == judgements(direct, "since_start")
     assert stored["kpi"] == direct["kpi"]

@@ -14,6 +14,10 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
   indicator changed (it can weigh another indicator's aggregate);
 - `positions` ("<scope>|<period>"): the rows of the changed periods;
 - `comparison_values` ("<scope>|<buurt>"): the buurten whose comparison group holds a changed area;
+- `uitkomsten_own`, `review_summary_own` ("<scope>|<buurt>|<review>": the part of the uitkomsten tables and of the
+  review summary that rests on the buurt's own rows): the buurten the changed areas feed; all when a context
+  indicator changed (member aggregates can be weighed by context figures); kept when only records were saved
+  (the comparisons, KPI and last session are read per request);
 - `programme_impact` (hours, FTE and euros on /transitie): kept when only stories, sessions, best practices,
   reports or contacts were saved; dropped by budgets, budget activities, agendas and any import;
 - `transitie_rows`, `transitie_grid_data` (adoption counts, freshness, KPI status): always; they are recomputed;
@@ -23,7 +27,10 @@ A refresh with nothing changed (`python -m dashboard refresh` by hand), a public
 or a change of the programme's members drops everything, as before. Then `compute_ahead` stores what pages open
 with (the internal scope, the default indicator, today): best-practice proposals, the menukaart comparison, the
 transitie rows, grid, map and candidates (both levels), the newest values of the indicators /vergelijken opens
-with; the programme positions follow (`refresh.positions`).
+with, and per programme buurt without them its comparison values and (at the default review) the own parts of
+its uitkomsten tables and review summary, from one read of the programme's rows; when that read covers every
+buurt, it also ranks every period (the programme positions); the remaining default periods follow
+(`refresh.positions`). So the first view of any buurt's uitkomsten page after a refresh computes nothing.
 """
 
 from __future__ import annotations
@@ -93,6 +100,9 @@ def _key_part(key: str, index: int) -> str:
 
 def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[str, set[str] | None]:
     """Per lazy kind the stored keys the changes can affect (None: all of them)."""
+    from data_access.review_summary import KIND as SUMMARY_KIND
+    from data_access.services.uitkomsten_view import OWN_KIND
+
     if changes.everything:
         return {kind: None for kind in kinds}
     stored: dict[str, list[str]] = {}
@@ -117,13 +127,31 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
         elif kind == "programme_impact" and not changes.indicators and changes.records is not None:
             # hours and euros rest on deliveries, budgets and realisation (an import), never on stories or sessions
             out[kind] = None if changes.records & IMPACT_RECORDS else set()
+        elif kind in (OWN_KIND, SUMMARY_KIND):  # a buurt's own rows only (member aggregates: weighed by context)
+            fed = fed_programmes(conn, changes.areas)[1]
+            out[kind] = None if changes.context else {k for k in keys if _key_part(k, 1) in fed}
         elif kind == "comparison_values":
             # a buurt without a stored group: its values are computed from a group found on request
             out[kind] = {k for k in keys if groups.get(_key_part(k, 1)) is None
-                         or groups[_key_part(k, 1)] & changes.areas}
+                         or groups[_key_part(k, 1)] & changes.areas} if changes.areas else set()
         else:  # transitie rows and grid (adoption counts, freshness, KPI status) and kinds without a rule
             out[kind] = None
     return out
+
+
+def fed_programmes(conn: Connection, areas: set[str]) -> tuple[set[int], set[str]]:
+    """Ids and slugs of the programme buurten these areas feed: the buurt itself or one of its member areas."""
+    from data_access.models import ProgrammeBuurt, ProgrammeMember
+
+    codes = sorted(areas)
+    if not codes:
+        return set(), set()
+    ids = set(conn.execute(select(ProgrammeBuurt.id).where(ProgrammeBuurt.slug.in_(codes))).scalars())
+    ids |= set(conn.execute(select(ProgrammeMember.programme_id).join(Area, Area.id == ProgrammeMember.area_id)
+                            .where(Area.code.in_(codes))).scalars())
+    slugs = set(conn.execute(select(ProgrammeBuurt.slug).where(ProgrammeBuurt.id.in_(ids))).scalars()) if ids \
+        else set()
+    return ids, slugs
 
 
 def _patch_latest(conn: Connection, keys: set[str], areas: set[str]) -> set[str]:
@@ -132,15 +160,9 @@ def _patch_latest(conn: Connection, keys: set[str], areas: set[str]) -> set[str]
     own observations only, so this equals a full recomputation (seconds at 1,000 buurten) for a delivery of a few
     buurten. Returns the keys brought up to date (kept by the drop)."""
     from data_access import compare
-    from data_access.models import ProgrammeBuurt, ProgrammeMember
     from data_access.results.scopes import scope_viewer
 
-    codes = sorted(areas)
-    ids = set(conn.execute(select(ProgrammeBuurt.id).where(ProgrammeBuurt.slug.in_(codes))).scalars())
-    ids |= set(conn.execute(select(ProgrammeMember.programme_id).join(Area, Area.id == ProgrammeMember.area_id)
-                            .where(Area.code.in_(codes))).scalars())
-    slugs = set(conn.execute(select(ProgrammeBuurt.slug).where(ProgrammeBuurt.id.in_(ids))).scalars()) if ids \
-        else set()
+    ids, slugs = fed_programmes(conn, areas)
     rows = {r.key: r.payload for r in conn.execute(select(DerivedResult.key, DerivedResult.payload).where(
         DerivedResult.kind == compare.STORED_KIND, DerivedResult.key.in_(sorted(keys))))}
     patched = {}
@@ -173,13 +195,56 @@ def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[
     return affected
 
 
+def _missing_own_parts(conn: Connection, today: dt.date) -> list[int] | None:
+    """Ids of the programme buurten whose uitkomsten own part (internal scope, default review) is not stored;
+    an empty list: all of them; None: none."""
+    from data_access import definitions
+    from data_access.models import ProgrammeBuurt
+    from data_access.services.uitkomsten_view import OWN_KIND, own_key
+
+    review = definitions.default_review(today)
+    stored = set(conn.execute(select(DerivedResult.key).where(DerivedResult.kind == OWN_KIND)).scalars())
+    buurten = conn.execute(select(ProgrammeBuurt.id, ProgrammeBuurt.slug)).all()
+    missing = [b.id for b in buurten if own_key(AHEAD_SCOPE, b.slug, review) not in stored]
+    if not missing:
+        return None
+    return [] if len(missing) == len(buurten) else missing
+
+
+def _missing_comparison_values(conn: Connection) -> dict[str, dict]:
+    """The comparison values (internal scope) of the programme buurten that have none stored, from one read of
+    their groups' rows (`outcome_compare.comparison_value_tables`): every uitkomsten page looks its own up."""
+    from data_access import definitions, outcome_compare, queries
+    from data_access.models import ProgrammeBuurt
+
+    stored = set(conn.execute(select(DerivedResult.key).where(DerivedResult.kind == "comparison_values")).scalars())
+    slugs = [s for s in conn.execute(select(ProgrammeBuurt.slug)).scalars() if f"{AHEAD_SCOPE}|{s}" not in stored]
+    if not slugs:
+        return {}
+    groups = {slug: definitions.comparison_group(conn, slug) for slug in slugs}
+    tables = outcome_compare.comparison_value_tables(conn, AHEAD_SCOPE, groups, queries.indicators(conn))
+    empty = pd.DataFrame(columns=outcome_compare.COMPARISON_COLUMNS)
+    return {f"{AHEAD_SCOPE}|{slug}": store.frame_payload(tables.get(slug, empty)) for slug in slugs}
+
+
 def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:
     """Store what pages open with, where it is not stored yet (a kept row is current: the refresh re-tags it): the
     best-practice proposals and the menukaart comparison of the default indicator, the transitie rows and grid of
     today, the transitie map and candidates, the programme impact and the newest values of the indicators
     /vergelijken opens with (internal scope)."""
-    from data_access import best_practices, compare, impact_service, menukaart, queries, transitie
+    from data_access import (
+        best_practices,
+        compare,
+        definitions,
+        impact_service,
+        menukaart,
+        queries,
+        review_summary,
+        transitie,
+    )
+    from data_access.outcome_compare import position_tables
     from data_access.results.scopes import scope_viewer
+    from data_access.services import uitkomsten_view
 
     today = today or dt.date.today()
     viewer = scope_viewer(AHEAD_SCOPE)
@@ -221,6 +286,24 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
         if latest:
             rows[compare.STORED_KIND] = {f"{AHEAD_SCOPE}|{code}": payload for code, payload in
                                          compare.latest_payloads(conn, AHEAD_SCOPE, latest).items()}
+        compared = _missing_comparison_values(conn)
+        if compared:
+            rows["comparison_values"] = compared
+        own = _missing_own_parts(conn, today)
+        if own is not None:
+            catalogue = queries.indicators(conn)
+            published = uitkomsten_view.programme_published(conn, AHEAD_SCOPE, catalogue, own or None)
+            review = definitions.default_review(today)
+            rows[uitkomsten_view.OWN_KIND] = uitkomsten_view.build_own_many(
+                conn, AHEAD_SCOPE, review, catalogue, published=published)
+            rows[review_summary.KIND] = review_summary.part_payloads(published[1], published[0], AHEAD_SCOPE, review,
+                                                                     catalogue)
+            if not own:  # every buurt: rank every period they have values in, from the same rows
+                stored = set(conn.execute(select(DerivedResult.key).where(DerivedResult.kind == "positions"))
+                             .scalars())
+                rows["positions"] = {f"{AHEAD_SCOPE}|{period}": store.frame_payload(table) for period, table in
+                                     position_tables(published[1], catalogue).items()
+                                     if f"{AHEAD_SCOPE}|{period}" not in stored}
     for kind in rows:
         store.counted(kind)
     with engine.begin() as conn:

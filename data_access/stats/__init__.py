@@ -9,9 +9,11 @@ from data_access.stats.benchmark import COMPARISON_LABELS_NL, compare, quintile
 from data_access.stats.funnel import FunnelResult, funnel, funnel_limits
 from data_access.stats.intervals import (
     Interval,
+    Intervals,
     byar,
     exact_poisson,
     interval_for,
+    intervals_for,
     no_interval_reason,
     nps,
     poisson_count,
@@ -31,7 +33,15 @@ from data_access.stats.kpi import (
     window_target,
 )
 from data_access.stats.peers import DEFAULT_PEER_TRANSFORMS, DEFAULT_PEER_VARIABLES, find_peers
-from data_access.stats.trend import TrendResult, count_trend, recent_trend, trend, worse_and_worsening
+from data_access.stats.trend import (
+    TrendResult,
+    TrendSeries,
+    count_trend,
+    recent_trend,
+    recent_trends,
+    trend,
+    worse_and_worsening,
+)
 
 __all__ = [
     "COMPARISON_LABELS_NL",
@@ -39,9 +49,11 @@ __all__ = [
     "DEFAULT_PEER_VARIABLES",
     "FunnelResult",
     "Interval",
+    "Intervals",
     "NotComputable",
     "StaggeredResult",
     "TrendResult",
+    "TrendSeries",
     "byar",
     "cluster_bootstrap_did",
     "compare",
@@ -53,6 +65,7 @@ __all__ = [
     "funnel_limits",
     "group_index",
     "interval_for",
+    "intervals_for",
     "kpi_status",
     "no_interval_reason",
     "nps",
@@ -60,6 +73,7 @@ __all__ = [
     "quintile",
     "rate",
     "recent_trend",
+    "recent_trends",
     "staggered_att",
     "t_interval",
     "target_path",

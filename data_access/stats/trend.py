@@ -30,13 +30,17 @@ and beats the unweighted test's power under binomial noise (0.53 against 0.48
 for 20 % falling 1.5 points a year among 500; tests/stats/test_trend.py); it
 gives up some of Cochran-Armitage's power whenever the residuals scatter more
 than counting noise, which with five points happens by chance 39 % of the time.
+
+``recent_trends`` applies ``recent_trend``'s rule to many series at once (a programme-wide build at 1,000 buurten
+has 12,000-100,000); ``recent_trend`` is that code for one series.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -91,34 +95,11 @@ def trend(
     if n < 3:
         return TrendResult(None, None, "not_computable", n, False)
 
-    weighted = v is not None and bool(np.all(np.isfinite(v) & (v > 0)))
-    w = 1 / v if weighted else np.ones(n)
-
-    x_bar = np.sum(w * x) / np.sum(w)
-    y_bar = np.sum(w * y) / np.sum(w)
-    sxx = np.sum(w * (x - x_bar) ** 2)
-    if sxx == 0:
+    slope, p_value, weighted, sxx = _line_fits(x[None], y[None], None if v is None else v[None])
+    if sxx[0] == 0:
         raise ValueError("periods must not all be equal")
-    slope = float(np.sum(w * (x - x_bar) * (y - y_bar)) / sxx)
-
-    if weighted:
-        se = math.sqrt(1 / sxx)
-        p_value = float(2 * stats.norm.sf(abs(slope) / se))
-    else:
-        residuals = y - (y_bar + slope * (x - x_bar))
-        s2 = float(np.sum(residuals**2) / (n - 2))
-        se = math.sqrt(s2 / sxx)
-        if se == 0:
-            # A perfect line: any non-zero slope is certain, a flat one is not a change.
-            p_value = 0.0 if slope != 0 else 1.0
-        else:
-            p_value = float(2 * stats.t.sf(abs(slope) / se, n - 2))
-
-    if p_value < 1 - level and slope != 0:
-        direction = "increasing" if slope > 0 else "decreasing"
-    else:
-        direction = "no_significant_change"
-    return TrendResult(slope, p_value, direction, n, weighted)
+    return TrendResult(float(slope[0]), float(p_value[0]), _direction(slope[0], p_value[0], level), n,
+                       bool(weighted[0]))
 
 
 def count_trend(
@@ -179,6 +160,16 @@ def count_trend_arrays(num: np.ndarray, den: np.ndarray, x: np.ndarray, kind: st
     return np.where(flat, 0.0, slope), np.where(flat, 1.0, p), np.where(flat, np.nan, phi)
 
 
+class TrendSeries(NamedTuple):
+    """One indicator's series for ``recent_trends``: values in period order (None where not delivered), their
+    numerators and denominators where known, and the catalogue kind."""
+
+    values: Sequence[float | None]
+    numerators: Sequence[float | None] | None = None
+    denominators: Sequence[float | None] | None = None
+    kind: str | None = None
+
+
 def recent_trend(values: Sequence[float | None], numerators: Sequence[float | None] | None = None,
                  denominators: Sequence[float | None] | None = None, kind: str | None = None,
                  last: int = 5) -> TrendResult:
@@ -186,19 +177,116 @@ def recent_trend(values: Sequence[float | None], numerators: Sequence[float | No
 
     Percentages use the binomial and rates the Poisson ``count_trend`` when every one of the last ``last``
     values has its numerator and denominator; counts without a denominator, means, scores and NPS (and rows
-    whose counts are hidden) fall back to the unweighted ``trend`` of the values.
+    whose counts are hidden) fall back to the unweighted ``trend`` of the values. ``recent_trends`` is the same
+    rule for many series at once; this is it for one.
     """
-    count_kind = {"percentage": "proportion", "rate": "rate"}.get(kind or "")
-    if count_kind and numerators is not None and denominators is not None:
-        y = _as_float(values)
-        num, den = _as_float(numerators), _as_float(denominators)
-        shown = np.flatnonzero(~np.isnan(y))[-last:]
-        if shown.size and np.all(np.isfinite(num[shown]) & np.isfinite(den[shown]) & (den[shown] > 0)):
-            return count_trend(num[shown], den[shown], count_kind, periods=shown.astype(float), last=last)
-    return trend(values, last=last)
+    return recent_trends([TrendSeries(values, numerators, denominators, kind)], last=last)[0]
 
 
-def _direction(slope: float, p_value: float, level: float) -> str:
+def recent_trends(series: Sequence[TrendSeries | tuple], last: int = 5) -> list[TrendResult]:
+    """``recent_trend`` for many series at once, in the order given (tuples of values, numerators, denominators,
+    kind; the last three optional).
+
+    The series are laid side by side in one (series, periods) array; every series then takes its path
+    (proportion, rate or values) and its last points by array masks, and each path is fitted once per number of
+    points: 100,000 series cost ~0.4 s instead of ~0.3-0.9 ms each.
+    """
+    if last < 1:
+        raise ValueError("last must be at least 1")
+    rows = [TrendSeries(*item) for item in series]
+    if not rows:
+        return []
+    width = max(len(row.values) for row in rows)
+    y = _side_by_side([row.values for row in rows], width)
+    count_kinds = [_COUNT_KINDS.get(row.kind or "") if row.numerators is not None and row.denominators is not None
+                   else None for row in rows]
+    with_counts = np.array([k is not None for k in count_kinds])
+    num = _side_by_side([row.numerators if k else () for row, k in zip(rows, count_kinds)], width)
+    den = _side_by_side([row.denominators if k else () for row, k in zip(rows, count_kinds)], width)
+    position = np.broadcast_to(np.arange(width, dtype=float), y.shape)
+
+    # The last `last` values shown, per series (positions are the periods, as in ``recent_trend``).
+    shown = ~np.isnan(y)
+    shown &= np.cumsum(shown[:, ::-1], axis=1)[:, ::-1] <= last
+    with np.errstate(invalid="ignore"):
+        all_counted = np.all(~shown | (np.isfinite(num) & np.isfinite(den) & (den > 0)), axis=1)
+    by_counts = with_counts & shown.any(axis=1) & all_counted
+    proportion = np.array([k == "proportion" for k in count_kinds])
+    with np.errstate(invalid="ignore"):
+        # count_trend's own filter on the shown points (all finite with a positive denominator already)
+        points = np.where(by_counts[:, None], shown & (num >= 0) & (~proportion[:, None] | (num <= den)), shown)
+
+    results: list[TrendResult | None] = [None] * len(rows)
+    n_points = points.sum(axis=1)
+    for index in np.flatnonzero(n_points < 3):
+        results[index] = TrendResult(None, None, "not_computable", int(n_points[index]), bool(by_counts[index]))
+    for path in ("proportion", "rate", None):
+        on_path = (by_counts & (proportion if path == "proportion" else ~proportion)) if path else ~by_counts
+        for n in np.unique(n_points[on_path & (n_points >= 3)]):
+            group = np.flatnonzero(on_path & (n_points == n))
+            mask = points[group]
+            x = position[group][mask].reshape(-1, n)
+            if path:
+                slope, p_value, phi = count_trend_arrays(num[group][mask].reshape(-1, n),
+                                                         den[group][mask].reshape(-1, n), x, path)
+            else:
+                slope, p_value, weighted, _ = _line_fits(x, y[group][mask].reshape(-1, n), None)
+            for j, index in enumerate(group.tolist()):
+                results[index] = TrendResult(float(slope[j]), float(p_value[j]), _direction(slope[j], p_value[j]),
+                                             int(n), path is not None, float(phi[j]) if path else None)
+    return results
+
+
+_COUNT_KINDS = {"percentage": "proportion", "rate": "rate"}
+
+
+def _line_fits(x: np.ndarray, y: np.ndarray,
+               variances: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Slope, p-value, weighted and Sxx per row of (series, points) arrays of ``trend``'s least-squares test.
+
+    A row is weighted (1 / variance, z-test) when all its variances are finite and positive, else unweighted
+    (t-test on the residual variance); Sxx 0 means its periods are all equal (slope NaN).
+    """
+    n = y.shape[1]
+    if variances is None:
+        weighted = np.zeros(y.shape[0], dtype=bool)
+        w = np.ones(y.shape)
+    else:
+        weighted = np.all(np.isfinite(variances) & (variances > 0), axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w = np.where(weighted[:, None], 1 / variances, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_bar = (w * x).sum(axis=1, keepdims=True) / w.sum(axis=1, keepdims=True)
+        y_bar = (w * y).sum(axis=1, keepdims=True) / w.sum(axis=1, keepdims=True)
+        sxx = (w * (x - x_bar) ** 2).sum(axis=1)
+        slope = (w * (x - x_bar) * (y - y_bar)).sum(axis=1) / sxx
+        residuals = y - (y_bar + slope[:, None] * (x - x_bar))
+        s2 = (residuals**2).sum(axis=1) / (n - 2)
+        se = np.sqrt(s2 / sxx)
+        p_value = 2 * stats.t.sf(np.abs(slope) / se, n - 2)
+        # A perfect line: any non-zero slope is certain, a flat one is not a change.
+        p_value = np.where(se == 0, np.where(slope != 0, 0.0, 1.0), p_value)
+        if weighted.any():
+            p_value = np.where(weighted, 2 * stats.norm.sf(np.abs(slope) / np.sqrt(1 / sxx)), p_value)
+    return slope, p_value, weighted, sxx
+
+
+def _side_by_side(seqs: list[Sequence[float | None]], width: int) -> np.ndarray:
+    """(series, width) floats, series by series, NaN where a series is shorter or a value is not a number."""
+    lengths = np.array([len(seq) for seq in seqs], dtype=int)
+    out = np.full((len(seqs), width), np.nan)
+    flat = list(chain.from_iterable(seqs))
+    try:
+        flat = np.array(flat, dtype=float)  # floats and None (NaN): most series, without pandas' cost
+    except (TypeError, ValueError):  # pandas.NA, text
+        flat = _as_float(flat)
+    column = np.arange(flat.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    inside = column < width  # numerators beyond the values are never used
+    out[np.repeat(np.arange(len(seqs)), lengths)[inside], column[inside]] = flat[inside]
+    return out
+
+
+def _direction(slope: float, p_value: float, level: float = 0.95) -> str:
     if p_value < 1 - level and slope != 0:
         return "increasing" if slope > 0 else "decreasing"
     return "no_significant_change"
