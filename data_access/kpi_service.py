@@ -66,6 +66,7 @@ class _Computed:
     names: dict[str, dict] = field(default_factory=dict)  # slug -> name, cohort, alliance_partner
     # indicator -> every source of the rows its results were computed from (buurten and comparison buurten)
     used_sources: dict[str, set[str]] = field(default_factory=dict)
+    periods: list[str] = field(default_factory=list)  # the bimonthly periods of the data (columns of every series)
 
 
 def kpi_indicators(catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -165,7 +166,8 @@ def result_rows(computed: _Computed, comparison: str) -> dict[str, dict[str, obj
             "used_sources": used.get(indicator, [])})
     rows = {f"kpi_buurt_{comparison}": buurt, f"kpi_overview_{comparison}": overview}
     if computed.programme or computed.computed_for == set(computed.programme_ids):
-        rows[f"kpi_programme_{comparison}"] = {"": {"results": computed.programme, "used_sources": used}}
+        rows[f"kpi_programme_{comparison}"] = {"": {"results": computed.programme, "used_sources": used,
+                                                    "periods": computed.periods}}
     return rows
 
 
@@ -173,37 +175,89 @@ def result_rows(computed: _Computed, comparison: str) -> dict[str, dict[str, obj
 
 
 def compute(conn: Connection, comparison: str, only: set[str] | None = None) -> _Computed:
-    """All KPI results (refresh step); `only`: per-buurt results for these slugs (the programme's always)."""
+    """All KPI results (refresh step); `only`: per-buurt results for these slugs (after their delivery), the
+    programme's always. Always from all data: a buurt's results show every period any buurt delivered and name
+    every source of the indicator, exactly as a full computation does."""
     _check(comparison)
     return _compute(conn, comparison, only)
 
 
 def compute_programme(conn: Connection, comparison: str) -> _Computed:
-    """Only the programme-wide KPI, from all data (after one buurt's change: its own rows come from `compute`)."""
+    """Only the programme-wide KPI, from all data."""
     _check(comparison)
-    return _compute(conn, comparison, set(), programme_only=True)
+    return _compute(conn, comparison, set())
 
 
-def _compute(conn: Connection, comparison: str, only: set[str] | None = None,
-             programme_only: bool = False) -> _Computed:
+def with_used_sources(conn: Connection, rows: dict[str, dict[str, object]], computed: _Computed,
+                      comparison: str) -> dict[str, dict[str, object]]:
+    """`rows` of some buurten (a partial refresh), plus every other stored buurt row brought to the sources the
+    new data rests on when a delivery brought a new source: each row names every source of its indicator."""
+    from data_access.results import store
+
+    used = {code: sorted(sources) for code, sources in computed.used_sources.items()}
+    before = store.read(conn, f"kpi_programme_{comparison}", "")
+    if before is not None and before.get("used_sources") == used:
+        return rows
+    buurt, overview = f"kpi_buurt_{comparison}", f"kpi_overview_{comparison}"
+    out = {kind: dict(payloads) for kind, payloads in rows.items()}
+    for slug, payload in store.read_many(conn, buurt).items():
+        if slug not in out.get(buurt, {}):
+            out.setdefault(buurt, {})[slug] = payload | {"used_sources": used}
+    for slug, payload in store.read_many(conn, overview).items():
+        if slug not in out.get(overview, {}):
+            out.setdefault(overview, {})[slug] = [r | {"used_sources": used.get(r["indicator"], [])} for r in payload]
+    return out
+
+
+def delivered_rows(conn: Connection, comparison: str, slugs: set[str],
+                   indicators: set[str]) -> dict[str, dict[str, object]] | None:
+    """The stored rows after a delivery of some indicators for these buurten, computing only those indicators:
+    their results for these buurten and the programme, put into the stored rows (every other indicator's results
+    rest on data that did not change). An indicator's results rest on its own data and the periods of all KPI
+    data; when the delivery brings a period that was not there (or nothing is stored), None: compute all."""
+    from data_access.results import store
+
+    codes = [c for c in kpi_indicators(queries.indicators(conn))["code"] if c in indicators]
+    programme_kind, buurt_kind, overview_kind = (f"kpi_{p}_{comparison}" for p in ("programme", "buurt", "overview"))
+    before = store.read(conn, programme_kind, "")
+    if before is None or "periods" not in before or any(c not in before["results"] for c in codes):
+        return None
+    buurt, overview = store.read_many(conn, buurt_kind, sorted(slugs)), store.read_many(conn, overview_kind,
+                                                                                         sorted(slugs))
+    if set(buurt) != slugs or set(overview) != slugs:
+        return None
+    if not codes:  # nothing the KPI rests on was delivered
+        return {}
+    computed = _compute(conn, comparison, slugs, codes, before["periods"])
+    if computed is None or computed.computed_for != slugs:
+        return None
+    fresh = json.loads(store.dumps(result_rows(computed, comparison)))  # as a stored row reads back
+    used = before["used_sources"] | fresh[programme_kind][""]["used_sources"]
+    rows = {programme_kind: {"": before | {"used_sources": used, "results": before["results"]
+                                           | fresh[programme_kind][""]["results"]}},
+            buurt_kind: {}, overview_kind: {}}
+    for slug, row in buurt.items():
+        new = fresh[buurt_kind][slug]
+        rows[buurt_kind][slug] = row | {"used_sources": used, "results": row["results"] | new["results"],
+                                        "sources": row["sources"] | new["sources"]}
+        by_indicator = {r["indicator"]: r for r in fresh[overview_kind][slug]}
+        rows[overview_kind][slug] = [by_indicator.get(r["indicator"], r) for r in overview[slug]]
+    computed.used_sources = {code: set(sources) for code, sources in used.items()}
+    return with_used_sources(conn, rows, computed, comparison)
+
+
+def _compute(conn: Connection, comparison: str, only: set[str] | None = None, codes: list[str] | None = None,
+             known_periods: list[str] | None = None) -> _Computed | None:
+    """`codes`: only these KPI indicators; `known_periods`: the periods of all KPI data when last computed (None
+    when this data has another)."""
     catalogue = queries.indicators(conn)
     targets = kpi_indicators(catalogue)
+    if codes is not None:
+        targets = targets[targets["code"].isin(codes)]
     programme = queries.programme_buurten(conn)
     members = programme[["code", "members"]].explode("members").dropna().rename(columns={"members": "member"})
     programme_ids = dict(zip(programme["code"], programme["programme_id"]))
-    partial = only is not None and comparison == "matched" and not programme_only
-    if partial:
-        # one buurt's delivery: its members and its comparison group are all the data its results depend on
-        programme = programme[programme["code"].isin(only)].reset_index(drop=True)
-        members = members[members["code"].isin(only)]
-        groups = definitions.comparison_groups(conn)
-        codes = sorted(set(members["member"]) | {c for s in only if s in groups for c in groups[s].codes})
-        obs = queries.observations(conn, codes, list(targets["code"])) if codes else \
-            queries.observations_for_level(conn, ("buurt", "wijk"), [])
-        obs = obs[obs["level"].isin(["buurt", "wijk"])] if "level" in obs.columns else obs
-        obs = obs.assign(suppressed=obs["suppressed"].astype(bool))
-    else:
-        obs = queries.observations_for_level(conn, ("buurt", "wijk"), list(targets["code"]))
+    obs = queries.observations_for_level(conn, ("buurt", "wijk"), list(targets["code"]))
     result = _Computed({}, {}, {}, programme_ids)
     result.computed_for = set(programme["code"]) if only is None else set(only) & set(programme["code"])
     result.names = {slug: {"name": n, "cohort": int(c), "alliance_partner": a} for slug, n, c, a in zip(
@@ -211,9 +265,14 @@ def _compute(conn: Connection, comparison: str, only: set[str] | None = None,
     if programme.empty:
         return result
     period_list = _period_list(obs)
+    if known_periods is not None:
+        if not set(period_list) <= set(known_periods):
+            return None
+        period_list = list(known_periods)
+    result.periods = period_list
     member_set = set(members["member"])
     pool_codes = sorted(set(obs.loc[(obs["level"] == "buurt") & ~obs["area"].isin(member_set)
-                                    & (obs["period"] == BASE_PERIOD), "area"]))
+                                    & (obs["period"] == BASE_PERIOD), "area"].unique()))
     controls_of = _comparison_sets(conn, programme, pool_codes, comparison)
     for _, ind in targets.iterrows():
         sub = obs[obs["indicator"] == ind["code"]]
@@ -221,11 +280,9 @@ def _compute(conn: Connection, comparison: str, only: set[str] | None = None,
         for (slug, indicator), source in _sources(sub, members).items():
             result.sources[(slug, indicator)] = source
         buurt_results, programme_result = _indicator_results(ind, sub, period_list, programme, members,
-                                                             controls_of, comparison, result.computed_for,
-                                                             with_programme=not partial)
+                                                             controls_of, comparison, result.computed_for)
         result.buurt.update({(slug, ind["code"]): r for slug, r in buurt_results.items()})
-        if not partial:
-            result.programme[ind["code"]] = programme_result
+        result.programme[ind["code"]] = programme_result
     for key, r in result.buurt.items():
         r["synthetic"] = SYNTHETIC_MARK in result.sources.get(key, "")
     for code, r in result.programme.items():
@@ -235,7 +292,7 @@ def _compute(conn: Connection, comparison: str, only: set[str] | None = None,
 
 
 def _period_list(obs: pd.DataFrame) -> list[str]:
-    found = sorted(set(obs["period"]), key=periods.sort_key) if not obs.empty else []
+    found = sorted(set(obs["period"].unique()), key=periods.sort_key) if not obs.empty else []
     return [p for p in found if periods.is_valid(p) and periods.parse(p)[1] == "B"]
 
 
@@ -271,7 +328,7 @@ def _comparison_sets(conn: Connection, programme: pd.DataFrame, pool_codes: list
 
 def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str], programme: pd.DataFrame,
                        members: pd.DataFrame, controls_of: dict[str, tuple[list[str], str]],
-                       comparison: str, wanted: set[str], with_programme: bool = True
+                       comparison: str, wanted: set[str]
                        ) -> tuple[dict[str, dict], dict]:
     design = "did" if ind["code"] in DID_INDICATORS else "voor_na"
     sub = sub[sub["period"].isin(period_list) & ~sub["suppressed"]].dropna(subset=["numerator", "denominator"])
@@ -284,7 +341,7 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
         small = suppress_small_numbers(sub.assign(value=sub["numerator"] / sub["denominator"].where(
             sub["denominator"] > 0)), cat)["suppressed"]
         sub = sub[~(small & ~sub["area"].isin(member_set))]
-    codes = sorted(set(sub["area"]))
+    codes = sorted(set(sub["area"].unique()))
     row_of = {c: i for i, c in enumerate(codes)}
     col_of = {p: j for j, p in enumerate(period_list)}
     num = np.full((len(codes), len(period_list)), np.nan)
@@ -321,24 +378,26 @@ def _indicator_results(ind: pd.Series, sub: pd.DataFrame, period_list: list[str]
             else "nog geen gegevens aangeleverd"
         return ({slug: _not_known(meta, reason) for slug in slugs}, _not_known(meta, reason))
 
-    res = matched_did(num, den, t_num, t_den, controls, base)
+    # per buurt on its own rows (the placebo inference is row by row): only the buurten whose results are wanted
+    wanted_rows = [i for i, slug in enumerate(slugs) if slug in wanted]
+    t_num, t_den, controls = t_num[wanted_rows], t_den[wanted_rows], controls[wanted_rows]
+    res = matched_did(num, den, t_num, t_den, controls, base) if wanted_rows else {}
     starts = [periods.bimonthly(_as_date(d)) for d in programme["start_date"]]
     start_cols = {start: _first_col(start, period_list) for start in set(starts)}
     start_pos = {start: _position(start, period_list) for start in set(starts)}
     threshold = ind["suppression_threshold"] if pd.notna(ind["suppression_threshold"]) else 0
     buurt_results = {}
-    for i, slug in enumerate(slugs):
-        if slug not in wanted:
-            continue
+    for k, i in enumerate(wanted_rows):
+        slug = slugs[i]
         buurt_meta = {**meta, "comparison_method": controls_of.get(slug, ([], "geen"))[1],
                       "group_size": len(controls_of.get(slug, ([], ""))[0])}
-        buurt_results[slug] = _buurt_result(buurt_meta, res, i, period_list, base, start_cols[starts[i]], t_den[i],
+        buurt_results[slug] = _buurt_result(buurt_meta, res, k, period_list, base, start_cols[starts[i]], t_den[k],
                                             threshold, num, den, t_num, t_den, controls,
                                             start_pos=start_pos[starts[i]])
-        delivered = [period_list[j] for j in np.flatnonzero(np.isfinite(t_num[i]) & np.isfinite(t_den[i]))]
+        delivered = [period_list[j] for j in np.flatnonzero(np.isfinite(t_num[k]) & np.isfinite(t_den[k]))]
         buurt_results[slug]["nulmeting"] = definitions.nulmeting(delivered, programme["start_date"].iloc[i]).period
     programme_result = _programme_result(meta, num, den, row_of, period_list, base, programme, members,
-                                         controls_of, starts) if with_programme else {}
+                                         controls_of, starts)
     return buurt_results, programme_result
 
 

@@ -38,6 +38,8 @@ read in a handful of queries and computed with numpy, fast for 1,000 programme b
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -91,6 +93,7 @@ class Learning:
     distance: np.ndarray | None = None  # buurten x buurten, in the order of `buurten` (only while computing)
     positions: np.ndarray | None = None  # 2-D map positions of `buurten` (classical MDS of the distances)
     series: pd.DataFrame | None = None  # slug, period, value of the outcome (only while computing: `outcome_series`)
+    distance_digest: str = ""  # of `distance`: equal distances give equal positions, so a refresh reuses them
 
 
 LINK_COLUMNS = ["slug", "partner", "similarity", "distance", "base_period", "end_period", "change_self",
@@ -125,9 +128,10 @@ def _programme(conn: Connection) -> pd.DataFrame:
 
 
 def _published(conn: Connection, viewer: Viewer, programme: pd.DataFrame, codes: list[str],
-               catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Programme-level observations of some indicators as this viewer may see them (newest indeling per key)."""
-    frame = programme_rows(conn, viewer, None, codes, catalogue=catalogue)
+               catalogue: pd.DataFrame, programme_ids: list[int] | None = None) -> pd.DataFrame:
+    """Programme-level observations of some indicators as this viewer may see them (newest indeling per key);
+    those of some programme buurten (each buurt's rows rest on its own and its member areas' data only)."""
+    frame = programme_rows(conn, viewer, programme_ids, codes, catalogue=catalogue)
     if frame.empty:
         return frame
     frame = frame.sort_values("indeling").drop_duplicates(["area", "indicator", "period"], keep="last")
@@ -216,22 +220,86 @@ def compute_network(conn: Connection, scope: str, indicator: str = DEFAULT_OUTCO
     return _positioned(_compute(conn, scope_viewer(scope), indicator, neighbours))
 
 
-def compute_networks(conn: Connection, scope: str, indicators: tuple[str, ...] = DEFAULT_OUTCOMES,
-                     neighbours: int = NEIGHBOURS) -> dict[str, Learning]:
-    """Several networks of one scope (the refresh step): the published rows of their outcomes are read once (the
-    read is most of a network's time, and the default outcomes use the same ones)."""
+INPUTS_KIND = "learning_inputs"  # the published outcome rows the stored networks rest on, per scope
+INPUT_COLUMNS = ["area", "indicator", "period", "value", "numerator"]  # all a network reads of them
+
+
+def outcome_rows(conn: Connection, scope: str, indicators: tuple[str, ...] = DEFAULT_OUTCOMES,
+                 stored: dict | None = None, changed: list[int] | None = None
+                 ) -> tuple[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame], dict]:
+    """What the networks of a scope read: the catalogue, the programme and the published rows of the outcomes
+    (the columns a network uses), and those rows in their stored form (`INPUTS_KIND`).
+
+    `stored` (the stored form the last refresh wrote) and `changed` (the programme buurten whose own or member
+    areas' data changed since): only those buurten's rows are read again, the others are the stored ones. The
+    read is most of the networks' time at 1,000 buurten; the rows equal a full read (tests/test_lerend.py)."""
     viewer = scope_viewer(scope)
     catalogue = queries.indicators(conn)
     programme = _programme(conn).reset_index(drop=True)
     wanted = [i for i in indicators if i in set(catalogue["code"])]
     codes = list(dict.fromkeys(c for i in wanted for c in (i, *DEFAULT_OUTCOMES)))
-    obs = _published(conn, viewer, programme, codes, catalogue) if len(programme) >= 2 else pd.DataFrame()
-    return {i: _positioned(_compute(conn, viewer, i, neighbours, (catalogue, programme, obs))) for i in wanted}
+    if len(programme) < 2:
+        obs = _input_columns(pd.DataFrame())
+    elif stored is not None and changed is not None and stored.get("codes") == codes:
+        kept = _input_frame(json.loads(stored["rows"]))
+        slugs = set(programme.loc[programme["programme_id"].isin(changed), "slug"])
+        fresh = _input_columns(_published(conn, viewer, programme, codes, catalogue, sorted(changed))) \
+            if changed else _input_columns(pd.DataFrame())
+        obs = pd.concat([f for f in (kept[~kept["area"].isin(slugs)], fresh) if not f.empty] or [kept.iloc[:0]],
+                        ignore_index=True)
+    else:
+        obs = _input_columns(_published(conn, viewer, programme, codes, catalogue))
+    rows = {c: obs[c].tolist() for c in INPUT_COLUMNS[:3]} | {
+        c: [None if v != v else v for v in obs[c].tolist()] for c in INPUT_COLUMNS[3:]}  # NaN: no JSON value
+    return (catalogue, programme, obs), {"codes": codes, "rows": json.dumps(rows, ensure_ascii=False)}
 
 
-def _positioned(result: Learning) -> Learning:
-    result.positions = positions(result.distance) if result.distance is not None else \
-        positions(np.zeros((len(result.buurten), len(result.buurten))))
+def _input_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns of published rows a network reads, as numbers where numbers are meant."""
+    if frame.empty:
+        return _input_frame({c: [] for c in INPUT_COLUMNS})
+    return _input_frame({"area": frame["area"].tolist(), "indicator": frame["indicator"].tolist(),
+                         "period": frame["period"].tolist(), "value": frame["value"].to_numpy(float),
+                         "numerator": pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(float)})
+
+
+def _input_frame(columns: dict) -> pd.DataFrame:
+    return pd.DataFrame({"area": pd.Series(columns["area"], dtype="str"),
+                         "indicator": pd.Series(columns["indicator"], dtype="str"),
+                         "period": pd.Series(columns["period"], dtype="str"),
+                         "value": np.array(columns["value"], dtype=float),
+                         "numerator": np.array(columns["numerator"], dtype=float)})
+
+
+def compute_networks(conn: Connection, scope: str, indicators: tuple[str, ...] = DEFAULT_OUTCOMES,
+                     neighbours: int = NEIGHBOURS, previous: dict[str, dict] | None = None,
+                     read: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None) -> dict[str, Learning]:
+    """Several networks of one scope (the refresh step): the published rows of their outcomes are read once (the
+    read is most of a network's time, and the default outcomes use the same ones; `read`: from `outcome_rows`),
+    and so is each outcome's panel (they share their outcomes). `previous`: the stored payloads by indicator,
+    whose map positions are kept where the distances did not change (a delivery after the nulmeting leaves them
+    as they were)."""
+    catalogue, programme, obs = read if read is not None else outcome_rows(conn, scope, indicators)[0]
+    viewer = scope_viewer(scope)
+    wanted = [i for i in indicators if i in set(catalogue["code"])]
+    panels: dict = {}
+    return {i: _positioned(_compute(conn, viewer, i, neighbours, (catalogue, programme, obs), panels),
+                           (previous or {}).get(i)) for i in wanted}
+
+
+def _positioned(result: Learning, previous: dict | None = None) -> Learning:
+    """The network with its map positions; those of `previous` (a stored payload) when its distances were the
+    same, bit for bit (positions are a function of the distances only)."""
+    distance = result.distance if result.distance is not None else \
+        np.zeros((len(result.buurten), len(result.buurten)))
+    distance = np.ascontiguousarray(distance, dtype=float)
+    result.distance_digest = f"{distance.shape}:{hashlib.sha256(distance.tobytes()).hexdigest()}"
+    kept = (previous or {}).get("positions") or []
+    if previous is not None and previous.get("distance_digest") == result.distance_digest \
+            and len(kept) == distance.shape[0]:
+        result.positions = np.array(kept, dtype=float).reshape(-1, 2)
+    else:
+        result.positions = positions(distance)
     return result
 
 
@@ -256,7 +324,7 @@ def to_payload(result: Learning) -> dict:
     return {"indicator": result.indicator, "indicator_name": result.indicator_name, "unit": result.unit,
             "polarity": result.polarity, "buurten": frame_payload(result.buurten),
             "links": frame_payload(result.links), "interventions": result.interventions, "phi": result.phi,
-            "reason": result.reason,
+            "reason": result.reason, "distance_digest": result.distance_digest,
             "positions": [] if result.positions is None else np.asarray(result.positions, float).tolist()}
 
 
@@ -278,12 +346,14 @@ def from_payload(payload: dict) -> Learning:
     xy = np.array(payload.get("positions") or [], dtype=float).reshape(-1, 2)
     return Learning(payload["indicator"], payload["indicator_name"], payload["unit"], payload["polarity"], buurten,
                     links, payload.get("interventions") or {}, float("nan") if phi is None else float(phi),
-                    payload.get("reason") or "", None, xy)
+                    payload.get("reason") or "", None, xy, distance_digest=payload.get("distance_digest") or "")
 
 
 def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int,
-             read: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None) -> Learning:
-    """One network; `read`: the catalogue, programme and published rows of (at least) its outcomes, read before."""
+             read: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None,
+             panels: dict | None = None) -> Learning:
+    """One network; `read`: the catalogue, programme and published rows of (at least) its outcomes, read before;
+    `panels`: outcome panels computed for another network of the same rows (shared, filled here)."""
     catalogue, programme, published = read if read is not None else (queries.indicators(conn), None, None)
     row = check_outcome(catalogue, indicator)
     programme = _programme(conn).reset_index(drop=True) if programme is None else programme
@@ -310,33 +380,19 @@ def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int,
     if not obs.empty:
         obs = obs[obs["period"].astype(str).str.match(r"^\d{4}-B[1-6]$") & obs["value"].notna()
                   & (obs["value"] > 0)]
-    period_list = sorted(set(obs["period"]), key=periods.sort_key) if not obs.empty else []
+    period_list = sorted(set(obs["period"].unique()), key=periods.sort_key) if not obs.empty else []
     t_of = {p: k for k, p in enumerate(period_list)}
     starts = list(programme["start_date"])
 
     # value and numerator matrices (buurten x periods) and each buurt's nulmeting / newest column per outcome
+    panels = {} if panels is None else panels
     panel: dict[str, dict[str, np.ndarray]] = {}
     for code in outcomes:
-        value = np.full((n, len(period_list)), np.nan)
-        numerator = np.full_like(value, np.nan)
-        rows = obs[obs["indicator"] == code] if not obs.empty else obs
-        if not rows.empty:
-            r = rows["area"].map(position).to_numpy(int)
-            c = rows["period"].map(t_of).to_numpy(int)
-            value[r, c] = rows["value"].to_numpy(float)
-            numerator[r, c] = pd.to_numeric(rows["numerator"], errors="coerce").to_numpy(float)
-        valued = ~np.isnan(value)
-        base = np.full(n, -1)
-        latest = np.full(n, -1)
-        for i in range(n):  # per buurt on in-memory arrays (no queries): the nulmeting column
-            cols = np.flatnonzero(valued[i])
-            if cols.size == 0:
-                continue
-            latest[i] = cols[-1]
-            base[i] = t_of[definitions.nulmeting([period_list[k] for k in cols], starts[i]).period]
-        panel[code] = {"value": value, "numerator": numerator, "base": base, "latest": latest,
-                       "var": _log_variance(value, numerator, str(outcome_kinds.get(code, "rate")))}
-
+        key = (code, tuple(period_list))  # a panel rests on its outcome's rows and the periods of the network
+        if key not in panels:
+            rows = obs[obs["indicator"] == code] if not obs.empty else obs
+            panels[key] = _panel(rows, n, position, period_list, t_of, starts, str(outcome_kinds.get(code, "rate")))
+        panel[code] = panels[key]
     main = panel[indicator]
     result.buurten["nulmeting"] = [period_list[b] if b >= 0 else None for b in main["base"]]
     result.buurten["latest"] = [period_list[b] if b >= 0 else None for b in main["latest"]]
@@ -434,6 +490,30 @@ def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int,
         [MSG["no_baseline"], MSG["no_change"].format(gap=MIN_GAP), MSG["no_context"], MSG["no_partner"]], "")
     result.interventions = linked_agendas(conn, result.links)
     return result
+
+
+def _panel(rows: pd.DataFrame, n: int, position: dict[str, int], period_list: list[str], t_of: dict[str, int],
+           starts: list, kind: str) -> dict[str, np.ndarray]:
+    """One outcome's value and numerator matrices (buurten x periods), each buurt's nulmeting and newest column,
+    and the sampling variance of log R."""
+    value = np.full((n, len(period_list)), np.nan)
+    numerator = np.full_like(value, np.nan)
+    if not rows.empty:
+        r = rows["area"].map(position).to_numpy(int)
+        c = rows["period"].map(t_of).to_numpy(int)
+        value[r, c] = rows["value"].to_numpy(float)
+        numerator[r, c] = pd.to_numeric(rows["numerator"], errors="coerce").to_numpy(float)
+    valued = ~np.isnan(value)
+    base = np.full(n, -1)
+    latest = np.full(n, -1)
+    for i in range(n):  # per buurt on in-memory arrays (no queries): the nulmeting column
+        cols = np.flatnonzero(valued[i])
+        if cols.size == 0:
+            continue
+        latest[i] = cols[-1]
+        base[i] = t_of[definitions.nulmeting([period_list[k] for k in cols], starts[i]).period]
+    return {"value": value, "numerator": numerator, "base": base, "latest": latest,
+            "var": _log_variance(value, numerator, kind)}
 
 
 def linked_agendas(conn: Connection, links: pd.DataFrame) -> dict[str, list[dict]]:

@@ -281,7 +281,9 @@ def aggregate_members(member_obs: pd.DataFrame, members: pd.DataFrame, catalogue
         return pd.DataFrame(columns=["programme_id", "indicator", "period", "indeling", *OBS_FIELDS[1:],
                                      "members_present", "members_total", "note"])
     cat = catalogue.set_index("code")
-    frame = member_obs.merge(members.rename(columns={"member": "area"}), on="area")
+    # member rows in one order (by area code), so a sum over members is the same number to the last bit whatever
+    # order the database returned the rows in (PostgreSQL: any), and for one buurt read alone or with all others
+    frame = member_obs.merge(members.rename(columns={"member": "area"}), on="area").sort_values("area", kind="stable")
     frame["aggregation"] = frame["indicator"].map(cat["aggregation"])
     frame["kind"] = frame["indicator"].map(cat["kind"])
     frame["per"] = frame["indicator"].map(cat["per"]).fillna(1.0)

@@ -129,7 +129,7 @@ def test_a_partial_refresh_recomputes_the_programme_positions_of_a_corrected_per
     with engine.connect() as conn:
         pid = queries.find_area(conn, "de-vijfhoek").programme_id
         stored = set(store.read_many(conn, "positions"))
-    assert "intern|2025-B5" in stored  # the default review's period, stored by the full refresh
+    assert "intern|2025-B5|" in stored  # the default review's period, ranked by the full refresh
     _deliver(engine, tmp_path, "gebied;indicator;periode;teller;noemer;waarde;bron\n"
                                "BU03920105;wvpk_uren_per_client;2025-B5;9999;40;;Verzekeraar A\n")
     before = store.COMPUTED.get("positions", 0)

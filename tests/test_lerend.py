@@ -409,3 +409,54 @@ def test_an_agenda_edit_rereads_the_networks_agendas_without_recomputing_them(de
     engine.dispose()
     assert kept["interventions"] == json.loads(store.dumps(fresh["interventions"]))  # as a recomputation gives
     assert intervention.name in [i["name"] for i in kept["interventions"][linked]]  # the buurt's new line
+
+
+# Last in this module: it adds a delivery to the shared demo database.
+def test_the_refresh_after_one_buurts_delivery_stores_the_networks_and_kpi_of_a_full_refresh(demo_url, tmp_path,
+                                                                                              monkeypatch):
+    import json
+
+    from data_access import results
+    from data_access.importers import import_file
+    from data_access.models import DerivedResult
+    from tests.conftest import write_csv
+
+    kinds = ["learning", "learning_ranked", "kpi_buurt_matched", "kpi_programme_matched", "kpi_overview_matched"]
+
+    def stored_rows() -> dict:
+        with engine.connect() as conn:
+            return {(kind, key): json.loads(payload) for kind, key, payload in conn.execute(
+                select(DerivedResult.kind, DerivedResult.key, DerivedResult.payload)
+                .where(DerivedResult.kind.in_(kinds)))}
+
+    engine = make_engine(demo_url)
+    assert results.refresh(engine) is True  # up to date before the delivery
+    key = learning.network_key("intern", learning.DEFAULT_OUTCOME)
+    with engine.connect() as conn:
+        network = store.read_many(conn, "learning", [key])[key]
+        buurten = store.frame_from(network["buurten"])
+        slug, nulmeting = buurten.dropna(subset=["nulmeting"]).iloc[0][["slug", "nulmeting"]]
+        area = queries.find_area(conn, slug)
+        member = area.member_codes[0]
+        row = queries.observations(conn, [member], ["wvpk_uren_per_client"]).query("period == @nulmeting").iloc[0]
+    # a correction of the buurt's nulmeting: its level moves, so the distances and the map positions do too
+    text = ("gebied;indicator;periode;teller;noemer;waarde;bron\n"
+            f"{member};wvpk_uren_per_client;{nulmeting};{row['numerator'] * 1.3:.1f};{row['denominator']:.0f};;"
+            f"{row['source']}\n")
+    assert import_file(engine, "levering", write_csv(tmp_path / "correctie.csv", text)).ok
+    read_for, published = [], learning._published
+    monkeypatch.setattr(learning, "_published", lambda *a, **k: read_for.append(a[5:]) or published(*a, **k))
+    before = dict(store.COMPUTED)
+    assert results.refresh(engine) is True  # as after an upload: the partial refresh of that buurt
+    assert read_for == [([area.programme_id],)]  # only that buurt's outcome rows are read again
+    assert store.COMPUTED.get("peer_table") == before.get("peer_table")
+    partial = stored_rows()
+    assert partial[("learning", key)]["distance_digest"] != network["distance_digest"]
+    assert results.refresh(engine) is True  # nothing changed since: the full refresh
+    assert store.COMPUTED.get("peer_table", 0) == before.get("peer_table", 0) + 1
+    assert partial == stored_rows()
+    with engine.connect() as conn:  # positions kept for unchanged distances are those a computation gives
+        fresh = learning.to_payload(learning.compute_networks(conn, "intern")[learning.DEFAULT_OUTCOME])
+    engine.dispose()
+    assert json.loads(store.dumps(fresh)) == partial[("learning", key)]
+    assert partial[("kpi_buurt_matched", slug)]["results"]["wvpk_uren_per_client"]["nulmeting"] == nulmeting

@@ -7,7 +7,10 @@ open with (`first_view.compute_ahead`: best-practice proposals and the menukaart
 indicator, the transitie rows and grid) → the programme positions of the default review's periods that are not
 stored (needed on the first view of every uitkomsten page). A refresh for some buurten (one buurtnetwerk's
 delivery or edit) recomputes only what depends on them: their KPI rows, the programme KPI and the learning
-networks, and drops and computes ahead as above."""
+networks, and drops and computes ahead as above. A refresh asked for everything (after an upload or an import on
+the command line) whose only change is a delivery for programme buurten (their own or their member areas' figures,
+no context figure) runs as the partial refresh of those buurten, with the steps its indicators touch
+(`delivery_scope`): what it stores equals a full refresh's (tests/test_refresh_partial.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, select
 
-from data_access.models import ProgrammeBuurt
+from data_access.models import DerivedResult, ProgrammeBuurt
 from data_access.results import first_view, store
 from data_access.results.lock import RefreshLock
 
@@ -113,14 +116,65 @@ def is_stale(engine: Engine) -> bool:
         return store.state(conn)["store_version"] != store.store_version(conn)
 
 
+def _outside_programme(conn: Connection, codes: set[str]) -> set[str]:
+    """The area codes that are neither a programme buurt (slug) nor one of its member areas."""
+    from data_access.models import Area, ProgrammeMember
+
+    wanted = sorted(codes)
+    inside = set(conn.execute(select(ProgrammeBuurt.slug).where(ProgrammeBuurt.slug.in_(wanted))).scalars())
+    inside |= set(conn.execute(select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)
+                               .where(Area.code.in_(wanted))).scalars())
+    return set(codes) - inside
+
+
+def _changed_buurten(conn: Connection, changes: first_view.Changes) -> list[int] | None:
+    """The programme buurten whose own or member areas' observations changed (None: not known, all of them)."""
+    if changes.everything:
+        return None
+    if changes.records is not None:  # only buurtnetwerk records: no observation changed
+        return []
+    return sorted(first_view.fed_programmes(conn, changes.areas)[0])
+
+
+def delivery_scope(conn: Connection, changes: first_view.Changes, previous: str | None,
+                   current: str) -> tuple[list[int], frozenset[str]] | None:
+    """The programme buurten and partial steps that equal a full refresh after these changes, or None (run the
+    full refresh).
+
+    Only for deliveries (no record of a buurtnetwerk saved meanwhile, no context figure: the peer table and the
+    comparison groups rest on context and on buurten outside the programme) whose every area is a programme buurt
+    or one of its member areas: a programme buurt's member areas are never in a comparison group, so no other
+    buurt's KPI rests on them. Steps: "kpi" when a KPI indicator changed, "learning" when an outcome of the stored
+    learning networks did (the networks read nothing else that a delivery can change)."""
+    from data_access import kpi_service, learning, peer_groups, queries
+
+    before, now = (previous or "").split(":"), current.split(":")
+    if (changes.everything or changes.context or changes.records is not None or not changes.areas
+            or len(before) != 4 or before[3] != now[3]
+            or changes.indicators & {v["code"] for v in peer_groups.PEER_VARIABLES}):
+        return None
+    if _outside_programme(conn, changes.areas):
+        return None  # an area outside the programme: it can be in a comparison group (or enter the pool)
+    steps = set()
+    if changes.indicators & set(kpi_service.kpi_indicators(queries.indicators(conn))["code"]):
+        steps.add("kpi")
+    if changes.indicators & set(learning.DEFAULT_OUTCOMES):
+        steps.add("learning")
+    return sorted(first_view.fed_programmes(conn, changes.areas)[0]), frozenset(steps)
+
+
 def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | None, lock: RefreshLock,
          wanted: frozenset[str] = PARTIAL_STEPS) -> None:
     from data_access import definitions, kpi_service, learning, peer_groups
 
     with engine.connect() as conn:
         version = store.store_version(conn)
-        changes = first_view.changes_since(conn, store.state(conn)["store_version"], version,
-                                           full=programme_ids is None)
+        previous = store.state(conn)["store_version"]
+        changes = first_view.changes_since(conn, previous, version, full=programme_ids is None)
+        if programme_ids is None:
+            narrowed = delivery_scope(conn, changes, previous, version)
+            if narrowed is not None:
+                programme_ids, wanted = narrowed
         slugs = None
         if programme_ids is not None:
             slugs = set(conn.execute(select(ProgrammeBuurt.slug).where(ProgrammeBuurt.id.in_(programme_ids)))
@@ -145,13 +199,19 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
 
     def kpi() -> None:
         with engine.connect() as conn:
-            computed = kpi_service.compute(conn, "matched", slugs)
-            rows = kpi_service.result_rows(computed, "matched")
-            if slugs is not None:  # the programme KPI pools every buurt: from all data, without per-buurt results
-                whole = kpi_service.compute_programme(conn, "matched")
-                rows.update({k: v for k, v in kpi_service.result_rows(whole, "matched").items()
-                             if k.startswith("kpi_programme")})
-        _count("kpi")
+            rows = None
+            if slugs is not None and not changes.everything:
+                # a delivery: only the indicators it brought (each indicator's results rest on its own data); none
+                # when only buurtnetwerk records changed (the KPI rests on deliveries, members and context only)
+                rows = kpi_service.delivered_rows(conn, "matched", slugs,
+                                                  changes.indicators if changes.records is None else set())
+            if rows is None:  # one read of all data for the buurten's rows and the programme KPI (it pools all)
+                computed = kpi_service.compute(conn, "matched", slugs)
+                rows = kpi_service.result_rows(computed, "matched")
+                if slugs is not None:
+                    rows = kpi_service.with_used_sources(conn, rows, computed, "matched")
+        if rows:
+            _count("kpi")
         with engine.begin() as conn:
             for kind, payloads in rows.items():
                 store.write_many(conn, kind, payloads, version, replace_kind=slugs is None)
@@ -160,10 +220,19 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
     def networks() -> None:
         from data_access.services import lerend_view
 
-        payloads, ranked = {}, {}
+        payloads, ranked, inputs = {}, {}, {}
         for scope in PRECOMPUTED_SCOPES:
             with engine.connect() as conn:
-                networks = learning.compute_networks(conn, scope)
+                before = {key.split("|")[1]: payload for key, payload in store.read_many(conn, "learning").items()
+                          if key.startswith(f"{scope}|")}
+                # the outcome rows the last refresh stored: only the buurten whose data changed since are read again
+                kept = store.read(conn, learning.INPUTS_KIND, scope)
+                changed = _changed_buurten(conn, changes)
+                read, inputs[scope] = learning.outcome_rows(
+                    conn, scope, stored=kept if kept is not None and kept.get("version") == previous else None,
+                    changed=changed)
+                networks = learning.compute_networks(conn, scope, previous=before, read=read)
+            inputs[scope]["version"] = version
             for indicator, network in networks.items():
                 key = learning.network_key(scope, indicator)
                 payloads[key] = learning.to_payload(network)
@@ -172,6 +241,7 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         with engine.begin() as conn:
             store.write_many(conn, "learning", payloads, version, replace_kind=True)
             store.write_many(conn, lerend_view.RANKED_KIND, ranked, version, replace_kind=True)
+            store.write_many(conn, learning.INPUTS_KIND, inputs, version, replace_kind=True)
 
     def agendas() -> None:
         """A buurtagenda changed: the partners rest on deliveries and context, not on agendas, so the stored
@@ -198,18 +268,22 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         computed on first request."""
         from data_access import outcome_compare, queries
 
-        payloads = {}
+        payloads: dict[str, object] = {}
         with engine.connect() as conn:
             catalogue = queries.indicators(conn)
-            stored = set(store.read_many(conn, "positions"))
+            stored = outcome_compare.ranked_periods(conn.execute(select(DerivedResult.key).where(
+                DerivedResult.kind == outcome_compare.POSITIONS_KIND)).scalars())
             if programme_ids is None:
                 wanted = outcome_compare.default_position_periods(conn)
             else:  # a partial refresh: the internal tables its changes dropped (their periods were stored as needed)
-                wanted = sorted(k.split("|", 1)[1] for k in (dropped.get("positions") or ()) if k.startswith("intern|"))
+                wanted = sorted({k.split("|")[1] for k in (dropped.get("positions") or ()) if k.startswith("intern|")})
+                new = {p for p in changes.periods if f"intern|{p}" not in stored} - set(wanted)
+                if new:  # a delivery of a period no table was stored for: stored when the default review ranks it
+                    wanted += [p for p in outcome_compare.default_position_periods(conn) if p in new]
             for period in wanted:
                 if f"intern|{period}" not in stored:
-                    payloads[f"intern|{period}"] = store.frame_payload(
-                        outcome_compare.position_table(conn, "intern", period, catalogue))
+                    payloads |= outcome_compare.position_rows(
+                        "intern", period, outcome_compare.position_table(conn, "intern", period, catalogue))
         if not payloads:
             return
         _count("positions")

@@ -148,7 +148,7 @@ def did(
     i_t, i_c = float(index_t.loc[period]), float(index_c.loc[period])
     if i_c == 0:
         return _not_computable("controlegroep: index is nul; relatief effect niet te bepalen")
-    present = set(panel[UNIT])
+    present = set(panel[UNIT].unique())
     return {
         "status": "ok",
         "reason": None,
@@ -449,7 +449,7 @@ def _did_problem(
     _check_columns(panel, (UNIT, PERIOD, NUM, DEN))
     if set(treated) & set(control):
         raise ValueError("a unit cannot be both treated and control")
-    present = set(panel[UNIT])
+    present = set(panel[UNIT].unique())
     if not present.intersection(treated):
         return "lege behandelgroep"
     if not present.intersection(control):
@@ -464,7 +464,7 @@ def _unit_sums(panel: pd.DataFrame, units: list[str], periods: tuple[Any, Any]) 
     base, period = periods
     sub = panel[panel[UNIT].isin(units) & panel[PERIOD].isin([base, period])]
     wide = sub.pivot_table(index=UNIT, columns=PERIOD, values=[NUM, DEN], aggfunc="sum")
-    wide = wide.reindex(sorted(set(units) & set(panel[UNIT]))).fillna(0.0)
+    wide = wide.reindex(sorted(set(units) & set(panel[UNIT].unique()))).fillna(0.0)
     cols = [(NUM, base), (DEN, base), (NUM, period), (DEN, period)]
     return np.column_stack([wide[c].to_numpy(float) if c in wide.columns else np.zeros(len(wide)) for c in cols])
 
