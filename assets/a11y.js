@@ -107,16 +107,28 @@
     document.querySelectorAll(".js-plotly-plot").forEach(function (plot) {
       var graph = plot.closest(".dash-graph") || plot.parentElement;
       var holder = graph && graph.parentElement;
-      if (!holder || plot.dataset.a11yTable === "watch") { return; }
+      if (!holder) { return; }
       var scope = graph.closest(".row") || graph.closest(".card-body, section, figure") || holder;
-      var own = Array.prototype.some.call(scope.querySelectorAll("table"), function (t) {
-        return !t.classList.contains("bd-chart-table");
-      });
-      if (own) { return; }
-      plot.dataset.a11yTable = "watch";
-      var build = function () {
+      var ownTable = function () {
+        return Array.prototype.some.call(scope.querySelectorAll("table"), function (t) {
+          return !t.classList.contains("bd-chart-table");
+        });
+      };
+      var dropChartTable = function () {
         var old = graph.nextElementSibling;
         if (old && old.classList.contains("bd-chart-details")) { old.remove(); }
+      };
+      if (plot.dataset.a11yTable === "watch") {
+        // a table of the page's own that arrived after the chart (e.g. one drawn by a lazily loaded component) is
+        // the chart's table alternative: the generated one goes
+        if (ownTable()) { dropChartTable(); }
+        return;
+      }
+      if (ownTable()) { return; }
+      plot.dataset.a11yTable = "watch";
+      var build = function () {
+        dropChartTable();
+        if (ownTable()) { return; }
         var table = chartTable(plot);
         if (!table) { return; }
         var details = document.createElement("details");

@@ -31,6 +31,7 @@ from data_access.importers import import_file
 from data_access.importers.realisatie import realisation_csv
 from data_access.menukaart import THEMES
 from data_access.netwerk import agenda, menukaart
+from layouts import html_table
 from layouts.begroting import HIDDEN, IMPACT_PAGE
 from layouts.formatting import number, signed
 
@@ -557,20 +558,21 @@ def _scenario_table(result: dict) -> dbc.Table:
     return dbc.Table([header, html.Tbody(rows)], size="sm", responsive=True, id="impact-scenarios")
 
 
-def _buurten_table(rows: list[dict], caption: str) -> dbc.Table:
-    header = html.Thead(html.Tr([html.Th("Buurt", scope="col"), html.Th("Cohort", scope="col"),
-                                 html.Th("Uren vrijgespeeld per jaar", scope="col"), html.Th("FTE", scope="col"),
-                                 html.Th("Kosten (zelfde 12 mnd)", scope="col"),
-                                 html.Th("€ per vrijgespeeld uur", scope="col")]))
-    body = [html.Tr([html.Td([html.A(r["name"], href=f"/buurt/{r['slug']}/begroting"),
-                              _synthetic_badge(r["synthetic"])], className="text-nowrap"),
-                     html.Td(str(r["cohort"])), html.Td(_interval(r["hours"]), className="text-nowrap"),
-                     html.Td(_interval(r["fte"], amount, 1), className="text-nowrap"),
-                     html.Td(euro(r["realised_costs_year"]), className="text-nowrap"),
-                     html.Td(cost_per_hour_text(r["cost_per_hour"]).replace(" per vrijgespeeld uur", ""))],
-                    id=f"impact-buurt-{r['slug']}", className="impact-buurt-row") for r in rows]
-    return dbc.Table([html.Caption(caption, className="small"), header, html.Tbody(body)], size="sm",
-                     responsive=True, hover=True, id="impact-buurten")
+def _buurten_table(rows: list[dict], caption: str):  # noqa: ANN202 — one dcc.Markdown (layouts.html_table)
+    """One page of the per-buurt table as one component (as html.Td cells it was ~240 Dash components)."""
+    head = [html_table.tag("th", h, scope="col") for h in (
+        "Buurt", "Cohort", "Uren vrijgespeeld per jaar", "FTE", "Kosten (zelfde 12 mnd)", "€ per vrijgespeeld uur")]
+    badge = html_table.tag("span", MSG["synthetic"], class_name="ms-1 badge text-dark bg-warning")  # as dbc.Badge
+    body = [html_table.tag("tr", [
+        html_table.tag("td", [html_table.link(r["name"], f"/buurt/{r['slug']}/begroting"),
+                              badge if r["synthetic"] else None], class_name="text-nowrap"),
+        html_table.tag("td", str(r["cohort"])), html_table.tag("td", _interval(r["hours"]), class_name="text-nowrap"),
+        html_table.tag("td", _interval(r["fte"], amount, 1), class_name="text-nowrap"),
+        html_table.tag("td", euro(r["realised_costs_year"]), class_name="text-nowrap"),
+        html_table.tag("td", cost_per_hour_text(r["cost_per_hour"]).replace(" per vrijgespeeld uur", "")),
+    ], id=f"impact-buurt-{r['slug']}", class_name="impact-buurt-row") for r in rows]
+    return html_table.table_component(head, body, table_id="impact-buurten", caption=caption,
+                                      class_name="table table-sm table-hover")
 
 
 def impact_buurten_page(rows: list[dict], search: str | None = None, page: int | None = 1) -> tuple:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from urllib.parse import quote
 
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from dash import ALL, Input, Output, State, dcc, html, no_update
 from flask import request
 
@@ -28,9 +30,17 @@ from data_access.audit import record_event
 from data_access.export_safety import safe_frame
 from data_access.results import state as read_model_state
 from data_access.results import store as read_model_store
-from layouts.figures import OKABE_ITO, exportable, graph_config, status_badge
+from layouts import html_table
+from layouts.figures import OKABE_ITO, TEMPLATE, exportable, graph_config, status_badge
 from layouts.formatting import number, signed, time_nl
-from layouts.transitie import FAMILY_HEADERS, KPI_COLUMNS, MAIN_KPI, candidate_columns, overview_columns
+from layouts.transitie import (
+    FAMILY_HEADERS,
+    KPI_COLUMNS,
+    MAIN_KPI,
+    candidate_columns,
+    candidates_block,
+    overview_columns,
+)
 
 ROLES = transitie.VIEW_ROLES
 MSG = {
@@ -121,11 +131,12 @@ def overview_rows(frame: pd.DataFrame, today: dt.date | None = None) -> list[dic
     return rows(frame[keep], {"sessies": 0, "interventies_gestart": 0, "best_practices": 0, "cohort": 0})
 
 
-def partner_summary(rows_: list[dict]) -> dbc.Table:
+def partner_summary(rows_: list[dict]):  # noqa: ANN201 — one dcc.Markdown (layouts.html_table)
     """Per alliance partner and cohort: buurten, KPI status counts and buurten with a late delivery.
 
     Counted over the grid's plain row dicts in one pass (a DataFrame and its groupby cost ~60 ms at 1,000 buurten);
-    rows without a partner or cohort are left out, as a groupby leaves them out."""
+    rows without a partner or cohort are left out, as a groupby leaves them out. Sent as one component
+    (`layouts.html_table`): as html.Td cells it was ~160 Dash components for the browser to mount."""
     groups: dict[tuple, list[int]] = {}
     for row in rows_:
         partner, cohort = row.get("alliance_partner"), row.get("cohort")
@@ -138,14 +149,13 @@ def partner_summary(rows_: list[dict]) -> dbc.Table:
             counts[i] += bool(hit)
     if not groups:
         return dbc.Table()
-    header = html.Thead(html.Tr([html.Th(h) for h in ("Alliantiepartner", "Cohort", "Buurten", "Op koers",
-                                                        "Niet op koers", "Nog niet bekend", "Levering achter")]))
-    body = html.Tbody([html.Tr([html.Td(partner), html.Td(number(cohort)), html.Td(number(n)), html.Td(number(op)),
-                                html.Td(number(niet)), html.Td(number(unknown)),
-                                html.Td(number(late), className="fresh-late" if late else "")])
-                       for (partner, cohort), (n, op, niet, unknown, late) in sorted(groups.items())])
-    return dbc.Table([header, body], size="sm", striped=True, responsive=True, id="transitie-partner-table",
-                     className="small")
+    body = [html_table.tag("tr", [html_table.tag("td", value) for value in (
+                partner, number(cohort), number(n), number(op), number(niet), number(unknown))]
+                + [html_table.tag("td", number(late), class_name="fresh-late" if late else None)])
+            for (partner, cohort), (n, op, niet, unknown, late) in sorted(groups.items())]
+    return html_table.table_component(
+        ["Alliantiepartner", "Cohort", "Buurten", "Op koers", "Niet op koers", "Nog niet bekend", "Levering achter"],
+        body, table_id="transitie-partner-table", class_name="small table table-sm table-striped")
 
 
 MAP_DECIMALS = 3  # buurt dots: about 100 m
@@ -169,24 +179,68 @@ def _outline_points(xs: list, ys: list) -> tuple[list, list]:
     return out_x, out_y
 
 
-def _map_parts(payload: dict) -> tuple[tuple[list, list], pd.DataFrame]:
-    """The stored map data with its outlines rounded (done once per process and stored version)."""
+OUTLINE_COLOUR = "#b7c0c8"
+
+
+def outline_image(xs: list, ys: list) -> dict | None:
+    """The gemeente outlines (rounded to OUTLINE_DECIMALS) as one SVG picture placed on the map's axes.
+
+    As a scatter trace the ~13,000 outline points were drawn point by point by plotly.js (about 100 ms of the
+    browser's main thread per draw, more on a busy machine); as a picture the browser paints them in one go and the
+    figure carries integer steps of 0.01° (~65 kB instead of ~150 kB). It pans and zooms with the axes (an image in
+    data coordinates, stretched over the outlines' extent)."""
+    points = [(x, y) for x, y in zip(xs, ys, strict=True) if x is not None and y is not None]
+    if not points:
+        return None
+    x0, x1 = min(p[0] for p in points), max(p[0] for p in points)
+    y0, y1 = min(p[1] for p in points), max(p[1] for p in points)
+    scale = 10 ** OUTLINE_DECIMALS
+    path: list[str] = []
+    steps: list[str] = []
+    last: tuple[int, int] | None = None
+
+    def close_ring() -> None:
+        if steps:
+            path.append("l" + ",".join(steps))
+            steps.clear()
+
+    for x, y in zip(xs, ys, strict=True):
+        if x is None or y is None:
+            close_ring()
+            last = None
+            continue
+        point = (round((x - x0) * scale), round((y1 - y) * scale))  # SVG's y runs downwards
+        if last is None:
+            path.append(f"M{point[0]},{point[1]}")
+        else:
+            steps.append(f"{point[0] - last[0]},{point[1] - last[1]}")
+        last = point
+    close_ring()
+    width, height = max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale))
+    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' preserveAspectRatio='none'>"
+           f"<path d='{''.join(path)}' fill='none' stroke='{OUTLINE_COLOUR}' stroke-width='0.6' "
+           "stroke-linejoin='round' vector-effect='non-scaling-stroke'/></svg>")
+    return {"source": "data:image/svg+xml;charset=utf-8," + quote(svg, safe="/:=,.-'"),
+            "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
+            "xanchor": "left", "yanchor": "top", "sizing": "stretch", "layer": "below"}
+
+
+def _map_parts(payload: dict) -> tuple[dict | None, pd.DataFrame]:
+    """The stored map data: the outlines as one picture (`outline_image`, made once per process and stored
+    version) and the buurten's positions."""
     locations = read_model_store.frame_from(payload["locations"])
     if locations.empty:
         locations = pd.DataFrame(columns=["programme_id", "x", "y"])
-    return _outline_points(*payload["outlines"]), locations
+    return outline_image(*_outline_points(*payload["outlines"])), locations
 
 
-def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd.DataFrame) -> dict:
-    """Gemeente outlines (no internet tiles) with a dot per programme buurt, coloured by its KPI status.
+def overview_map(frame: pd.DataFrame, outlines: dict | None, locations: pd.DataFrame) -> dict:
+    """Gemeente outlines (a picture, `outline_image`; no internet tiles) with a dot per programme buurt, coloured
+    by its KPI status.
 
     A plain figure dict (one trace per status, rounded coordinates, only the hover text per point): building
     graph objects validated 60,000 outline points per request."""
     traces: list[dict] = []
-    xs, ys = outlines  # rounded already (`_map_parts`)
-    if xs:
-        traces.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
-                       "line": {"color": "#b7c0c8", "width": 0.6}, "hoverinfo": "skip", "showlegend": False})
     points = frame.merge(locations, on="programme_id", how="inner")
     status_column = f"kpi_{MAIN_KPI}"
     if status_column not in points.columns:
@@ -203,9 +257,15 @@ def overview_map(frame: pd.DataFrame, outlines: tuple[list, list], locations: pd
             "text": (part["name"] + " (cohort " + part["cohort"].astype(str) + ")").tolist(),
             "hovertemplate": "%{text}<extra>" + label + "</extra>",
         })
-    layout = {"margin": {"l": 0, "r": 0, "t": 10, "b": 0}, "plot_bgcolor": "white", "paper_bgcolor": "white",
+    # the top margin holds the legend: a margin plotly.js has to widen itself costs a second draw of 1,000 markers
+    layout = {"margin": {"l": 0, "r": 0, "t": 16, "b": 0}, "plot_bgcolor": "white", "paper_bgcolor": "white",
               "legend": {"orientation": "h", "y": 1.02, "x": 0}, "dragmode": "pan",
               "xaxis": {"visible": False}, "yaxis": {"visible": False, "scaleanchor": "x", "scaleratio": 1}}
+    if outlines:
+        # the whole country in view, as when the outlines were a trace (the axes no longer see them)
+        layout["images"] = [outlines]
+        layout["xaxis"]["range"] = [outlines["x"], outlines["x"] + outlines["sizex"]]
+        layout["yaxis"]["range"] = [outlines["y"] - outlines["sizey"], outlines["y"]]
     return {"data": traces, "layout": layout}
 
 
@@ -272,7 +332,7 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
     if late:
         status.append(dbc.Alert(late_message(grid_rows_, {r["slug"]: r["name"] for r in grid_rows_}),
                                 color="danger", className="py-2 transitie-late"))
-    if not outlines[0]:
+    if not outlines:
         status.append(html.P(MSG["no_map"], className="text-muted small"))
     shown = pd.DataFrame(grid_rows_, columns=["programme_id", "name", "cohort", f"kpi_{MAIN_KPI}"])
     return (status, {}, overview_map(shown, outlines, locations), cohort_options, partner_options,
@@ -336,46 +396,59 @@ def kpi_card(result: dict) -> dbc.Card:
     return dbc.Card(dbc.CardBody(body), className="h-100", id=f"transitie-kpi-{result.get('indicator')}")
 
 
+def _template() -> dict:
+    """The registered template as a figure would inline it (a plain figure dict does not resolve its name)."""
+    return pio.templates[TEMPLATE].to_plotly_json()
+
+
 def kpi_figures(result: dict) -> list:
-    """The index series (programme vs comparison, with the target path) and the event study of one KPI."""
+    """The index series (programme vs comparison, with the target path) and the event study of one KPI.
+
+    Plain figure dicts (graph objects validated every point and trace on each request)."""
     figures = []
     series = pd.DataFrame(result.get("series") or [])
     if not series.empty and {"index_t", "index_c"} <= set(series.columns):
-        labels = series["period"].map(periods.label)
-        fig = go.Figure()
+        labels = series["period"].map(periods.label).tolist()
+        traces = []
         if series.get("band_low") is not None and series["band_low"].notna().any():
             band = series.dropna(subset=["band_low", "band_high"])
-            blabels = band["period"].map(periods.label)
-            fig.add_trace(go.Scatter(x=list(blabels) + list(blabels[::-1]),
-                                     y=list(band["band_high"]) + list(band["band_low"][::-1]), fill="toself",
-                                     fillcolor="rgba(11,83,148,0.15)", line={"width": 0}, hoverinfo="skip",
-                                     name="onzekerheid (95%)"))
-        fig.add_trace(go.Scatter(x=labels, y=series["index_t"], name="programmabuurten", mode="lines+markers",
-                                 line={"color": OKABE_ITO["blue"], "width": 3}))
-        fig.add_trace(go.Scatter(x=labels, y=series["index_c"], name="vergelijkingsbuurten", mode="lines",
-                                 line={"color": "#6c757d", "dash": "dash"}))
+            blabels = band["period"].map(periods.label).tolist()
+            traces.append({"type": "scatter", "x": blabels + blabels[::-1],
+                           "y": band["band_high"].tolist() + band["band_low"].tolist()[::-1], "fill": "toself",
+                           "fillcolor": "rgba(11,83,148,0.15)", "line": {"width": 0}, "hoverinfo": "skip",
+                           "name": "onzekerheid (95%)"})
+        traces.append({"type": "scatter", "x": labels, "y": series["index_t"].tolist(), "name": "programmabuurten",
+                       "mode": "lines+markers", "line": {"color": OKABE_ITO["blue"], "width": 3}})
+        traces.append({"type": "scatter", "x": labels, "y": series["index_c"].tolist(),
+                       "name": "vergelijkingsbuurten", "mode": "lines", "line": {"color": "#6c757d", "dash": "dash"}})
         if "target_index" in series.columns and series["target_index"].notna().any():
-            fig.add_trace(go.Scatter(x=labels, y=series["target_index"], name="streefpad", mode="lines",
-                                     line={"color": OKABE_ITO["green"], "dash": "dot"}))
-        fig.update_layout(title={"text": "Index (2024 = 100)", "font": {"size": 14}, "x": 0}, height=340,
-                          margin={"l": 50, "r": 10, "t": 40, "b": 40}, separators=",.", plot_bgcolor="white",
-                          legend={"orientation": "h", "y": -0.25}, yaxis={"gridcolor": "#e9ecef"})
+            traces.append({"type": "scatter", "x": labels, "y": series["target_index"].tolist(), "name": "streefpad",
+                           "mode": "lines", "line": {"color": OKABE_ITO["green"], "dash": "dot"}})
+        fig = {"data": traces, "layout": {
+            "template": _template(), "title": {"text": "Index (2024 = 100)", "font": {"size": 14}, "x": 0},
+            # margins as wide as plotly.js made them for the rotated period labels and the legend below (a margin
+            # it has to widen itself costs a second draw)
+            "height": 340, "margin": {"l": 50, "r": 60, "t": 40, "b": 95}, "separators": ",.",
+            "plot_bgcolor": "white", "legend": {"orientation": "h", "y": -0.25}, "yaxis": {"gridcolor": "#e9ecef"}}}
         figures.append(dbc.Col(exportable(dcc.Graph(figure=fig, config=graph_config("kpi-programma")),
                                           "kpi-programma"), xs=12, lg=6))
     study = pd.DataFrame(result.get("event_study") or [])
     if not study.empty:
-        fig = go.Figure(go.Scatter(
-            x=study["event_time"], y=study["att"] * 100, mode="markers+lines", name="effect",
-            line={"color": "#0b5394"},
-            error_y={"type": "data", "symmetric": False, "array": (study["ci_high"] - study["att"]) * 100,
-                     "arrayminus": (study["att"] - study["ci_low"]) * 100, "color": "#6c757d"},
-            hovertemplate="%{x} perioden na de start: %{y:.1f}%<extra></extra>"))
-        fig.add_hline(y=0, line={"color": "#adb5bd"})
-        fig.update_layout(title={"text": "Effect per periode na de start (event study, 95%-interval)",
-                                 "font": {"size": 14}, "x": 0}, height=340, separators=",.",
-                          margin={"l": 50, "r": 10, "t": 40, "b": 40}, plot_bgcolor="white",
-                          xaxis={"title": "perioden (van twee maanden) na de start", "dtick": 1},
-                          yaxis={"title": "effect", "ticksuffix": "%", "gridcolor": "#e9ecef"})
+        trace = {"type": "scatter", "x": study["event_time"].tolist(), "y": (study["att"] * 100).tolist(),
+                 "mode": "markers+lines", "name": "effect", "line": {"color": "#0b5394"},
+                 "error_y": {"type": "data", "symmetric": False,
+                             "array": ((study["ci_high"] - study["att"]) * 100).tolist(),
+                             "arrayminus": ((study["att"] - study["ci_low"]) * 100).tolist(), "color": "#6c757d"},
+                 "hovertemplate": "%{x} perioden na de start: %{y:.1f}%<extra></extra>"}
+        fig = {"data": [trace], "layout": {
+            "template": _template(),
+            "shapes": [{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": 0, "y1": 0,
+                        "line": {"color": "#adb5bd"}}],  # what add_hline(y=0) drew
+            "title": {"text": "Effect per periode na de start (event study, 95%-interval)", "font": {"size": 14},
+                      "x": 0}, "height": 340, "separators": ",.", "margin": {"l": 80, "r": 10, "t": 40, "b": 75},
+            "plot_bgcolor": "white",
+            "xaxis": {"title": {"text": "perioden (van twee maanden) na de start"}, "dtick": 1},
+            "yaxis": {"title": {"text": "effect"}, "ticksuffix": "%", "gridcolor": "#e9ecef"}}}
         figures.append(dbc.Col(exportable(dcc.Graph(figure=fig, config=graph_config("event-study")), "event-study"),
                                xs=12, lg=6))
     return figures
@@ -399,6 +472,15 @@ def update_programme_kpi(_path: str | None):  # noqa: ANN201
 
 
 # ---------------------------------------------------------------- candidates
+
+def open_candidates(clicks: int | None, shown):  # noqa: ANN001, ANN201
+    """The candidate section, the first time its <details> is opened (the layout has only its heading)."""
+    if not clicks or shown:
+        return no_update
+    if not allowed(current_viewer()):
+        return None
+    return candidates_block()
+
 
 def _weights_from(values: list | None) -> dict[str, float]:
     """A weight for every component: the slider's value (0–3) or, when missing or not a number, the default."""
@@ -574,6 +656,8 @@ def register(app: dash.Dash) -> None:
                             prevent_initial_call=True)
     app.callback(Output(ids.TRANSITIE_KPI, "children"), Output(ids.TRANSITIE_EVENT_STUDY, "children"),
                  Input(ids.URL, "pathname"))(update_programme_kpi)
+    app.callback(Output(ids.TRANSITIE_CAND_BODY, "children"), Input(ids.TRANSITIE_CAND_SUMMARY, "n_clicks"),
+                 State(ids.TRANSITIE_CAND_BODY, "children"), prevent_initial_call=True)(open_candidates)
     app.callback(Output(ids.TRANSITIE_CAND_INFO, "children"), Input(ids.TRANSITIE_CAND_LEVEL, "value"),
                  Input(ids.transitie_weight(ALL), "value"))(update_candidates)
     app.callback(Output(ids.TRANSITIE_CAND_GRID, "columnDefs"), Input(ids.TRANSITIE_CAND_LEVEL, "value"),

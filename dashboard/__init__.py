@@ -14,6 +14,7 @@ from dashboard import (  # noqa: F401 — api_lerend, api_begroting add routes t
     downloads,
     exports,
     hardening,
+    plotly_src,
     public,
     security,
     verslag,
@@ -72,7 +73,9 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     from layouts import dutch, pages, shell
     from layouts import public as public_layouts
 
-    app.index_string = INDEX_STRING
+    # assets/plotly-early.js loads plotly.js from its fingerprinted (cacheable) URL, named in a <meta>
+    app.index_string = plotly_src.with_plotly_meta(INDEX_STRING, app.config.requests_pathname_prefix)
+    plotly_src.install(server)
     _name_areas()
     from layouts.figures import register_template
 

@@ -19,7 +19,7 @@ import json
 import pandas as pd
 from sqlalchemy import Connection
 
-from data_access import queries
+from data_access import area_memo, queries
 from data_access.access import ANONYMOUS, Viewer
 from data_access.profile import PROFILE_COLUMNS, context_profile
 from data_access.visibility import own_source
@@ -72,6 +72,10 @@ def area_profile(conn: Connection, viewer: Viewer, area: queries.AreaInfo, catal
     if area.programme_id is not None and shareable(viewer, catalogue):
         payload = store.get_or_compute(conn, KIND, f"{area.code}|{n_peers}",
                                        lambda: _compute(conn, ANONYMOUS, area, catalogue, n_peers))
+    elif shareable(viewer, catalogue):  # a CBS area: the process keeps the last few (data_access.area_memo)
+        payload = area_memo.remembered(
+            conn, KIND, f"{area.code}|{n_peers}",
+            lambda: json.loads(store.dumps(_compute(conn, ANONYMOUS, area, catalogue, n_peers))))
     else:
         payload = json.loads(store.dumps(_compute(conn, viewer, area, catalogue, n_peers)))  # as if stored
     return _frame(payload), int(payload["n_peers"]), payload["peer_reason"]

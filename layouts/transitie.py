@@ -31,6 +31,7 @@ TEXT = {
     "partners": "Per alliantiepartner en cohort",
     "partners_help": "Status van de KPI wijkverpleging en buurten met een late of ontbrekende levering.",
     "candidates": "Kandidaten voor cohort 2 en 3",
+    "candidates_open": "Toon de kandidaten, de gewichten en de checklist",
     "candidates_help": "Rangorde op een datagedreven urgentie (case for change): zorggebruik, vergrijzing, "
                        "gezondheid en toegang tot de huisarts. Elk onderdeel is een robuuste z-score over alle "
                        "kandidaten (mediaan en MAD, afgetopt op ±3), met het teken zo dat hoger = meer urgentie. De "
@@ -163,36 +164,47 @@ def layout(**_query) -> html.Div:
             ]),
             html.H2(TEXT["candidates"], className="h4 mt-4"),
             html.P(TEXT["candidates_help"], className="text-muted small"),
-            dbc.Row([
-                dbc.Col([
-                    html.Label(TEXT["level"], className="small"),
-                    dbc.RadioItems(id=ids.TRANSITIE_CAND_LEVEL, value="buurt", inline=True,
-                                   options=[{"label": "CBS-buurten", "value": "buurt"},
-                                            {"label": "CBS-wijken", "value": "wijk"}]),
-                    html.H3(TEXT["weights"], className="h6 mt-3"),
-                    _weights(),
-                    dbc.Button(TEXT["csv"], id=ids.TRANSITIE_CAND_CSV, color="secondary", size="sm",
-                               className="mt-2"),
-                    dcc.Download(id=ids.TRANSITIE_CAND_DOWNLOAD),
-                ], xs=12, lg=4),
-                dbc.Col([
-                    html.Div(id=ids.TRANSITIE_CAND_INFO, className="small text-muted mb-1"),
-                    _paged_grid(ids.TRANSITIE_CAND_GRID, "26rem", "code", candidate_columns("buurt"), selectable=True),
-                ], xs=12, lg=8),
-            ]),
-            dbc.Card(dbc.CardBody([
-                html.H3(TEXT["checklist"], className="h5"),
-                html.P(TEXT["checklist_help"], className="text-muted small"),
-                html.Div(id=ids.TRANSITIE_CHECK_TITLE, className="fw-bold mb-2"),
-                dbc.Checklist(id=ids.TRANSITIE_CHECK_LIST, options=[
-                    {"label": label, "value": key, "disabled": True} for key, label in SELECTION_CRITERIA],
-                    value=[]),
-                dbc.Label(TEXT["note"], html_for=ids.TRANSITIE_CHECK_NOTE, className="mt-2 small"),
-                dbc.Textarea(id=ids.TRANSITIE_CHECK_NOTE, rows=2, disabled=True),
-                dcc.Store(id=ids.TRANSITIE_CHECK_VERSION), dcc.Store(id=ids.TRANSITIE_CAND_SAVED),
-                dbc.Button(TEXT["save"], id=ids.TRANSITIE_CHECK_SAVE, color="primary", className="mt-2",
-                           disabled=True),
-                html.Div(id=ids.TRANSITIE_CHECK_RESULT, className="mt-2"),
-            ]), className="mt-3"),
+            # drawn when opened (callbacks.transitie.open_candidates): the grid of ~7,000 candidates, its seven
+            # weight sliders and the checklist cost every visit of the page about a third of its drawing time
+            html.Details([html.Summary(TEXT["candidates_open"], id=ids.TRANSITIE_CAND_SUMMARY, className="mb-2"),
+                          html.Div(id=ids.TRANSITIE_CAND_BODY)], id=ids.TRANSITIE_CAND_DETAILS),
         ]),
+    ])
+
+
+def candidates_block() -> html.Div:
+    """The candidate section's controls, grid and checklist (sent when its <details> is first opened; the grid then
+    asks for its rows)."""
+    return html.Div([
+        dbc.Row([
+            dbc.Col([
+                html.Label(TEXT["level"], className="small"),
+                dbc.RadioItems(id=ids.TRANSITIE_CAND_LEVEL, value="buurt", inline=True,
+                               options=[{"label": "CBS-buurten", "value": "buurt"},
+                                        {"label": "CBS-wijken", "value": "wijk"}]),
+                html.H3(TEXT["weights"], className="h6 mt-3"),
+                _weights(),
+                dbc.Button(TEXT["csv"], id=ids.TRANSITIE_CAND_CSV, color="secondary", size="sm",
+                           className="mt-2"),
+                dcc.Download(id=ids.TRANSITIE_CAND_DOWNLOAD),
+            ], xs=12, lg=4),
+            dbc.Col([
+                html.Div(id=ids.TRANSITIE_CAND_INFO, className="small text-muted mb-1"),
+                _paged_grid(ids.TRANSITIE_CAND_GRID, "26rem", "code", candidate_columns("buurt"), selectable=True),
+            ], xs=12, lg=8),
+        ]),
+        dbc.Card(dbc.CardBody([
+            html.H3(TEXT["checklist"], className="h5"),
+            html.P(TEXT["checklist_help"], className="text-muted small"),
+            html.Div(id=ids.TRANSITIE_CHECK_TITLE, className="fw-bold mb-2"),
+            dbc.Checklist(id=ids.TRANSITIE_CHECK_LIST, options=[
+                {"label": label, "value": key, "disabled": True} for key, label in SELECTION_CRITERIA],
+                value=[]),
+            dbc.Label(TEXT["note"], html_for=ids.TRANSITIE_CHECK_NOTE, className="mt-2 small"),
+            dbc.Textarea(id=ids.TRANSITIE_CHECK_NOTE, rows=2, disabled=True),
+            dcc.Store(id=ids.TRANSITIE_CHECK_VERSION), dcc.Store(id=ids.TRANSITIE_CAND_SAVED),
+            dbc.Button(TEXT["save"], id=ids.TRANSITIE_CHECK_SAVE, color="primary", className="mt-2",
+                       disabled=True),
+            html.Div(id=ids.TRANSITIE_CHECK_RESULT, className="mt-2"),
+        ]), className="mt-3")
     ])

@@ -145,7 +145,8 @@ def test_spine_chart_scales_each_row_around_nl_with_better_to_the_right(haarlem)
     fig = spine_figure(spine_rows(profile), "De Vijfhoek", "Haarlem", "buurten")
     names = {trace.name for trace in fig.data if trace.name}
     assert {"De Vijfhoek: veel beter", "Haarlem"} <= names
-    texts = {a.y: a.text for a in fig.layout.annotations}
+    words = next(trace for trace in fig.data if trace.mode == "text")  # the value and word beside each row
+    texts = dict(zip(words.y, words.text, strict=True))
     assert texts["Bijstand per 100 inwoners"].endswith("· veel beter")
 
 
@@ -162,8 +163,8 @@ def _spine_data(dash_duo) -> dict:
     dash_duo.wait_for_element("#buurt-beeld-spine-graph .main-svg", timeout=20)
     return dash_duo.driver.execute_script(
         "const gd = document.querySelector('#buurt-beeld-spine-graph .js-plotly-plot');"
-        "return {names: gd.data.map(t => t.name || ''), "
-        "rows: gd.layout.annotations.map(a => [a.y, a.text])};")
+        "const words = gd.data.find(t => t.mode === 'text');"
+        "return {names: gd.data.map(t => t.name || ''), rows: words.y.map((y, i) => [y, words.text[i]])};")
 
 
 def test_beeld_page_shows_spine_words_and_map_as_the_api_serves(dash_duo, haarlem):

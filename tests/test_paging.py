@@ -78,7 +78,7 @@ def test_publiek_search_finds_a_buurt_beyond_the_first_page(app, many):
 
 
 def _slugs(table) -> list[str]:  # noqa: ANN001
-    return re.findall(r"'id': 'impact-buurt-([a-z0-9-]+)'", str(table))
+    return re.findall(r"""id=?['"]?:? ?['"]impact-buurt-([a-z0-9-]+)['"]""", str(table))
 
 
 def _impact(app, client, page: int, search: str | None = None) -> tuple[list[str], dict]:

@@ -18,7 +18,7 @@ import zlib
 import pandas as pd
 from sqlalchemy import Connection
 
-from data_access import periods, queries
+from data_access import area_memo, periods, queries
 from data_access.access import ANONYMOUS, Viewer
 from data_access.published import visible_observations
 
@@ -92,11 +92,15 @@ KIND = "beeld_head"
 
 def stored_beeld_head(conn: Connection, viewer: Viewer, area: queries.AreaInfo,
                       headlines: list[tuple[str, str]]) -> dict:
-    """`beeld_head`, read from the results tables for a programme buurt when the viewer sees what everyone sees."""
+    """`beeld_head`, read from the results tables for a programme buurt when the viewer sees what everyone sees (for
+    a CBS area: kept by the process for the last few areas, `area_memo`)."""
     from data_access.profile_store import shareable
     from data_access.results import store
 
-    if area.programme_id is None or not shareable(viewer, queries.indicators(conn)):
+    if not shareable(viewer, queries.indicators(conn)):
         return json.loads(store.dumps(beeld_head(conn, viewer, area, headlines)))  # as if stored
     key = f"{area.code}|{zlib.crc32(repr(headlines).encode()):08x}"
+    if area.programme_id is None:  # a CBS area: the process keeps the last few (data_access.area_memo)
+        return area_memo.remembered(conn, KIND, key,
+                                    lambda: json.loads(store.dumps(beeld_head(conn, ANONYMOUS, area, headlines))))
     return store.get_or_compute(conn, KIND, key, lambda: beeld_head(conn, ANONYMOUS, area, headlines))
