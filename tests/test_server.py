@@ -159,3 +159,6 @@ def test_scripts_and_callback_data_are_gzipped_but_html_pages_are_not(app):
     assert len(packed.get_data()) < len(plain.get_data()) / 3
     api = client.get("/api/v1/indicators", headers={"Accept-Encoding": "gzip"})
     assert api.headers["Content-Encoding"] == "gzip" and b'"data"' in gzip.decompress(api.get_data())
+    # the script is compressed once per process and kept by URL; the API answer is not kept
+    assert list(app.server.extensions["gzip_cache"]._held) == [f"gzip;{script}?"]
+    assert client.get(script, headers={"Accept-Encoding": "gzip"}).get_data() == packed.get_data()
