@@ -11,19 +11,20 @@ import math
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
 from callbacks.common import current_viewer, engine
+from callbacks.maps import programme_map
 from callbacks.shell import follow_search, update_search  # the navbar's search, reused on the landing page
 from dashboard import ids, public
-from data_access import queries, transitie
+from data_access import queries
 from data_access.menukaart import THEMES
 from data_access.netwerk import published_reports
 from data_access.privacy import DEFAULT_THRESHOLD
 from layouts.buurt import review_options
 from layouts.dutch import yes_no
 from layouts.formatting import number, signed
+from layouts.maps import rounded, with_outlines
 
 GROUP_LABELS = {"context": "Context (openbare bronnen)", "adoptie": "Adoptie door de buurt",
                 "kwaliteit": "Kwaliteit", "effectiviteit": "Effectiviteit"}
@@ -37,26 +38,25 @@ MARKER = "#0072B2"  # Okabe–Ito blue, as the buurtbeeld's "better" (no judgeme
 # ---------------------------------------------------------------- landing page
 
 def landing_map(_path: str | None):  # noqa: ANN201
-    """Programme buurten as points on the gemeente outlines (no tile server), with the list beside it."""
+    """Programme buurten as points on the gemeente outlines (no tile server), with the list beside it: the stored
+    map of /transitie (`callbacks.maps`), as a plain figure dict."""
     with engine().connect() as conn:
         programme = queries.programme_buurten(conn)
-        outlines = transitie.gemeente_outlines(conn)
-        locations = transitie.programme_locations(conn)
+        outlines, locations = programme_map(conn)
         reports = published_reports(conn)
     points = programme.merge(locations, on="programme_id", how="inner")
-    xs, ys = outlines
     figure = None
-    if xs and not points.empty:
-        fig = go.Figure()
-        fig.add_scatter(x=xs, y=ys, mode="lines", line={"color": "#b7c0c8", "width": 0.6}, hoverinfo="skip",
-                        showlegend=False)
-        fig.add_scatter(x=points["x"], y=points["y"], mode="markers", name="programmabuurt",
-                        marker={"size": 11 if len(points) <= 100 else 6, "color": MARKER, "symbol": "circle",
-                                "line": {"color": "#ffffff", "width": 1}},
-                        text=points["name"], customdata=points["code"], hovertemplate="%{text}<extra></extra>")
-        fig.update_layout(height=460, margin={"l": 0, "r": 0, "t": 0, "b": 0}, plot_bgcolor="white",
-                          paper_bgcolor="white", showlegend=False, dragmode="pan",
-                          xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1})
+    if outlines and not points.empty:
+        fig = {"data": [{
+            "type": "scatter", "x": rounded(points["x"]), "y": rounded(points["y"]), "mode": "markers",
+            "name": "programmabuurt", "text": points["name"].tolist(), "customdata": points["code"].tolist(),
+            "hovertemplate": "%{text}<extra></extra>",
+            "marker": {"size": 11 if len(points) <= 100 else 6, "color": MARKER, "symbol": "circle",
+                       "line": {"color": "#ffffff", "width": 1}}}],
+            "layout": with_outlines({"height": 460, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+                                     "plot_bgcolor": "white", "paper_bgcolor": "white", "showlegend": False,
+                                     "dragmode": "pan", "xaxis": {"visible": False},
+                                     "yaxis": {"visible": False, "scaleanchor": "x", "scaleratio": 1}}, outlines)}
         figure = html.Figure([
             dcc.Graph(id="publiek-map-graph", figure=fig, config={"displayModeBar": False, "scrollZoom": False},
                       className="public-map-graph"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from urllib.parse import quote
 
 import dash
 import dash_bootstrap_components as dbc
@@ -23,6 +22,7 @@ from callbacks import grid_paging
 from callbacks.buurt_uitkomsten import updated_note
 from callbacks.common import current_viewer, engine
 from callbacks.grid import rows
+from callbacks.maps import programme_map
 from dashboard import ids
 from data_access import kpi_service, periods, transitie
 from data_access.access import Viewer
@@ -33,6 +33,7 @@ from data_access.results import store as read_model_store
 from layouts import html_table
 from layouts.figures import OKABE_ITO, TEMPLATE, exportable, graph_config, status_badge
 from layouts.formatting import number, signed, time_nl
+from layouts.maps import rounded, with_outlines
 from layouts.transitie import (
     FAMILY_HEADERS,
     KPI_COLUMNS,
@@ -158,82 +159,6 @@ def partner_summary(rows_: list[dict]):  # noqa: ANN201 — one dcc.Markdown (la
         body, table_id="transitie-partner-table", class_name="small table table-sm table-striped")
 
 
-MAP_DECIMALS = 3  # buurt dots: about 100 m
-OUTLINE_DECIMALS = 2  # gemeente outlines, already simplified to 0.01°: about 1 km, as fine as the simplification
-
-
-def _rounded(values, decimals: int = MAP_DECIMALS) -> list:  # noqa: ANN001
-    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), decimals)
-            for v in values]
-
-
-def _outline_points(xs: list, ys: list) -> tuple[list, list]:
-    """Outline coordinates rounded to OUTLINE_DECIMALS, without points that rounding made repeat."""
-    out_x: list = []
-    out_y: list = []
-    for x, y in zip(_rounded(xs, OUTLINE_DECIMALS), _rounded(ys, OUTLINE_DECIMALS), strict=True):
-        if x is not None and out_x and (x, y) == (out_x[-1], out_y[-1]):
-            continue
-        out_x.append(x)
-        out_y.append(y)
-    return out_x, out_y
-
-
-OUTLINE_COLOUR = "#b7c0c8"
-
-
-def outline_image(xs: list, ys: list) -> dict | None:
-    """The gemeente outlines (rounded to OUTLINE_DECIMALS) as one SVG picture placed on the map's axes.
-
-    As a scatter trace the ~13,000 outline points were drawn point by point by plotly.js (about 100 ms of the
-    browser's main thread per draw, more on a busy machine); as a picture the browser paints them in one go and the
-    figure carries integer steps of 0.01° (~65 kB instead of ~150 kB). It pans and zooms with the axes (an image in
-    data coordinates, stretched over the outlines' extent)."""
-    points = [(x, y) for x, y in zip(xs, ys, strict=True) if x is not None and y is not None]
-    if not points:
-        return None
-    x0, x1 = min(p[0] for p in points), max(p[0] for p in points)
-    y0, y1 = min(p[1] for p in points), max(p[1] for p in points)
-    scale = 10 ** OUTLINE_DECIMALS
-    path: list[str] = []
-    steps: list[str] = []
-    last: tuple[int, int] | None = None
-
-    def close_ring() -> None:
-        if steps:
-            path.append("l" + ",".join(steps))
-            steps.clear()
-
-    for x, y in zip(xs, ys, strict=True):
-        if x is None or y is None:
-            close_ring()
-            last = None
-            continue
-        point = (round((x - x0) * scale), round((y1 - y) * scale))  # SVG's y runs downwards
-        if last is None:
-            path.append(f"M{point[0]},{point[1]}")
-        else:
-            steps.append(f"{point[0] - last[0]},{point[1] - last[1]}")
-        last = point
-    close_ring()
-    width, height = max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale))
-    svg = (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' preserveAspectRatio='none'>"
-           f"<path d='{''.join(path)}' fill='none' stroke='{OUTLINE_COLOUR}' stroke-width='0.6' "
-           "stroke-linejoin='round' vector-effect='non-scaling-stroke'/></svg>")
-    return {"source": "data:image/svg+xml;charset=utf-8," + quote(svg, safe="/:=,.-'"),
-            "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
-            "xanchor": "left", "yanchor": "top", "sizing": "stretch", "layer": "below"}
-
-
-def _map_parts(payload: dict) -> tuple[dict | None, pd.DataFrame]:
-    """The stored map data: the outlines as one picture (`outline_image`, made once per process and stored
-    version) and the buurten's positions."""
-    locations = read_model_store.frame_from(payload["locations"])
-    if locations.empty:
-        locations = pd.DataFrame(columns=["programme_id", "x", "y"])
-    return outline_image(*_outline_points(*payload["outlines"])), locations
-
-
 def overview_map(frame: pd.DataFrame, outlines: dict | None, locations: pd.DataFrame) -> dict:
     """Gemeente outlines (a picture, `outline_image`; no internet tiles) with a dot per programme buurt, coloured
     by its KPI status.
@@ -250,7 +175,7 @@ def overview_map(frame: pd.DataFrame, outlines: dict | None, locations: pd.DataF
         if part.empty:
             continue
         traces.append({
-            "type": "scatter", "x": _rounded(part["x"]), "y": _rounded(part["y"]), "mode": "markers",
+            "type": "scatter", "x": rounded(part["x"]), "y": rounded(part["y"]), "mode": "markers",
             "name": f"KPI wijkverpleging: {label.lower()}",
             "marker": {"size": 12 if len(points) <= 100 else 7, "color": KPI_STATUS_COLOURS[status],
                        "symbol": KPI_STATUS_SYMBOLS[status], "line": {"color": "white", "width": 1}},
@@ -261,12 +186,7 @@ def overview_map(frame: pd.DataFrame, outlines: dict | None, locations: pd.DataF
     layout = {"margin": {"l": 0, "r": 0, "t": 16, "b": 0}, "plot_bgcolor": "white", "paper_bgcolor": "white",
               "legend": {"orientation": "h", "y": 1.02, "x": 0}, "dragmode": "pan",
               "xaxis": {"visible": False}, "yaxis": {"visible": False, "scaleanchor": "x", "scaleratio": 1}}
-    if outlines:
-        # the whole country in view, as when the outlines were a trace (the axes no longer see them)
-        layout["images"] = [outlines]
-        layout["xaxis"]["range"] = [outlines["x"], outlines["x"] + outlines["sizex"]]
-        layout["yaxis"]["range"] = [outlines["y"] - outlines["sizey"], outlines["y"]]
-    return {"data": traces, "layout": layout}
+    return {"data": traces, "layout": with_outlines(layout, outlines)}
 
 
 def late_message(grid_rows: list[dict], names: dict[str, str], shown: int = 12) -> list:
@@ -319,8 +239,7 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
         return _denied_message(viewer), {"display": "none"}, go.Figure(), [], [], None
     with engine().connect() as conn:
         every = programme_rows(conn, viewer)
-        outlines, locations = read_model_store.read_parsed(conn, transitie.MAP_KIND, "", _map_parts,
-                                                           lambda: transitie.map_payload(conn))
+        outlines, locations = programme_map(conn)
     if not every:
         return dbc.Alert(MSG["none"], color="info"), {}, go.Figure(), [], [], None
     cohorts_present = sorted({int(r["cohort"]) for r in every if r.get("cohort") is not None})

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from callbacks.transitie import outline_image, overview_map
+from callbacks.transitie import overview_map
 from data_access import area_memo
 from layouts import html_table
+from layouts.maps import outline_image
 
 
 def test_html_table_escapes_every_text_and_attribute_and_stays_one_html_block():
