@@ -134,8 +134,15 @@ def _stored(conn: Connection, comparison: str, part: str, key: str) -> dict | No
     from data_access.results import store
 
     found = store.read(conn, f"kpi_{part}_{comparison}", key)
-    if found is not None or store.read(conn, f"kpi_programme_{comparison}", "") is not None:
+    if found is not None:
         return found
+    if store.read(conn, f"kpi_programme_{comparison}", "") is not None:
+        if part != "buurt" or queries.find_area(conn, key) is None:
+            return None
+        # a programme buurt whose row is not readable right now (a refresh is replacing it): its own figures,
+        # computed as the refresh does, rather than an error on the page
+        rows = json.loads(store.dumps(result_rows(compute(conn, comparison, {key}), comparison)))
+        return rows[f"kpi_buurt_{comparison}"].get(key)
     version = store.store_version(conn)
     rows = result_rows(compute(conn, comparison), comparison)
     store.keep(conn.engine, rows, version, replace_kind=True)
