@@ -1,9 +1,8 @@
-"""The stored programme map (outlines and buurt positions), parsed once per process and stored version."""
+"""The stored programme map (outlines and buurt positions) as the maps draw it, once per process and stored version."""
 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection
 
 from data_access import transitie
 from data_access.results import store
@@ -18,6 +17,6 @@ def _map_parts(payload: dict) -> tuple[dict | None, pd.DataFrame]:
     return outline_image(*outline_points(*payload["outlines"])), locations
 
 
-def programme_map(conn: Connection) -> tuple[dict | None, pd.DataFrame]:
+def programme_map(conn) -> tuple[dict | None, pd.DataFrame]:  # noqa: ANN001
     """(outline picture or None, positions per programme_id) of the stored map (computed when not stored)."""
-    return store.read_parsed(conn, transitie.MAP_KIND, "", _map_parts, lambda: transitie.map_payload(conn))
+    return transitie.stored_map(conn, _map_parts)

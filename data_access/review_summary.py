@@ -161,14 +161,18 @@ def _kpi(conn: Connection, slug: str, viewer: Viewer) -> list[dict]:
 def review_summary(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: str,
                    with_kpi: bool = True) -> dict:
     """The review summary of one programme buurt at one bimonthly review, as plain data."""
+    return with_network(conn, viewer, area, _own_part(conn, viewer, area, review), with_kpi)
+
+
+def _own_part(conn: Connection, viewer: Viewer, area: queries.AreaInfo, review: str) -> dict:
+    """`summary_parts` of one buurt, read as this viewer may see it."""
     from data_access.services.uitkomsten_view import monitoring_codes
 
     catalogue = queries.indicators(conn)
     frame = visible_observations(conn, viewer, area, monitoring_codes(catalogue), catalogue=catalogue)
     start_date = conn.execute(select(ProgrammeBuurt.start_date)
                               .where(ProgrammeBuurt.id == area.programme_id)).scalar_one_or_none()
-    own = summary_parts(frame, [(area.code, area.name, start_date)], review, catalogue)[area.code]
-    return with_network(conn, viewer, area, own, with_kpi)
+    return summary_parts(frame, [(area.code, area.name, start_date)], review, catalogue)[area.code]
 
 
 def summary_parts(frame: pd.DataFrame, buurten: list[tuple[str, str, object]], review: str,
@@ -274,17 +278,8 @@ def stored_review_summary(conn: Connection, viewer: Viewer, area: queries.AreaIn
     programme-buurt aggregates, which every network sees as the team does."""
     from data_access.results import store
     from data_access.results.scopes import aggregate_scope, scope_viewer
-    from data_access.services.uitkomsten_view import monitoring_codes
 
     scope = aggregate_scope(viewer)
-
-    def compute() -> dict:
-        catalogue = queries.indicators(conn)
-        frame = visible_observations(conn, scope_viewer(scope), area, monitoring_codes(catalogue),
-                                     catalogue=catalogue)
-        start_date = conn.execute(select(ProgrammeBuurt.start_date)
-                                  .where(ProgrammeBuurt.id == area.programme_id)).scalar_one_or_none()
-        return _to_payload(summary_parts(frame, [(area.code, area.name, start_date)], review, catalogue)[area.code])
-
-    own = _from_payload(store.get_or_compute(conn, KIND, f"{scope}|{area.code}|{review}", compute))
+    own = _from_payload(store.get_or_compute(conn, KIND, f"{scope}|{area.code}|{review}", lambda: _to_payload(
+        _own_part(conn, scope_viewer(scope), area, review))))
     return with_network(conn, scope_viewer(scope), area, own)

@@ -38,7 +38,9 @@ import datetime as dt
 import json
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -289,6 +291,13 @@ def map_payload(conn: Connection) -> dict:
 
     xs, ys = gemeente_outlines(conn)
     return {"outlines": [xs, ys], "locations": store.frame_payload(programme_locations(conn))}
+
+
+def stored_map(conn: Connection, parse: Callable[[dict], Any]) -> Any:  # noqa: ANN401
+    """`parse` of the stored map data (`map_payload`), parsed once per process and stored version."""
+    from data_access.results import store
+
+    return store.read_parsed(conn, MAP_KIND, "", parse, lambda: map_payload(conn))
 
 
 def programme_locations(conn: Connection) -> pd.DataFrame:
