@@ -43,12 +43,35 @@ def estimate_of(result: dict) -> tuple[float | None, tuple[float, float] | None]
     return float(value), (float(low), float(high))
 
 
-def delivered(conn: Connection, viewer: Viewer, programme_ids: list[int] | None) -> pd.DataFrame:
+def delivered(conn: Connection, viewer: Viewer, programme_ids: list[int] | None,
+              indicator_list: list[str] | None = None, periods: set[str] | None = None) -> pd.DataFrame:
     """The hypotheses' programme-buurt counts this viewer may use, through the one visibility gate, with small
-    numbers suppressed (a suppressed row is never used)."""
+    numbers suppressed (a suppressed row is never used, and suppression is decided row by row, so reading fewer
+    rows changes none). periods: only these periods (the programme's impact needs the KPI's latest ones alone:
+    at 1,000 buurten one period of one indicator instead of 68,000 rows)."""
     catalogue = queries.indicators(conn)
-    frame = published.programme_rows(conn, viewer, programme_ids, list(HYPOTHESES), catalogue=catalogue)
+    wanted = indicator_list or list(HYPOTHESES)
+    if periods is None:
+        frame = published.programme_rows(conn, viewer, programme_ids, wanted, catalogue=catalogue)
+    else:
+        frames = [published.programme_rows(conn, viewer, programme_ids, wanted, p, catalogue) for p in sorted(periods)]
+        frame = pd.concat([f for f in frames if not f.empty], ignore_index=True) \
+            if any(not f.empty for f in frames) else pd.DataFrame()
     return suppress_small_numbers(frame, catalogue) if not frame.empty else frame
+
+
+def _main_overview(conn: Connection, viewer: Viewer) -> pd.DataFrame:
+    """The KPI overview rows of the main hypothesis, by buurt."""
+    overview = kpi_service.kpi_overview(conn, viewer)
+    return overview[overview["indicator"] == MAIN].set_index("slug") if not overview.empty else pd.DataFrame()
+
+
+def _main_delivered(conn: Connection, viewer: Viewer, main: pd.DataFrame, main_results: list[dict]) -> pd.DataFrame:
+    """The main hypothesis's delivered hours in the periods the impact uses: each buurt's and the programme's
+    latest KPI period."""
+    periods = set(main["latest_period"].dropna()) if not main.empty else set()
+    periods |= {r["latest_period"] for r in main_results if r.get("latest_period")}
+    return delivered(conn, viewer, None, [MAIN], periods) if periods else pd.DataFrame()
 
 
 def _delivered(obs: pd.DataFrame | dict, slug: str, indicator: str, period: str | None
@@ -154,9 +177,10 @@ def programme_impact(conn: Connection, viewer: Viewer, params: Parameters | None
     """
     params = params or parameters()
     programme = queries.programme_buurten(conn)
-    obs = delivered(conn, viewer, None) if not programme.empty else pd.DataFrame()
-    buurt_rows = _buurt_rows(conn, viewer, programme, obs, params)
+    main = _main_overview(conn, viewer) if not programme.empty else pd.DataFrame()
     main_results = [r for r in kpi_service.programme_kpi(conn, viewer) if r.get("indicator") == MAIN]
+    obs = _main_delivered(conn, viewer, main, main_results) if not programme.empty else pd.DataFrame()
+    buurt_rows = _buurt_rows(conn, viewer, programme, obs, params, main)
     total = None
     n_buurten = 0
     relative = ci = None
@@ -202,12 +226,11 @@ def programme_impact(conn: Connection, viewer: Viewer, params: Parameters | None
 
 
 def _buurt_rows(conn: Connection, viewer: Viewer, programme: pd.DataFrame, obs: pd.DataFrame,
-                params: Parameters) -> list[dict]:
-    """Per buurt the KPI's hours, FTE and euros, realised costs in the same rolling year and € per hour freed."""
+                params: Parameters, main: pd.DataFrame) -> list[dict]:
+    """Per buurt the KPI's hours, FTE and euros, realised costs in the same rolling year and € per hour freed.
+    main: `_main_overview`; obs: `_main_delivered`."""
     if programme.empty:
         return []
-    overview = kpi_service.kpi_overview(conn, viewer)
-    main = overview[overview["indicator"] == MAIN].set_index("slug") if not overview.empty else pd.DataFrame()
     costs_visible = begroting.totals_visible(viewer)
     realised = begroting.all_realisation(conn) if costs_visible else pd.DataFrame()
     synthetic_programmes = set(programme.loc[programme["synthetic"].astype(bool), "programme_id"]) \
@@ -251,8 +274,11 @@ def buurten_impact(conn: Connection, viewer: Viewer, params: Parameters | None =
     """The per-buurt rows of `programme_impact` alone (the paged table of /transitie asks for them per page)."""
     params = params or parameters()
     programme = queries.programme_buurten(conn)
-    obs = delivered(conn, viewer, None) if not programme.empty else pd.DataFrame()
-    return _buurt_rows(conn, viewer, programme, obs, params)
+    if programme.empty:
+        return []
+    main = _main_overview(conn, viewer)
+    main_results = [r for r in kpi_service.programme_kpi(conn, viewer) if r.get("indicator") == MAIN]
+    return _buurt_rows(conn, viewer, programme, _main_delivered(conn, viewer, main, main_results), params, main)
 
 
 def buurten_page(rows: list[dict], search: str | None = None, page: int | None = 1, per_page: int = 25) -> dict:

@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -310,8 +311,9 @@ def positions(distance: np.ndarray) -> np.ndarray:
         return np.column_stack([np.arange(n, dtype=float), np.zeros(n)])
     d = np.where(np.isfinite(distance), distance, np.nanmax(distance) if np.isfinite(distance).any() else 1.0)
     np.fill_diagonal(d, 0.0)
-    j = np.eye(n) - 1.0 / n
-    b = -0.5 * j @ (d ** 2) @ j
+    d2 = d ** 2
+    # double centring, -0.5 J d² J with J = I - 1/n, without the two n³ products
+    b = -0.5 * (d2 - d2.mean(axis=0, keepdims=True) - d2.mean(axis=1, keepdims=True) + d2.mean())
     values, vectors = np.linalg.eigh(b)
     top = np.argsort(values)[::-1][:2]
     return vectors[:, top] * np.sqrt(np.clip(values[top], 1e-9, None))
@@ -378,8 +380,8 @@ def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int,
         obs = published[published["indicator"].isin(outcomes)] if not published.empty else published
     result.series = _series(obs[obs["indicator"] == indicator] if not obs.empty else obs)
     if not obs.empty:
-        obs = obs[obs["period"].astype(str).str.match(r"^\d{4}-B[1-6]$") & obs["value"].notna()
-                  & (obs["value"] > 0)]
+        bimonthly = [p for p in obs["period"].unique() if re.match(r"^\d{4}-B[1-6]$", str(p))]  # few distinct
+        obs = obs[obs["period"].isin(bimonthly) & obs["value"].notna() & (obs["value"] > 0)]
     period_list = sorted(set(obs["period"].unique()), key=periods.sort_key) if not obs.empty else []
     t_of = {p: k for k, p in enumerate(period_list)}
     starts = list(programme["start_date"])

@@ -19,9 +19,8 @@ from sqlalchemy import Connection, select
 from data_access import definitions, periods, queries
 from data_access.access import Viewer
 from data_access.models import AgendaItem, Intervention, ProgrammeBuurt
-from data_access.published import programme_rows
+from data_access.published import shown_programme_values
 from data_access.stats.intervals import t_interval
-from data_access.visibility import shown_values
 
 RUNNING = ("gestart", "afgerond")
 THEMES = [("preventie", "Preventie als mindset"), ("eerste_lijn", "Integrale eerste lijn"),
@@ -61,18 +60,20 @@ def stored_outcome_changes(conn: Connection, indicator: str, viewer: Viewer) -> 
     return frame
 
 
-def outcome_changes(conn: Connection, indicator: str, *, viewer: Viewer) -> pd.DataFrame:
+def outcome_changes(conn: Connection, indicator: str, *, viewer: Viewer, shown: pd.DataFrame | None = None
+                    ) -> pd.DataFrame:
     """Per programme buurt: nulmeting and latest period of one indicator and the relative change between them.
 
-    Only from rows this viewer may use, after small numbers are hidden (`data_access.visibility`).
+    Only from rows this viewer may use, after small numbers are hidden (`data_access.visibility`). shown: the
+    indicator's `published.shown_programme_values` when the caller has read them already.
     """
     programme = queries.programme_buurten(conn)
     columns = ["slug", "baseline", "latest", "change"]
     if programme.empty:
         return pd.DataFrame(columns=columns)
     catalogue = queries.indicators(conn)
-    rows = programme_rows(conn, viewer, list(programme["programme_id"]), [indicator], catalogue=catalogue)
-    frame = shown_values(rows, viewer, catalogue)
+    frame = shown_programme_values(conn, viewer, indicator, catalogue, list(programme["programme_id"])) \
+        if shown is None else shown
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = frame[frame["period"].astype(str).str.contains("-B")].dropna(subset=["numerator", "denominator"])

@@ -13,7 +13,7 @@ from data_access import queries
 from data_access.access import Viewer
 from data_access.models import Area, ProgrammeBuurt, ProgrammeMember
 from data_access.privacy import hide_keys, secondary_suppression, suppress_small_numbers
-from data_access.visibility import own_source, visible_rows
+from data_access.visibility import own_source, shown_values, visible_rows
 
 API_COLUMNS = ["area", "area_name", "indeling", "indicator", "period", "value", "numerator", "denominator",
                "detractors", "ci_low", "ci_high", "ci_method", "suppressed", "note", "source", "synthetic"]
@@ -104,6 +104,14 @@ def programme_rows(conn: Connection, viewer: Viewer, programme_ids: list[int] | 
     frame = queries.programme_observations(conn, programme_ids, indicator_list, period, catalogue,
                                            own_source(viewer))
     return visible_rows(frame, viewer, catalogue, mode="aggregate")
+
+
+def shown_programme_values(conn: Connection, viewer: Viewer, indicator: str, catalogue: pd.DataFrame,
+                           programme_ids: list[int] | None = None) -> pd.DataFrame:
+    """One indicator's programme-buurt values this viewer may use, with small numbers hidden (`shown_values`): the
+    input of the best-practice proposals and the menukaart comparison (a refresh reads it once for both)."""
+    return shown_values(programme_rows(conn, viewer, programme_ids, [indicator], catalogue=catalogue), viewer,
+                        catalogue)
 
 
 def groups_around(conn: Connection, codes: list[str]) -> pd.DataFrame:

@@ -239,6 +239,7 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
         definitions,
         impact_service,
         menukaart,
+        published,
         queries,
         review_summary,
         transitie,
@@ -262,11 +263,14 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
         missing = {kind: key for kind, key in wanted.items() if (kind, key) not in stored}
         levels = [lv for lv in transitie.CANDIDATE_LEVELS if (transitie.CANDIDATES_KIND, lv) not in stored]
         rows: dict[str, dict[str, object]] = {}
+        if "proposals" in missing or "menukaart_changes" in missing:  # one read of the indicator for both
+            shown = published.shown_programme_values(conn, viewer, indicator, queries.indicators(conn))
         if "proposals" in missing:
-            rows["proposals"] = {missing["proposals"]: best_practices.proposals_payload(conn, indicator, viewer)}
+            rows["proposals"] = {missing["proposals"]: best_practices.proposals_payload(conn, indicator, viewer,
+                                                                                         shown)}
         if "menukaart_changes" in missing:
             rows["menukaart_changes"] = {missing["menukaart_changes"]: store.frame_payload(
-                menukaart.outcome_changes(conn, indicator, viewer=viewer))}
+                menukaart.outcome_changes(conn, indicator, viewer=viewer, shown=shown))}
         if "transitie_rows" in missing or transitie.GRID_KIND in missing:
             overview = transitie.programme_overview(conn, today)
             rows["transitie_rows"] = {today.isoformat(): store.frame_payload(overview)}

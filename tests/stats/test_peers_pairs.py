@@ -17,7 +17,7 @@ TRANSFORMS = {"a": None, "b": None}
 def test_distance_matrix_by_hand():
     z, w = standardise(TABLE, VARIABLES, TRANSFORMS)
     assert w.tolist() == [0.5, 0.5]
-    matrix = distance_matrix(z, w, chunk=2)
+    matrix = distance_matrix(z, w)
     # T-P1 (1, 2), T-P2 (2, 2), P1-P2 (1, 0), P3-P4 (4, 4): d = sqrt((da^2 + db^2) / (2 * 2.9652^2))
     assert matrix[0, 1:3].tolist() == pytest.approx([0.5332318, 0.6744908], abs=1e-7)
     assert matrix[1, 2] == pytest.approx(0.2384685, abs=1e-7)
@@ -38,3 +38,16 @@ def test_pair_contributions_by_hand_and_too_little_shared_weight():
     table.loc["P2", "b"] = np.nan  # nothing shared: no distance
     z, w = standardise(table, {"a": 1.0, "b": 3.0}, TRANSFORMS)
     assert np.isnan(pair_distances(z, w, np.array([0]), np.array([2]))[0][0])
+
+
+def test_distance_matrix_equals_pair_distances_with_missing_values():
+    """The matrix form gives every pair the distance `pair_distances` gives it, missing values included."""
+    rng = np.random.default_rng(7)
+    table = pd.DataFrame(rng.normal(size=(40, 4)), columns=list("abcd"))
+    table = table.mask(rng.random(table.shape) < 0.3)
+    z, w = standardise(table, dict.fromkeys("abcd", 1.0), dict.fromkeys("abcd"))
+    matrix = distance_matrix(z, w)
+    left, right = np.triu_indices(40, k=1)
+    expected, _ = pair_distances(z, w, left, right)
+    assert np.array_equal(np.isnan(matrix[left, right]), np.isnan(expected))
+    assert matrix[left, right][~np.isnan(expected)] == pytest.approx(expected[~np.isnan(expected)], abs=1e-12)
