@@ -137,10 +137,14 @@ def _stored(conn: Connection, comparison: str, part: str, key: str) -> dict | No
     if found is not None:
         return found
     if store.read(conn, f"kpi_programme_{comparison}", "") is not None:
-        if part != "buurt" or queries.find_area(conn, key) is None:
-            return None
-        # a programme buurt whose row is not readable right now (a refresh is replacing it): its own figures,
-        # computed as the refresh does, rather than an error on the page
+        # A refresh writes the programme row and every buurt's row in one transaction, so a buurt row missing a
+        # moment ago while the programme row is there now was committed between the two reads (the first refresh
+        # after a start, seen by an early request): read it again.
+        found = store.read(conn, f"kpi_{part}_{comparison}", key) if part != "programme" else None
+        if found is not None or part != "buurt" or queries.find_area(conn, key) is None:
+            return found
+        # a programme buurt the last refresh did not know yet (added since): its own figures, computed as the
+        # refresh does, until the next refresh stores them
         rows = json.loads(store.dumps(result_rows(compute(conn, comparison, {key}), comparison)))
         return rows[f"kpi_buurt_{comparison}"].get(key)
     version = store.store_version(conn)

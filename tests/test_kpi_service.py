@@ -236,3 +236,27 @@ def test_the_kpi_card_shows_both_bases_and_says_why_they_differ(app, tmp_path):
     assert "Streefpad op dit venster (2024 = 100): −9,5%." in text
     assert "Tegen de eigen periode vóór de start (jan–feb 2024): −12,5%" in text
     assert "wie in 2024 al begon heeft een deel van het effect al in dat basisjaar zitten" in text
+
+
+def test_a_buurt_row_committed_between_two_reads_is_read_not_computed(kpi_app, monkeypatch):
+    """The first refresh after a start commits the programme row and the buurt rows together; a request whose
+    first read of the buurt row came just before the commit reads it again instead of failing or computing."""
+    from data_access.results import store
+
+    engine = kpi_app.server.extensions["engine"]
+    with engine.connect() as conn:
+        expected = _wvpk(kpi_service.buurt_kpi(conn, "de-vijfhoek", TRANSITIE))
+    real_read, missed = store.read, []
+
+    def read_before_the_commit(conn, kind, key):  # the first read of the buurt row misses
+        if kind == "kpi_buurt_matched" and not missed:
+            missed.append(key)
+            return None
+        return real_read(conn, kind, key)
+
+    monkeypatch.setattr(store, "read", read_before_the_commit)
+    monkeypatch.setattr(kpi_service, "compute", lambda *a, **k: pytest.fail("computed instead of read"))
+    with engine.connect() as conn:
+        result = _wvpk(kpi_service.buurt_kpi(conn, "de-vijfhoek", TRANSITIE))
+    assert missed == ["de-vijfhoek"]
+    assert result["relative_effect"] == expected["relative_effect"]

@@ -157,3 +157,31 @@ def test_the_stored_summary_equals_the_computed_one_and_is_shared_by_every_netwo
     assert judgements(stored) == judgements(direct) == judgements(again)
     assert judgements(stored, "since_start") == judgements(direct, "since_start")
     assert stored["kpi"] == direct["kpi"]
+
+
+def test_latest_value_as_of_a_review_follows_the_one_definition():
+    """The summary picks its latest value from plain records (fast); it must pick the row
+    `definitions.latest_as_of` picks for every review, with missing values and gaps among the periods."""
+    import numpy as np
+    import pandas as pd
+
+    from data_access import definitions, periods
+    from data_access.review_summary import _as_of
+    from data_access.services.uitkomsten_view import records_by_area
+
+    rng = np.random.default_rng(11)
+    all_periods = periods.bimonthly_range("2024-B1", "2026-B6")
+    rows = [{"area": area, "indicator": indicator, "period": period, "indeling": 2024,
+             "value": None if rng.random() < 0.3 else float(rng.integers(1, 100))}
+            for area in ("a", "b") for indicator in ("x", "y") for period in all_periods if rng.random() < 0.7]
+    frame = pd.DataFrame(rows)
+    frame["value"] = pd.to_numeric(frame["value"])
+    by_key = records_by_area(frame)
+    checked = 0
+    for review in all_periods:
+        expected = definitions.latest_as_of(frame, review).set_index(["area", "indicator"])["period"].to_dict()
+        for key, records_ in by_key.items():
+            found = _as_of(records_, review)
+            assert (found["period"] if found else None) == expected.get(key), (review, key)
+            checked += found is not None
+    assert checked > 50  # most (review, key) pairs have a value to pick

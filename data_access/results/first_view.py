@@ -222,7 +222,8 @@ def _missing_comparison_values(conn: Connection) -> dict[str, dict]:
     slugs = [s for s in conn.execute(select(ProgrammeBuurt.slug)).scalars() if f"{AHEAD_SCOPE}|{s}" not in stored]
     if not slugs:
         return {}
-    groups = {slug: definitions.comparison_group(conn, slug) for slug in slugs}
+    every = definitions.comparison_groups(conn)  # one read of all groups, not one per buurt
+    groups = {slug: every.get(slug, definitions.ComparisonGroup(slug, (), "geen")) for slug in slugs}
     tables = outcome_compare.comparison_value_tables(conn, AHEAD_SCOPE, groups, queries.indicators(conn))
     empty = pd.DataFrame(columns=outcome_compare.COMPARISON_COLUMNS)
     return {f"{AHEAD_SCOPE}|{slug}": store.frame_payload(tables.get(slug, empty)) for slug in slugs}
