@@ -75,7 +75,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
 
     # assets/plotly-early.js loads plotly.js from its fingerprinted (cacheable) URL, named in a <meta>
     app.index_string = plotly_src.with_plotly_meta(INDEX_STRING, app.config.requests_pathname_prefix)
-    plotly_src.install(server)
+    hardening.install_shared_static(server)
     _name_areas()
     from layouts.figures import register_template
 

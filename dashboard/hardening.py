@@ -126,6 +126,36 @@ class StaticGzipCache:
                 self._held[key] = value
 
 
+def install_shared_static(server: Flask) -> None:
+    """Let browsers keep scripts and styles in their HTTP cache across pages and logins.
+
+    Every response carried `Vary: Cookie` and a refreshed session cookie (the guard reads the session, and the
+    session is refreshed on each request), so a cached script never matched the next request's cookie: plotly.js
+    (3.5 MB) and Dash's bundles came again on every page. Scripts and styles are the same for everyone (served to
+    anonymous pages too): under STATIC_PREFIXES the cookie is dropped from Vary and no cookie is set."""
+    inner = server.wsgi_app
+
+    def app(environ, start_response):  # noqa: ANN001, ANN202
+        if not environ.get("PATH_INFO", "").startswith(STATIC_PREFIXES):
+            return inner(environ, start_response)
+
+        def start(status, headers, exc_info=None):  # noqa: ANN001, ANN202
+            kept = []
+            for name, value in headers:
+                if name.lower() == "set-cookie":
+                    continue
+                if name.lower() == "vary":
+                    value = ", ".join(v.strip() for v in value.split(",") if v.strip().lower() != "cookie")
+                    if not value:
+                        continue
+                kept.append((name, value))
+            return start_response(status, kept, exc_info)
+
+        return inner(environ, start)
+
+    server.wsgi_app = app
+
+
 def static_cache_key(request: Request) -> str:
     if request.method == "GET" and request.path.startswith(STATIC_PREFIXES):
         return request.full_path

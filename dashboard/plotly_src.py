@@ -3,7 +3,8 @@
 dcc.Graph loads plotly.js from an unfingerprinted URL, which a browser revalidates on every page (ETag); behind
 flask-compress each 304 costs the server a fresh gzip of all 3.5 MB (~0.25 s of a worker, queued behind the page's own
 callbacks). Dash serves a fingerprinted suite URL with a year's max-age (the fingerprint changes with the file), so a
-returning browser takes plotly.js from its cache without asking.
+returning browser takes plotly.js from its cache without asking (static responses are shareable:
+`hardening.install_shared_static`).
 """
 
 from __future__ import annotations
@@ -27,34 +28,3 @@ def with_plotly_meta(index_string: str, prefix: str) -> str:
     """The page shell with `<meta name="plotly-src">` after Dash's own meta tags."""
     tag = f'<meta name="plotly-src" content="{escape(plotly_script_url(prefix), quote=True)}">'
     return index_string.replace("{%metas%}", "{%metas%}\n        " + tag, 1)
-
-
-def install(server) -> None:  # noqa: ANN001 — a Flask app
-    """Let browsers keep the fingerprinted plotly.js in their HTTP cache.
-
-    Every response carries `Vary: Cookie` and a refreshed session cookie (the guard reads the session, and the
-    session is refreshed on each request), so a cached copy never matched the next request's cookie and the 3.5 MB
-    came again on every page. plotly.js is the same for everyone (a public library, served to anonymous pages too):
-    for its fingerprinted URL only, the cookie is dropped from Vary and no cookie is set."""
-    inner = server.wsgi_app
-    prefix = f"/_dash-component-suites/plotly/{PATH.rsplit('/', 1)[0]}/plotly.v"
-
-    def app(environ, start_response):  # noqa: ANN001, ANN202
-        if not environ.get("PATH_INFO", "").startswith(prefix):
-            return inner(environ, start_response)
-
-        def start(status, headers, exc_info=None):  # noqa: ANN001, ANN202
-            kept = []
-            for name, value in headers:
-                if name.lower() == "set-cookie":
-                    continue
-                if name.lower() == "vary":
-                    value = ", ".join(v.strip() for v in value.split(",") if v.strip().lower() != "cookie")
-                    if not value:
-                        continue
-                kept.append((name, value))
-            return start_response(status, kept, exc_info)
-
-        return inner(environ, start)
-
-    server.wsgi_app = app

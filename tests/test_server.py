@@ -162,3 +162,20 @@ def test_scripts_and_callback_data_are_gzipped_but_html_pages_are_not(app):
     # the script is compressed once per process and kept by URL; the API answer is not kept
     assert list(app.server.extensions["gzip_cache"]._held) == [f"gzip;{script}?"]
     assert client.get(script, headers={"Accept-Encoding": "gzip"}).get_data() == packed.get_data()
+
+
+def test_scripts_and_styles_are_shared_but_pages_vary_by_cookie(app):
+    """A logged-in browser keeps scripts and styles in its cache: no session cookie and no `Vary: Cookie` on them
+    (the refreshed session cookie would never match the next request); pages and callbacks still vary by cookie."""
+    import re
+
+    client = app.server.test_client()
+    assert login(client, "transitie@demo.nl").status_code == 302
+    page = client.get("/")
+    assert "Cookie" in page.headers["Vary"]
+    script = re.search(r'src="(/_dash-component-suites/[^"]+\.js)"', page.get_data(as_text=True)).group(1)
+    for url in (script, "/assets/style.css"):
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+        assert response.headers["Vary"] == "Accept-Encoding"
