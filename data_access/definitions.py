@@ -286,14 +286,17 @@ def adoption_counts(conn: Connection, programme_ids: list[int] | None = None) ->
                       .group_by(AgendaItem.programme_id))
     practices = counted(select(BestPractice.programme_id, func.count())
                         .where(BestPractice.deleted.is_(False)).group_by(BestPractice.programme_id))
-    totals = select(Observation.area_id, Indicator.code, func.sum(Observation.value)) \
-        .join(Indicator, Indicator.id == Observation.indicator_id) \
-        .where(Indicator.code.in_([c for codes in ADOPTION_INDICATORS.values() for c in codes]),
-               Observation.suppressed.is_(False))
+    # the indicators' ids first: filtered by id, PostgreSQL reads the (indicator, period) index; through a join on
+    # the codes it scanned all 3.2 M observations (0.3 s at 1,000 buurten)
+    codes_of = dict(conn.execute(select(Indicator.id, Indicator.code).where(
+        Indicator.code.in_([c for codes in ADOPTION_INDICATORS.values() for c in codes]))).all())
+    totals = select(Observation.area_id, Observation.indicator_id, func.sum(Observation.value)) \
+        .where(Observation.indicator_id.in_(sorted(codes_of)), Observation.suppressed.is_(False))
     if programme_ids is not None:  # one buurt's page: its own rows (PostgreSQL summed every buurt's: 0.4-1 s)
         totals = totals.where(Observation.area_id.in_([int(a) for a in ids["area_id"]]))
-    delivered = pd.DataFrame(conn.execute(totals.group_by(Observation.area_id, Indicator.code)).all(),
-                             columns=["area_id", "code", "total"])
+    delivered = pd.DataFrame(conn.execute(totals.group_by(Observation.area_id, Observation.indicator_id)).all(),
+                             columns=["area_id", "indicator_id", "total"])
+    delivered["code"] = delivered["indicator_id"].map(codes_of)
     sums = {code: dict(zip(part["area_id"], part["total"], strict=True))
             for code, part in delivered.groupby("code")} if not delivered.empty else {}
 

@@ -77,6 +77,16 @@ def ranked_periods(keys: object) -> set[str]:
     return {k[:-1] for k in keys if isinstance(k, str) and k.endswith("|") and k.count("|") == 2}
 
 
+def stored_ranked_periods(conn: Connection) -> set[str]:
+    """`ranked_periods` of the stored positions: only the markers are read, not the ~18,000 buurt rows' keys."""
+    from sqlalchemy import select
+
+    from data_access.models import DerivedResult
+
+    return ranked_periods(conn.execute(select(DerivedResult.key).where(
+        DerivedResult.kind == POSITIONS_KIND, DerivedResult.key.like("%|"))).scalars())
+
+
 def programme_positions(conn: Connection, viewer: Viewer, slug: str, latest: pd.DataFrame,
                         catalogue: pd.DataFrame) -> pd.DataFrame:
     """Rank (1 = most favourable; highest first for neutral indicators) and funnel band among programme buurten.

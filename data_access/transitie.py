@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from data_access import definitions, periods, queries
@@ -100,7 +100,8 @@ def delivered_periods(conn: Connection) -> pd.DataFrame:
 
     Non-public observations of the member areas and of the buurt itself. The query is driven by the unique
     (area, indicator, period) index: area and indicator ids are listed, and periods of one kind sort as text
-    ("2026-B5" > "2025-B6"), so the database returns only the newest period per area, indicator and kind.
+    ("2026-B5" > "2025-B6"), so the database returns only the newest period per area, indicator and kind, in one
+    pass (the kind is a CASE on the period).
     """
     owners = pd.concat([
         pd.read_sql(select(ProgrammeMember.programme_id, ProgrammeMember.area_id), conn),
@@ -111,14 +112,14 @@ def delivered_periods(conn: Connection) -> pd.DataFrame:
     if owners.empty or not sources:
         return pd.DataFrame(columns=columns)
     area_ids = sorted(set(owners["area_id"].astype(int)))
-    frames = []
-    for condition in (Observation.period.like("%-B%"), Observation.period.like("%-Q%"),
-                      Observation.period.not_like("%-%")):
-        frames.append(pd.read_sql(
-            select(Observation.area_id, Observation.indicator_id, func.max(Observation.period).label("period"))
-            .where(Observation.area_id.in_(area_ids), Observation.indicator_id.in_(sorted(sources)), condition)
-            .group_by(Observation.area_id, Observation.indicator_id), conn))
-    newest = pd.concat(frames, ignore_index=True)
+    # one pass over the index for the three kinds (bimonthly, quarter, year; "" for anything else, left out)
+    kind = case((Observation.period.like("%-B%"), "B"), (Observation.period.like("%-Q%"), "Q"),
+                (Observation.period.not_like("%-%"), "J"), else_="").label("kind")
+    newest = pd.read_sql(
+        select(Observation.area_id, Observation.indicator_id, kind, func.max(Observation.period).label("period"))
+        .where(Observation.area_id.in_(area_ids), Observation.indicator_id.in_(sorted(sources)))
+        .group_by(Observation.area_id, Observation.indicator_id, kind), conn)
+    newest = newest[newest["kind"] != ""]
     newest["source"] = newest["indicator_id"].map(sources)
     merged = newest.merge(owners, on="area_id")
     return merged[columns].drop_duplicates().reset_index(drop=True)

@@ -245,7 +245,7 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
         review_summary,
         transitie,
     )
-    from data_access.outcome_compare import POSITIONS_KIND, position_rows, position_tables, ranked_periods
+    from data_access.outcome_compare import POSITIONS_KIND, position_rows, position_tables, stored_ranked_periods
     from data_access.results.scopes import scope_viewer
     from data_access.services import uitkomsten_view
 
@@ -305,8 +305,7 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
             rows[review_summary.KIND] = review_summary.part_payloads(published[1], published[0], AHEAD_SCOPE, review,
                                                                      catalogue)
             if not own:  # every buurt: rank every period they have values in, from the same rows
-                stored = ranked_periods(conn.execute(select(DerivedResult.key).where(
-                    DerivedResult.kind == POSITIONS_KIND)).scalars())
+                stored = stored_ranked_periods(conn)
                 rows[POSITIONS_KIND] = {key: row for period, table in position_tables(published[1], catalogue).items()
                                         if f"{AHEAD_SCOPE}|{period}" not in stored
                                         for key, row in position_rows(AHEAD_SCOPE, period, table).items()}

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, select
 
-from data_access.models import DerivedResult, ProgrammeBuurt
+from data_access.models import ProgrammeBuurt
 from data_access.results import first_view, store
 from data_access.results.lock import RefreshLock
 
@@ -271,8 +271,7 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         payloads: dict[str, object] = {}
         with engine.connect() as conn:
             catalogue = queries.indicators(conn)
-            stored = outcome_compare.ranked_periods(conn.execute(select(DerivedResult.key).where(
-                DerivedResult.kind == outcome_compare.POSITIONS_KIND)).scalars())
+            stored = outcome_compare.stored_ranked_periods(conn)
             if programme_ids is None:
                 wanted = outcome_compare.default_position_periods(conn)
             else:  # a partial refresh: the internal tables its changes dropped (their periods were stored as needed)
