@@ -48,12 +48,15 @@ def test_area_memo_computes_once_per_store_version(engine, monkeypatch):
     from data_access.results import store
 
     area_memo.clear()
-    versions = iter(["v1", "v1", "v2"])
-    monkeypatch.setattr(store, "store_version", lambda conn: next(versions))
+    # only this test's engine sees the fake versions: a server thread left by an earlier test may read its own
+    version = {"now": "v1"}
+    real = store.store_version
+    monkeypatch.setattr(store, "store_version", lambda conn: version["now"] if conn.engine is engine else real(conn))
     calls = []
     with engine.connect() as conn:
         first = area_memo.remembered(conn, "k", "GM0392", lambda: calls.append(1) or {"n": len(calls)})
         again = area_memo.remembered(conn, "k", "GM0392", lambda: calls.append(1) or {"n": len(calls)})
+        version["now"] = "v2"
         after_import = area_memo.remembered(conn, "k", "GM0392", lambda: calls.append(1) or {"n": len(calls)})
     assert (first, again, after_import) == ({"n": 1}, {"n": 1}, {"n": 2})
     area_memo.clear()
