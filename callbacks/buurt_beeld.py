@@ -27,7 +27,7 @@ from data_access.access import ANONYMOUS
 from data_access.comparisons import gemeente_of
 from data_access.profile import area_outlines, challenges_and_strengths
 from data_access.profile_store import area_profile
-from data_access.services.beeld_view import stored_beeld_head
+from data_access.services.beeld_view import HEADLINES, stored_beeld_head
 from layouts.figures import TEMPLATE, exportable, graph_config
 
 # Okabe–Ito colours (colour-blind safe); every colour also has its own symbol and a word next to it.
@@ -48,7 +48,6 @@ CSS_CLASS = {"much_better": "cmp-better", "better": "cmp-better", "similar": "cm
              "lower": "cmp-neutral", "much_lower": "cmp-neutral", "not_comparable": "cmp-none"}
 SYMBOL_TEXT = {"circle": "●", "square": "■", "diamond": "◆", "triangle-up": "▲", "triangle-down": "▼",
                "circle-open": "○"}
-PEER_N = 20
 X_RANGE = (-1.08, 1.08)  # the spine chart's x axis (rows are scaled to [−1, 1])
 SPINE_LEFT = 320  # px for the indicator names left of the spine chart (the longest takes ~316 px)
 TEXT = {
@@ -121,15 +120,12 @@ PHRASES = {
 }
 
 
-HEADLINES = [  # (indicator, label, scope): scope "gemeente" shows the gemeente's figure
-    ("inwoners", "Inwoners", "buurt"), ("pct_65plus", "65-plussers", "buurt"), ("huishoudens", "Huishoudens", "buurt"),
-    ("inkomen_per_inwoner", "Gemiddeld inkomen per inwoner", "buurt"),
-    ("wmo_per_1000", "Wmo-cliënten per 1.000 inwoners", "buurt"),
-    ("eenzaam_65plus", "Eenzaam (65-plussers)", "buurt"),
-    ("ervaren_gezondheid_goed_18plus", "Goed ervaren gezondheid (18+)", "buurt"),
-    ("zvw_kosten_totaal", "Zorgkosten Zvw per verzekerde (gemeente)", "gemeente"),
-    ("afstand_huisarts", "Afstand tot huisarts", "buurt"),
-]
+HEADLINE_LABELS = {  # the figures themselves: beeld_view.HEADLINES
+    "inwoners": "Inwoners", "pct_65plus": "65-plussers", "huishoudens": "Huishoudens",
+    "inkomen_per_inwoner": "Gemiddeld inkomen per inwoner", "wmo_per_1000": "Wmo-cliënten per 1.000 inwoners",
+    "eenzaam_65plus": "Eenzaam (65-plussers)", "ervaren_gezondheid_goed_18plus": "Goed ervaren gezondheid (18+)",
+    "zvw_kosten_totaal": "Zorgkosten Zvw per verzekerde (gemeente)", "afstand_huisarts": "Afstand tot huisarts",
+}
 
 
 # ---------------------------------------------------------------- data
@@ -219,7 +215,7 @@ def update_head(data):  # noqa: ANN001, ANN201
         msg = MSG["unknown_area" if is_gebied else "unknown"].format(code=_code(data))
         return dbc.Alert(msg, color="warning"), None, None
     with engine().connect() as conn:
-        view = stored_beeld_head(conn, viewer, area, [(ind, scope) for ind, _label, scope in HEADLINES])
+        view = stored_beeld_head(conn, viewer, area)
     gm_name = view["gemeente"][1] if view["gemeente"] else "gemeente"
     level_word = {"programma": "programmabuurt", "buurt": "buurt", "wijk": "wijk", "gemeente": "gemeente",
                   "land": "land"}.get(area.level, area.level)
@@ -230,12 +226,14 @@ def update_head(data):  # noqa: ANN001, ANN201
                + (f"{gm_name} en Nederland" if view["gm_code"] != area.code else "Nederland"), className="text-muted"),
     ])
     catalogue = view["catalogue"]
-    cards = [_headline_card(label, view["headlines"].get(ind), catalogue.get(ind)) for ind, label, _s in HEADLINES]
+    cards = [_headline_card(HEADLINE_LABELS[ind], view["headlines"].get(ind), catalogue.get(ind))
+             for ind, _scope in HEADLINES]
     headlines = html.Section([html.H2("Kerncijfers", className="h4"), dbc.Row(cards, className="g-2")])
 
     names = {"buurt": area.name, "gemeente": gm_name, "nl": "Nederland"}
     trend_cols = []
-    for ind, label, _scope in HEADLINES:
+    for ind, _scope in HEADLINES:
+        label = HEADLINE_LABELS[ind]
         if ind not in catalogue:
             continue
         series = view["series"][ind]
@@ -477,7 +475,7 @@ def _profile_parts(data):  # noqa: ANN001, ANN202
         return None, None, 0, "", None
     with engine().connect() as conn:
         catalogue = queries.indicators(conn)
-        profile, n_peers, peer_reason = area_profile(conn, viewer, area, catalogue, PEER_N)
+        profile, n_peers, peer_reason = area_profile(conn, viewer, area, catalogue)
         gm_code = gemeente_of(area)
         gm_area = _resolve(conn, gm_code) if gm_code else None
     return area, profile, n_peers, peer_reason, gm_area.name if gm_area is not None else None

@@ -36,15 +36,28 @@ def benchmark_values(conn: Connection, area: queries.AreaInfo, benchmark: str, i
         return _pooled(shown_values(frame, viewer, catalogue, mode="aggregate"), catalogue)
     if benchmark == "peers":
         return _peer_benchmark(conn, viewer, area, indicator_list, catalogue)
-    code = "NL00" if benchmark == "NL" else gemeente_of(area)
-    if code is None or code == area.code:
-        return empty
-    frame = gate(queries.observations(conn, [code], indicator_list, source=own_source(viewer)), viewer, catalogue,
-                 mode="row", member_level=True)
+    return area_benchmark_values(conn, [area], benchmark, indicator_list, catalogue, viewer=viewer) \
+        .drop(columns="area").reset_index(drop=True)
+
+
+def area_benchmark_values(conn: Connection, areas: list[queries.AreaInfo], benchmark: str,
+                          indicator_list: list[str] | None, catalogue: pd.DataFrame, *, viewer: Viewer) -> pd.DataFrame:
+    """The NL or gemeente benchmark of several areas in one read (columns area, indicator, period,
+    benchmark_value): per area the values `benchmark_values` gives it. The newest indeling per period; none for the
+    benchmark area itself (NL compared with NL)."""
+    columns = ["area", "indicator", "period", "benchmark_value"]
+    bench_of = {a.code: "NL00" if benchmark == "NL" else gemeente_of(a) for a in areas}
+    bench_of = {code: bench for code, bench in bench_of.items() if bench is not None and bench != code}
+    if not bench_of:
+        return pd.DataFrame(columns=columns)
+    frame = gate(queries.observations(conn, sorted(set(bench_of.values())), indicator_list, source=own_source(viewer)),
+                 viewer, catalogue, mode="row", member_level=True)
     if frame.empty:
-        return empty
-    newest = frame.sort_values("indeling").groupby(["indicator", "period"]).last().reset_index()
-    return newest.rename(columns={"value": "benchmark_value"})[["indicator", "period", "benchmark_value"]]
+        return pd.DataFrame(columns=columns)
+    newest = frame.sort_values("indeling").groupby(["area", "indicator", "period"]).last().reset_index()
+    newest = newest.rename(columns={"area": "_bench", "value": "benchmark_value"})
+    pairs = pd.DataFrame({"area": list(bench_of), "_bench": list(bench_of.values())})
+    return pairs.merge(newest[["_bench", "indicator", "period", "benchmark_value"]], on="_bench")[columns]
 
 
 def _peer_benchmark(conn: Connection, viewer: Viewer, area: queries.AreaInfo, indicator_list: list[str] | None,
@@ -97,7 +110,22 @@ def with_comparison(conn: Connection, frame: pd.DataFrame, area: queries.AreaInf
     if frame.empty:
         return frame.assign(benchmark_value=[], comparison=[], comparison_label=[])
     bench = benchmark_values(conn, area, benchmark, sorted(set(frame["indicator"])), catalogue, viewer=viewer)
-    frame = frame.merge(bench, on=["indicator", "period"], how="left")
+    return judged(frame.merge(bench, on=["indicator", "period"], how="left"), catalogue)
+
+
+def with_area_comparisons(conn: Connection, frame: pd.DataFrame, areas: list[queries.AreaInfo], benchmark: str,
+                          catalogue: pd.DataFrame, *, viewer: Viewer) -> pd.DataFrame:
+    """`with_comparison` against NL or the gemeente for the published observations of several areas at once (the
+    refresh builds every programme buurt's buurtbeeld): per row the same comparison as for its area alone."""
+    if frame.empty:
+        return frame.assign(benchmark_value=[], comparison=[], comparison_label=[])
+    bench = area_benchmark_values(conn, areas, benchmark, sorted(set(frame["indicator"])), catalogue, viewer=viewer)
+    return judged(frame.merge(bench, on=["area", "indicator", "period"], how="left"), catalogue)
+
+
+def judged(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Add comparison (key) and comparison_label (Dutch) to observations that carry their benchmark_value: the 95%
+    interval decides, the 99.8% interval tells "much" (`stats.benchmark.compare`)."""
     wide = add_intervals(frame, catalogue, level=0.998)
     polarity = frame["indicator"].map(catalogue.set_index("code")["polarity"])
     comparisons = []

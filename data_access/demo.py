@@ -25,7 +25,7 @@ from data_access import periods, queries
 from data_access.begroting_demo import add_demo_budgets
 from data_access.importers import import_file
 from data_access.models import AgendaItem, Area, Intervention, ProgrammeBuurt
-from data_access.results.refresh import FULL_STEPS
+from data_access.results.refresh import AFTER_STEPS, FULL_STEPS
 from data_access.seed import programme_entries, sync_programme
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class DemoProgress:
 
     def __init__(self, progress, planned: int) -> None:  # noqa: ANN001
         self.progress, self.done, self.planned = progress, 0, planned
-        self.refresh_total = len(FULL_STEPS)  # the refresh reports its own count once it starts
+        self.refresh_total = len(FULL_STEPS) + len(AFTER_STEPS)  # the refresh reports its own count once it starts
 
     @property
     def total(self) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select
 
 from data_access import periods, queries
 from data_access.models import Area, ProgrammeMember
-from data_access.stats.peers import find_peers
+from data_access.stats.peers import find_peers, nearest_many
 
 # code of the catalogue indicator, label for the page, transform and weight (see data_access/stats/peers.py for
 # why these variables and weights: age drives care demand most, then health, income, living alone, existing care).
@@ -102,18 +102,15 @@ def context_peers(conn: Connection, code: str, indeling: int = 2024, n: int = 20
         raise ValueError(f"onbekende groep '{pool}'; kies uit {', '.join(POOLS)}")
     code = queries.normalise_code(code)
     table = context_table(conn)
-    if code not in table.index:
-        raise ValueError(f"gebied '{code}' is onbekend of heeft geen contextgegevens")
     variables = {v["code"]: v["weight"] for v in PEER_VARIABLES}
-    available = table.loc[code, list(variables)].notna()
-    if sum(w for c, w in variables.items() if available[c]) < 0.5 * sum(variables.values()):
-        raise ValueError(f"te weinig contextgegevens voor '{code}' om vergelijkbare buurten te zoeken")
+    unusable = _unusable(table, code, variables)
+    if unusable:
+        raise ValueError(unusable)
     programme = table.index[table["level"] == "programma"]
-    member_codes = set(_member_codes(conn))
     if pool == "programma":
         pool_codes = [c for c in programme if c != code]
     else:
-        pool_codes = [c for c in table.index if c.startswith("BU") and c not in member_codes]
+        pool_codes = _buurten_outside_programme(conn, table)
     if candidates is not None:
         wanted = set(candidates)
         pool_codes = [c for c in pool_codes if c in wanted]
@@ -132,6 +129,36 @@ def context_peers(conn: Connection, code: str, indeling: int = 2024, n: int = 20
         table[["name", "level", *variables]], on="code")
     return out[["code", "name", "level", "distance", "similarity", "contributions", *variables]] \
         .reset_index(drop=True)
+
+
+def context_peer_codes(conn: Connection, codes: list[str], n: int = 20) -> dict[str, tuple[list[str], str]]:
+    """Per area: the codes of `context_peers(conn, code, n=n, pool="alle")`, or no codes and the Dutch reason it
+    raises; for many areas at once (`stats.peers.nearest_many` standardises once), as the refresh needs them."""
+    table = context_table(conn)
+    variables = {v["code"]: v["weight"] for v in PEER_VARIABLES}
+    reasons = {code: _unusable(table, code, variables) for code in codes}
+    pool = _buurten_outside_programme(conn, table)
+    targets = [code for code in codes if not reasons[code]]
+    nearest = nearest_many(table[list(variables)], targets, variables,
+                           {v["code"]: v["transform"] for v in PEER_VARIABLES}, k=n, candidates=pool) \
+        if targets and pool else {}
+    return {code: (list(nearest[code]["code"]) if code in nearest else [], reasons[code]) for code in codes}
+
+
+def _unusable(table: pd.DataFrame, code: str, variables: dict[str, float]) -> str:
+    """Why no peers can be sought for this area (Dutch), or "" when they can."""
+    if code not in table.index:
+        return f"gebied '{code}' is onbekend of heeft geen contextgegevens"
+    available = table.loc[code, list(variables)].notna()
+    if sum(w for c, w in variables.items() if available[c]) < 0.5 * sum(variables.values()):
+        return f"te weinig contextgegevens voor '{code}' om vergelijkbare buurten te zoeken"
+    return ""
+
+
+def _buurten_outside_programme(conn: Connection, table: pd.DataFrame) -> list[str]:
+    """The pool "alle": CBS buurten of the context table that are no member of a programme buurt."""
+    member_codes = set(_member_codes(conn))
+    return [c for c in table.index if c.startswith("BU") and c not in member_codes]
 
 
 def _member_codes(conn: Connection) -> list[str]:

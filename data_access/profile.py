@@ -15,9 +15,9 @@ from sqlalchemy import Connection, select
 
 from data_access import periods, queries
 from data_access.access import ANONYMOUS, Viewer
-from data_access.comparisons import benchmark_values, gemeente_of, with_comparison
+from data_access.comparisons import area_benchmark_values, gemeente_of, with_area_comparisons
 from data_access.models import Area, AreaGeometry
-from data_access.published import publish, visible_observations
+from data_access.published import publish, visible_observations_of
 
 PROFILE_COLUMNS = [
     "indicator", "name", "theme", "kind", "unit", "polarity", "source", "period", "value", "ci_low", "ci_high",
@@ -34,35 +34,46 @@ def _period_key(frame: pd.DataFrame) -> pd.Series:
 
 
 def latest_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per indicator the newest row with a value, else the newest row (newest indeling wins within a period)."""
+    """Per area and indicator the newest row with a value, else the newest row (newest indeling wins within a
+    period)."""
     if frame.empty:
         return frame
     ordered = frame.assign(_k=_period_key(frame), _has=frame["value"].notna()) \
-        .sort_values(["indicator", "_has", "_k", "indeling"])
-    return ordered.groupby("indicator", sort=False).tail(1).drop(columns=["_k", "_has"]).reset_index(drop=True)
+        .sort_values(["area", "indicator", "_has", "_k", "indeling"])
+    return ordered.groupby(["area", "indicator"], sort=False).tail(1).drop(columns=["_k", "_has"]) \
+        .reset_index(drop=True)
 
 
-def peer_spread(conn: Connection, peer_codes: list[str], indicator_periods: pd.Series,
-                catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Min, quartiles, median and max of the peers per indicator (one query for all peers and indicators).
+SPREAD_COLUMNS = ["peer_n", "peer_min", "peer_p25", "peer_median", "peer_p75", "peer_max"]
 
-    indicator_periods: indicator → the period of the area's own value; a peer's value of that period is used
-    when it has one, else its newest value.
+
+def peer_spreads(conn: Connection, peer_codes: dict[str, list[str]], own_periods: pd.DataFrame,
+                 catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Min, quartiles, median and max of each area's peers per indicator (one query for all areas and peers).
+
+    own_periods: columns area, indicator, period (the period of the area's own value); a peer's value of that
+    period is used when it has one, else its newest value. Columns area, indicator and SPREAD_COLUMNS.
     """
-    columns = ["indicator", "peer_n", "peer_min", "peer_p25", "peer_median", "peer_p75", "peer_max"]
-    if not peer_codes or indicator_periods.empty:
+    columns = ["area", "indicator", *SPREAD_COLUMNS]
+    pairs = pd.DataFrame([(area, peer) for area, peers in peer_codes.items() for peer in peers],
+                         columns=["area", "peer"])
+    wanted = own_periods[own_periods["area"].isin(set(pairs["area"]))]
+    if pairs.empty or wanted.empty:
         return pd.DataFrame(columns=columns)
-    raw = queries.observations(conn, list(peer_codes), list(indicator_periods.index))
-    if raw.empty:
+    asked = pairs.merge(wanted[["area", "indicator", "period"]], on="area")
+    shown = _shown_values(conn, catalogue, [queries.observations(conn, sorted(set(pairs["peer"])),
+                                                                 sorted(set(wanted["indicator"])))])
+    at_period = shown.sort_values("indeling").drop_duplicates(["peer", "indicator", "period"], keep="last")
+    newest = shown.assign(_k=_period_key(shown)).sort_values(["_k", "indeling"]) \
+        .drop_duplicates(["peer", "indicator"], keep="last")
+    same = asked.merge(at_period[["peer", "indicator", "period", "value"]], on=["peer", "indicator", "period"],
+                       how="left")["value"].to_numpy()
+    other = asked.merge(newest[["peer", "indicator", "value"]], on=["peer", "indicator"], how="left")["value"]
+    values = asked.assign(value=np.where(np.isnan(same), other.to_numpy(dtype=float), same)) \
+        .dropna(subset=["value"])
+    if values.empty:
         return pd.DataFrame(columns=columns)
-    shown = publish(raw, ANONYMOUS, catalogue, {}, True, with_intervals=False)  # only values are spread
-    shown = shown[shown["value"].notna()]
-    if shown.empty:
-        return pd.DataFrame(columns=columns)
-    shown = shown.assign(_same=shown["period"].eq(shown["indicator"].map(indicator_periods)),
-                         _k=_period_key(shown))
-    per_area = shown.sort_values(["_same", "_k", "indeling"]).groupby(["area", "indicator"]).tail(1)
-    grouped = per_area.groupby("indicator")["value"]
+    grouped = values.groupby(["area", "indicator"])["value"]
     spread = pd.DataFrame({
         "peer_n": grouped.count(), "peer_min": grouped.min(), "peer_p25": grouped.quantile(0.25),
         "peer_median": grouped.median(), "peer_p75": grouped.quantile(0.75), "peer_max": grouped.max(),
@@ -70,44 +81,72 @@ def peer_spread(conn: Connection, peer_codes: list[str], indicator_periods: pd.S
     return spread[columns]
 
 
+def _shown_values(conn: Connection, catalogue: pd.DataFrame, raws: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows with a value of these reads as everyone sees them (columns peer, indicator, period, indeling,
+    value): only values are spread, so without intervals."""
+    columns = ["peer", "indicator", "period", "indeling", "value"]
+    raws = [raw for raw in raws if not raw.empty]
+    if not raws:
+        return pd.DataFrame({c: pd.Series(dtype=float if c == "value" else object) for c in columns})
+    shown = publish(pd.concat(raws, ignore_index=True), ANONYMOUS, catalogue, {}, True, with_intervals=False)
+    shown = shown.loc[shown["value"].notna(), ["area", "indicator", "period", "indeling", "value"]]
+    return shown.rename(columns={"area": "peer"}).astype({"value": float})
+
+
 def context_profile(conn: Connection, viewer: Viewer, area: queries.AreaInfo,
                     catalogue: pd.DataFrame | None = None, peer_codes: list[str] | None = None) -> pd.DataFrame:
     """One row per context indicator the area has a row for, in catalogue order (columns PROFILE_COLUMNS)."""
+    return context_profiles(conn, viewer, [area], catalogue, {area.code: peer_codes or []})[area.code]
+
+
+def context_profiles(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo],
+                     catalogue: pd.DataFrame | None = None,
+                     peer_codes: dict[str, list[str]] | None = None) -> dict[str, pd.DataFrame]:
+    """`context_profile` of several areas (area code → profile)."""
+    out = {a.code: pd.DataFrame(columns=PROFILE_COLUMNS) for a in areas}
+    every = context_profile_rows(conn, viewer, areas, catalogue, peer_codes)
+    return out | {code: rows[PROFILE_COLUMNS].reset_index(drop=True) for code, rows in every.groupby("area")}
+
+
+def context_profile_rows(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo],
+                         catalogue: pd.DataFrame | None = None,
+                         peer_codes: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """The profiles of several areas as one frame (column area and PROFILE_COLUMNS, per area in catalogue order)
+    from one read of each kind: every step works per area and indicator, so an area's rows are the same as when it
+    is computed alone."""
     catalogue = queries.indicators(conn) if catalogue is None else catalogue
     context = catalogue[catalogue["group"] == "context"]
-    frame = visible_observations(conn, viewer, area, list(context["code"]), catalogue=catalogue)
+    frame = visible_observations_of(conn, viewer, areas, list(context["code"]), catalogue=catalogue)
     if frame.empty:
-        return pd.DataFrame(columns=PROFILE_COLUMNS)
+        return pd.DataFrame(columns=["area", *PROFILE_COLUMNS])
     latest = latest_rows(frame)
     # the same comparison as GET /api/v1/observations?benchmark=NL|gemeente, so page and API agree
-    nl = with_comparison(conn, latest, area, "NL", catalogue, viewer=viewer)
+    nl = with_area_comparisons(conn, latest, areas, "NL", catalogue, viewer=viewer)
     out = latest.assign(nl_value=nl["benchmark_value"].to_numpy(), cmp_nl=nl["comparison"].to_numpy(),
                         cmp_nl_label=nl["comparison_label"].to_numpy())
-    if gemeente_of(area) is not None:
-        gm = with_comparison(conn, latest, area, "gemeente", catalogue, viewer=viewer)
-        out = out.assign(gm_value=gm["benchmark_value"].to_numpy(), cmp_gm=gm["comparison"].to_numpy(),
-                         cmp_gm_label=gm["comparison_label"].to_numpy())
-    else:
-        out = out.assign(gm_value=np.nan, cmp_gm="not_comparable", cmp_gm_label="")
+    has_gemeente = out["area"].map({a.code: gemeente_of(a) is not None for a in areas}).to_numpy(dtype=bool)
+    gm = with_area_comparisons(conn, latest, [a for a in areas if gemeente_of(a) is not None], "gemeente",
+                               catalogue, viewer=viewer)
+    out = out.assign(gm_value=np.where(has_gemeente, gm["benchmark_value"].to_numpy(dtype=float), np.nan),
+                     cmp_gm=np.where(has_gemeente, gm["comparison"].to_numpy(dtype=object), "not_comparable"),
+                     cmp_gm_label=np.where(has_gemeente, gm["comparison_label"].to_numpy(dtype=object), ""))
     # the chart's centre line: NL of the same period, else NL's newest (not compared: the table says so)
-    nl_all = benchmark_values(conn, area, "NL", list(latest["indicator"]), catalogue, viewer=viewer)
-    if not nl_all.empty:
-        nl_all = nl_all.dropna(subset=["benchmark_value"])
-        own_period = nl_all["indicator"].map(out.set_index("indicator")["period"])
-        nl_all = nl_all.assign(_same=nl_all["period"].eq(own_period), _k=_period_key(nl_all)) \
-            .sort_values(["_same", "_k"]).groupby("indicator").tail(1)
-        out = out.merge(nl_all.rename(columns={"benchmark_value": "nl_any_value", "period": "nl_any_period"})
-                        [["indicator", "nl_any_value", "nl_any_period"]], on="indicator", how="left")
-    else:
-        out = out.assign(nl_any_value=np.nan, nl_any_period=None)
-    spread = peer_spread(conn, peer_codes or [], out.set_index("indicator")["period"], catalogue)
-    out = out.merge(spread, on="indicator", how="left")
+    nl_all = area_benchmark_values(conn, areas, "NL", sorted(set(latest["indicator"])), catalogue, viewer=viewer)
+    nl_all = nl_all.dropna(subset=["benchmark_value"])
+    own = out[["area", "indicator", "period"]].rename(columns={"period": "_own"})
+    nl_all = nl_all.merge(own, on=["area", "indicator"])
+    nl_all = nl_all.assign(_same=nl_all["period"].eq(nl_all["_own"]), _k=_period_key(nl_all)) \
+        .sort_values(["_same", "_k"]).groupby(["area", "indicator"]).tail(1)
+    out = out.merge(nl_all.rename(columns={"benchmark_value": "nl_any_value", "period": "nl_any_period"})
+                    [["area", "indicator", "nl_any_value", "nl_any_period"]], on=["area", "indicator"], how="left")
+    spread = peer_spreads(conn, peer_codes or {}, out[["area", "indicator", "period"]], catalogue)
+    out = out.merge(spread, on=["area", "indicator"], how="left")
     cat = context.set_index("code")
     for col in ("name", "theme", "kind", "unit", "polarity", "source"):
         out[col] = out["indicator"].map(cat[col])
     out["peer_n"] = out["peer_n"].fillna(0).astype(int)
     out["_order"] = out["indicator"].map(pd.Series(range(len(context)), index=context["code"]))
-    return out.sort_values("_order")[PROFILE_COLUMNS].reset_index(drop=True)
+    return out.sort_values(["area", "_order"])[["area", *PROFILE_COLUMNS]].reset_index(drop=True)
 
 
 def relative_difference(value: float, benchmark: float) -> float | None:

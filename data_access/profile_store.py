@@ -1,10 +1,11 @@
-"""The buurtbeeld profile of an area as a stored result: computed on the first request after a refresh, then read.
+"""The buurtbeeld profile of an area as a stored result: built by the refresh for every programme buurt, then read.
 
 The profile (value, NL/gemeente comparison, peer spread per context indicator) changes only with the store, and
-computing it aggregates the member areas, compares against NL and the gemeente and spreads 20 peers: most of a
-second at 1,000 programme buurten. Stored kind "context_profile" (in `results.refresh.LAZY_KINDS`; a refresh
-drops it only when context figures or the programme's members changed, `results.first_view`), key
-"<area code>|<peer count>"; programme buurten only.
+computing it aggregates the member areas, compares against NL and the gemeente and spreads 20 peers: 0.3-0.4 s
+for one buurt at 1,000 programme buurten. Stored kind "context_profile" (in `results.refresh.LAZY_KINDS`; a refresh
+drops it only when context figures or the programme's members changed, and then builds every programme buurt's
+again from one read of each kind, `results.first_view.build_buurtbeelden`; a profile still missing is computed
+and stored on its first view), key "<area code>|<peer count>"; programme buurten only.
 
 Visibility: a stored copy is shared by every viewer, so it is only used when it cannot depend on the viewer:
 every context indicator of the catalogue is public (then every non-supplier viewer, anonymous included, may see
@@ -21,7 +22,7 @@ from sqlalchemy import Connection
 
 from data_access import area_memo, queries
 from data_access.access import ANONYMOUS, Viewer
-from data_access.profile import PROFILE_COLUMNS, context_profile
+from data_access.profile import PROFILE_COLUMNS, context_profile_rows
 from data_access.visibility import own_source
 
 KIND = "context_profile"
@@ -29,21 +30,38 @@ NUMERIC = ["value", "ci_low", "ci_high", "nl_value", "gm_value", "nl_any_value",
            "peer_median", "peer_p75", "peer_max"]
 
 
-def _peers(conn: Connection, code: str, n: int) -> tuple[list[str], str]:
-    from data_access.peer_groups import context_peers
+PEER_COUNT = 20  # the buurtbeeld spreads the 20 buurten most alike on context
 
-    try:
-        peers = context_peers(conn, code, n=n, pool="alle")
-    except ValueError as exc:
-        return [], str(exc)
-    return list(peers["code"]), ""
+
+def _payloads(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo], catalogue: pd.DataFrame,
+              n_peers: int) -> dict[str, dict]:
+    """Area code → stored form of its profile (one read of each kind for all areas, `profile.context_profiles`)."""
+    from data_access.peer_groups import context_peer_codes
+
+    peers = context_peer_codes(conn, [a.code for a in areas], n=n_peers)
+    rows = context_profile_rows(conn, viewer, areas, catalogue,
+                                {code: codes for code, (codes, _why) in peers.items()})
+    # per area its slice of every column as a list (one pass per column, not a frame per area)
+    columns = {col: rows[col].tolist() for col in PROFILE_COLUMNS}
+    spans = {code: (int(at[0]), int(at[-1]) + 1) for code, at in rows.groupby("area").indices.items()}  # sorted
+    out = {}
+    for area in areas:
+        start, stop = spans.get(area.code, (0, 0))
+        out[area.code] = {"profile": {col: values[start:stop] for col, values in columns.items()},
+                          "n_peers": len(peers[area.code][0]), "peer_reason": peers[area.code][1]}
+    return out
 
 
 def _compute(conn: Connection, viewer: Viewer, area: queries.AreaInfo, catalogue: pd.DataFrame,
              n_peers: int) -> dict:
-    peer_codes, reason = _peers(conn, area.code, n_peers)
-    profile = context_profile(conn, viewer, area, catalogue, peer_codes)
-    return {"profile": profile.to_dict("list"), "n_peers": len(peer_codes), "peer_reason": reason}
+    return _payloads(conn, viewer, [area], catalogue, n_peers)[area.code]
+
+
+def ahead_payloads(conn: Connection, areas: list[queries.AreaInfo], catalogue: pd.DataFrame) -> dict[str, dict]:
+    """Stored key → profile of these programme buurten, as `area_profile` would store them on their first view (the
+    refresh builds them ahead, `results.first_view`, when a stored copy is used: `shareable`)."""
+    return {f"{code}|{PEER_COUNT}": payload
+            for code, payload in _payloads(conn, ANONYMOUS, areas, catalogue, PEER_COUNT).items()}
 
 
 def _frame(payload: dict) -> pd.DataFrame:
@@ -63,7 +81,7 @@ def shareable(viewer: Viewer, catalogue: pd.DataFrame) -> bool:
 
 
 def area_profile(conn: Connection, viewer: Viewer, area: queries.AreaInfo, catalogue: pd.DataFrame,
-                 n_peers: int) -> tuple[pd.DataFrame, int, str]:
+                 n_peers: int = PEER_COUNT) -> tuple[pd.DataFrame, int, str]:
     """(profile, number of peers, Dutch reason when there are none) of an area for this viewer."""
     from data_access.results import store
 

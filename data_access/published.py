@@ -73,21 +73,35 @@ def visible_observations(conn: Connection, viewer: Viewer, area: queries.AreaInf
                          indicator_list: list[str] | None = None, period: str | None = None,
                          catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
     """Observations of one area as this viewer may see them, with intervals and small numbers hidden."""
+    return visible_observations_of(conn, viewer, [area], indicator_list, period, catalogue)
+
+
+def visible_observations_of(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo],
+                            indicator_list: list[str] | None = None, period: str | None = None,
+                            catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`visible_observations` of several areas in one read per kind of area (programme buurten, CBS areas): every
+    rule is applied row by row, so an area's rows are the same as when it is asked alone (the refresh builds every
+    programme buurt's buurtbeeld this way)."""
     catalogue = queries.indicators(conn) if catalogue is None else catalogue
-    own = own_source(viewer)  # a supplier sees its own rows only, read before sources are combined
-    if area.programme_id is not None:
-        frame = programme_rows(conn, viewer, [area.programme_id], indicator_list, period, catalogue)
-        member_level = False
-        programme_of = {area.code: area.programme_id}
-    else:
-        frame = queries.observations(conn, [area.code], indicator_list, period, source=own)
-        member_level = True
-        programme_of = member_programmes(conn, [area.code])
-    shown = publish(frame, viewer, catalogue, programme_of, member_level, {area.code: area.name})
-    if member_level and not shown.empty:
-        # Secondary suppression only ever hides parts (CBS areas), never a programme buurt or other total.
-        shown = hide_keys(shown, secondary_hidden(conn, [area.code], indicator_list, period, catalogue))
-    return shown
+    programme = [a for a in areas if a.programme_id is not None]
+    cbs = [a for a in areas if a.programme_id is None]
+    frames = []
+    if programme:
+        frame = programme_rows(conn, viewer, [a.programme_id for a in programme], indicator_list, period, catalogue)
+        frames.append(publish(frame, viewer, catalogue, {a.code: a.programme_id for a in programme}, False,
+                              {a.code: a.name for a in programme}))
+    if cbs:
+        codes = [a.code for a in cbs]
+        frame = queries.observations(conn, codes, indicator_list, period, source=own_source(viewer))
+        shown = publish(frame, viewer, catalogue, member_programmes(conn, codes), True, {a.code: a.name for a in cbs})
+        if not shown.empty:
+            # Secondary suppression only ever hides parts (CBS areas), never a programme buurt or other total.
+            shown = hide_keys(shown, secondary_hidden(conn, codes, indicator_list, period, catalogue))
+        frames.append(shown)
+    filled = [f for f in frames if not f.empty]
+    if len(filled) > 1:
+        return pd.concat(filled, ignore_index=True)
+    return (filled or frames)[0] if frames else pd.DataFrame(columns=API_COLUMNS)
 
 
 def programme_rows(conn: Connection, viewer: Viewer, programme_ids: list[int] | None,

@@ -74,7 +74,8 @@ def visible_mask(frame: pd.DataFrame, viewer: Viewer, catalogue: pd.DataFrame, *
     sources = frame["source"] if "source" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
     sources = sources.astype(object).where(sources.notna(), None)
     if mode == "aggregate":
-        allowed = [may_contribute(viewer, public=pub, source=src) for pub, src in zip(public, sources, strict=True)]
+        allowed = [may_contribute(viewer, public=pub, source=src)
+                   for pub, src in zip(public.tolist(), sources.tolist(), strict=True)]
         return pd.Series(allowed, index=frame.index, dtype=bool)
     if member_level is None and "level" in frame.columns:
         levels = (frame["level"] != "programma").tolist()
@@ -83,7 +84,8 @@ def visible_mask(frame: pd.DataFrame, viewer: Viewer, catalogue: pd.DataFrame, *
     programme_of = programme_of or {}
     allowed = [
         pub or may_see_nonpublic(viewer, programme_id=programme_of.get(code), member_level=member, source=src)
-        for pub, code, src, member in zip(public, frame["area"], sources, levels, strict=True)
+        for pub, code, src, member in zip(public.tolist(), frame["area"].tolist(), sources.tolist(), levels,
+                                          strict=True)
     ]
     return pd.Series(allowed, index=frame.index, dtype=bool)
 

@@ -7,6 +7,7 @@ Usage (from a checkout; run it from two checkouts to compare versions on the sam
                    then `refresh(engine)` as the upload page and the command line run it
   --mode worst     `refresh(engine, only_programme_ids=[buurt], steps={"kpi", "learning"})` without a change
   --mode story     the same with steps={} (a saved story or session)
+  --mode full      `refresh(engine)` without a change: everything again, as `python -m dashboard refresh` by hand
 
 The first round after another version refreshed the database is a warm-up (stored inputs are rebuilt): use three
 or more rounds and the median. Each delivery round adds an import batch to the database.
@@ -37,7 +38,7 @@ STEPS = {"worst": frozenset({"kpi", "learning"}), "story": frozenset()}
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
-    parser.add_argument("--mode", choices=["delivery", "worst", "story"], default="delivery")
+    parser.add_argument("--mode", choices=["delivery", "worst", "story", "full"], default="delivery")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--slug", default="de-vijfhoek")
     args = parser.parse_args()
@@ -69,7 +70,7 @@ def main() -> None:
                 imported = f" (import {report.status}, {time.perf_counter() - start:.2f} s)"
         start, cpu = time.perf_counter(), time.process_time()
         last[0] = start
-        if args.mode == "delivery":
+        if args.mode in ("delivery", "full"):
             refresh(engine, progress=progress)
         else:
             refresh(engine, only_programme_ids=[area.programme_id], steps=STEPS[args.mode], progress=progress)

@@ -83,22 +83,25 @@ def test_the_first_view_after_a_refresh_computes_nothing(delivered):
 
 def test_after_a_delivery_the_first_views_compute_nothing_and_keep_the_buurtbeeld_profile(delivered, tmp_path):
     engine, client = delivered
-    # stored on their first view
-    assert _computed_by(client, ["buurtbeeld", "buurtbeeld head"]) == {"context_profile": 1, "beeld_head": 1}
+    assert _computed_by(client, ["buurtbeeld", "buurtbeeld head"]) == {}  # the refresh built every buurtbeeld
     _deliver(engine, tmp_path)
+    before = dict(store.COMPUTED)
     assert results.refresh(engine)  # as after an upload: a full refresh
+    assert {kind: store.COMPUTED.get(kind, 0) - before.get(kind, 0) for kind in ("context_profile", "beeld_head")} \
+        == {"context_profile": 0, "beeld_head": 0}  # kept: a delivery does not touch the buurtbeeld
     assert _computed_by(client, list(FIRST_VIEWS)) == {}
 
 
 def test_a_partial_refresh_after_a_delivery_keeps_the_context_profile_rows(delivered, tmp_path):
-    engine, client = delivered
-    _computed_by(client, ["buurtbeeld"])
+    engine, _client = delivered
     with engine.connect() as conn:
         pid = queries.find_area(conn, "de-vijfhoek").programme_id
+        kept = store.read_many(conn, "context_profile")
+    assert len(kept) == 20 and "de-vijfhoek|20" in kept
     _deliver(engine, tmp_path)
     assert results.refresh(engine, only_programme_ids=[pid], steps=frozenset({"kpi"}))
     with engine.connect() as conn:
-        assert set(store.read_many(conn, "context_profile")) == {"de-vijfhoek|20"}
+        assert store.read_many(conn, "context_profile") == kept
 
 
 def test_a_delivery_drops_the_results_of_its_indicators_and_keeps_the_others(delivered, tmp_path):
@@ -115,13 +118,22 @@ def test_a_delivery_drops_the_results_of_its_indicators_and_keeps_the_others(del
 
 
 def test_a_context_delivery_drops_every_buurtbeeld_profile(delivered, tmp_path):
-    engine, client = delivered
-    _computed_by(client, ["buurtbeeld"])
+    engine, _client = delivered
+    def inwoners() -> tuple[str, float]:
+        with engine.connect() as conn:
+            profile = store.read_many(conn, "context_profile")["de-vijfhoek|20"]["profile"]
+        at = profile["indicator"].index("inwoners")
+        return profile["period"][at], profile["value"][at]
+
+    assert inwoners() == ("2024", 3500)
     _deliver(engine, tmp_path, "gebied;indicator;periode;teller;noemer;waarde;bron\n"
                                "BU03920105;inwoners;2025;;;1234;CBS Kerncijfers test\n")
-    assert results.refresh(engine)
     with engine.connect() as conn:
-        assert store.read_many(conn, "context_profile") == {}
+        changes = first_view.changes_since(conn, store.state(conn)["store_version"], store.store_version(conn))
+        dropped = first_view.affected_keys(conn, ["context_profile", "beeld_head"], changes)
+    assert dropped == {"context_profile": None, "beeld_head": None}  # every buurtbeeld
+    assert results.refresh(engine)  # and builds them again
+    assert inwoners() == ("2025", 1234)
 
 
 def test_a_partial_refresh_recomputes_the_programme_positions_of_a_corrected_period(delivered, tmp_path):

@@ -50,6 +50,7 @@ PARTIAL_STEPS = frozenset({"kpi", "learning"})
 # positions come after dropping the lazy kinds, which include older positions.
 FULL_STEPS = ("vergelijkingstabel", "vergelijkingsgroepen", "KPI", "leerpartners", "overige resultaten",
               "eerste weergave", "programmaposities")
+AFTER_STEPS = ("buurtbeelden",)  # every refresh, after the new figures are marked current (`_run`)
 
 
 def refresh(target: Engine | Connection, only_programme_ids: list[int] | None = None,
@@ -298,11 +299,18 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         steps += [("leerpartners", networks)] if "learning" in wanted else []
         steps += [("buurtagenda's", agendas)] if "agenda" in wanted and "learning" not in wanted else []
         steps += [(name, by_name[name]) for name in FULL_STEPS[-3:]]
+    total = len(steps) + len(AFTER_STEPS)
     for done, (name, step) in enumerate(steps):
         lock.heartbeat(name)
         if progress:
-            progress(name, done, len(steps))
+            progress(name, done, total)
         step()
-    store.mark_refreshed(engine, version)
+    store.mark_refreshed(engine, version)  # pages show the new figures from here
+    # still under the lock, what only spares first views their computing: every programme buurt's buurtbeeld (kept
+    # by a delivery, so usually nothing to do; all after a context import)
+    lock.heartbeat(AFTER_STEPS[0])
     if progress:
-        progress("klaar", len(steps), len(steps))
+        progress(AFTER_STEPS[0], len(steps), total)
+    first_view.build_buurtbeelden(engine, version)
+    if progress:
+        progress("klaar", total, total)

@@ -83,6 +83,7 @@ DEFAULT_PEER_TRANSFORMS: dict[str, str | None] = {
 
 TRANSFORMS = ("log1p", "logit_pct", None)
 MIN_WEIGHT_SHARE = 0.5
+TARGET_CHUNK = 32  # targets per array operation in nearest_many (32 x 17,000 buurten x 8 variables: 35 MB)
 _MAD_TO_SD = 1.4826  # makes the MAD estimate the standard deviation for normal data
 _PCT_CLIP = (0.5, 99.5)
 
@@ -260,9 +261,11 @@ def nearest_many(
     k: int = 10,
     candidates: Iterable[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """``find_peers`` for many targets at once: standardises once, so 1,000 targets take a second, not a minute.
+    """``find_peers`` for many targets at once: standardises once and measures TARGET_CHUNK targets against every
+    buurt in one array operation, so 1,000 targets take about a second, not a minute.
 
-    Returns target code -> frame with code, distance, similarity (same values and order as ``find_peers``).
+    Returns target code -> frame with code, distance, similarity (same values and order as ``find_peers``: the
+    same arithmetic per pair; ties in distance go to the lower code).
     """
     variables = DEFAULT_PEER_VARIABLES if variables is None else dict(variables)
     transforms = DEFAULT_PEER_TRANSFORMS if transforms is None else dict(transforms)
@@ -272,21 +275,24 @@ def nearest_many(
     z = _robust_z(_transformed(table, columns, transforms))
     codes = table.index.to_numpy()
     base_pool = np.ones(len(codes), dtype=bool) if candidates is None else table.index.isin(list(candidates))
+    targets = [t for t in dict.fromkeys(target_codes) if t in table.index]
     out: dict[str, pd.DataFrame] = {}
-    for target in target_codes:
-        if target not in table.index:
-            continue
-        pos = table.index.get_loc(target)
-        pool = base_pool.copy()
-        pool[pos] = False
-        diff2 = (z[pool] - z[pos]) ** 2
+    for start in range(0, len(targets), TARGET_CHUNK):
+        chunk = targets[start:start + TARGET_CHUNK]
+        positions = np.array([table.index.get_loc(t) for t in chunk])
+        diff2 = (z[None, :, :] - z[positions][:, None, :]) ** 2  # (targets, buurten, variables)
         share = (~np.isnan(diff2)) @ weights
-        keep = share >= MIN_WEIGHT_SHARE
+        keep = (share >= MIN_WEIGHT_SHARE) & base_pool[None, :]
+        keep[np.arange(len(chunk)), positions] = False  # never the target itself
         with np.errstate(invalid="ignore", divide="ignore"):
-            d2 = np.nansum(weights * diff2[keep] / share[keep, None], axis=1)
-        distance = np.sqrt(d2)
-        pool_codes = codes[pool][keep]
-        order = np.lexsort((pool_codes.astype(str), distance))[:k]
-        out[target] = pd.DataFrame({"code": pool_codes[order], "distance": distance[order],
-                                    "similarity": 1 / (1 + distance[order])})
+            d2 = np.nansum(weights * diff2 / share[:, :, None], axis=2)
+        distance = np.where(keep, np.sqrt(d2), np.inf)
+        for row, target in enumerate(chunk):
+            kept = np.flatnonzero(keep[row])
+            if len(kept) > k:  # the k nearest and any tied with the k-th; the exact order below
+                kth = np.partition(distance[row, kept], k - 1)[k - 1]
+                kept = kept[distance[row, kept] <= kth]
+            order = kept[np.lexsort((codes[kept].astype(str), distance[row, kept]))][:k]
+            out[target] = pd.DataFrame({"code": codes[order], "distance": distance[row, order],
+                                        "similarity": 1 / (1 + distance[row, order])})
     return out

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from data_access.stats.matched import cohort_pre_trend_p, matched_did, pre_trend_p, wald_shared_base
-from data_access.stats.peers import nearest_many
+from data_access.stats.peers import find_peers, nearest_many
 
 
 def _panel(rng, n_controls=40, periods=8, effect=-0.2, noise=0.05, clients=100):
@@ -130,3 +130,17 @@ def test_nearest_many_finds_the_hand_computed_peers():
     assert list(many) == ["T"]
     assert many["T"]["code"].tolist() == ["P1", "P2", "P3"]
     assert many["T"]["distance"].tolist() == pytest.approx([0.5332318, 0.6744908, 1.3489815], abs=1e-7)
+
+
+def test_nearest_many_gives_find_peers_for_every_target_with_gaps_and_ties():
+    rng = np.random.default_rng(5)
+    codes = [f"BU{i:04d}" for i in range(300)]
+    table = pd.DataFrame(rng.integers(0, 6, size=(300, 3)).astype(float), columns=["a", "b", "c"], index=codes)
+    table[table > 4] = np.nan  # gaps; small integers give many tied distances
+    variables, transforms = {"a": 2.0, "b": 1.0, "c": 1.0}, {"a": None, "b": None, "c": None}
+    targets = codes[:70]  # more than one chunk of targets
+    many = nearest_many(table, targets, variables, transforms, k=7, candidates=codes[30:])
+    for target in targets:
+        alone = find_peers(table, target, variables, transforms, k=7, candidates=codes[30:])
+        assert many[target]["code"].tolist() == alone["code"].tolist(), target
+        assert many[target]["distance"].tolist() == alone["distance"].tolist(), target

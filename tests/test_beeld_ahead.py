@@ -1,0 +1,90 @@
+"""The refresh builds every programme buurt's buurtbeeld (profile and head) ahead, from one read for all of them: the
+figures are those each buurt's page would compute alone, and its first view computes nothing."""
+
+from __future__ import annotations
+
+import json
+
+from data_access import peer_groups, profile_store, queries, results
+from data_access.access import ANONYMOUS
+from data_access.results import store
+from data_access.services import beeld_view
+from tests.test_pages_beeld import haarlem  # noqa: F401 — the fixture
+
+CBS_AREAS = ("BU03920105", "BU03920101", "WK039201", "GM0392", "NL00")
+
+
+def _areas(conn) -> list[queries.AreaInfo]:  # noqa: ANN001
+    return queries.programme_areas(conn) + [queries.find_area(conn, code) for code in CBS_AREAS]
+
+
+def _plain(value) -> object:  # noqa: ANN001
+    return json.loads(store.dumps(value))
+
+
+def test_programme_areas_are_the_areas_find_area_resolves(haarlem):  # noqa: F811
+    with haarlem.server.extensions["engine"].connect() as conn:
+        together = queries.programme_areas(conn)
+        slugs = list(queries.programme_buurten(conn)["code"])
+        alone = [queries.find_area(conn, slug) for slug in slugs]
+    assert len(together) == 20
+    assert sorted(together, key=lambda a: a.code) == sorted(alone, key=lambda a: a.code)
+    assert next(a for a in together if a.code == "de-vijfhoek").member_codes  # members resolved too
+
+
+def test_peer_codes_of_many_areas_are_those_of_context_peers(haarlem):  # noqa: F811
+    with haarlem.server.extensions["engine"].connect() as conn:
+        codes = ["de-vijfhoek", "BU03920105", "BU03920101", "WK039201", "sterrenwijk"]
+        many = peer_groups.context_peer_codes(conn, codes, n=20)
+        for code in codes:
+            try:
+                expected = (list(peer_groups.context_peers(conn, code, n=20)["code"]), "")
+            except ValueError as exc:
+                expected = ([], str(exc))
+            assert many[code] == expected, code
+    with haarlem.server.extensions["engine"].connect() as conn:
+        members = set(queries.find_area(conn, "de-vijfhoek").member_codes)
+    assert many["de-vijfhoek"][0] and not members & set(many["de-vijfhoek"][0])  # never its own member buurten
+    assert "onbekend" in many["WK039201"][1]
+
+
+def test_profiles_of_many_areas_equal_each_profile_computed_alone(haarlem):  # noqa: F811
+    with haarlem.server.extensions["engine"].connect() as conn:
+        catalogue = queries.indicators(conn)
+        areas = _areas(conn)
+        together = profile_store._payloads(conn, ANONYMOUS, areas, catalogue, 20)
+        alone = {area.code: profile_store._compute(conn, ANONYMOUS, area, catalogue, 20) for area in areas}
+    assert _plain(together) == _plain(alone)
+    vijfhoek = dict(zip(together["de-vijfhoek"]["profile"]["indicator"],
+                        together["de-vijfhoek"]["profile"]["peer_n"], strict=True))
+    assert vijfhoek and max(vijfhoek.values()) == together["de-vijfhoek"]["n_peers"] > 0  # spread over its peers
+    assert together["sterrenwijk"]["profile"]["indicator"] == []  # no context figures: an empty profile
+
+
+def test_heads_of_many_areas_equal_each_head_computed_alone(haarlem):  # noqa: F811
+    with haarlem.server.extensions["engine"].connect() as conn:
+        areas = _areas(conn)
+        together = beeld_view.beeld_heads(conn, ANONYMOUS, areas, beeld_view.HEADLINES)
+        alone = {area.code: beeld_view.beeld_head(conn, ANONYMOUS, area, beeld_view.HEADLINES) for area in areas}
+    assert _plain(together) == _plain(alone)
+    assert together["de-vijfhoek"]["gemeente"] == ("GM0392", "Haarlem")
+
+
+def test_the_refresh_stores_every_programme_buurtbeeld_and_the_page_reads_it(haarlem):  # noqa: F811
+    engine = haarlem.server.extensions["engine"]
+    assert results.refresh(engine)
+    with engine.connect() as conn:
+        profiles = store.read_many(conn, profile_store.KIND)
+        heads = store.read_many(conn, beeld_view.KIND)
+        area = queries.find_area(conn, "de-vijfhoek")
+        catalogue = queries.indicators(conn)
+        before = dict(store.COMPUTED)
+        profile, n_peers, _reason = profile_store.area_profile(conn, ANONYMOUS, area, catalogue)
+        head = beeld_view.stored_beeld_head(conn, ANONYMOUS, area)
+        computed = {k: n - before.get(k, 0) for k, n in store.COMPUTED.items() if n != before.get(k, 0)}
+        direct = profile_store._compute(conn, ANONYMOUS, area, catalogue, profile_store.PEER_COUNT)
+        fresh_head = beeld_view.beeld_head(conn, ANONYMOUS, area, beeld_view.HEADLINES)
+    assert len(profiles) == len(heads) == 20
+    assert computed == {}
+    assert n_peers > 0 and list(profile["indicator"]) == direct["profile"]["indicator"]
+    assert head == _plain(fresh_head)
