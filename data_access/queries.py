@@ -126,12 +126,15 @@ def programme_buurten(conn: Connection) -> pd.DataFrame:
         select(ProgrammeMember.programme_id, Area.code.label("member"), Area.parent_code)
         .join(Area, Area.id == ProgrammeMember.area_id).order_by(Area.code), conn
     )
-    grouped = members.groupby("programme_id")["member"].apply(list)
+    grouped: dict[int, list[str]] = {}  # plain lists: a pandas groupby-apply cost ~50 ms per call at 1,000 buurten
+    for programme_id, member in zip(members["programme_id"].tolist(), members["member"].tolist(), strict=True):
+        grouped.setdefault(programme_id, []).append(member)
+    ids = frame["programme_id"].tolist()
     frame["level"] = "programma"
     frame["parent_code"] = None
-    frame["members"] = frame["programme_id"].map(grouped).apply(lambda m: m if isinstance(m, list) else [])
-    gemeenten = members.assign(gm=members["member"].str[2:6].radd("GM")).groupby("programme_id")["gm"].first()
-    frame["gemeente_code"] = frame["programme_id"].map(gemeenten)
+    frame["members"] = pd.Series([grouped.get(i, []) for i in ids], index=frame.index, dtype=object)
+    # the gemeente of the first member (in code order)
+    frame["gemeente_code"] = [("GM" + grouped[i][0][2:6]) if grouped.get(i) else np.nan for i in ids]
     return frame
 
 
@@ -419,10 +422,12 @@ def _member_sources(agg: pd.DataFrame, member_obs: pd.DataFrame, members: pd.Dat
         several = exploded.duplicated(keys, keep=False)
         single = exploded[~several]
         lists = pd.concat([
-            pd.Series([[v] for v in single[col]], index=pd.MultiIndex.from_frame(single[keys]), dtype=object),
+            pd.Series([[v] for v in single[col].tolist()], index=pd.MultiIndex.from_frame(single[keys]),
+                      dtype=object),
             exploded[several].groupby(keys, sort=False)[col].agg(list)])
         agg = agg.merge(lists.rename(col), left_on=keys, right_index=True, how="left")
-        agg[col] = agg[col].map(lambda v: v if isinstance(v, list) else [])
+        agg[col] = pd.Series([v if isinstance(v, list) else [] for v in agg[col].tolist()], index=agg.index,
+                             dtype=object)
     return agg
 
 
