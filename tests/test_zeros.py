@@ -72,6 +72,7 @@ def _everything(engine) -> dict:  # noqa: ANN001
             learning.learning_network(conn, TRANSITIE, indicator)
             best_practices.stored_proposals(conn, indicator, TRANSITIE)
             best_practices.evidence(conn, "de-vijfhoek", indicator, viewer=TRANSITIE)
+            best_practices.stored_evidence(conn, "de-vijfhoek", indicator, TRANSITIE)
             menukaart.stored_outcome_changes(conn, indicator, TRANSITIE)
         transitie.programme_overview(conn)
     return out
@@ -144,3 +145,33 @@ def test_pooled_values_of_all_groups_at_once_equal_pooled_value_per_group():
         expected = pooled_value(group, cat.at[indicator, "kind"], cat.at[indicator, "per"])
         assert pooled.at[(indicator, period), "value"] == pytest.approx(expected), (indicator, period)
         assert pooled.at[(indicator, period), "n"] == 5
+
+
+def test_a_storys_evidence_is_stored_once_with_the_computed_figures_until_its_indicator_changes(engine, tmp_path):
+    import pandas as pd
+
+    from data_access.results import store
+    from data_access.seed import sync_programme
+
+    with engine.begin() as conn:
+        sync_programme(conn)
+    _load(engine, tmp_path, lambda lines: lines)
+    assert results.refresh(engine)
+    indicator = "wvpk_uren_per_client"
+    with engine.connect() as conn:
+        computed = best_practices.evidence(conn, "de-vijfhoek", indicator, viewer=TRANSITIE)
+        before = store.COMPUTED.get(best_practices.EVIDENCE_KIND, 0)
+        first = best_practices.stored_evidence(conn, "de-vijfhoek", indicator, TRANSITIE)
+        again = best_practices.stored_evidence(conn, "de-vijfhoek", indicator, TRANSITIE)
+    assert store.COMPUTED.get(best_practices.EVIDENCE_KIND, 0) - before == 1  # the second read computes nothing
+    assert not computed.empty
+    pd.testing.assert_frame_equal(first, computed.reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(again, first)
+    assert first.attrs["baseline"] == computed.attrs["baseline"]
+    # a delivery of the indicator drops it; the next view computes it again
+    assert import_file(engine, "levering", write_csv(tmp_path / "n.csv", "gebied;indicator;periode;teller;noemer;"
+                                                     "waarde;bron\nBU03920105;wvpk_uren_per_client;2026-B5;9000;"
+                                                     "40;;Verzekeraar A\n")).ok
+    assert results.refresh(engine)
+    with engine.connect() as conn:
+        assert store.read_many(conn, best_practices.EVIDENCE_KIND) == {}

@@ -8,7 +8,8 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
 - `context_profile`, `beeld_head` (buurtbeeld, per programme buurt), `transitie_map` (outlines, buurt positions),
   `transitie_candidates` (the candidate buurten's and wijken's figures): public context figures, geometry and
   member areas only; kept unless a context indicator, the programme's member areas or a public import changed;
-- `proposals`, `menukaart_changes` ("<scope>|<indicator>"): the rows of the changed indicators;
+- `proposals`, `menukaart_changes` ("<scope>|<indicator>"), `practice_evidence` ("<scope>|<indicator>|<buurt>",
+  a story's evidence chart): the rows of the changed indicators;
 - `programme_latest` ("<scope>|<indicator>", /vergelijken): the rows of the changed indicators are brought up to
   date for the buurten the changed areas feed (`_patch_latest`), not dropped; all are dropped when a context
   indicator changed (it can weigh another indicator's aggregate);
@@ -121,7 +122,7 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
         keys = stored.get(kind, [])
         if kind in CONTEXT_KINDS:
             out[kind] = None if changes.context else set()
-        elif kind in ("proposals", "menukaart_changes"):
+        elif kind in ("proposals", "menukaart_changes", "practice_evidence"):
             out[kind] = {k for k in keys if _key_part(k, 1) in changes.indicators}
         elif kind == "programme_latest":  # a context figure can weigh the aggregate of another indicator
             out[kind] = None if changes.context else {k for k in keys if _key_part(k, 1) in changes.indicators}

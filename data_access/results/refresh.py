@@ -37,7 +37,7 @@ Progress = Callable[[str, int, int], None]  # (step, done, total)
 LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid_data", "transitie_grid", "positions",
               "comparison_values", "context_profile", "uitkomsten_own", "uitkomsten_view", "review_summary_own",
               "review_summary", "beeld_head", "transitie_map", "programme_impact", "programme_latest",
-              "transitie_candidates"]
+              "transitie_candidates", "practice_evidence"]
 # the learning networks of the default outcomes, for the team and the buurtnetwerken (anonymous visitors never see
 # leerpartners: the page, the buurt section and the API ask them to log in; suppliers compute on first view)
 PRECOMPUTED_SCOPES = ("intern",)
