@@ -147,7 +147,10 @@ def agenda_interventions(conn: Connection, programme_ids: list[int] | None = Non
                    AgendaItem.status, AgendaItem.note, Intervention.code, Intervention.name)
             .join(ProgrammeBuurt, ProgrammeBuurt.id == AgendaItem.programme_id)
             .join(Intervention, Intervention.id == AgendaItem.intervention_id, isouter=True)
-            .where(AgendaItem.deleted.is_(False)).order_by(ProgrammeBuurt.slug, AgendaItem.start_date))
+            .where(AgendaItem.deleted.is_(False))
+            # the id breaks ties: lines starting on the same day came back in any order (PostgreSQL), so a stored
+            # network's agenda differed from a fresh one
+            .order_by(ProgrammeBuurt.slug, AgendaItem.start_date, AgendaItem.id))
     if programme_ids is not None:
         stmt = stmt.where(AgendaItem.programme_id.in_(programme_ids))
     frame = pd.read_sql(stmt, conn)
