@@ -61,8 +61,8 @@ def peer_spreads(conn: Connection, peer_codes: dict[str, list[str]], own_periods
     if pairs.empty or wanted.empty:
         return pd.DataFrame(columns=columns)
     asked = pairs.merge(wanted[["area", "indicator", "period"]], on="area")
-    shown = _shown_values(conn, catalogue, [queries.observations(conn, sorted(set(pairs["peer"])),
-                                                                 sorted(set(wanted["indicator"])))])
+    shown = _shown_values(catalogue, queries.observations(conn, sorted(set(pairs["peer"])),
+                                                          sorted(set(wanted["indicator"]))))
     at_period = shown.sort_values("indeling").drop_duplicates(["peer", "indicator", "period"], keep="last")
     newest = shown.assign(_k=_period_key(shown)).sort_values(["_k", "indeling"]) \
         .drop_duplicates(["peer", "indicator"], keep="last")
@@ -81,14 +81,13 @@ def peer_spreads(conn: Connection, peer_codes: dict[str, list[str]], own_periods
     return spread[columns]
 
 
-def _shown_values(conn: Connection, catalogue: pd.DataFrame, raws: list[pd.DataFrame]) -> pd.DataFrame:
-    """The rows with a value of these reads as everyone sees them (columns peer, indicator, period, indeling,
-    value): only values are spread, so without intervals."""
+def _shown_values(catalogue: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a value as everyone sees them (columns peer, indicator, period, indeling, value): only values
+    are spread, so without intervals."""
     columns = ["peer", "indicator", "period", "indeling", "value"]
-    raws = [raw for raw in raws if not raw.empty]
-    if not raws:
+    if raw.empty:
         return pd.DataFrame({c: pd.Series(dtype=float if c == "value" else object) for c in columns})
-    shown = publish(pd.concat(raws, ignore_index=True), ANONYMOUS, catalogue, {}, True, with_intervals=False)
+    shown = publish(raw, ANONYMOUS, catalogue, {}, True, with_intervals=False)
     shown = shown.loc[shown["value"].notna(), ["area", "indicator", "period", "indeling", "value"]]
     return shown.rename(columns={"area": "peer"}).astype({"value": float})
 
@@ -96,16 +95,8 @@ def _shown_values(conn: Connection, catalogue: pd.DataFrame, raws: list[pd.DataF
 def context_profile(conn: Connection, viewer: Viewer, area: queries.AreaInfo,
                     catalogue: pd.DataFrame | None = None, peer_codes: list[str] | None = None) -> pd.DataFrame:
     """One row per context indicator the area has a row for, in catalogue order (columns PROFILE_COLUMNS)."""
-    return context_profiles(conn, viewer, [area], catalogue, {area.code: peer_codes or []})[area.code]
-
-
-def context_profiles(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo],
-                     catalogue: pd.DataFrame | None = None,
-                     peer_codes: dict[str, list[str]] | None = None) -> dict[str, pd.DataFrame]:
-    """`context_profile` of several areas (area code → profile)."""
-    out = {a.code: pd.DataFrame(columns=PROFILE_COLUMNS) for a in areas}
-    every = context_profile_rows(conn, viewer, areas, catalogue, peer_codes)
-    return out | {code: rows[PROFILE_COLUMNS].reset_index(drop=True) for code, rows in every.groupby("area")}
+    rows = context_profile_rows(conn, viewer, [area], catalogue, {area.code: peer_codes or []})
+    return rows[PROFILE_COLUMNS].reset_index(drop=True)
 
 
 def context_profile_rows(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo],

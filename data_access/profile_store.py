@@ -35,7 +35,7 @@ PEER_COUNT = 20  # the buurtbeeld spreads the 20 buurten most alike on context
 
 def _payloads(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo], catalogue: pd.DataFrame,
               n_peers: int) -> dict[str, dict]:
-    """Area code → stored form of its profile (one read of each kind for all areas, `profile.context_profiles`)."""
+    """Area code → stored form of its profile (one read of each kind for all areas, `profile.context_profile_rows`)."""
     from data_access.peer_groups import context_peer_codes
 
     peers = context_peer_codes(conn, [a.code for a in areas], n=n_peers)
