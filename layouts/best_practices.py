@@ -13,8 +13,8 @@ from dashboard import ids
 TEXT = {
     "title": "Best practices",
     "lead": "Buurten die het aantoonbaar beter doen dan vergelijkbare buurten krijgen een podium. De data stellen "
-            "kandidaten voor; het transitieteam schrijft het verhaal. De grafieken rekenen bij elk bezoek opnieuw "
-            "met de nieuwste leveringen.",
+            "kandidaten voor; het transitieteam schrijft het verhaal. De grafieken tonen altijd de nieuwste "
+            "leveringen: elke levering werkt ze bij.",
     "present": "Presentatiemodus",
     "proposals": "Voorgesteld door de data",
     "proposals_help": "Positieve afwijkers: de verandering sinds de nulmeting is in minstens twee opeenvolgende "
