@@ -15,7 +15,7 @@ from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, 
 from flask import request
 
 from callbacks.begroting import cost_per_hour_line
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, per_store_version
 from callbacks.contacts import contact_list
 from dashboard import ids
 from data_access import best_practices as bp_service
@@ -94,6 +94,7 @@ def setup_page(_path: str | None):  # noqa: ANN201
     return None, {}, outcomes, first, buurten, menu, outcomes
 
 
+@per_store_version
 def update_proposals(indicator: str | None):  # noqa: ANN201
     viewer = current_viewer()
     if not is_team(viewer) or not indicator:
@@ -149,6 +150,7 @@ def _story_card(conn, row, team: bool, kartrekkers: list[dict] | None = None) ->
     ])), className="mb-3", id=f"best-story-{practice['id']}")
 
 
+@per_store_version
 def update_list(_path: str | None, _saved):  # noqa: ANN001, ANN201
     viewer = current_viewer()
     if not may_view(viewer):

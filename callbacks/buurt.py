@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc, html
 
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, per_store_version
 from dashboard import ids
 from data_access import definitions, periods, queries
 from data_access.context import page_context
@@ -148,6 +148,7 @@ def _interval(row, kind: str | None = None) -> str:  # noqa: ANN001
 
 # ---------------------------------------------------------------- overview
 
+@per_store_version
 def update_overview(data):  # noqa: ANN001, ANN201
     """/buurt/<slug>: key facts and links, or the unknown-buurt message."""
     code = _code(data)
@@ -219,6 +220,7 @@ def _target(row: dict):  # noqa: ANN202
     return html.Span([html.Strong(short), html.Div(text, className="d-none d-xl-block")], title=text)
 
 
+@per_store_version
 def indicator_options(data, requested):  # noqa: ANN001, ANN201
     """Options of the detail dropdown (monitoring indicators) and the indicator asked for in the URL."""
     with engine().connect() as conn:
@@ -231,6 +233,7 @@ def indicator_options(data, requested):  # noqa: ANN001, ANN201
     return options, requested if requested in set(monitoring["code"]) else None
 
 
+@per_store_version
 def update_detail(selected, review, data):  # noqa: ANN001, ANN201
     """The detail panel (chart and table) of the chosen indicator."""
     if not selected:
@@ -324,6 +327,7 @@ def _uitkomsten_row(theme: str, row: dict, review: str, slug: str, anonymous: bo
     ], id=f"uit-row-{theme}-{ind}", className="uit-row", **{"data-indicator": ind})
 
 
+@per_store_version
 def update_uitkomsten(data, review):  # noqa: ANN001, ANN201
     """Title and the themes' tables, as of the chosen review (the stored view-model, rendered)."""
     with engine().connect() as conn:

@@ -20,7 +20,7 @@ import plotly.io as pio
 from dash import Input, Output, State, dcc, html
 
 from callbacks.buurt import MSG, PUBLIC_KINDS, _code, _missing, _resolve, csv_link, fmt, period_label, synthetic_badge
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, per_store_version
 from dashboard import ids
 from data_access import queries
 from data_access.access import ANONYMOUS
@@ -207,6 +207,7 @@ def trend_figure(series: dict[str, list[dict]], names: dict[str, str], unit: str
     return {"data": traces, "layout": layout}
 
 
+@per_store_version
 def update_head(data):  # noqa: ANN001, ANN201
     """Title, headline cards and trends of a buurtbeeld (the view-model: `services.beeld_view`)."""
     area, viewer, is_gebied = _area_for(data)
@@ -485,6 +486,7 @@ def _peers_label(n_peers: int) -> str:
     return TEXT["peers"].format(n=n_peers) if n_peers else "vergelijkbare buurten"
 
 
+@per_store_version
 def update_profile(data):  # noqa: ANN001, ANN201
     """Spine chart (with its CSV link; its table loads when opened) and the challenges and strengths of the area."""
     area, profile, n_peers, peer_reason, gm_name = _profile_parts(data)
@@ -524,6 +526,7 @@ def update_profile(data):  # noqa: ANN001, ANN201
     return html.Section(parts, className="mb-4"), words
 
 
+@per_store_version
 def update_profile_table(clicks, data, shown):  # noqa: ANN001, ANN201
     """The spine chart's table, when its <details> is first opened (the stored profile: no recomputation)."""
     if not clicks or shown:
@@ -635,6 +638,7 @@ def map_figure(outlines: pd.DataFrame, names: dict[str, str], area_name: str | N
     return {"data": traces, "layout": layout}
 
 
+@per_store_version
 def update_map(data):  # noqa: ANN001, ANN201
     """Where the buurt lies: its CBS areas in their wijk and gemeente."""
     area, _viewer, _is_gebied = _area_for(data)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, dcc, html
 
 from callbacks.buurt import _code, _resolve, period_label, sparkline, synthetic_badge
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, per_store_version
 from dashboard import ids
 from data_access import periods
 from data_access.kpi_service import buurt_kpi
@@ -204,6 +204,7 @@ def hypothesis_card(result: dict) -> dbc.Col:
     ]), className="h-100 kpi-card", id=f"kpi-card-{result['indicator']}"), xs=12, md=6, xl=4)
 
 
+@per_store_version
 def update_kpi(data, review):  # noqa: ANN001, ANN201
     """The KPI section of the uitkomsten page (empty for an unknown buurt: the title says why)."""
     with engine().connect() as conn:

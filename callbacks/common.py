@@ -8,6 +8,20 @@ from flask import current_app
 
 from dashboard.auth import client_ip, current_viewer  # noqa: F401 — re-exported for callbacks
 
+KEPT_MARK = "kept_per_store_version"
+
+
+def per_store_version(callback):  # noqa: ANN001, ANN201
+    """Mark a callback whose answer depends only on what the browser sends, the viewer's rights (not the person),
+    the stored data and results, and the date: a pure read with no form, audit line or e-mail address. Its drawn
+    answer is then kept per store version and served again (dashboard/render_cache.py)."""
+    setattr(callback, KEPT_MARK, True)
+    return callback
+
+
+def kept_per_store_version(callback) -> bool:  # noqa: ANN001
+    return bool(getattr(callback, KEPT_MARK, False))
+
 
 def engine():  # noqa: ANN201
     return current_app.extensions["engine"]

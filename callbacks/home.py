@@ -6,12 +6,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, html
 
-from callbacks.common import engine
+from callbacks.common import engine, per_store_version
 from dashboard import ids
 from data_access.services.programme_list import programme_page
 from layouts.formatting import date_nl, number
 
 
+@per_store_version
 def programme_cards(_path: str | None, search: str | None = None, page: int | None = 1):  # noqa: ANN201
     try:
         if dash.ctx.triggered_id == ids.HOME_SEARCH:

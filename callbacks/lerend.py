@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from _plotly_utils.utils import to_typed_array_spec
 from dash import Input, Output, State, html, no_update
 
-from callbacks.common import current_viewer, engine, page_after
+from callbacks.common import current_viewer, engine, page_after, per_store_version
 from callbacks.contacts import contact_list
 from dashboard import ids
 from data_access import contacts, learning, queries
@@ -165,6 +165,7 @@ def _network(conn, indicator: str):  # noqa: ANN001, ANN202
     return learning.learning_network(conn, current_viewer(), indicator)
 
 
+@per_store_version
 def init_filters(query):  # noqa: ANN001, ANN201
     """Outcome choices (rates and percentages with a direction), the buurt filter, and their values from the URL."""
     with engine().connect() as conn:
@@ -204,6 +205,7 @@ def _without(buurten: pd.DataFrame) -> str:
     return MSG["without_many"].format(n=number(len(names)), names=", ".join(names[:WITHOUT_NAMED]))
 
 
+@per_store_version
 def update_network(indicator, buurt, query):  # noqa: ANN001, ANN201
     """Summary, network figure and link choices (the list of links: `update_table`)."""
     empty_fig = go.Figure().update_layout(xaxis_visible=False, yaxis_visible=False, height=200,
@@ -236,6 +238,7 @@ def update_network(indicator, buurt, query):  # noqa: ANN001, ANN201
     return summary, figure, options, link
 
 
+@per_store_version
 def update_table(indicator, buurt, page=1):  # noqa: ANN001, ANN201
     """One page of the list of links (all links, or the chosen buurt's), and its paging."""
     page = page_after(page, ids.LEREND_INDICATOR, ids.LEREND_BUURT)
@@ -356,6 +359,7 @@ def link_from_click(click):  # noqa: ANN001, ANN201
     return no_update, no_update
 
 
+@per_store_version
 def update_card(link, indicator):  # noqa: ANN001, ANN201
     """The explanation card of the chosen link (seen from the first buurt)."""
     if not link or not isinstance(link, str) or link.count("|") != 1:
@@ -396,6 +400,7 @@ function(indicator, buurt, link) {
 
 # ---------------------------------------------------------------- /buurt/<slug> section
 
+@per_store_version
 def update_buurt_section(data):  # noqa: ANN001, ANN201
     """The learning partners of one programme buurt, each with its explanation and a link to its page."""
     code = (data or {}).get("code", "") if isinstance(data, dict) else ""

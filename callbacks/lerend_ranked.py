@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import Input, Output, dcc, html
 
-from callbacks.common import current_viewer, engine, page_after
+from callbacks.common import current_viewer, engine, page_after, per_store_version
 from dashboard import ids
 from data_access import learning
 from data_access.services.lerend_view import ranked_view
@@ -90,6 +90,7 @@ def buurt_card(card: dict, lines: dict[str, dict]) -> dbc.Col:
                    xs=12, lg=6, xxl=4)
 
 
+@per_store_version
 def update_ranked(indicator, buurt, page=1):  # noqa: ANN001, ANN201
     """One page of ranked partners per buurt (the one buurt when the filter is set), and the paging."""
     page = page_after(page, ids.LEREND_INDICATOR, ids.LEREND_BUURT)

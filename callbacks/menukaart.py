@@ -12,7 +12,7 @@ import pandas as pd
 from dash import Input, Output, html
 
 from callbacks.best_practices import may_view
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, per_store_version
 from dashboard import ids
 from data_access import best_practices as bp_service
 from data_access import menukaart, queries
@@ -48,6 +48,7 @@ def _buurten(part: pd.DataFrame) -> html.Ul | html.Span:
     return html.Ul(items, className="mb-0 small")
 
 
+@per_store_version
 def update_catalogue(_path: str | None):  # noqa: ANN201
     """Interventions per theme, each with its description, its evidence and the buurten that run it."""
     viewer = current_viewer()
@@ -89,6 +90,7 @@ def _mean_text(mean: float, low: float, high: float) -> str:
     return text
 
 
+@per_store_version
 def update_comparison(indicator: str | None):  # noqa: ANN201
     viewer = current_viewer()
     if not may_view(viewer):
@@ -119,6 +121,7 @@ def update_comparison(indicator: str | None):  # noqa: ANN201
                             id="menu-comparison-table")]
 
 
+@per_store_version
 def indicator_options(_path: str | None):  # noqa: ANN201
     """The outcome indicators, with the first chosen (set together: a dropdown drops a value it has no option for)."""
     if current_viewer().anonymous:

@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, per_store_version
 from callbacks.maps import programme_map
 from callbacks.shell import follow_search, update_search  # the navbar's search, reused on the landing page
 from dashboard import ids, public
@@ -37,6 +37,7 @@ MARKER = "#0072B2"  # Okabe–Ito blue, as the buurtbeeld's "better" (no judgeme
 
 # ---------------------------------------------------------------- landing page
 
+@per_store_version
 def landing_map(_path: str | None):  # noqa: ANN201
     """Programme buurten as points on the gemeente outlines (no tile server), with the list beside it: the stored
     map of /transitie (`callbacks.maps`), as a plain figure dict."""
@@ -70,6 +71,7 @@ def landing_map(_path: str | None):  # noqa: ANN201
     return figure, report_links(reports)
 
 
+@per_store_version
 def landing_list(_path: str | None, page: int | None = 1):  # noqa: ANN201
     """One page of the programme list (at 1,000 buurten the whole list was thousands of components, never drawn)."""
     with engine().connect() as conn:
@@ -128,6 +130,7 @@ def target_text(row) -> str:  # noqa: ANN001
         row.target_description else short
 
 
+@per_store_version
 def indicator_table(_path: str | None):  # noqa: ANN201
     """Every catalogue entry with every field a reader needs, grouped as the dashboard groups them."""
     with engine().connect() as conn:
@@ -165,6 +168,7 @@ def indicator_table(_path: str | None):  # noqa: ANN201
 
 # ---------------------------------------------------------------- the role's start on the home page
 
+@per_store_version
 def home_start(_path: str | None):  # noqa: ANN201
     """Where this role usually starts: its own buurt's review, the overview with late deliveries, its uploads."""
     viewer = current_viewer()

@@ -9,13 +9,14 @@ from __future__ import annotations
 import dash
 from dash import Input, Output
 
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, per_store_version
 from dashboard import ids
 from data_access import periods, queries
 from data_access.review_summary import stored_review_summary
 from layouts.review import summary_section
 
 
+@per_store_version
 def update_summary(data, review):  # noqa: ANN001, ANN201
     """The summary card for the chosen review (None for unknown buurten, invalid reviews or anonymous viewers)."""
     code = (data or {}).get("code", "") if isinstance(data, dict) else ""

@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, html, no_update
 
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, per_store_version
 from dashboard import ids, public
 from data_access import queries
 from data_access.services.search import areas_matching
@@ -34,6 +34,7 @@ def search_options(search: str | None) -> list[dict]:
     return options[:MAX_OPTIONS]
 
 
+@per_store_version
 def update_search(search: str | None, value: str | None):  # noqa: ANN201
     options = search_options(search)
     if value and not any(o["value"] == value for o in options):

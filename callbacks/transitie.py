@@ -20,7 +20,7 @@ from flask import request
 
 from callbacks import grid_paging
 from callbacks.buurt_uitkomsten import updated_note
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, per_store_version
 from callbacks.grid import rows
 from callbacks.maps import programme_map
 from dashboard import ids
@@ -229,6 +229,7 @@ def _filtered_rows(rows_: list[dict], cohorts: list | None, partners: list | Non
     return rows_
 
 
+@per_store_version
 def update_overview(_path: str | None, cohorts: list | None, partners: list | None):  # noqa: ANN201
     """Access check, status line, the map and the filter options.
 
@@ -261,6 +262,7 @@ def update_overview(_path: str | None, cohorts: list | None, partners: list | No
 GRID_FIELDS = {c["field"] for c in overview_columns()}
 
 
+@per_store_version
 def grid_rows(request: dict | None, cohorts: list | None, partners: list | None) -> dict:
     """One block of the programme grid (infinite row model): sorted and filtered on the server."""
     viewer = current_viewer()
@@ -373,6 +375,7 @@ def kpi_figures(result: dict) -> list:
     return figures
 
 
+@per_store_version
 def update_programme_kpi(_path: str | None):  # noqa: ANN201
     """The programme-wide KPI and hypotheses with their uncertainty, and the contracted KPI's charts."""
     viewer = current_viewer()
@@ -435,6 +438,7 @@ def _scored_candidates(level: str | None, weight_values: list | None) -> tuple[s
     return level, ranked[ranked["score"].notna()], weights
 
 
+@per_store_version
 def update_candidates(level: str | None, weight_values: list | None) -> str:
     """The line above the candidate grid; the rows come block by block (`candidate_rows`)."""
     if not allowed(current_viewer()):
@@ -448,11 +452,13 @@ def update_candidates(level: str | None, weight_values: list | None) -> str:
                                    weights=weight_text)
 
 
+@per_store_version
 def candidate_level_columns(level: str | None) -> list[dict]:
     """The candidate grid's columns after a change of level (the layout has those of "buurt")."""
     return candidate_columns(level if level in transitie.CANDIDATE_LEVELS else "buurt")
 
 
+@per_store_version
 def candidate_rows(request: dict | None, level: str | None, weight_values: list | None) -> dict:
     """One block of the candidate grid (infinite row model): ~7,000 scored buurten filtered, sorted and cut on the
     server, and only the grid's own fields of the block sent."""

@@ -20,7 +20,7 @@ from dash import Input, Output, State, html
 from plotly.subplots import make_subplots
 
 from callbacks.buurt import fmt, period_label
-from callbacks.common import current_viewer, engine
+from callbacks.common import current_viewer, engine, per_store_version
 from dashboard import ids
 from data_access import compare, queries
 from data_access.menukaart import THEMES
@@ -125,6 +125,7 @@ def _area_options(conn, programme: pd.DataFrame, programme_ids: frozenset[int], 
     return options
 
 
+@per_store_version
 def init_view(query):  # noqa: ANN001, ANN201
     """Options and values from the URL (or sensible defaults), with a message for unknown codes."""
     query = query or {}
@@ -159,6 +160,7 @@ def init_view(query):  # noqa: ANN001, ANN201
             funnel_options, funnel, all_options, x, all_options, y, messages)
 
 
+@per_store_version
 def search_areas(search, value):  # noqa: ANN001, ANN201
     """Programme buurten and CBS areas whose name, gemeente or code matches the search text, and the chosen ones."""
     viewer = current_viewer()
@@ -167,6 +169,7 @@ def search_areas(search, value):  # noqa: ANN001, ANN201
         return _area_options(conn, programme, viewer.programme_ids, value or [], search)
 
 
+@per_store_version
 def update_comparison(area_codes, indicator_codes):  # noqa: ANN001, ANN201
     """Dots with intervals per indicator, the table and the CSV links of the chosen areas."""
     area_codes = [c for c in (area_codes or []) if isinstance(c, str)]
@@ -278,6 +281,7 @@ def _hovertexts(names: list[str], values: list[float], periods: list[str], kind:
             for n, v, b, p in zip(names, values, bands, periods, strict=True)]
 
 
+@per_store_version
 def update_funnel(indicator, area_codes=None):  # noqa: ANN001, ANN201
     """Funnel plot of the newest value of every programme buurt, outliers and chosen buurten labelled; φ in words.
 
@@ -349,6 +353,7 @@ def _funnel_points(units: pd.DataFrame, area_codes: list | None, kind: str, unit
     return traces
 
 
+@per_store_version
 def update_scatter(x, y, area_codes):  # noqa: ANN001, ANN201
     """One dot per chosen area (two or more chosen) or else per programme buurt (from the results tables; the
     figure is a plain dict, see `_base_layout`)."""

@@ -16,6 +16,7 @@ from dashboard import (  # noqa: F401 — api_lerend, api_begroting add routes t
     hardening,
     plotly_src,
     public,
+    render_cache,
     security,
     verslag,
 )
@@ -69,6 +70,7 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
         title="Buurtdashboard",
         update_title=None,
     )
+    from callbacks import common as callbacks_common
     from callbacks import register_all
     from layouts import dutch, pages, shell
     from layouts import public as public_layouts
@@ -89,6 +91,8 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
     if not config["TESTING"]:
         refresh_if_stale(engine)
     security.set_script_hashes(server, app.csp_hashes)
+    # after the guard: only requests it let through are answered from memory
+    render_cache.install(server, app, kept=callbacks_common.kept_per_store_version)
     return app
 
 

@@ -88,6 +88,8 @@ def load_config(overrides: dict | None = None, signs_sessions: bool = True) -> d
         "DB_MAX_OVERFLOW": int(env.get("DB_MAX_OVERFLOW", "2")),
         "DB_POOL_TIMEOUT": float(env.get("DB_POOL_TIMEOUT", "10")),
         "BUSY_RETRY_AFTER": int(env.get("BUSY_RETRY_AFTER", "5")),
+        # Drawn callback answers kept per store version in each worker (dashboard/render_cache.py); 0 = off.
+        "RENDER_CACHE_MB": int(env.get("RENDER_CACHE_MB", "64")),
         "TESTING": False,
     }
     config.update(overrides or {})
