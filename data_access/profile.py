@@ -92,6 +92,13 @@ def _shown_values(catalogue: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns={"area": "peer"}).astype({"value": float})
 
 
+def rows_of(observed: pd.DataFrame, area_codes: list[str], indicator_list: list[str]) -> pd.DataFrame:
+    """The rows of these areas and indicators from a wider read: the same rows as reading them alone, since every
+    visibility rule applies row by row."""
+    keep = observed["area"].isin(area_codes) & observed["indicator"].isin(indicator_list)
+    return observed[keep].reset_index(drop=True)
+
+
 def context_profile(conn: Connection, viewer: Viewer, area: queries.AreaInfo,
                     catalogue: pd.DataFrame | None = None, peer_codes: list[str] | None = None) -> pd.DataFrame:
     """One row per context indicator the area has a row for, in catalogue order (columns PROFILE_COLUMNS)."""
@@ -101,13 +108,16 @@ def context_profile(conn: Connection, viewer: Viewer, area: queries.AreaInfo,
 
 def context_profile_rows(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo],
                          catalogue: pd.DataFrame | None = None,
-                         peer_codes: dict[str, list[str]] | None = None) -> pd.DataFrame:
+                         peer_codes: dict[str, list[str]] | None = None,
+                         observed: pd.DataFrame | None = None) -> pd.DataFrame:
     """The profiles of several areas as one frame (column area and PROFILE_COLUMNS, per area in catalogue order)
     from one read of each kind: every step works per area and indicator, so an area's rows are the same as when it
-    is computed alone."""
+    is computed alone. `observed`: the areas' `visible_observations_of` for this viewer when the caller has read
+    them already (at least the context indicators)."""
     catalogue = queries.indicators(conn) if catalogue is None else catalogue
     context = catalogue[catalogue["group"] == "context"]
-    frame = visible_observations_of(conn, viewer, areas, list(context["code"]), catalogue=catalogue)
+    frame = visible_observations_of(conn, viewer, areas, list(context["code"]), catalogue=catalogue) \
+        if observed is None else rows_of(observed, [a.code for a in areas], list(context["code"]))
     if frame.empty:
         return pd.DataFrame(columns=["area", *PROFILE_COLUMNS])
     latest = latest_rows(frame)

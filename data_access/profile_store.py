@@ -34,15 +34,17 @@ PEER_COUNT = 20  # the buurtbeeld spreads the 20 buurten most alike on context
 
 
 def _payloads(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo], catalogue: pd.DataFrame,
-              n_peers: int) -> dict[str, dict]:
-    """Area code → stored form of its profile (one read of each kind for all areas, `profile.context_profile_rows`)."""
+              n_peers: int, observed: pd.DataFrame | None = None) -> dict[str, dict]:
+    """Area code → stored form of its profile (one read of each kind for all areas, `profile.context_profile_rows`;
+    `observed`: their visible rows when already read)."""
     from data_access.peer_groups import context_peer_codes
 
     peers = context_peer_codes(conn, [a.code for a in areas], n=n_peers)
     rows = context_profile_rows(conn, viewer, areas, catalogue,
-                                {code: codes for code, (codes, _why) in peers.items()})
+                                {code: codes for code, (codes, _why) in peers.items()}, observed)
     # per area its slice of every column as a list (one pass per column, not a frame per area)
-    columns = {col: rows[col].tolist() for col in PROFILE_COLUMNS}
+    # missing as None, so the store writes the payload directly (NaN sends it through a slow value-by-value copy)
+    columns = {col: rows[col].astype(object).where(rows[col].notna(), None).tolist() for col in PROFILE_COLUMNS}
     spans = {code: (int(at[0]), int(at[-1]) + 1) for code, at in rows.groupby("area").indices.items()}  # sorted
     out = {}
     for area in areas:
@@ -57,11 +59,13 @@ def _compute(conn: Connection, viewer: Viewer, area: queries.AreaInfo, catalogue
     return _payloads(conn, viewer, [area], catalogue, n_peers)[area.code]
 
 
-def ahead_payloads(conn: Connection, areas: list[queries.AreaInfo], catalogue: pd.DataFrame) -> dict[str, dict]:
+def ahead_payloads(conn: Connection, areas: list[queries.AreaInfo], catalogue: pd.DataFrame,
+                   observed: pd.DataFrame | None = None) -> dict[str, dict]:
     """Stored key → profile of these programme buurten, as `area_profile` would store them on their first view (the
-    refresh builds them ahead, `results.first_view`, when a stored copy is used: `shareable`)."""
+    refresh builds them ahead, `results.first_view`, when a stored copy is used: `shareable`; `observed`: their rows
+    as everyone sees them, when already read)."""
     return {f"{code}|{PEER_COUNT}": payload
-            for code, payload in _payloads(conn, ANONYMOUS, areas, catalogue, PEER_COUNT).items()}
+            for code, payload in _payloads(conn, ANONYMOUS, areas, catalogue, PEER_COUNT, observed).items()}
 
 
 def _frame(payload: dict) -> pd.DataFrame:

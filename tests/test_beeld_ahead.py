@@ -87,4 +87,5 @@ def test_the_refresh_stores_every_programme_buurtbeeld_and_the_page_reads_it(haa
     assert len(profiles) == len(heads) == 20
     assert computed == {}
     assert n_peers > 0 and list(profile["indicator"]) == direct["profile"]["indicator"]
+    assert profiles[f"de-vijfhoek|{profile_store.PEER_COUNT}"] == _plain(direct)  # the refresh's one shared read
     assert head == _plain(fresh_head)

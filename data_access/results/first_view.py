@@ -240,6 +240,7 @@ def build_buurtbeelden(engine: Engine, version: str) -> int:
     new figures current). Returns the number of rows stored."""
     from data_access import profile_store, queries
     from data_access.access import ANONYMOUS
+    from data_access.published import visible_observations_of
     from data_access.services import beeld_view
 
     with engine.connect() as conn:
@@ -252,11 +253,18 @@ def build_buurtbeelden(engine: Engine, version: str) -> int:
         profiles = [a for a in areas if (profile_store.KIND, f"{a.code}|{profile_store.PEER_COUNT}") not in stored]
         heads = [a for a in areas
                  if (beeld_view.KIND, beeld_view.stored_key(a.code, beeld_view.HEADLINES)) not in stored]
+        if not profiles and not heads:
+            return 0
+        # one read of their rows (as everyone sees them) serves both: the context and the headline indicators
+        wanted = sorted({*catalogue.loc[catalogue["group"] == "context", "code"],
+                         *(ind for ind, _scope in beeld_view.HEADLINES)})
+        observed = visible_observations_of(conn, ANONYMOUS, list({a.code: a for a in [*profiles, *heads]}.values()),
+                                           wanted, catalogue=catalogue)
         rows = {}
         if profiles:
-            rows[profile_store.KIND] = profile_store.ahead_payloads(conn, profiles, catalogue)
+            rows[profile_store.KIND] = profile_store.ahead_payloads(conn, profiles, catalogue, observed)
         if heads:
-            rows[beeld_view.KIND] = beeld_view.ahead_payloads(conn, heads)
+            rows[beeld_view.KIND] = beeld_view.ahead_payloads(conn, heads, observed)
     for kind in rows:
         store.counted(kind)
     with engine.begin() as conn:

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 
 from data_access import area_memo, periods, queries
 from data_access.access import ANONYMOUS, Viewer
+from data_access.profile import rows_of
 from data_access.published import visible_observations_of
 
 NL_CODE = "NL00"
@@ -71,9 +72,10 @@ def beeld_head(conn: Connection, viewer: Viewer, area: queries.AreaInfo, headlin
 
 
 def beeld_heads(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo],
-                headlines: list[tuple[str, str]]) -> dict[str, dict]:
+                headlines: list[tuple[str, str]], observed: pd.DataFrame | None = None) -> dict[str, dict]:
     """`beeld_head` of several areas from one read of their rows and one of their gemeenten and Nederland (area code
-    → view-model): the refresh builds every programme buurt's this way."""
+    → view-model): the refresh builds every programme buurt's this way. `observed`: the areas' visible rows for this
+    viewer when already read (at least the headline indicators)."""
     catalogue = queries.indicators(conn)
     cat = catalogue.set_index("code")
     wanted = [ind for ind, _scope in headlines if ind in cat.index]
@@ -83,7 +85,9 @@ def beeld_heads(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo],
         gm_of[area.code] = "GM" + base[2:6] if base[:2] in ("BU", "WK", "GM") else None  # a gemeente is its own
     benches = {code: queries.find_area(conn, code) for code in sorted({NL_CODE, *filter(None, gm_of.values())})}
     benches = {code: bench for code, bench in benches.items() if bench is not None}
-    own_rows = _rows_by_area(visible_observations_of(conn, viewer, areas, wanted, catalogue=catalogue), wanted)
+    own = visible_observations_of(conn, viewer, areas, wanted, catalogue=catalogue) if observed is None \
+        else rows_of(observed, [a.code for a in areas], wanted)
+    own_rows = _rows_by_area(own, wanted)
     bench_rows = _rows_by_area(visible_observations_of(conn, ANONYMOUS, list(benches.values()), wanted,
                                                        catalogue=catalogue), wanted)
     out = {}
@@ -131,8 +135,9 @@ def stored_beeld_head(conn: Connection, viewer: Viewer, area: queries.AreaInfo,
     return store.get_or_compute(conn, KIND, key, lambda: beeld_head(conn, ANONYMOUS, area, headlines))
 
 
-def ahead_payloads(conn: Connection, areas: list[queries.AreaInfo]) -> dict[str, dict]:
+def ahead_payloads(conn: Connection, areas: list[queries.AreaInfo],
+                   observed: pd.DataFrame | None = None) -> dict[str, dict]:
     """Stored key → view-model of these programme buurten, as `stored_beeld_head` would store them on their first
-    view (the refresh builds them ahead, `results.first_view`)."""
-    heads = beeld_heads(conn, ANONYMOUS, areas, HEADLINES)
+    view (the refresh builds them ahead, `results.first_view`; `observed`: their rows as everyone sees them)."""
+    heads = beeld_heads(conn, ANONYMOUS, areas, HEADLINES, observed)
     return {stored_key(code, HEADLINES): head for code, head in heads.items()}
