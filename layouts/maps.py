@@ -6,28 +6,30 @@ buurten's positions are stored once per refresh (`data_access.transitie.MAP_KIND
 
 from __future__ import annotations
 
-import math
 from urllib.parse import quote
+
+import numpy as np
 
 MAP_DECIMALS = 3  # buurt dots: about 100 m
 OUTLINE_DECIMALS = 2  # gemeente outlines, already simplified to 0.01°: about 1 km, as fine as the simplification
 
 
 def rounded(values, decimals: int = MAP_DECIMALS) -> list:  # noqa: ANN001
-    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), decimals)
-            for v in values]
+    """Coordinates rounded for the figure, missing (None or NaN) as None: one array operation (the outlines are
+    ~55,000 numbers, which rounding one by one took ~50 ms of the first map of a process)."""
+    array = np.round(np.asarray([np.nan if v is None else v for v in values], dtype=float), decimals)
+    return np.where(np.isnan(array), None, array).tolist()
 
 
 def outline_points(xs: list, ys: list) -> tuple[list, list]:
-    """Outline coordinates rounded to OUTLINE_DECIMALS, without points that rounding made repeat."""
-    out_x: list = []
-    out_y: list = []
-    for x, y in zip(rounded(xs, OUTLINE_DECIMALS), rounded(ys, OUTLINE_DECIMALS), strict=True):
-        if x is not None and out_x and (x, y) == (out_x[-1], out_y[-1]):
-            continue
-        out_x.append(x)
-        out_y.append(y)
-    return out_x, out_y
+    """Outline coordinates rounded to OUTLINE_DECIMALS, without points that rounding made repeat (the same as the
+    point before them; a missing point separates two rings and is kept)."""
+    x = np.round(np.asarray([np.nan if v is None else v for v in xs], dtype=float), OUTLINE_DECIMALS)
+    y = np.round(np.asarray([np.nan if v is None else v for v in ys], dtype=float), OUTLINE_DECIMALS)
+    repeat = np.zeros(len(x), dtype=bool)
+    repeat[1:] = (x[1:] == x[:-1]) & (y[1:] == y[:-1])  # NaN never equals: separators stay
+    keep = ~repeat
+    return (np.where(np.isnan(x[keep]), None, x[keep]).tolist(), np.where(np.isnan(y[keep]), None, y[keep]).tolist())
 
 
 OUTLINE_COLOUR = "#b7c0c8"
