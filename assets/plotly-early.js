@@ -5,11 +5,14 @@
    load starts as soon as the page's own callbacks have been sent (the browser is idle until they answer), on the pages
    that draw charts. dcc.Graph takes `Promise.resolve(window.Plotly || <its own script>)`: while this load runs,
    window.Plotly is a thenable that settles with the real Plotly, so the graph waits for this script instead of adding
-   a second one. If the load fails, the graph is given nothing and dash shows its usual error; nothing else changes. */
+   a second one. If the load fails, the graph is given nothing and dash shows its usual error; nothing else changes.
+   On other pages the same thenable loads the same bundle when a graph first asks for it (dashboard/plotly_src.py:
+   the basic bundle, which draws every chart of the dashboard). */
 (function () {
   "use strict";
-  var CHART_PAGES = /^\/(transitie\/?$|gebied\/|buurt\/[^/]+\/(beeld|uitkomsten)\/?$|publiek\/buurt\/)/;
-  if (window.Plotly || !window.fetch || !CHART_PAGES.test(window.location.pathname)) {
+  var CHART_PAGES = new RegExp("^/(transitie/?$|gebied/|buurt/[^/]+/(beeld|uitkomsten)/?$|publiek(/buurt/.*|/?)$|" +
+                               "vergelijken/?$|lerende-buurt/?$|best-practices/?$)");
+  if (window.Plotly || !window.fetch) {
     return;
   }
   var started = false;
@@ -56,7 +59,7 @@
   var pageRequested = false;
   window.fetch = function (input, init) {
     var url = typeof input === "string" ? input : (input && input.url) || "";
-    if (!started && url.indexOf("_dash-update-component") >= 0) {
+    if (!started && url.indexOf("_dash-update-component") >= 0 && CHART_PAGES.test(window.location.pathname)) {
       var body = init && typeof init.body === "string" ? init.body : "";
       if (body.indexOf("_pages_content") >= 0) {
         pageRequested = true;

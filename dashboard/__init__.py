@@ -69,14 +69,17 @@ def create_app(overrides: dict | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
         title="Buurtdashboard",
         update_title=None,
+        assets_path_ignore=plotly_src.ASSETS_PATH_IGNORE,  # vendored bundles load on demand (plotly-early.js)
     )
     from callbacks import common as callbacks_common
     from callbacks import register_all
     from layouts import dutch, pages, shell
     from layouts import public as public_layouts
 
-    # assets/plotly-early.js loads plotly.js from its fingerprinted (cacheable) URL, named in a <meta>
-    app.index_string = plotly_src.with_plotly_meta(INDEX_STRING, app.config.requests_pathname_prefix)
+    # assets/plotly-early.js loads plotly.js from a URL that changes with its content, named in a <meta>
+    app.index_string = plotly_src.with_plotly_meta(INDEX_STRING, app.config.requests_pathname_prefix,
+                                                   app.config.assets_folder)
+    plotly_src.serve_vendor(server)
     hardening.install_shared_static(server)
     _name_areas()
     from layouts.figures import register_template
