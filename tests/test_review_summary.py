@@ -107,7 +107,9 @@ def test_actions_without_marker_are_open():
 
 def test_handout_pdf_is_one_page_for_members_and_refused_for_anonymous(planted):
     client = planted.server.test_client()
-    assert client.get("/export/review/de-vijfhoek/2025-B5.pdf").status_code in (302, 401)
+    refused = client.get("/export/review/de-vijfhoek/2025-B5.pdf")
+    assert (refused.status_code, refused.headers["Location"]) == (
+        302, "/login?next=/export/review/de-vijfhoek/2025-B5.pdf")
     login(client, "transitie@demo.nl")
     response = client.get("/export/review/de-vijfhoek/2025-B5.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
