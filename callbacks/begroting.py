@@ -20,7 +20,7 @@ import pandas as pd
 from dash import Input, Output, State, ctx, html, no_update
 from flask_login import current_user
 
-from callbacks.common import area_code, as_int, client_ip, current_viewer, engine
+from callbacks.common import area_code, as_int, client_ip, current_viewer, engine, per_store_version
 from callbacks.transitie import allowed as transitie_allowed
 from dashboard import ids
 from dashboard.security import Forbidden, authorised_programme
@@ -515,6 +515,7 @@ def update_impact_page(data, _message):  # noqa: ANN001, ANN201
     return update_impact(data)
 
 
+@per_store_version
 def buurt_summary(_id, data):  # noqa: ANN001, ANN201
     """One line on /buurt/<slug>: € per hour freed (or why not), with a link to the Begroting tab."""
     viewer = current_viewer()

@@ -19,7 +19,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, ctx, html, no_update
 from flask_login import current_user
 
-from callbacks.common import area_code, as_int, client_ip, current_viewer, engine
+from callbacks.common import area_code, as_int, client_ip, current_viewer, engine, per_store_version
 from dashboard import ids
 from data_access import netwerk as queries_netwerk
 from data_access import periods, queries, records, results
@@ -655,6 +655,7 @@ def save_verslag(_save_clicks, _overwrite_clicks, data, year, state, intro, publ
 
 # ---------------------------------------------------------------- shown on the other buurt pages
 
+@per_store_version
 def show_on_beeld(data):  # noqa: ANN001, ANN201
     """/buurt/<slug>/beeld: the network's story and the buurtagenda (themes, interventions, start dates)."""
     viewer = current_viewer()
@@ -720,6 +721,7 @@ def _review_card(review: dict | None, period: str, heading: str) -> dbc.Card:
     return dbc.Card(dbc.CardBody(body), className="h-100 review-note")
 
 
+@per_store_version
 def show_on_uitkomsten(data, review):  # noqa: ANN001, ANN201
     """/buurt/<slug>/uitkomsten: notes and actions of the chosen review and of the one before."""
     viewer = current_viewer()
@@ -741,6 +743,7 @@ def show_on_uitkomsten(data, review):  # noqa: ANN001, ANN201
     ], className="netwerk-review-notes", **{"aria-label": "Aantekeningen van de reviews"})
 
 
+@per_store_version
 def show_on_overview(data):  # noqa: ANN001, ANN201
     """/buurt/<slug>: a card linking to the Buurtnetwerk page and the published buurtverslagen."""
     with engine().connect() as conn:
