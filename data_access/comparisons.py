@@ -15,9 +15,12 @@ BENCHMARKS = ("NL", "gemeente", "peers", "programma")
 PEER_GROUP_SIZE = 20
 
 
-def gemeente_of(area: queries.AreaInfo) -> str | None:
-    """The gemeente code of a buurt, wijk or programme buurt (from its first member)."""
+def gemeente_of(area: queries.AreaInfo, itself: bool = False) -> str | None:
+    """The gemeente code of a buurt, wijk or programme buurt (from its first member); for a gemeente None (it has no
+    gemeente to be compared with), or with `itself` its own code (the buurtbeeld's gemeente figures)."""
     code = area.member_codes[0] if area.programme_id is not None and area.member_codes else area.code
+    if code[:2] == "GM":
+        return code if itself else None
     return "GM" + code[2:6] if code[:2] in ("BU", "WK") else None
 
 

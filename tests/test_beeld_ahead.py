@@ -89,3 +89,15 @@ def test_the_refresh_stores_every_programme_buurtbeeld_and_the_page_reads_it(haa
     assert n_peers > 0 and list(profile["indicator"]) == direct["profile"]["indicator"]
     assert profiles[f"de-vijfhoek|{profile_store.PEER_COUNT}"] == _plain(direct)  # the refresh's one shared read
     assert head == _plain(fresh_head)
+
+
+def test_the_gemeente_of_an_area_is_one_rule_for_comparisons_and_the_buurtbeeld():
+    from data_access.comparisons import gemeente_of
+
+    def area(code: str, level: str, members: list[str] | None = None) -> queries.AreaInfo:
+        return queries.AreaInfo(code, level, code, None, [2024], 1 if members else None, members or [])
+
+    cases = [area("BU03920105", "buurt"), area("WK039201", "wijk"), area("GM0392", "gemeente"),
+             area("NL00", "land"), area("de-vijfhoek", "programma", ["BU03630001", "BU03920105"])]
+    assert [gemeente_of(a) for a in cases] == ["GM0392", "GM0392", None, None, "GM0363"]
+    assert [gemeente_of(a, itself=True) for a in cases] == ["GM0392", "GM0392", "GM0392", None, "GM0363"]

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 
 from data_access import area_memo, periods, queries
 from data_access.access import ANONYMOUS, Viewer
+from data_access.comparisons import gemeente_of
 from data_access.profile import rows_of
 from data_access.published import visible_observations_of
 
@@ -79,10 +80,7 @@ def beeld_heads(conn: Connection, viewer: Viewer, areas: list[queries.AreaInfo],
     catalogue = queries.indicators(conn)
     cat = catalogue.set_index("code")
     wanted = [ind for ind, _scope in headlines if ind in cat.index]
-    gm_of = {}
-    for area in areas:
-        base = area.member_codes[0] if area.member_codes else area.code
-        gm_of[area.code] = "GM" + base[2:6] if base[:2] in ("BU", "WK", "GM") else None  # a gemeente is its own
+    gm_of = {area.code: gemeente_of(area, itself=True) for area in areas}
     benches = {code: queries.find_area(conn, code) for code in sorted({NL_CODE, *filter(None, gm_of.values())})}
     benches = {code: bench for code, bench in benches.items() if bench is not None}
     own = visible_observations_of(conn, viewer, areas, wanted, catalogue=catalogue) if observed is None \
