@@ -293,10 +293,12 @@ def compute_networks(conn: Connection, scope: str, indicators: tuple[str, ...] =
 
 def _positioned(result: Learning, previous: dict | None = None) -> Learning:
     """The network with its map positions; those of `previous` (a stored payload) when its distances were the
-    same, bit for bit (positions are a function of the distances only)."""
+    same (positions are a function of the distances only). Distances are compared, and positions computed, at 9
+    decimals: the distance matrix comes from matrix products, whose last bits depend on the BLAS build's order of
+    summation, and a difference there must neither move the map nor make two refreshes disagree."""
     distance = result.distance if result.distance is not None else \
         np.zeros((len(result.buurten), len(result.buurten)))
-    distance = np.ascontiguousarray(distance, dtype=float)
+    distance = np.round(np.ascontiguousarray(distance, dtype=float), 9)
     result.distance_digest = f"{distance.shape}:{hashlib.sha256(distance.tobytes()).hexdigest()}"
     kept = (previous or {}).get("positions") or []
     if previous is not None and previous.get("distance_digest") == result.distance_digest \
