@@ -13,6 +13,23 @@ from dashboard.auth import current_viewer
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
 FORMATS = {"png": "image/png", "pdf": "application/pdf"}
+BUSY = "De export lukte nu niet (de server is druk); probeer het over enkele seconden opnieuw."
+TRIES = 2
+
+
+def _rendered(figure, fmt: str) -> bytes | None:  # noqa: ANN001
+    """The figure as `fmt`, or None when kaleido's Chromium failed twice: on a busy machine its page script is
+    sometimes not loaded when kaleido calls it (JavascriptError "kaleido_scopes is not defined"); a second try
+    starts a new page."""
+    from kaleido import errors
+
+    for attempt in range(TRIES):
+        try:
+            return figure.to_image(format=fmt, width=1600, height=900)
+        except (errors.JavascriptError, errors.BrowserFailedError, errors.BrowserClosedError):
+            current_app.logger.warning("Export met kaleido mislukt (poging %d van %d)", attempt + 1, TRIES,
+                                       exc_info=True)
+    return None
 
 
 @bp.get("/best-practice/<int(max=2147483647):practice_id>.<fmt>")  # larger ids cannot exist: 404
@@ -32,6 +49,8 @@ def best_practice(practice_id: int, fmt: str) -> Response:
         if practice is None or (practice["status"] != "gepubliceerd" and not is_team(viewer)):
             abort(404)
         figure = story_figure(story_view(conn, practice, viewer), practice)
-    body = figure.to_image(format=fmt, width=1600, height=900)
+    body = _rendered(figure, fmt)
+    if body is None:
+        return Response(BUSY, status=503, mimetype="text/plain", headers={"Retry-After": "5"})
     return Response(body, mimetype=FORMATS[fmt], headers={
         "Content-Disposition": f'attachment; filename="best-practice-{practice_id}.{fmt}"'})

@@ -219,3 +219,29 @@ def test_export_hides_concepts_from_buurtnetwerken_and_everything_from_anonymous
     anonymous = app.server.test_client().get(f"/export/best-practice/{stories['Vijfhoek: samen sterk']}.png")
     assert anonymous.status_code == 302  # the request guard sends anonymous visitors to the login
 
+
+
+def test_export_tries_kaleido_twice_then_answers_503_not_500(app, stories, monkeypatch):
+    """On a busy machine kaleido's page script may not be loaded when it is called (JavascriptError): a second
+    try starts a new page; when that fails too the user gets a Dutch 503 with Retry-After, never a 500."""
+    import plotly.graph_objects as go
+    from kaleido.errors import JavascriptError
+
+    calls = []
+    real = go.Figure.to_image
+
+    def flaky(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        calls.append(kwargs["format"])
+        if len(calls) in (1, 3, 4):
+            raise JavascriptError("ReferenceError: kaleido_scopes is not defined")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(go.Figure, "to_image", flaky)
+    client = app.server.test_client()
+    assert login(client, "vijfhoek@demo.nl").status_code == 302
+    url = f"/export/best-practice/{stories['Sterrenwijk: ACP voor iedereen']}.png"
+    first = client.get(url)
+    assert (first.status_code, first.data[:8], len(calls)) == (200, b"\x89PNG\r\n\x1a\n", 2)
+    second = client.get(url)
+    assert (second.status_code, second.headers["Retry-After"], len(calls)) == (503, "5", 4)
+    assert "probeer het over enkele seconden opnieuw" in second.get_data(as_text=True)
