@@ -25,6 +25,7 @@ read the store on every call, so the evidence charts stay live on the data and a
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 import pandas as pd
@@ -200,6 +201,7 @@ def proposals(conn: Connection, indicator: str, *, viewer: Viewer, shown: pd.Dat
         return propose(pd.DataFrame(columns=SERIES_COLUMNS)), pd.DataFrame(columns=SERIES_COLUMNS)
     polarity = catalogue.set_index("code").at[indicator, "polarity"]
     series = deviance_series(panel, groups, baselines, polarity, evaluate_from=starts)
+    series.attrs["baselines"] = {slug: base for slug, base in baselines.items() if base}
     summary = propose(series)
     names = queries.programme_buurten(conn).set_index("code")["name"]
     summary["name"] = summary["target"].map(names)
@@ -212,18 +214,33 @@ def proposals_payload(conn: Connection, indicator: str, viewer: Viewer, shown: p
     from data_access.results import store
 
     summary, series = proposals(conn, indicator, viewer=viewer, shown=shown)
-    return {"summary": store.frame_payload(summary), "series": store.frame_payload(series)}
+    return {"summary": store.frame_payload(summary), "series": store.frame_payload(series),
+            "baselines": series.attrs.get("baselines", {})}
+
+
+def _stored_proposals_payload(conn: Connection, indicator: str, viewer: Viewer) -> dict:
+    from data_access.results import store
+    from data_access.results.scopes import aggregate_scope, scope_viewer
+
+    scope = aggregate_scope(viewer)
+    key = f"{scope}|{indicator}"
+
+    def compute() -> dict:
+        return proposals_payload(conn, indicator, scope_viewer(scope))
+
+    payload = store.get_or_compute(conn, "proposals", key, compute)
+    if "baselines" not in payload:  # stored before the stories read their nulmeting from it: once more
+        payload = json.loads(store.dumps(compute()))
+        store.keep(conn.engine, {"proposals": {key: payload}}, store.store_version(conn))
+    return payload
 
 
 def stored_proposals(conn: Connection, indicator: str, viewer: Viewer) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The proposals as stored in the results tables (one copy per visibility scope; the refresh stores the
     internal scope's default indicator, others are computed on first request and kept until their data changes)."""
     from data_access.results import store
-    from data_access.results.scopes import aggregate_scope, scope_viewer
 
-    scope = aggregate_scope(viewer)
-    payload = store.get_or_compute(conn, "proposals", f"{scope}|{indicator}",
-                                   lambda: proposals_payload(conn, indicator, scope_viewer(scope)))
+    payload = _stored_proposals_payload(conn, indicator, viewer)
     summary, series = store.frame_from(payload["summary"]), store.frame_from(payload["series"])
     if not summary.empty:
         summary["proposed"] = summary["proposed"].astype(bool)
@@ -231,7 +248,9 @@ def stored_proposals(conn: Connection, indicator: str, viewer: Viewer) -> tuple[
 
 
 def evidence(conn: Connection, slug: str, indicator: str, *, viewer: Viewer) -> pd.DataFrame:
-    """The live evidence of one buurt: its change since the nulmeting next to its peers' band, per period."""
+    """The live evidence of one buurt: its change since the nulmeting next to its peers' band, per period (its
+    rows of `proposals`, computed for this buurt alone; pages read them from the stored proposals,
+    `stored_evidence`)."""
     panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, viewer, [slug])
     if panel.empty or slug not in groups:
         return pd.DataFrame(columns=SERIES_COLUMNS)
@@ -324,26 +343,17 @@ def programme_slug_name(conn: Connection, programme_id: int) -> tuple[str, str] 
     return (row.slug, row.name) if row is not None else None
 
 
-EVIDENCE_KIND = "practice_evidence"
-
-
 def stored_evidence(conn: Connection, slug: str, indicator: str, viewer: Viewer) -> pd.DataFrame:
-    """`evidence` as stored in the results tables: one copy per visibility scope, indicator and buurt, computed on
-    its first view (0.4 s at 1,000 buurten; the list of stories drew each one on every visit) and kept until the
-    indicator's data changes, as the proposals are (`results.first_view.affected_keys`)."""
+    """A story's evidence: its buurt's rows of the indicator's stored proposals (the same panel, comparison group
+    and nulmeting, so the story and the proposals never disagree), for this viewer's visibility scope. The refresh
+    stores the proposals of the indicators that published stories use; a story's chart then computes nothing."""
     from data_access.results import store
-    from data_access.results.scopes import aggregate_scope, scope_viewer
 
-    scope = aggregate_scope(viewer)
-
-    def compute() -> dict:
-        series = evidence(conn, slug, indicator, viewer=scope_viewer(scope))
-        return {"series": store.frame_payload(series), "baseline": series.attrs.get("baseline")}
-
-    payload = store.get_or_compute(conn, EVIDENCE_KIND, f"{scope}|{indicator}|{slug}", compute)
+    payload = _stored_proposals_payload(conn, indicator, viewer)
     series = store.frame_from(payload["series"]).reset_index(drop=True)
-    series = series.reindex(columns=SERIES_COLUMNS) if series.empty else series
-    series.attrs["baseline"] = payload.get("baseline")
+    series = series[series["target"] == slug].reset_index(drop=True) if not series.empty \
+        else series.reindex(columns=SERIES_COLUMNS)
+    series.attrs["baseline"] = (payload.get("baselines") or {}).get(slug)
     return series
 
 

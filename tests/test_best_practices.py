@@ -245,3 +245,24 @@ def test_export_tries_kaleido_twice_then_answers_503_not_500(app, stories, monke
     second = client.get(url)
     assert (second.status_code, second.headers["Retry-After"], len(calls)) == (503, "5", 4)
     assert "probeer het over enkele seconden opnieuw" in second.get_data(as_text=True)
+
+
+def test_the_refresh_stores_the_proposals_of_every_indicator_a_story_uses(app, stories):
+    """A story's evidence chart is its buurt's rows of its indicator's proposals: the refresh stores them for the
+    indicators of all stories (not only the default one), so the list of stories computes nothing."""
+    from data_access import results
+    from data_access.results import scopes, store
+
+    engine = app.server.extensions["engine"]
+    with engine.begin() as conn:
+        bp.save_practice(conn, None, _story("Vijfhoek: minder opnames") | {
+            "indicator_code": "opnames_kwetsbare_ouderen_per_1000"}, None, "transitie@demo.nl",
+            _programme_id(engine, "de-vijfhoek"))
+    assert results.refresh(engine)
+    with engine.connect() as conn:
+        stored = set(store.read_many(conn, "proposals"))
+        before = store.COMPUTED.get("proposals", 0)
+        for practice in bp.practices(conn).to_dict("records"):
+            bp.story_view(conn, practice, scopes.INTERNAL)
+    assert {"intern|wvpk_uren_per_client", "intern|opnames_kwetsbare_ouderen_per_1000"} <= stored
+    assert store.COMPUTED.get("proposals", 0) == before

@@ -147,7 +147,7 @@ def test_pooled_values_of_all_groups_at_once_equal_pooled_value_per_group():
         assert pooled.at[(indicator, period), "n"] == 5
 
 
-def test_a_storys_evidence_is_stored_once_with_the_computed_figures_until_its_indicator_changes(engine, tmp_path):
+def test_a_storys_evidence_is_its_buurts_rows_of_the_stored_proposals_and_follows_every_delivery(engine, tmp_path):
     import pandas as pd
 
     from data_access.results import store
@@ -156,22 +156,27 @@ def test_a_storys_evidence_is_stored_once_with_the_computed_figures_until_its_in
     with engine.begin() as conn:
         sync_programme(conn)
     _load(engine, tmp_path, lambda lines: lines)
-    assert results.refresh(engine)
+    assert results.refresh(engine)  # stores the default indicator's proposals ahead
     indicator = "wvpk_uren_per_client"
-    with engine.connect() as conn:
-        computed = best_practices.evidence(conn, "de-vijfhoek", indicator, viewer=TRANSITIE)
-        before = store.COMPUTED.get(best_practices.EVIDENCE_KIND, 0)
-        first = best_practices.stored_evidence(conn, "de-vijfhoek", indicator, TRANSITIE)
-        again = best_practices.stored_evidence(conn, "de-vijfhoek", indicator, TRANSITIE)
-    assert store.COMPUTED.get(best_practices.EVIDENCE_KIND, 0) - before == 1  # the second read computes nothing
-    assert not computed.empty
-    pd.testing.assert_frame_equal(first, computed.reset_index(drop=True), check_dtype=False)
-    pd.testing.assert_frame_equal(again, first)
-    assert first.attrs["baseline"] == computed.attrs["baseline"]
-    # a delivery of the indicator drops it; the next view computes it again
+
+    def read() -> tuple[pd.DataFrame, pd.DataFrame, int]:
+        with engine.connect() as conn:
+            alone = best_practices.evidence(conn, "de-vijfhoek", indicator, viewer=TRANSITIE)
+            before = store.COMPUTED.get("proposals", 0)
+            stored = best_practices.stored_evidence(conn, "de-vijfhoek", indicator, TRANSITIE)
+        return alone, stored, store.COMPUTED.get("proposals", 0) - before
+
+    alone, stored, computed = read()
+    assert computed == 0  # the story's chart computes nothing after a refresh
+    assert not alone.empty and set(stored["target"]) == {"de-vijfhoek"}
+    pd.testing.assert_frame_equal(stored, alone.reset_index(drop=True), check_dtype=False)
+    assert stored.attrs["baseline"] == alone.attrs["baseline"] is not None
+    # a delivery of the indicator: the refresh rebuilds the proposals, the story shows the new figures at once
     assert import_file(engine, "levering", write_csv(tmp_path / "n.csv", "gebied;indicator;periode;teller;noemer;"
                                                      "waarde;bron\nBU03920105;wvpk_uren_per_client;2026-B5;9000;"
                                                      "40;;Verzekeraar A\n")).ok
     assert results.refresh(engine)
-    with engine.connect() as conn:
-        assert store.read_many(conn, best_practices.EVIDENCE_KIND) == {}
+    after_alone, after, computed = read()
+    assert computed == 0
+    pd.testing.assert_frame_equal(after, after_alone.reset_index(drop=True), check_dtype=False)
+    assert not after.equals(stored)

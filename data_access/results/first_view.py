@@ -8,8 +8,8 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
 - `context_profile`, `beeld_head` (buurtbeeld, per programme buurt), `transitie_map` (outlines, buurt positions),
   `transitie_candidates` (the candidate buurten's and wijken's figures): public context figures, geometry and
   member areas only; kept unless a context indicator, the programme's member areas or a public import changed;
-- `proposals`, `menukaart_changes` ("<scope>|<indicator>"), `practice_evidence` ("<scope>|<indicator>|<buurt>",
-  a story's evidence chart): the rows of the changed indicators;
+- `proposals`, `menukaart_changes` ("<scope>|<indicator>"; a best-practice story's evidence chart is its buurt's
+  rows of the proposals): the rows of the changed indicators;
 - `programme_latest` ("<scope>|<indicator>", /vergelijken): the rows of the changed indicators are brought up to
   date for the buurten the changed areas feed (`_patch_latest`), not dropped; all are dropped when a context
   indicator changed (it can weigh another indicator's aggregate);
@@ -122,7 +122,7 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
         keys = stored.get(kind, [])
         if kind in CONTEXT_KINDS:
             out[kind] = None if changes.context else set()
-        elif kind in ("proposals", "menukaart_changes", "practice_evidence"):
+        elif kind in ("proposals", "menukaart_changes"):
             out[kind] = {k for k in keys if _key_part(k, 1) in changes.indicators}
         elif kind == "programme_latest":  # a context figure can weigh the aggregate of another indicator
             out[kind] = None if changes.context else {k for k in keys if _key_part(k, 1) in changes.indicators}
@@ -275,7 +275,8 @@ def build_buurtbeelden(engine: Engine, version: str) -> int:
 
 def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:
     """Store what pages open with, where it is not stored yet (a kept row is current: the refresh re-tags it): the
-    best-practice proposals and the menukaart comparison of the default indicator, the transitie rows and grid of
+    best-practice proposals and the menukaart comparison of the default indicator, the proposals of the indicators
+    stories use (their evidence charts), the transitie rows and grid of
     today, the transitie map and candidates, the programme impact and the newest values of the indicators
     /vergelijken opens with (internal scope)."""
     from data_access import (
@@ -313,6 +314,13 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
         if "proposals" in missing:
             rows["proposals"] = {missing["proposals"]: best_practices.proposals_payload(conn, indicator, viewer,
                                                                                          shown)}
+        # the stories' evidence charts are their buurten's rows of their indicator's proposals
+        stored_proposals = set(conn.execute(select(DerivedResult.key).where(DerivedResult.kind == "proposals"))
+                               .scalars())
+        for code in sorted(set(best_practices.practices(conn)["indicator_code"].dropna()) & catalogue):
+            if code != indicator and f"{AHEAD_SCOPE}|{code}" not in stored_proposals:
+                rows.setdefault("proposals", {})[f"{AHEAD_SCOPE}|{code}"] = \
+                    best_practices.proposals_payload(conn, code, viewer)
         if "menukaart_changes" in missing:
             rows["menukaart_changes"] = {missing["menukaart_changes"]: store.frame_payload(
                 menukaart.outcome_changes(conn, indicator, viewer=viewer, shown=shown))}

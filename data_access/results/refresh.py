@@ -33,7 +33,8 @@ Progress = Callable[[str, int, int], None]  # (step, done, total)
 # computed on first request, or ahead by the refresh for the first view; a refresh drops the rows its changes can
 # affect (first_view.drop_affected: a kind without a rule there is always dropped; "transitie_grid" is the grid's
 # older format, "uitkomsten_view" and "review_summary" the whole view-models before they were split into a stored
-# own part and per-request comparisons, so a leftover row goes with the next refresh)
+# own part and per-request comparisons, "practice_evidence" the stories' charts before they were read from the
+# proposals, so a leftover row goes with the next refresh)
 LAZY_KINDS = ["proposals", "menukaart_changes", "transitie_rows", "transitie_grid_data", "transitie_grid", "positions",
               "comparison_values", "context_profile", "uitkomsten_own", "uitkomsten_view", "review_summary_own",
               "review_summary", "beeld_head", "transitie_map", "programme_impact", "programme_latest",
