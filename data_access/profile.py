@@ -61,8 +61,8 @@ def peer_spreads(conn: Connection, peer_codes: dict[str, list[str]], own_periods
     if pairs.empty or wanted.empty:
         return pd.DataFrame(columns=columns)
     asked = pairs.merge(wanted[["area", "indicator", "period"]], on="area")
-    shown = _shown_values(catalogue, queries.observations(conn, sorted(set(pairs["peer"])),
-                                                          sorted(set(wanted["indicator"]))))
+    shown = _shown_values(catalogue, queries.observation_values(conn, sorted(set(pairs["peer"])),
+                                                                sorted(set(wanted["indicator"]))))
     at_period = shown.sort_values("indeling").drop_duplicates(["peer", "indicator", "period"], keep="last")
     newest = shown.assign(_k=_period_key(shown)).sort_values(["_k", "indeling"]) \
         .drop_duplicates(["peer", "indicator"], keep="last")
