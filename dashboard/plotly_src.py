@@ -59,13 +59,13 @@ def serve_vendor(server) -> None:  # noqa: ANN001
     endpoint = next(name for name in server.view_functions if name.endswith("dash_assets.static"))
     assets_view = server.view_functions[endpoint]
     folder = Path(server.blueprints[endpoint.rsplit(".", 1)[0]].static_folder).resolve()
-    vendored = {f"{VENDOR_DIR}/{p.name}": p for p in sorted((folder / VENDOR_DIR).glob("*.js"))}
+    vendored = {f"{VENDOR_DIR}/{p.name}": p.read_bytes() for p in sorted((folder / VENDOR_DIR).glob("*.js"))}
 
     def send(filename: str) -> Response:
-        path = vendored.get(filename)
-        if path is None:
+        body = vendored.get(filename)
+        if body is None:
             return assets_view(filename=filename)
-        response = Response(path.read_bytes(), mimetype="text/javascript")
+        response = Response(body, mimetype="text/javascript")
         response.cache_control.max_age = YEAR
         response.cache_control.public = True
         return response

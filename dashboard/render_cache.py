@@ -90,7 +90,7 @@ def _key(body: bytes) -> str:
 def install(server: Flask, dash_app, kept: Callable[[Callable], bool]) -> None:  # noqa: ANN001
     """Serve kept answers before Dash dispatches, and keep new ones, for the callbacks `kept` accepts (call after
     the request guard is installed: a kept answer is only served to a request the guard let through)."""
-    cache = RenderCache(int(server.config.get("RENDER_CACHE_MB", 64)) * 1024 * 1024)
+    cache = RenderCache(server.config["RENDER_CACHE_MB"] * 1024 * 1024)
     server.extensions["render_cache"] = cache
     if cache.max_bytes <= 0:
         return

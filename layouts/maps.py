@@ -14,22 +14,28 @@ MAP_DECIMALS = 3  # buurt dots: about 100 m
 OUTLINE_DECIMALS = 2  # gemeente outlines, already simplified to 0.01°: about 1 km, as fine as the simplification
 
 
+def _rounded_array(values, decimals: int) -> np.ndarray:  # noqa: ANN001
+    return np.round(np.asarray([np.nan if v is None else v for v in values], dtype=float), decimals)
+
+
+def _listed(array: np.ndarray) -> list:
+    """Plain numbers for the figure, missing as None."""
+    return np.where(np.isnan(array), None, array).tolist()
+
+
 def rounded(values, decimals: int = MAP_DECIMALS) -> list:  # noqa: ANN001
     """Coordinates rounded for the figure, missing (None or NaN) as None: one array operation (the outlines are
     ~55,000 numbers, which rounding one by one took ~50 ms of the first map of a process)."""
-    array = np.round(np.asarray([np.nan if v is None else v for v in values], dtype=float), decimals)
-    return np.where(np.isnan(array), None, array).tolist()
+    return _listed(_rounded_array(values, decimals))
 
 
 def outline_points(xs: list, ys: list) -> tuple[list, list]:
     """Outline coordinates rounded to OUTLINE_DECIMALS, without points that rounding made repeat (the same as the
     point before them; a missing point separates two rings and is kept)."""
-    x = np.round(np.asarray([np.nan if v is None else v for v in xs], dtype=float), OUTLINE_DECIMALS)
-    y = np.round(np.asarray([np.nan if v is None else v for v in ys], dtype=float), OUTLINE_DECIMALS)
-    repeat = np.zeros(len(x), dtype=bool)
-    repeat[1:] = (x[1:] == x[:-1]) & (y[1:] == y[:-1])  # NaN never equals: separators stay
-    keep = ~repeat
-    return (np.where(np.isnan(x[keep]), None, x[keep]).tolist(), np.where(np.isnan(y[keep]), None, y[keep]).tolist())
+    x, y = _rounded_array(xs, OUTLINE_DECIMALS), _rounded_array(ys, OUTLINE_DECIMALS)
+    keep = np.ones(len(x), dtype=bool)
+    keep[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1])  # NaN never equals: separators stay
+    return _listed(x[keep]), _listed(y[keep])
 
 
 OUTLINE_COLOUR = "#b7c0c8"

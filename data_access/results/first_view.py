@@ -305,7 +305,7 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
             wanted |= {"proposals": f"{AHEAD_SCOPE}|{indicator}", "menukaart_changes": f"{AHEAD_SCOPE}|{indicator}"}
         stored = {(r.kind, r.key) for r in conn.execute(
             select(DerivedResult.kind, DerivedResult.key)
-            .where(DerivedResult.kind.in_([*wanted, transitie.CANDIDATES_KIND])))}
+            .where(DerivedResult.kind.in_([*wanted, transitie.CANDIDATES_KIND, "proposals"])))}
         missing = {kind: key for kind, key in wanted.items() if (kind, key) not in stored}
         levels = [lv for lv in transitie.CANDIDATE_LEVELS if (transitie.CANDIDATES_KIND, lv) not in stored]
         rows: dict[str, dict[str, object]] = {}
@@ -314,11 +314,10 @@ def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) ->
         if "proposals" in missing:
             rows["proposals"] = {missing["proposals"]: best_practices.proposals_payload(conn, indicator, viewer,
                                                                                          shown)}
-        # the stories' evidence charts are their buurten's rows of their indicator's proposals
-        stored_proposals = set(conn.execute(select(DerivedResult.key).where(DerivedResult.kind == "proposals"))
-                               .scalars())
+        # the stories' evidence charts are their buurten's rows of their indicator's proposals (`stored` holds
+        # every key of the kinds asked for, so every stored proposal)
         for code in sorted(set(best_practices.practices(conn)["indicator_code"].dropna()) & catalogue):
-            if code != indicator and f"{AHEAD_SCOPE}|{code}" not in stored_proposals:
+            if code != indicator and ("proposals", f"{AHEAD_SCOPE}|{code}") not in stored:
                 rows.setdefault("proposals", {})[f"{AHEAD_SCOPE}|{code}"] = \
                     best_practices.proposals_payload(conn, code, viewer)
         if "menukaart_changes" in missing:
