@@ -193,29 +193,30 @@ def _panel_and_groups(conn: Connection, indicator: str, viewer: Viewer,  # noqa:
 
 
 def proposals(conn: Connection, indicator: str, *, viewer: Viewer, shown: pd.DataFrame | None = None
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Positive-deviance proposals for all programme buurten on one indicator: (summary, series). shown: the
-    indicator's `published.shown_programme_values` when the caller has read them already."""
+              ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Positive-deviance proposals for all programme buurten on one indicator: (summary, series, nulmeting period
+    per buurt). shown: the indicator's `published.shown_programme_values` when the caller has read them already.
+
+    The nulmeting periods are returned, not carried in `series.attrs`: pandas deep-copies `attrs` on every
+    operation, which cost seconds per refresh at 1,000 buurten."""
     panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, viewer, shown=shown)
     if panel.empty:
-        return propose(pd.DataFrame(columns=SERIES_COLUMNS)), pd.DataFrame(columns=SERIES_COLUMNS)
+        return propose(pd.DataFrame(columns=SERIES_COLUMNS)), pd.DataFrame(columns=SERIES_COLUMNS), {}
     polarity = catalogue.set_index("code").at[indicator, "polarity"]
     series = deviance_series(panel, groups, baselines, polarity, evaluate_from=starts)
-    series.attrs["baselines"] = {slug: base for slug, base in baselines.items() if base}
     summary = propose(series)
     names = queries.programme_buurten(conn).set_index("code")["name"]
     summary["name"] = summary["target"].map(names)
     summary["baseline"] = summary["target"].map(baselines)
-    return summary, series
+    return summary, series, {slug: base for slug, base in baselines.items() if base}
 
 
 def proposals_payload(conn: Connection, indicator: str, viewer: Viewer, shown: pd.DataFrame | None = None) -> dict:
     """The proposals as stored (the refresh stores the default indicator's ahead of the first view)."""
     from data_access.results import store
 
-    summary, series = proposals(conn, indicator, viewer=viewer, shown=shown)
-    return {"summary": store.frame_payload(summary), "series": store.frame_payload(series),
-            "baselines": series.attrs.get("baselines", {})}
+    summary, series, baselines = proposals(conn, indicator, viewer=viewer, shown=shown)
+    return {"summary": store.frame_payload(summary), "series": store.frame_payload(series), "baselines": baselines}
 
 
 def _stored_proposals_payload(conn: Connection, indicator: str, viewer: Viewer) -> dict:
