@@ -58,18 +58,28 @@ def _rates(panel: pd.DataFrame) -> pd.DataFrame:
     return frame.pivot_table(index="unit", columns="period", values="rate", aggfunc="first")
 
 
+def rate_periods(rates: pd.DataFrame) -> list[str]:
+    """The periods of a rates matrix (`_rates`) in time order: the columns `deviance_series` judges."""
+    return sorted(rates.columns, key=periods.sort_key) if not rates.empty else []
+
+
 def deviance_series(panel: pd.DataFrame, groups: dict[str, list[str]], baselines: dict[str, str],
                     polarity: str = "lower_is_better", z: float = Z_95, min_peers: int = MIN_PEERS,
-                    evaluate_from: dict[str, str] | None = None) -> pd.DataFrame:
+                    evaluate_from: dict[str, str] | None = None, period_order: list[str] | None = None
+                    ) -> pd.DataFrame:
     """Per target and period after its baseline: its change, the peer band and whether it beats its peers.
 
     panel: unit, period, numerator, denominator. groups: target → peer units. baselines: target → baseline
     period. evaluate_from: target → first period to judge (default: the period after the baseline).
+    period_order: the periods of a larger panel this one is part of (`rate_periods`), so a target's rows are
+    those it gets in that panel (`patched_proposals_payload`).
     """
     if polarity not in ("lower_is_better", "higher_is_better"):
         return pd.DataFrame(columns=SERIES_COLUMNS)
     rates = _rates(panel) if not panel.empty else pd.DataFrame()
-    order = sorted(rates.columns, key=periods.sort_key) if not rates.empty else []
+    order = rate_periods(rates) if period_order is None else list(period_order)
+    if period_order is not None and not rates.empty:
+        rates = rates.reindex(columns=order)
     if not order:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     rates = rates[order]
@@ -138,8 +148,13 @@ def propose(series: pd.DataFrame, min_consecutive: int = MIN_CONSECUTIVE) -> pd.
             "latest_period": latest["period"], "latest_better": bool(latest["better"]),
             "relative_difference": latest["relative_difference"], "n_peers": int(latest["n_peers"]),
         })
-    frame = pd.DataFrame(out, columns=columns)
-    return frame.sort_values(["proposed", "longest_run", "relative_difference"], ascending=[False, False, True]) \
+    return _ranked(pd.DataFrame(out, columns=columns))
+
+
+def _ranked(summary: pd.DataFrame) -> pd.DataFrame:
+    """Proposed first, then the longest run and the largest favourable difference (a stable sort: ties keep the
+    programme's order)."""
+    return summary.sort_values(["proposed", "longest_run", "relative_difference"], ascending=[False, False, True]) \
         .reset_index(drop=True)
 
 
@@ -193,30 +208,87 @@ def _panel_and_groups(conn: Connection, indicator: str, viewer: Viewer,  # noqa:
 
 
 def proposals(conn: Connection, indicator: str, *, viewer: Viewer, shown: pd.DataFrame | None = None
-              ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+              ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str], list[str]]:
     """Positive-deviance proposals for all programme buurten on one indicator: (summary, series, nulmeting period
-    per buurt). shown: the indicator's `published.shown_programme_values` when the caller has read them already.
+    per buurt, the panel's periods). shown: the indicator's `published.shown_programme_values` when the caller
+    has read them already.
 
     The nulmeting periods are returned, not carried in `series.attrs`: pandas deep-copies `attrs` on every
     operation, which cost seconds per refresh at 1,000 buurten."""
     panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, viewer, shown=shown)
     if panel.empty:
-        return propose(pd.DataFrame(columns=SERIES_COLUMNS)), pd.DataFrame(columns=SERIES_COLUMNS), {}
+        return propose(pd.DataFrame(columns=SERIES_COLUMNS)), pd.DataFrame(columns=SERIES_COLUMNS), {}, []
     polarity = catalogue.set_index("code").at[indicator, "polarity"]
-    series = deviance_series(panel, groups, baselines, polarity, evaluate_from=starts)
+    order = rate_periods(_rates(panel))
+    series = deviance_series(panel, groups, baselines, polarity, evaluate_from=starts, period_order=order)
     summary = propose(series)
     names = queries.programme_buurten(conn).set_index("code")["name"]
     summary["name"] = summary["target"].map(names)
     summary["baseline"] = summary["target"].map(baselines)
-    return summary, series, {slug: base for slug, base in baselines.items() if base}
+    return summary, series, {slug: base for slug, base in baselines.items() if base}, order
 
 
 def proposals_payload(conn: Connection, indicator: str, viewer: Viewer, shown: pd.DataFrame | None = None) -> dict:
     """The proposals as stored (the refresh stores the default indicator's ahead of the first view)."""
     from data_access.results import store
 
-    summary, series, baselines = proposals(conn, indicator, viewer=viewer, shown=shown)
-    return {"summary": store.frame_payload(summary), "series": store.frame_payload(series), "baselines": baselines}
+    summary, series, baselines, order = proposals(conn, indicator, viewer=viewer, shown=shown)
+    return {"summary": store.frame_payload(summary), "series": store.frame_payload(series), "baselines": baselines,
+            "periods": order}
+
+
+def patched_proposals_payload(conn: Connection, indicator: str, viewer: Viewer, payload: dict, slugs: set[str],
+                              shown: pd.DataFrame, delivered: set[str]) -> dict | None:
+    """The stored proposals with these buurten's rows computed again, as `proposals_payload` would now give them;
+    None when only computing all equals that.
+
+    For a delivery of programme buurten (never in a comparison group): a buurt's rows rest on its own values and
+    its comparison group's only, unless the delivery adds a period to the panel or takes its last value away
+    (every buurt's rows have a row per period after its nulmeting) or moves the buurt's nulmeting. One buurt
+    costs ~0.1 s instead of ~2 s for all 1,000. shown: the buurten's `shown_programme_values` of the indicator;
+    delivered: the periods the delivery brought."""
+    from data_access.results import store
+
+    order = payload.get("periods")
+    if order is None:
+        return None
+    panel, groups, baselines, starts, catalogue = _panel_and_groups(conn, indicator, viewer, sorted(slugs),
+                                                                    shown=shown)
+    present = set(rate_periods(_rates(panel))) if not panel.empty else set()
+    delivered = {p for p in delivered if "-B" in str(p)}
+    stored_bases = payload.get("baselines") or {}
+    if not present <= set(order) or not delivered <= present \
+            or any(stored_bases.get(slug) != baselines.get(slug) for slug in slugs if slug in baselines):
+        return None
+    polarity = catalogue.set_index("code").at[indicator, "polarity"]
+    fresh = deviance_series(panel, groups, baselines, polarity, evaluate_from=starts, period_order=order) \
+        if not panel.empty else pd.DataFrame(columns=SERIES_COLUMNS)
+    programme = queries.programme_buurten(conn)
+    position = {slug: i for i, slug in enumerate(programme["code"])}
+    # series: every buurt's rows in the programme's order, as `deviance_series` writes them
+    target = payload["series"]["columns"].index("target")
+    rows: dict[str, list] = {}
+    for row in payload["series"]["data"]:
+        if row[target] not in slugs:
+            rows.setdefault(row[target], []).append(row)
+    for row in store.frame_payload(fresh.reset_index(drop=True))["data"] if not fresh.empty else []:
+        rows.setdefault(row[0], []).append(row)
+    data = [row for slug in sorted(rows, key=lambda s: position.get(s, len(position))) for row in rows[slug]]
+    series = {**payload["series"], "index": list(range(len(data))), "data": data}
+    # summary: the kept buurten's rows and the fresh ones, ranked again from the programme's order
+    kept = store.frame_from(payload["summary"])
+    kept = kept[~kept["target"].isin(slugs)] if not kept.empty else kept
+    new = propose(fresh) if not fresh.empty else pd.DataFrame(columns=kept.columns)
+    if not new.empty:
+        new["name"] = new["target"].map(programme.set_index("code")["name"])
+        new["baseline"] = new["target"].map(baselines)
+    if kept.empty or new.empty:
+        return None  # no buurt kept or none computed: as cheap to compute all
+    both = pd.concat([kept, new], ignore_index=True)
+    both = both.iloc[np.argsort([position.get(s, len(position)) for s in both["target"]], kind="stable")]
+    summary = _ranked(both.reset_index(drop=True))
+    return {**payload, "series": series, "summary": store.frame_payload(summary),
+            "baselines": {**stored_bases, **{s: b for s, b in baselines.items() if b}}}
 
 
 def _stored_proposals_payload(conn: Connection, indicator: str, viewer: Viewer) -> dict:

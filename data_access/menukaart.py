@@ -95,6 +95,19 @@ def outcome_changes(conn: Connection, indicator: str, *, viewer: Viewer, shown: 
                          "change": (both["rate"] / both["rate_base"] - 1).to_numpy()}, columns=columns)
 
 
+def patched_outcome_changes(payload: dict, slugs: set[str], fresh: pd.DataFrame) -> dict:
+    """The stored `outcome_changes` payload with these buurten's rows replaced by `fresh` (their `outcome_changes`,
+    computed from their values alone): a buurt's row rests on its own values only, so this equals computing all
+    (one buurt after a delivery instead of all 1,000)."""
+    from data_access.results import store
+
+    slug = payload["columns"].index("slug")
+    rows = [row for row in payload["data"] if row[slug] not in slugs]
+    rows += store.frame_payload(fresh.reset_index(drop=True))["data"] if not fresh.empty else []
+    rows.sort(key=lambda row: row[slug])  # `outcome_changes` lists buurten by slug
+    return {**payload, "index": list(range(len(rows))), "data": rows}
+
+
 def _mean_interval(values: pd.Series) -> tuple[float, float, float]:
     values = values.dropna()
     if values.empty:

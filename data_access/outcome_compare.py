@@ -72,6 +72,23 @@ def position_rows(scope: str, period: str, table: pd.DataFrame) -> dict[str, obj
     return rows
 
 
+def patched_position_rows(scope: str, period: str, stored: dict[str, list], table: pd.DataFrame,
+                          indicators: set[str]) -> dict[str, object]:
+    """A period's stored position rows (`position_rows`, without the marker) with these indicators' entries
+    replaced by `table` (`position_table` of only them): each indicator is ranked on its own, so this equals
+    ranking all indicators again. Returns every row and the marker; a buurt left without entries maps to None."""
+    from data_access.results import store
+
+    fresh = json.loads(store.dumps(position_rows(scope, period, table)))
+    fresh.pop(f"{scope}|{period}|", None)
+    out: dict[str, object] = {}
+    for key in sorted(set(stored) | set(fresh)):
+        entries = [e for e in stored.get(key) or [] if e["indicator"] not in indicators] + (fresh.get(key) or [])
+        out[key] = sorted(entries, key=lambda e: e["indicator"]) or None  # ranked per indicator in code order
+    out[f"{scope}|{period}|"] = sum(len(v) for v in out.values() if v)
+    return out
+
+
 def ranked_periods(keys: object) -> set[str]:
     """The "<scope>|<period>" of the stored position markers among these keys."""
     return {k[:-1] for k in keys if isinstance(k, str) and k.endswith("|") and k.count("|") == 2}
@@ -143,13 +160,18 @@ def default_position_periods(conn: Connection, review: str | None = None) -> lis
     return sorted({p for _, p in newest.values()}, key=periods.sort_key)
 
 
-def position_table(conn: Connection, scope: str, period: str, catalogue: pd.DataFrame) -> pd.DataFrame:
+def position_table(conn: Connection, scope: str, period: str, catalogue: pd.DataFrame,
+                   indicators: set[str] | None = None) -> pd.DataFrame:
     """Rank and funnel band of every programme buurt for every monitoring indicator (the ones the uitkomsten tables
-    rank) with values in one period (pure computation over what the scope's viewers may see)."""
+    rank; `indicators`: only these) with values in one period (pure computation over what the scope's viewers may
+    see; each indicator is ranked on its own)."""
     from data_access.results.scopes import scope_viewer
 
     viewer = scope_viewer(scope)
-    monitoring = list(catalogue.loc[catalogue["group"].isin(definitions.MONITORING_GROUPS), "code"])
+    monitoring = [c for c in catalogue.loc[catalogue["group"].isin(definitions.MONITORING_GROUPS), "code"]
+                  if indicators is None or c in indicators]
+    if not monitoring:
+        return pd.DataFrame(columns=POSITION_TABLE_COLUMNS)
     obs = programme_rows(conn, viewer, None, monitoring, period, catalogue)
     if obs.empty:
         return pd.DataFrame(columns=POSITION_TABLE_COLUMNS)

@@ -20,9 +20,11 @@ from data_access.results.refresh import delivery_scope
 from tests.conftest import write_csv
 from tests.test_read_model import stored  # noqa: F401 — the fixture
 
-# the kinds a delivery recomputes (KPI rows, programme KPI, learning networks) and what a partial refresh keeps
+# the kinds a delivery recomputes (KPI rows, programme KPI, learning networks), those it brings up to date for the
+# delivering buurt only (proposals, menukaart comparison, programme positions) and what a partial refresh keeps
 KINDS = ["kpi_buurt_matched", "kpi_programme_matched", "kpi_overview_matched", "learning", "learning_ranked",
-         "peer_table", "comparison_group"]
+         "peer_table", "comparison_group", "proposals", "menukaart_changes", "positions"]
+PATCHES = {"proposals_patch", "menukaart_changes_patch", "positions_patch"}
 HEADER = "gebied;indicator;periode;teller;noemer;waarde;bron\n"
 # De Vijfhoek (BU03920105) delivers two outcomes that are KPI and learning outcomes alike: a period nobody
 # delivered yet (every KPI series gets a column: all indicators are computed), or a correction of a known period
@@ -68,7 +70,10 @@ def test_the_refresh_after_one_buurts_delivery_stores_what_a_full_refresh_stores
     computed = {k for k, v in store.COMPUTED.items() if before.get(k) != v}
     assert not computed & {"peer_table", "comparison_groups"}  # the partial refresh of De Vijfhoek
     assert [rows is not None for rows in taken] == [only_delivered]
+    # a correction is put into the stored rows for De Vijfhoek alone; a new period gives every buurt a row: all
+    assert (computed & PATCHES == PATCHES) is only_delivered
     partial = _stored_rows(stored)
+    assert partial["proposals"] and partial["menukaart_changes"] and partial["positions"]
     assert results.refresh(stored) is True  # nothing changed since: a full refresh recomputes everything
     assert store.COMPUTED["peer_table"] == before.get("peer_table", 0) + 1
     assert partial == _stored_rows(stored)

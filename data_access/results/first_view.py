@@ -9,7 +9,8 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
   `transitie_candidates` (the candidate buurten's and wijken's figures): public context figures, geometry and
   member areas only; kept unless a context indicator, the programme's member areas or a public import changed;
 - `proposals`, `menukaart_changes` ("<scope>|<indicator>"; a best-practice story's evidence chart is its buurt's
-  rows of the proposals): the rows of the changed indicators;
+  rows of the proposals): the rows of the changed indicators; after a delivery of programme buurten only, their
+  rows are recomputed for those buurten and put into the stored rows instead (`_patch_per_buurt`);
 - `programme_latest` ("<scope>|<indicator>", /vergelijken): the rows of the changed indicators are brought up to
   date for the buurten the changed areas feed (`_patch_latest`), not dropped; all are dropped when a context
   indicator changed (it can weigh another indicator's aggregate);
@@ -184,6 +185,94 @@ def _patch_latest(conn: Connection, keys: set[str], areas: set[str]) -> set[str]
     return set(patched)
 
 
+def outside_programme(conn: Connection, codes: set[str]) -> set[str]:
+    """The area codes that are neither a programme buurt (slug) nor one of its member areas."""
+    from data_access.models import ProgrammeBuurt, ProgrammeMember
+
+    wanted = sorted(codes)
+    inside = set(conn.execute(select(ProgrammeBuurt.slug).where(ProgrammeBuurt.slug.in_(wanted))).scalars())
+    inside |= set(conn.execute(select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)
+                               .where(Area.code.in_(wanted))).scalars())
+    return set(codes) - inside
+
+
+def _patch_per_buurt(conn: Connection, affected: dict[str, set[str] | None], changes: Changes) -> set[tuple[str, str]]:
+    """Bring stored best-practice proposals and menukaart comparisons up to date by recomputing only the programme
+    buurten a delivery fed (`best_practices.patched_proposals_payload`, `menukaart.patched_outcome_changes`):
+    seconds at 1,000 buurten become a tenth. Only for deliveries of programme buurten and their member areas (no
+    context figure, no record): those are in no comparison group, so no other buurt's rows rest on them. Returns
+    the (kind, key) pairs brought up to date (kept by the drop)."""
+    from data_access import best_practices, menukaart, published, queries
+    from data_access.results.scopes import scope_viewer
+
+    wanted = {kind: affected.get(kind) or set() for kind in ("proposals", "menukaart_changes")}
+    if changes.context or changes.records is not None or not any(wanted.values()) \
+            or outside_programme(conn, changes.areas):
+        return set()
+    ids, slugs = fed_programmes(conn, changes.areas)
+    if not ids:
+        return set()
+    catalogue = queries.indicators(conn)
+    keys = sorted(wanted["proposals"] | wanted["menukaart_changes"])
+    stored = {(r.kind, r.key): json.loads(r.payload) for r in conn.execute(
+        select(DerivedResult.kind, DerivedResult.key, DerivedResult.payload).where(
+            DerivedResult.kind.in_(list(wanted)), DerivedResult.key.in_(keys)))}
+    patched: dict[str, dict[str, object]] = {}
+    for kind, key in sorted(stored):
+        if key not in wanted[kind]:
+            continue
+        scope, indicator = key.split("|", 1)
+        viewer = scope_viewer(scope)
+        shown = published.shown_programme_values(conn, viewer, indicator, catalogue, sorted(ids))
+        if kind == "proposals":
+            payload = best_practices.patched_proposals_payload(conn, indicator, viewer, stored[(kind, key)], slugs,
+                                                               shown, changes.periods)
+        else:
+            payload = menukaart.patched_outcome_changes(stored[(kind, key)], slugs, menukaart.outcome_changes(
+                conn, indicator, viewer=viewer, shown=shown))
+        if payload is not None:
+            patched.setdefault(kind, {})[key] = payload
+    version = store.store_version(conn)
+    for kind, payloads in patched.items():
+        store.counted(f"{kind}_patch")
+        store.write_many(conn, kind, payloads, version)
+    return {(kind, key) for kind, payloads in patched.items() for key in payloads}
+
+
+def _patch_positions(conn: Connection, keys: set[str] | None, changes: Changes) -> set[tuple[str, str]]:
+    """Bring the stored programme positions of the delivered periods up to date by ranking only the delivered
+    indicators again (`outcome_compare.patched_position_rows`): one indicator instead of all 40 per period. Not
+    after a context change (member aggregates can be weighed by context figures). Returns the (kind, key) pairs
+    kept: the rows brought up to date and those the delivery did not change."""
+    from data_access import definitions, outcome_compare, queries
+
+    if not keys or changes.context or changes.records is not None:
+        return set()
+    catalogue = queries.indicators(conn)
+    monitoring = set(catalogue.loc[catalogue["group"].isin(definitions.MONITORING_GROUPS), "code"])
+    changed = changes.indicators & monitoring
+    kind = outcome_compare.POSITIONS_KIND
+    stored = {r.key: json.loads(r.payload) for r in conn.execute(
+        select(DerivedResult.key, DerivedResult.payload).where(DerivedResult.kind == kind,
+                                                              DerivedResult.key.in_(sorted(keys))))}
+    kept, write, version = set(), {}, store.store_version(conn)
+    for marker in sorted(k for k in stored if k.endswith("|") and k.count("|") == 2):
+        scope, period = marker.split("|")[:2]
+        rows = {k: v for k, v in stored.items() if k.startswith(marker) and k != marker}
+        table = outcome_compare.position_table(conn, scope, period, catalogue, changed) if changed else None
+        patched = outcome_compare.patched_position_rows(scope, period, rows, table, changed) if changed \
+            else {**rows, marker: stored[marker]}
+        for key, row in patched.items():
+            if row is not None:
+                kept.add(key)
+                if row != stored.get(key):
+                    write[key] = row
+    if write:
+        store.counted("positions_patch")
+        store.write_many(conn, kind, write, version)
+    return {(kind, key) for key in kept}
+
+
 def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[str, set[str] | None]:
     """Delete the stored rows of these kinds that the changes can affect (the rest stays valid); returns the
     dropped keys per kind (None: all)."""
@@ -191,6 +280,9 @@ def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[
     if affected.get("programme_latest"):
         affected = {**affected, "programme_latest": affected["programme_latest"] - _patch_latest(
             conn, affected["programme_latest"], changes.areas)}
+    kept = _patch_per_buurt(conn, affected, changes) | _patch_positions(conn, affected.get("positions"), changes)
+    affected = {kind: keys if keys is None else {k for k in keys if (kind, k) not in kept}
+                for kind, keys in affected.items()}
     for kind, keys in affected.items():
         if keys is None:
             conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind))

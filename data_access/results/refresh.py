@@ -118,17 +118,6 @@ def is_stale(engine: Engine) -> bool:
         return store.state(conn)["store_version"] != store.store_version(conn)
 
 
-def _outside_programme(conn: Connection, codes: set[str]) -> set[str]:
-    """The area codes that are neither a programme buurt (slug) nor one of its member areas."""
-    from data_access.models import Area, ProgrammeMember
-
-    wanted = sorted(codes)
-    inside = set(conn.execute(select(ProgrammeBuurt.slug).where(ProgrammeBuurt.slug.in_(wanted))).scalars())
-    inside |= set(conn.execute(select(Area.code).join(ProgrammeMember, ProgrammeMember.area_id == Area.id)
-                               .where(Area.code.in_(wanted))).scalars())
-    return set(codes) - inside
-
-
 def _changed_buurten(conn: Connection, changes: first_view.Changes) -> list[int] | None:
     """The programme buurten whose own or member areas' observations changed (None: not known, all of them)."""
     if changes.everything:
@@ -155,7 +144,7 @@ def delivery_scope(conn: Connection, changes: first_view.Changes, previous: str 
             or len(before) != 4 or before[3] != now[3]
             or changes.indicators & {v["code"] for v in peer_groups.PEER_VARIABLES}):
         return None
-    if _outside_programme(conn, changes.areas):
+    if first_view.outside_programme(conn, changes.areas):
         return None  # an area outside the programme: it can be in a comparison group (or enter the pool)
     steps = set()
     if changes.indicators & set(kpi_service.kpi_indicators(queries.indicators(conn))["code"]):
