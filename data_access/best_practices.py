@@ -282,9 +282,9 @@ def patched_proposals_payload(conn: Connection, indicator: str, viewer: Viewer, 
     if not new.empty:
         new["name"] = new["target"].map(programme.set_index("code")["name"])
         new["baseline"] = new["target"].map(baselines)
-    if kept.empty or new.empty:
-        return None  # no buurt kept or none computed: as cheap to compute all
-    both = pd.concat([kept, new], ignore_index=True)
+    if kept.empty and new.empty:
+        return None  # no buurt has a row: as cheap to compute all
+    both = pd.concat([f for f in (kept, new) if not f.empty], ignore_index=True)
     both = both.iloc[np.argsort([position.get(s, len(position)) for s in both["target"]], kind="stable")]
     summary = _ranked(both.reset_index(drop=True))
     return {**payload, "series": series, "summary": store.frame_payload(summary),

@@ -175,10 +175,26 @@ def test_a_delivery_through_the_importer_updates_the_stored_kpi(stored, tmp_path
     results.after_change(stored, wait=True)
     with stored.connect() as conn:
         after = {r["indicator"]: r for r in kpi_service.buurt_kpi(conn, "de-vijfhoek", TEAM)}
-        versions = set(conn.execute(select(DerivedResult.store_version)).scalars())
         current = store.store_version(conn)
+        kpi_version = conn.execute(select(DerivedResult.store_version).where(
+            DerivedResult.kind == "kpi_buurt_matched", DerivedResult.key == "de-vijfhoek")).scalar()
+        kinds = set(conn.execute(select(DerivedResult.kind).distinct()).scalars())
+        served = {kind for kind in kinds if store.read_many(conn, kind)}
     assert after["wvpk_uren_per_client"]["latest_period"] == "2025-B6"
-    assert versions == {current}
+    assert kpi_version == current  # recomputed from the delivery; the rows it did not affect keep their version
+    assert served == kinds  # and every row, recomputed or kept, is served
+
+
+def test_a_row_computed_from_an_older_store_and_written_after_the_refresh_is_not_served(stored):
+    with stored.connect() as conn:
+        version = store.store_version(conn)
+    with stored.begin() as conn:  # a slow request that read the store before the last import
+        store.write_many(conn, "probe", {"": {"x": 1}}, "1:2:3:4")
+        store.write_many(conn, "probe_current", {"": {"x": 2}}, version)
+    with stored.connect() as conn:
+        assert store.read(conn, "probe", "") is None
+        assert store.read(conn, "probe_current", "") == {"x": 2}
+        assert store.read(conn, "peer_table", "") is not None
 
 
 def test_stale_rows_are_not_served_when_no_refresh_runs(stored, tmp_path):

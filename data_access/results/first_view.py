@@ -267,8 +267,9 @@ def _patch_positions(conn: Connection, keys: set[str] | None, changes: Changes) 
                 kept.add(key)
                 if row != stored.get(key):
                     write[key] = row
-    if write:
+    if changed and kept:
         store.counted("positions_patch")
+    if write:
         store.write_many(conn, kind, write, version)
     return {(kind, key) for key in kept}
 

@@ -111,32 +111,44 @@ def counted(kind: str) -> None:
     COMPUTED[kind] = COMPUTED.get(kind, 0) + 1
 
 
-def _usable(conn: Connection, versions: set[str]) -> bool:
-    """Stored rows are served when they match the store, or while a refresh is bringing them up to date."""
-    if not versions:
+def _usable(conn: Connection, rows: list[tuple[str, dt.datetime | None]]) -> bool:
+    """Stored rows (store version, computed at) are served when they were computed from the store as it is; when
+    the last completed refresh brought the store's version and they were there by then (it drops or rewrites every
+    row its changes affect, so a row it kept is current though it carries the version it was computed from: no
+    rewrite of ~10,000 rows per refresh); or while a refresh is bringing them up to date (pages keep the previous
+    figures). A row computed from an older store and written after that refresh is not served."""
+    if not rows:
         return False
-    if versions == {store_version(conn)}:
+    current = store_version(conn)
+    if all(version == current for version, _ in rows):
         return True
-    return conn.execute(select(RefreshState.holder).where(RefreshState.id == 1)).scalar() is not None
+    state = conn.execute(select(RefreshState.holder, RefreshState.store_version, RefreshState.refreshed_at)
+                         .where(RefreshState.id == 1)).first()
+    if state is None:
+        return False
+    if state.holder is not None:
+        return True
+    return state.store_version == current and state.refreshed_at is not None and all(
+        version == current or (at is not None and at <= state.refreshed_at) for version, at in rows)
 
 
 def read(conn: Connection, kind: str, key: str = "") -> Any | None:  # noqa: ANN401
     """The stored payload of one result; None when none is stored or it is stale with no refresh running."""
-    row = conn.execute(select(DerivedResult.payload, DerivedResult.store_version)
+    row = conn.execute(select(DerivedResult.payload, DerivedResult.store_version, DerivedResult.computed_at)
                        .where(DerivedResult.kind == kind, DerivedResult.key == key)).first()
-    if row is None or not _usable(conn, {row.store_version}):
+    if row is None or not _usable(conn, [(row.store_version, row.computed_at)]):
         return None
     return json.loads(row.payload)
 
 
 def read_many(conn: Connection, kind: str, keys: list[str] | None = None) -> dict[str, Any]:
     """Payloads of a kind by key (all keys, or the given ones); empty when stale with no refresh running."""
-    stmt = select(DerivedResult.key, DerivedResult.payload, DerivedResult.store_version) \
+    stmt = select(DerivedResult.key, DerivedResult.payload, DerivedResult.store_version, DerivedResult.computed_at) \
         .where(DerivedResult.kind == kind)
     if keys is not None:
         stmt = stmt.where(DerivedResult.key.in_(keys))
     rows = conn.execute(stmt).all()
-    if not _usable(conn, {r.store_version for r in rows}):
+    if not _usable(conn, list({(r.store_version, r.computed_at) for r in rows})):
         return {}
     return {r.key: json.loads(r.payload) for r in rows}
 
@@ -186,7 +198,7 @@ def parsed_if_stored(conn: Connection, kind: str, key: str, parse: Callable[[Any
     """`parse` of the stored row (parsed only once per process), or None when none is stored or it is stale."""
     row = conn.execute(select(DerivedResult.id, DerivedResult.store_version, DerivedResult.computed_at)
                        .where(DerivedResult.kind == kind, DerivedResult.key == key)).first()
-    if row is None or not _usable(conn, {row.store_version}):
+    if row is None or not _usable(conn, [(row.store_version, row.computed_at)]):
         return None
     held = _PARSED.get((kind, key))
     if held is not None and held[0] == tuple(row):
@@ -234,8 +246,8 @@ def state(conn: Connection) -> dict:
 
 
 def mark_refreshed(engine: Engine, version: str) -> None:
-    """Every stored row is now current: rows a partial refresh did not touch did not depend on the change."""
+    """Every stored row is now current (`_usable`): rows the refresh did not touch did not depend on the changes;
+    they keep the version they were computed from."""
     with engine.begin() as conn:
-        conn.execute(update(DerivedResult).values(store_version=version))
         conn.execute(update(RefreshState).where(RefreshState.id == 1)
                      .values(store_version=version, refreshed_at=utcnow()))
