@@ -95,6 +95,8 @@ class Learning:
     positions: np.ndarray | None = None  # 2-D map positions of `buurten` (classical MDS of the distances)
     series: pd.DataFrame | None = None  # slug, period, value of the outcome (only while computing: `outcome_series`)
     distance_digest: str = ""  # of `distance`: equal distances give equal positions, so a refresh reuses them
+    inputs_digest: str = ""  # of everything the links rest on: equal inputs give an equal network (`_compute`)
+    reused: bool = False  # taken from the stored network (only while computing)
 
 
 LINK_COLUMNS = ["slug", "partner", "similarity", "distance", "base_period", "end_period", "change_self",
@@ -277,18 +279,25 @@ def _input_frame(columns: dict) -> pd.DataFrame:
 
 def compute_networks(conn: Connection, scope: str, indicators: tuple[str, ...] = DEFAULT_OUTCOMES,
                      neighbours: int = NEIGHBOURS, previous: dict[str, dict] | None = None,
-                     read: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None) -> dict[str, Learning]:
+                     read: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None,
+                     reuse: bool = False) -> dict[str, Learning]:
     """Several networks of one scope (the refresh step): the published rows of their outcomes are read once (the
     read is most of a network's time, and the default outcomes use the same ones; `read`: from `outcome_rows`),
     and so is each outcome's panel (they share their outcomes). `previous`: the stored payloads by indicator,
     whose map positions are kept where the distances did not change (a delivery after the nulmeting leaves them
-    as they were)."""
+    as they were). `reuse` (a refresh after a delivery): a stored network whose inputs are unchanged is taken as
+    it is (a delivery of one outcome after the nulmeting leaves the other outcomes' networks as they were)."""
     catalogue, programme, obs = read if read is not None else outcome_rows(conn, scope, indicators)[0]
     viewer = scope_viewer(scope)
     wanted = [i for i in indicators if i in set(catalogue["code"])]
     panels: dict = {}
-    return {i: _positioned(_compute(conn, viewer, i, neighbours, (catalogue, programme, obs), panels),
-                           (previous or {}).get(i)) for i in wanted}
+    out = {}
+    for i in wanted:
+        stored = (previous or {}).get(i)
+        result = _compute(conn, viewer, i, neighbours, (catalogue, programme, obs), panels,
+                          stored if reuse else None)
+        out[i] = result if result.reused else _positioned(result, stored)
+    return out
 
 
 def _positioned(result: Learning, previous: dict | None = None) -> Learning:
@@ -331,7 +340,7 @@ def to_payload(result: Learning) -> dict:
     return {"indicator": result.indicator, "indicator_name": result.indicator_name, "unit": result.unit,
             "polarity": result.polarity, "buurten": frame_payload(result.buurten),
             "links": frame_payload(result.links), "interventions": result.interventions, "phi": result.phi,
-            "reason": result.reason, "distance_digest": result.distance_digest,
+            "reason": result.reason, "distance_digest": result.distance_digest, "inputs_digest": result.inputs_digest,
             "positions": [] if result.positions is None else np.asarray(result.positions, float).tolist()}
 
 
@@ -353,14 +362,16 @@ def from_payload(payload: dict) -> Learning:
     xy = np.array(payload.get("positions") or [], dtype=float).reshape(-1, 2)
     return Learning(payload["indicator"], payload["indicator_name"], payload["unit"], payload["polarity"], buurten,
                     links, payload.get("interventions") or {}, float("nan") if phi is None else float(phi),
-                    payload.get("reason") or "", None, xy, distance_digest=payload.get("distance_digest") or "")
+                    payload.get("reason") or "", None, xy, distance_digest=payload.get("distance_digest") or "",
+                    inputs_digest=payload.get("inputs_digest") or "")
 
 
 def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int,
              read: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None = None,
-             panels: dict | None = None) -> Learning:
+             panels: dict | None = None, stored: dict | None = None) -> Learning:
     """One network; `read`: the catalogue, programme and published rows of (at least) its outcomes, read before;
-    `panels`: outcome panels computed for another network of the same rows (shared, filled here)."""
+    `panels`: outcome panels computed for another network of the same rows (shared, filled here); `stored`: a
+    stored payload to take (with today's agenda lines) when the inputs are the same (`inputs_digest`)."""
     catalogue, programme, published = read if read is not None else (queries.indicators(conn), None, None)
     row = check_outcome(catalogue, indicator)
     programme = _programme(conn).reset_index(drop=True) if programme is None else programme
@@ -437,6 +448,15 @@ def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int,
     table = table.loc[:, table.notna().any()]  # a variable nobody has cannot weigh in
     weights = {c: w for c, w in weights.items() if c in table.columns}
     z, w = standardise(table, weights, {c: transforms[c] for c in weights})
+    result.inputs_digest = _digest(
+        result.indicator, result.indicator_name, result.unit, result.polarity, neighbours, period_list,
+        result.buurten[["slug", "name", "programme_id", "contact_role"]].astype(str).to_numpy().tolist(),
+        main["value"], main["var"], main["base"], main["latest"], list(table.columns), table.to_numpy(float), z, w,
+        [labels[c] for c in table.columns])
+    if stored is not None and stored.get("inputs_digest") == result.inputs_digest:
+        kept = from_payload(stored)
+        kept.interventions, kept.series, kept.reused = linked_agendas(conn, kept.links), result.series, True
+        return kept
     distance = distance_matrix(z, w)
     result.distance = distance
 
@@ -497,6 +517,18 @@ def _compute(conn: Connection, viewer: Viewer, indicator: str, neighbours: int,
         [MSG["no_baseline"], MSG["no_change"].format(gap=MIN_GAP), MSG["no_context"], MSG["no_partner"]], "")
     result.interventions = linked_agendas(conn, result.links)
     return result
+
+
+def _digest(*parts: object) -> str:
+    """SHA-256 over arrays (bytes and shape) and plain values (JSON)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            digest.update(f"{part.dtype}{part.shape}".encode())
+            digest.update(np.ascontiguousarray(part).tobytes())
+        else:
+            digest.update(json.dumps(part, default=str).encode())
+    return digest.hexdigest()
 
 
 def _panel(rows: pd.DataFrame, n: int, position: dict[str, int], period_list: list[str], t_of: dict[str, int],

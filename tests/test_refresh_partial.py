@@ -72,6 +72,8 @@ def test_the_refresh_after_one_buurts_delivery_stores_what_a_full_refresh_stores
     assert [rows is not None for rows in taken] == [only_delivered]
     # a correction is put into the stored rows for De Vijfhoek alone; a new period gives every buurt a row: all
     assert (computed & PATCHES == PATCHES) is only_delivered
+    # the correction of wvpk after the nulmeting leaves the other outcomes' networks' inputs as they were
+    assert ("learning_kept" in computed) is only_delivered
     partial = _stored_rows(stored)
     assert partial["proposals"] and partial["menukaart_changes"] and partial["positions"]
     assert results.refresh(stored) is True  # nothing changed since: a full refresh recomputes everything

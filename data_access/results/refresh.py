@@ -222,13 +222,15 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
                 read, inputs[scope] = learning.outcome_rows(
                     conn, scope, stored=kept if kept is not None and kept.get("version") == previous else None,
                     changed=changed)
-                networks = learning.compute_networks(conn, scope, previous=before, read=read)
+                # after a delivery, a network whose inputs did not change is kept (`learning.compute_networks`)
+                networks = learning.compute_networks(conn, scope, previous=before, read=read,
+                                                     reuse=not changes.everything)
             inputs[scope]["version"] = version
             for indicator, network in networks.items():
                 key = learning.network_key(scope, indicator)
                 payloads[key] = learning.to_payload(network)
                 ranked[key] = lerend_view.ranked_payload(network)  # /lerende-buurt's ranked list, same rows
-                _count("learning")
+                _count("learning_kept" if network.reused else "learning")
         with engine.begin() as conn:
             store.write_many(conn, "learning", payloads, version, replace_kind=True)
             store.write_many(conn, lerend_view.RANKED_KIND, ranked, version, replace_kind=True)
