@@ -51,12 +51,8 @@ def delivered(conn: Connection, viewer: Viewer, programme_ids: list[int] | None,
     at 1,000 buurten one period of one indicator instead of 68,000 rows)."""
     catalogue = queries.indicators(conn)
     wanted = indicator_list or list(HYPOTHESES)
-    if periods is None:
-        frame = published.programme_rows(conn, viewer, programme_ids, wanted, catalogue=catalogue)
-    else:
-        frames = [published.programme_rows(conn, viewer, programme_ids, wanted, p, catalogue) for p in sorted(periods)]
-        frame = pd.concat([f for f in frames if not f.empty], ignore_index=True) \
-            if any(not f.empty for f in frames) else pd.DataFrame()
+    frame = published.programme_rows(conn, viewer, programme_ids, wanted, None if periods is None else sorted(periods),
+                                     catalogue)
     return suppress_small_numbers(frame, catalogue) if not frame.empty else frame
 
 

@@ -105,7 +105,7 @@ def visible_observations_of(conn: Connection, viewer: Viewer, areas: list[querie
 
 
 def programme_rows(conn: Connection, viewer: Viewer, programme_ids: list[int] | None,
-                   indicator_list: list[str] | None = None, period: str | None = None,
+                   indicator_list: list[str] | None = None, period: str | list[str] | None = None,
                    catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
     """Programme-buurt observations aggregated only from the stored rows this viewer may use (before suppression).
 

@@ -138,8 +138,9 @@ def programme_buurten(conn: Connection) -> pd.DataFrame:
     return frame
 
 
-def _observation_select(indicator_list: list[str] | None, period: str | None,
+def _observation_select(indicator_list: list[str] | None, period: str | list[str] | None,
                         source: str | None = None):  # noqa: ANN202
+    """The observations of some indicators (all: None), in one period or several (a list)."""
     stmt = (
         select(
             Area.code.label("area"), Area.indeling, Area.level, Indicator.code.label("indicator"),
@@ -152,7 +153,9 @@ def _observation_select(indicator_list: list[str] | None, period: str | None,
     )
     if indicator_list:
         stmt = stmt.where(Indicator.code.in_(indicator_list))
-    if period:
+    if isinstance(period, list):
+        stmt = stmt.where(Observation.period.in_(period))
+    elif period:
         stmt = stmt.where(Observation.period == period)
     if source is not None:
         stmt = stmt.where(Observation.source == source)
@@ -446,11 +449,12 @@ def _member_sources(agg: pd.DataFrame, member_obs: pd.DataFrame, members: pd.Dat
 
 
 def programme_observations(conn: Connection, programme_ids: list[int] | None = None,
-                           indicator_list: list[str] | None = None, period: str | None = None,
+                           indicator_list: list[str] | None = None, period: str | list[str] | None = None,
                            catalogue: pd.DataFrame | None = None, source: str | None = None) -> pd.DataFrame:
     """Observations of programme buurten: values delivered for the buurt itself plus member aggregates.
 
     Sources are combined per member area first, then members are aggregated. source: only that source's rows.
+    period: one period, or several (a list: each aggregate rests on its own period's rows only).
     """
     catalogue = indicators(conn) if catalogue is None else catalogue
     members = _members_frame(conn, programme_ids)

@@ -95,7 +95,7 @@ def _family(source: str) -> str | None:
     return None
 
 
-def delivered_periods(conn: Connection) -> pd.DataFrame:
+def delivered_periods(conn: Connection, programme_ids: list[int] | None = None) -> pd.DataFrame:
     """Newest delivered period per programme buurt, catalogue source and kind of period (bimonthly, quarter, year).
 
     Non-public observations of the member areas and of the buurt itself. The query is driven by the unique
@@ -103,10 +103,12 @@ def delivered_periods(conn: Connection) -> pd.DataFrame:
     ("2026-B5" > "2025-B6"), so the database returns only the newest period per area, indicator and kind, in one
     pass (the kind is a CASE on the period).
     """
-    owners = pd.concat([
-        pd.read_sql(select(ProgrammeMember.programme_id, ProgrammeMember.area_id), conn),
-        pd.read_sql(select(ProgrammeBuurt.id.label("programme_id"), ProgrammeBuurt.area_id), conn),
-    ], ignore_index=True)
+    members = select(ProgrammeMember.programme_id, ProgrammeMember.area_id)
+    buurten = select(ProgrammeBuurt.id.label("programme_id"), ProgrammeBuurt.area_id)
+    if programme_ids is not None:  # some buurten (a delivery's): their own and their member areas' rows
+        members = members.where(ProgrammeMember.programme_id.in_(programme_ids))
+        buurten = buurten.where(ProgrammeBuurt.id.in_(programme_ids))
+    owners = pd.concat([pd.read_sql(members, conn), pd.read_sql(buurten, conn)], ignore_index=True)
     sources = dict(conn.execute(select(Indicator.id, Indicator.source).where(Indicator.public.is_(False))).all())
     columns = ["programme_id", "source", "period"]
     if owners.empty or not sources:
@@ -125,15 +127,18 @@ def delivered_periods(conn: Connection) -> pd.DataFrame:
     return merged[columns].drop_duplicates().reset_index(drop=True)
 
 
-def freshness_by_programme(conn: Connection, today: dt.date | None = None) -> pd.DataFrame:
+def freshness_by_programme(conn: Connection, today: dt.date | None = None,
+                           programme_ids: list[int] | None = None) -> pd.DataFrame:
     """Per programme buurt and source family: newest period delivered, months behind, and whether it is late.
 
     Columns: programme_id, then per family `<key>_last` (period or None), `<key>_behind` (months, None when
     nothing was ever delivered) and `<key>_late` (bool: late or never delivered).
     """
     expected_end = _end_month(periods.last_delivered(today))
-    frame = delivered_periods(conn)
+    frame = delivered_periods(conn, programme_ids)
     ids = pd.read_sql(select(ProgrammeBuurt.id.label("programme_id")), conn)
+    if programme_ids is not None:
+        ids = ids[ids["programme_id"].isin(programme_ids)].reset_index(drop=True)
     out = ids.copy()
     frame["family"] = frame["source"].map(_family)
     frame = frame.dropna(subset=["family"])
@@ -150,7 +155,8 @@ def freshness_by_programme(conn: Connection, today: dt.date | None = None) -> pd
     for key, _label, _prefix, allowed in SOURCE_FAMILIES:
         part = newest[newest["family"] == key].set_index("programme_id")
         out[f"{key}_last"] = out["programme_id"].map(part["period"])
-        behind = expected_end - out["programme_id"].map(part["end"])
+        # float always (NaN: never delivered), whether or not a buurt in `out` lacks a delivery
+        behind = (expected_end - out["programme_id"].map(part["end"])).astype(float)
         out[f"{key}_behind"] = behind.clip(lower=0)
         out[f"{key}_late"] = behind.isna() | (behind > allowed)
     return out
@@ -216,15 +222,30 @@ def grid_payload(conn: Connection, viewer: Viewer, today: dt.date | None = None)
     return store.frame_payload(grid_frame(conn, stored_programme_overview(conn, today), viewer))
 
 
-def programme_overview(conn: Connection, today: dt.date | None = None) -> pd.DataFrame:
-    """One row per programme buurt: cohort, partner, adoption counts and data freshness per source family."""
+def programme_overview(conn: Connection, today: dt.date | None = None,
+                       programme_ids: list[int] | None = None) -> pd.DataFrame:
+    """One row per programme buurt (or these): cohort, partner, adoption counts and data freshness per source
+    family. A buurt's row rests on its own records and deliveries only (`patched_overview_payload`)."""
     programme = queries.programme_buurten(conn)
+    if programme_ids is not None:
+        programme = programme[programme["programme_id"].isin(programme_ids)]
     columns = ["programme_id", "code", "name", "alliance_partner", "region", "cohort", "start_date", "status",
                "provisional", "synthetic", "gemeente_code"]
     frame = programme[columns].rename(columns={"code": "slug"})
-    frame = frame.merge(adoption_counts(conn), on="programme_id", how="left")
-    frame = frame.merge(freshness_by_programme(conn, today), on="programme_id", how="left")
+    frame = frame.merge(definitions.adoption_counts(conn, programme_ids), on="programme_id", how="left")
+    frame = frame.merge(freshness_by_programme(conn, today, programme_ids), on="programme_id", how="left")
     return frame.reset_index(drop=True)
+
+
+def patched_overview_payload(payload: dict, fresh: pd.DataFrame) -> dict:
+    """A stored overview or grid payload (`frame_payload` of `programme_overview` or `grid_frame`) with the rows of
+    the buurten in `fresh` (the same frame for those buurten alone) replaced, in place: after a delivery of some
+    programme buurten only their rows change (their freshness, adoption and KPI)."""
+    from data_access.results import store
+
+    slug = payload["columns"].index("slug")
+    new = {row[slug]: row for row in store.frame_payload(fresh[payload["columns"]])["data"]}
+    return {**payload, "data": [new.get(row[slug], row) for row in payload["data"]]}
 
 
 # ---------------------------------------------------------------- map

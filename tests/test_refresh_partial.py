@@ -23,8 +23,10 @@ from tests.test_read_model import stored  # noqa: F401 — the fixture
 # the kinds a delivery recomputes (KPI rows, programme KPI, learning networks), those it brings up to date for the
 # delivering buurt only (proposals, menukaart comparison, programme positions) and what a partial refresh keeps
 KINDS = ["kpi_buurt_matched", "kpi_programme_matched", "kpi_overview_matched", "learning", "learning_ranked",
-         "peer_table", "comparison_group", "proposals", "menukaart_changes", "positions"]
+         "peer_table", "comparison_group", "proposals", "menukaart_changes", "positions", "transitie_rows",
+         "transitie_grid_data"]
 PATCHES = {"proposals_patch", "menukaart_changes_patch", "positions_patch"}
+ROW_PATCHES = {"transitie_rows_patch", "transitie_grid_data_patch"}  # a buurt's row: for any delivery
 HEADER = "gebied;indicator;periode;teller;noemer;waarde;bron\n"
 # De Vijfhoek (BU03920105) delivers two outcomes that are KPI and learning outcomes alike: a period nobody
 # delivered yet (every KPI series gets a column: all indicators are computed), or a correction of a known period
@@ -72,10 +74,11 @@ def test_the_refresh_after_one_buurts_delivery_stores_what_a_full_refresh_stores
     assert [rows is not None for rows in taken] == [only_delivered]
     # a correction is put into the stored rows for De Vijfhoek alone; a new period gives every buurt a row: all
     assert (computed & PATCHES == PATCHES) is only_delivered
+    assert computed & ROW_PATCHES == ROW_PATCHES and not computed & {"transitie_rows", "transitie_grid_data"}
     # the correction of wvpk after the nulmeting leaves the other outcomes' networks' inputs as they were
     assert ("learning_kept" in computed) is only_delivered
     partial = _stored_rows(stored)
-    assert partial["proposals"] and partial["menukaart_changes"] and partial["positions"]
+    assert all(partial[kind] for kind in KINDS)
     assert results.refresh(stored) is True  # nothing changed since: a full refresh recomputes everything
     assert store.COMPUTED["peer_table"] == before.get("peer_table", 0) + 1
     assert partial == _stored_rows(stored)

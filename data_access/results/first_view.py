@@ -22,7 +22,9 @@ whether the buurtnetwerk saved records) and drops only the rows that can depend 
   (the comparisons, KPI and last session are read per request);
 - `programme_impact` (hours, FTE and euros on /transitie): kept when only stories, sessions, best practices,
   reports or contacts were saved; dropped by budgets, budget activities, agendas and any import;
-- `transitie_rows`, `transitie_grid_data` (adoption counts, freshness, KPI status): always; they are recomputed;
+- `transitie_rows`, `transitie_grid_data` (adoption counts, freshness, KPI status): always; they are recomputed,
+  except after a delivery of programme buurten only: today's rows of those buurten are then computed again and
+  put into the stored ones (`_patch_transitie`);
 - any other lazy kind: always.
 
 A refresh with nothing changed (`python -m dashboard refresh` by hand), a public import (CBS, RIVM, Vektis, areas)
@@ -218,12 +220,15 @@ def _patch_per_buurt(conn: Connection, affected: dict[str, set[str] | None], cha
         select(DerivedResult.kind, DerivedResult.key, DerivedResult.payload).where(
             DerivedResult.kind.in_(list(wanted)), DerivedResult.key.in_(keys)))}
     patched: dict[str, dict[str, object]] = {}
+    values: dict[str, object] = {}  # the buurten's shown values per key: proposals and menukaart read the same
     for kind, key in sorted(stored):
         if key not in wanted[kind]:
             continue
         scope, indicator = key.split("|", 1)
         viewer = scope_viewer(scope)
-        shown = published.shown_programme_values(conn, viewer, indicator, catalogue, sorted(ids))
+        if key not in values:
+            values[key] = published.shown_programme_values(conn, viewer, indicator, catalogue, sorted(ids))
+        shown = values[key]
         if kind == "proposals":
             payload = best_practices.patched_proposals_payload(conn, indicator, viewer, stored[(kind, key)], slugs,
                                                                shown, changes.periods)
@@ -274,6 +279,36 @@ def _patch_positions(conn: Connection, keys: set[str] | None, changes: Changes) 
     return {(kind, key) for key in kept}
 
 
+def _patch_transitie(conn: Connection, changes: Changes, today: dt.date | None = None) -> set[tuple[str, str]]:
+    """Bring today's stored transitie rows and grid up to date for the programme buurten a delivery fed alone
+    (`transitie.patched_overview_payload`): a buurt's row rests on its own records, deliveries and KPI rows (the
+    KPI step ran before). Only for deliveries of programme buurten and their member areas. Returns the (kind, key)
+    pairs brought up to date (kept by the drop)."""
+    from data_access import transitie
+    from data_access.results.scopes import scope_viewer
+
+    if changes.everything or changes.context or changes.records is not None or not changes.areas \
+            or outside_programme(conn, changes.areas):
+        return set()
+    ids = sorted(fed_programmes(conn, changes.areas)[0])
+    key = (today or dt.date.today()).isoformat()
+    kinds = ["transitie_rows", transitie.GRID_KIND]
+    stored = {r.kind: json.loads(r.payload) for r in conn.execute(select(DerivedResult.kind, DerivedResult.payload)
+                                                                  .where(DerivedResult.kind.in_(kinds),
+                                                                         DerivedResult.key == key))}
+    if not ids or set(stored) != set(kinds):
+        return set()
+    overview = transitie.programme_overview(conn, today, ids)
+    grid = transitie.grid_frame(conn, overview, scope_viewer(AHEAD_SCOPE))
+    rows = {"transitie_rows": {key: transitie.patched_overview_payload(stored["transitie_rows"], overview)},
+            transitie.GRID_KIND: {key: transitie.patched_overview_payload(stored[transitie.GRID_KIND], grid)}}
+    version = store.store_version(conn)
+    for kind, payloads in rows.items():
+        store.counted(f"{kind}_patch")
+        store.write_many(conn, kind, payloads, version)
+    return {(kind, key) for kind in kinds}
+
+
 def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[str, set[str] | None]:
     """Delete the stored rows of these kinds that the changes can affect (the rest stays valid); returns the
     dropped keys per kind (None: all)."""
@@ -281,12 +316,14 @@ def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[
     if affected.get("programme_latest"):
         affected = {**affected, "programme_latest": affected["programme_latest"] - _patch_latest(
             conn, affected["programme_latest"], changes.areas)}
-    kept = _patch_per_buurt(conn, affected, changes) | _patch_positions(conn, affected.get("positions"), changes)
+    kept = _patch_per_buurt(conn, affected, changes) | _patch_positions(conn, affected.get("positions"), changes) \
+        | _patch_transitie(conn, changes)
     affected = {kind: keys if keys is None else {k for k in keys if (kind, k) not in kept}
                 for kind, keys in affected.items()}
     for kind, keys in affected.items():
         if keys is None:
-            conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind))
+            spared = sorted(k for kept_kind, k in kept if kept_kind == kind)
+            conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind, DerivedResult.key.not_in(spared)))
         elif keys:
             conn.execute(delete(DerivedResult).where(DerivedResult.kind == kind, DerivedResult.key.in_(keys)))
     return affected
