@@ -11,6 +11,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, func, or_, select
 
@@ -97,6 +98,21 @@ def nulmeting(delivered: Iterable[str], start_date: object) -> Nulmeting:
     start = _as_date(start_date)
     before = [p for p in own if _period_end(p) <= start]
     return Nulmeting(before[-1]) if before else Nulmeting(own[0], fallback=True)
+
+
+def nulmeting_columns(delivered: np.ndarray, period_list: list[str], starts: list) -> np.ndarray:
+    """`nulmeting` for many buurten at once on a matrix (buurten × `period_list`, in time order, all valid
+    periods) of where each delivered a value: per buurt the column of its nulmeting, -1 without any value."""
+    n, width = delivered.shape
+    if width == 0:
+        return np.full(n, -1)
+    ends = np.array([_period_end(p) for p in period_list], dtype="datetime64[D]")
+    start = np.array([None if s is None or (not isinstance(s, dt.date) and pd.isna(s)) else _as_date(s)
+                      for s in starts], dtype="datetime64[D]")  # None: NaT, before no period
+    before = delivered & (ends[None, :] <= start[:, None])
+    last_before = width - 1 - np.argmax(before[:, ::-1], axis=1)
+    first = np.argmax(delivered, axis=1)
+    return np.where(before.any(axis=1), last_before, np.where(delivered.any(axis=1), first, -1))
 
 
 def nulmeting_periods(frame: pd.DataFrame, starts: dict[str, object]) -> pd.Series:

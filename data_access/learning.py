@@ -543,14 +543,10 @@ def _panel(rows: pd.DataFrame, n: int, position: dict[str, int], period_list: li
         value[r, c] = rows["value"].to_numpy(float)
         numerator[r, c] = pd.to_numeric(rows["numerator"], errors="coerce").to_numpy(float)
     valued = ~np.isnan(value)
-    base = np.full(n, -1)
-    latest = np.full(n, -1)
-    for i in range(n):  # per buurt on in-memory arrays (no queries): the nulmeting column
-        cols = np.flatnonzero(valued[i])
-        if cols.size == 0:
-            continue
-        latest[i] = cols[-1]
-        base[i] = t_of[definitions.nulmeting([period_list[k] for k in cols], starts[i]).period]
+    width = len(period_list)
+    latest = np.where(valued.any(axis=1), width - 1 - np.argmax(valued[:, ::-1], axis=1), -1) if width \
+        else np.full(n, -1)
+    base = definitions.nulmeting_columns(valued, period_list, starts)  # the one rule, on all buurten at once
     return {"value": value, "numerator": numerator, "base": base, "latest": latest,
             "var": _log_variance(value, numerator, kind)}
 

@@ -55,6 +55,22 @@ def stored(engine, tmp_path):
 # ---------------------------------------------------------------- pure definitions
 
 
+def test_the_nulmeting_of_many_buurten_at_once_is_the_one_rule_per_buurt():
+    import numpy as np
+
+    period_list = [f"{y}-B{b}" for y in (2023, 2024, 2025) for b in range(1, 7)]
+    rng = np.random.default_rng(3)
+    delivered = rng.random((200, len(period_list))) < 0.3
+    starts = [None if i % 17 == 0 else dt.date(2023, 1, 1) + dt.timedelta(days=int(d))
+              for i, d in enumerate(rng.integers(0, 1100, 200))]
+    columns = definitions.nulmeting_columns(delivered, period_list, starts)
+    expected = [period_list.index(found.period) if (found := definitions.nulmeting(
+        [period_list[k] for k in np.flatnonzero(row)], start)).period else -1 for row, start in zip(
+        delivered, starts, strict=True)]
+    assert columns.tolist() == expected
+    assert -1 in expected and len(set(expected)) > 5  # buurten without values and many different nulmetingen
+
+
 def test_default_review_is_the_last_delivered_period_on_layout_and_callback():
     from layouts.buurt import review_options
 

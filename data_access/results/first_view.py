@@ -118,8 +118,12 @@ def affected_keys(conn: Connection, kinds: list[str], changes: Changes) -> dict[
         stored.setdefault(kind, []).append(key)
     groups = {}
     if "comparison_values" in kinds and changes.areas:
-        groups = {code: set(payload.get("codes") or []) for code, payload in
-                  store.read_many(conn, "comparison_group").items()}
+        if outside_programme(conn, changes.areas):
+            groups = {code: set(payload.get("codes") or []) for code, payload in
+                      store.read_many(conn, "comparison_group").items()}
+        else:  # programme buurten and their members are in no comparison group: which buurten have one is enough
+            groups = {code: set() for code in conn.execute(select(DerivedResult.key).where(
+                DerivedResult.kind == "comparison_group")).scalars()}
     out: dict[str, set[str] | None] = {}
     for kind in kinds:
         keys = stored.get(kind, [])
@@ -173,11 +177,17 @@ def _patch_latest(conn: Connection, keys: set[str], areas: set[str]) -> set[str]
     rows = {r.key: r.payload for r in conn.execute(select(DerivedResult.key, DerivedResult.payload).where(
         DerivedResult.kind == compare.STORED_KIND, DerivedResult.key.in_(sorted(keys))))}
     patched = {}
+    by_scope: dict[str, list[str]] = {}
+    for key in rows:
+        by_scope.setdefault(key.split("|", 1)[0], []).append(key.split("|", 1)[1])
+    # the buurten's newest values of every indicator of a scope in one read (each indicator's rest on its own rows)
+    latest = {scope: compare.programme_latest(conn, scope_viewer(scope), sorted(codes), programme_ids=sorted(ids))
+              for scope, codes in by_scope.items()} if ids else {}
     for key, text in rows.items():
         scope, indicator = key.split("|", 1)
         frame = store.frame_from(json.loads(text))
         if ids:
-            fresh = compare.programme_latest(conn, scope_viewer(scope), [indicator], programme_ids=sorted(ids))
+            fresh = latest[scope][latest[scope]["indicator"] == indicator]
             parts = [f for f in (frame[~frame["area"].isin(slugs)], fresh) if not f.empty]
             frame = pd.concat(parts, ignore_index=True) if parts else frame.iloc[:0]
         patched[key] = store.frame_payload(frame.reset_index(drop=True))
