@@ -9,7 +9,7 @@ shown to whoever may see its KPI) and the budget's (realised costs: networks, tr
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from dataclasses import fields
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -296,8 +296,8 @@ STORED_KIND = "programme_impact"
 
 def _to_payload(value: object) -> object:
     """JSON-safe copy of an impact result: an Estimate or CostPerHour becomes {"__<class>__": {its fields}}."""
-    if isinstance(value, Estimate | impact.CostPerHour):
-        return {f"__{type(value).__name__}__": asdict(value)}
+    if isinstance(value, Estimate | impact.CostPerHour):  # plain fields: no deep copy (`asdict` cost 0.3 s here)
+        return {f"__{type(value).__name__}__": {f.name: getattr(value, f.name) for f in fields(value)}}
     if isinstance(value, dict):
         return {k: _to_payload(v) for k, v in value.items() if k != "parameters"}
     if isinstance(value, list | tuple):

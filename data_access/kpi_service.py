@@ -102,13 +102,14 @@ def programme_kpi(conn: Connection, viewer: Viewer, comparison: str = "matched")
             if may_see_sources(viewer, set(used.get(code, [])), public=bool(r.get("public")))]
 
 
-def kpi_overview(conn: Connection, viewer: Viewer, comparison: str = "matched") -> pd.DataFrame:
-    """One row per programme buurt and KPI indicator with status and relative effect (for the overview)."""
+def kpi_overview(conn: Connection, viewer: Viewer, comparison: str = "matched",
+                 slugs: list[str] | None = None) -> pd.DataFrame:
+    """One row per programme buurt (or these) and KPI indicator with status and relative effect (the overview)."""
     from data_access.results import store
 
     _check(comparison)
     _stored(conn, comparison, "programme", "")  # computes everything on a store that was never refreshed
-    rows = [row for payload in store.read_many(conn, f"kpi_overview_{comparison}").values() for row in payload
+    rows = [row for payload in store.read_many(conn, f"kpi_overview_{comparison}", slugs).values() for row in payload
             if _allowed(viewer, row["programme_id"], row["source"], row, set(row.get("used_sources", [])))]
     return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS).sort_values(["name", "indicator"]).reset_index(drop=True)
 

@@ -203,7 +203,7 @@ def grid_frame(conn: Connection, overview: pd.DataFrame, viewer: Viewer) -> pd.D
     as this viewer may see them (the transitie grid's data; its Dutch texts are added where it is shown)."""
     from data_access import kpi_service
 
-    kpi = kpi_service.kpi_overview(conn, viewer)
+    kpi = kpi_service.kpi_overview(conn, viewer, slugs=sorted(overview["slug"]))
     frame = overview.copy()
     for code in GRID_KPIS:
         part = kpi[kpi["indicator"] == code].set_index("slug") if not kpi.empty else pd.DataFrame()

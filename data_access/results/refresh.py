@@ -214,8 +214,8 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         payloads, ranked, inputs = {}, {}, {}
         for scope in PRECOMPUTED_SCOPES:
             with engine.connect() as conn:
-                before = {key.split("|")[1]: payload for key, payload in store.read_many(conn, "learning").items()
-                          if key.startswith(f"{scope}|")}
+                before = {key.split("|")[1]: payload for key, payload in store.read_many(
+                    conn, "learning", [learning.network_key(scope, i) for i in learning.DEFAULT_OUTCOMES]).items()}
                 # the outcome rows the last refresh stored: only the buurten whose data changed since are read again
                 kept = store.read(conn, learning.INPUTS_KIND, scope)
                 changed = _changed_buurten(conn, changes)
