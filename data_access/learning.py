@@ -246,8 +246,9 @@ def outcome_rows(conn: Connection, scope: str, indicators: tuple[str, ...] = DEF
     codes = list(dict.fromkeys(c for i in wanted for c in (i, *DEFAULT_OUTCOMES)))
     if len(programme) < 2:
         obs = _input_columns(pd.DataFrame())
-    elif stored is not None and changed is not None and stored.get("codes") == codes:
-        kept = _input_frame(json.loads(stored["rows"]))
+    elif stored is not None and changed is not None and stored.get("codes") == codes \
+            and isinstance(stored.get("rows"), dict):  # (rows stored as JSON text by an older version: read all)
+        kept = _input_frame(stored["rows"])
         slugs = set(programme.loc[programme["programme_id"].isin(changed), "slug"])
         fresh = _input_columns(_published(conn, viewer, programme, codes, catalogue, sorted(changed))) \
             if changed else _input_columns(pd.DataFrame())
@@ -257,7 +258,8 @@ def outcome_rows(conn: Connection, scope: str, indicators: tuple[str, ...] = DEF
         obs = _input_columns(_published(conn, viewer, programme, codes, catalogue))
     rows = {c: obs[c].tolist() for c in INPUT_COLUMNS[:3]} | {
         c: [None if v != v else v for v in obs[c].tolist()] for c in INPUT_COLUMNS[3:]}  # NaN: no JSON value
-    return (catalogue, programme, obs), {"codes": codes, "rows": json.dumps(rows, ensure_ascii=False)}
+    # the columns as plain lists in the stored payload (once JSON-encoded as text inside it: 4 MB parsed twice)
+    return (catalogue, programme, obs), {"codes": codes, "rows": rows}
 
 
 def _input_columns(frame: pd.DataFrame) -> pd.DataFrame:
