@@ -59,15 +59,19 @@ def main() -> None:
         last[1] = ""
         imported = ""
         if args.mode == "delivery":
-            text = ("gebied;indicator;periode;teller;noemer;waarde;bron\n"
-                    f"{area.member_codes[0]};wvpk_uren_per_client;2026-B5;{random.randint(4000, 6000)};40;;"
-                    "Verzekeraar A\n")
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "levering.csv"
-                path.write_text(text, encoding="utf-8")
-                start = time.perf_counter()
-                report = import_file(engine, "levering", path)
-                imported = f" (import {report.status}, {time.perf_counter() - start:.2f} s)"
+            hours = random.randint(4000, 6000)
+            for _ in range(3):  # the same figure as the last run is no change ("ongewijzigd"): another one
+                text = ("gebied;indicator;periode;teller;noemer;waarde;bron\n"
+                        f"{area.member_codes[0]};wvpk_uren_per_client;2026-B5;{hours};40;;Verzekeraar A\n")
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = Path(tmp) / "levering.csv"
+                    path.write_text(text, encoding="utf-8")
+                    start = time.perf_counter()
+                    report = import_file(engine, "levering", path)
+                    imported = f" (import {report.status}, {time.perf_counter() - start:.2f} s)"
+                if report.status != "ongewijzigd":
+                    break
+                hours += 1
         start, cpu = time.perf_counter(), time.process_time()
         last[0] = start
         if args.mode in ("delivery", "full"):
