@@ -208,22 +208,30 @@ def outside_programme(conn: Connection, codes: set[str]) -> set[str]:
     return set(codes) - inside
 
 
-def _patch_per_buurt(conn: Connection, affected: dict[str, set[str] | None], changes: Changes) -> set[tuple[str, str]]:
+def _programme_delivery(conn: Connection, changes: Changes) -> tuple[set[int], set[str]] | None:
+    """Ids and slugs of the programme buurten fed, when the changes are deliveries of programme buurten and their
+    member areas only (no context figure, no record, no area outside the programme: such areas are in no
+    comparison group, so no other buurt's figures rest on them); None otherwise. The condition of every patch."""
+    if changes.everything or changes.context or changes.records is not None or not changes.areas \
+            or outside_programme(conn, changes.areas):
+        return None
+    fed = fed_programmes(conn, changes.areas)
+    return fed if fed[0] else None
+
+
+def _patch_per_buurt(conn: Connection, affected: dict[str, set[str] | None], changes: Changes,
+                     fed: tuple[set[int], set[str]] | None) -> set[tuple[str, str]]:
     """Bring stored best-practice proposals and menukaart comparisons up to date by recomputing only the programme
     buurten a delivery fed (`best_practices.patched_proposals_payload`, `menukaart.patched_outcome_changes`):
-    seconds at 1,000 buurten become a tenth. Only for deliveries of programme buurten and their member areas (no
-    context figure, no record): those are in no comparison group, so no other buurt's rows rest on them. Returns
-    the (kind, key) pairs brought up to date (kept by the drop)."""
+    seconds at 1,000 buurten become a tenth. `fed`: `_programme_delivery`. Returns the (kind, key) pairs brought
+    up to date (kept by the drop)."""
     from data_access import best_practices, menukaart, published, queries
     from data_access.results.scopes import scope_viewer
 
     wanted = {kind: affected.get(kind) or set() for kind in ("proposals", "menukaart_changes")}
-    if changes.context or changes.records is not None or not any(wanted.values()) \
-            or outside_programme(conn, changes.areas):
+    if fed is None or not any(wanted.values()):
         return set()
-    ids, slugs = fed_programmes(conn, changes.areas)
-    if not ids:
-        return set()
+    ids, slugs = fed
     catalogue = queries.indicators(conn)
     keys = sorted(wanted["proposals"] | wanted["menukaart_changes"])
     stored = {(r.kind, r.key): json.loads(r.payload) for r in conn.execute(
@@ -289,24 +297,24 @@ def _patch_positions(conn: Connection, keys: set[str] | None, changes: Changes) 
     return {(kind, key) for key in kept}
 
 
-def _patch_transitie(conn: Connection, changes: Changes, today: dt.date | None = None) -> set[tuple[str, str]]:
+def _patch_transitie(conn: Connection, fed: tuple[set[int], set[str]] | None,
+                     today: dt.date | None = None) -> set[tuple[str, str]]:
     """Bring today's stored transitie rows and grid up to date for the programme buurten a delivery fed alone
     (`transitie.patched_overview_payload`): a buurt's row rests on its own records, deliveries and KPI rows (the
-    KPI step ran before). Only for deliveries of programme buurten and their member areas. Returns the (kind, key)
-    pairs brought up to date (kept by the drop)."""
+    KPI step ran before). `fed`: `_programme_delivery`. Returns the (kind, key) pairs brought up to date (kept by
+    the drop)."""
     from data_access import transitie
     from data_access.results.scopes import scope_viewer
 
-    if changes.everything or changes.context or changes.records is not None or not changes.areas \
-            or outside_programme(conn, changes.areas):
+    if fed is None:
         return set()
-    ids = sorted(fed_programmes(conn, changes.areas)[0])
+    ids = sorted(fed[0])
     key = (today or dt.date.today()).isoformat()
     kinds = ["transitie_rows", transitie.GRID_KIND]
     stored = {r.kind: json.loads(r.payload) for r in conn.execute(select(DerivedResult.kind, DerivedResult.payload)
                                                                   .where(DerivedResult.kind.in_(kinds),
                                                                          DerivedResult.key == key))}
-    if not ids or set(stored) != set(kinds):
+    if set(stored) != set(kinds):
         return set()
     overview = transitie.programme_overview(conn, today, ids)
     grid = transitie.grid_frame(conn, overview, scope_viewer(AHEAD_SCOPE))
@@ -326,8 +334,9 @@ def drop_affected(conn: Connection, kinds: list[str], changes: Changes) -> dict[
     if affected.get("programme_latest"):
         affected = {**affected, "programme_latest": affected["programme_latest"] - _patch_latest(
             conn, affected["programme_latest"], changes.areas)}
-    kept = _patch_per_buurt(conn, affected, changes) | _patch_positions(conn, affected.get("positions"), changes) \
-        | _patch_transitie(conn, changes)
+    fed = _programme_delivery(conn, changes)  # once for the patches that rest on it
+    kept = _patch_per_buurt(conn, affected, changes, fed) | _patch_transitie(conn, fed) \
+        | _patch_positions(conn, affected.get("positions"), changes)
     affected = {kind: keys if keys is None else {k for k in keys if (kind, k) not in kept}
                 for kind, keys in affected.items()}
     for kind, keys in affected.items():
