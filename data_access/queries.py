@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Boolean, Connection, Float, Integer, String, func, select
 
 from data_access import periods
 from data_access.models import (
@@ -162,9 +162,35 @@ def _observation_select(indicator_list: list[str] | None, period: str | list[str
     return stmt
 
 
+_PLAIN_TYPES = (String, Integer, Float, Boolean)  # what both drivers hand over as the Python value pandas wants
+
+
+def read_frame(conn: Connection, stmt) -> pd.DataFrame:  # noqa: ANN001
+    """`pd.read_sql(stmt, conn)` for a select of text, number and boolean columns, with the rows taken from the
+    driver's cursor: SQLAlchemy's per-row processing cost a third of the time of the large reads (a million
+    observations for the buurtbeeld's peer spread: ~6 s became ~4 s). Booleans come from SQLite as 0/1 and are
+    made booleans here, as SQLAlchemy does; any other column type goes through `pd.read_sql`."""
+    types = [col.type for col in stmt.selected_columns]
+    if not all(isinstance(t, _PLAIN_TYPES) for t in types):
+        return pd.read_sql(stmt, conn)
+    result = conn.execute(stmt)
+    try:
+        rows = result.cursor.fetchall()
+        names = [d[0] for d in result.cursor.description]
+    finally:
+        result.close()
+    frame = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
+    for name, kind in zip(names, types, strict=True):
+        if isinstance(kind, Boolean) and len(frame) and frame[name].dtype != bool:
+            known = frame[name].notna()
+            frame[name] = frame[name].astype(bool) if known.all() else frame[name].map(
+                lambda v: None if v is None or v != v else bool(v))
+    return frame
+
+
 def _read(conn: Connection, stmt, with_sources: bool = True) -> pd.DataFrame:  # noqa: ANN001
     """Every read of observations goes through here: one row per (area, indeling, indicator, period)."""
-    return combine_sources(pd.read_sql(stmt, conn), with_sources=with_sources)
+    return combine_sources(read_frame(conn, stmt), with_sources=with_sources)
 
 
 COMBINE_KEY = ["area", "indeling", "indicator", "period"]

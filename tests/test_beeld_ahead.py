@@ -101,3 +101,23 @@ def test_the_gemeente_of_an_area_is_one_rule_for_comparisons_and_the_buurtbeeld(
              area("NL00", "land"), area("de-vijfhoek", "programma", ["BU03630001", "BU03920105"])]
     assert [gemeente_of(a) for a in cases] == ["GM0392", "GM0392", None, None, "GM0363"]
     assert [gemeente_of(a, itself=True) for a in cases] == ["GM0392", "GM0392", "GM0392", None, "GM0363"]
+
+
+def test_a_full_refresh_computes_the_buurtbeelden_in_a_second_process_with_the_same_figures(haarlem, monkeypatch):  # noqa: F811
+    from data_access.results import first_view
+
+    engine = haarlem.server.extensions["engine"]
+    assert results.refresh(engine)  # computed in this process (20 buurten: below ASIDE_FROM)
+    with engine.connect() as conn:
+        here = {kind: store.read_many(conn, kind) for kind in (profile_store.KIND, beeld_view.KIND)}
+    started = []
+    aside = first_view.buurtbeelden_aside
+    monkeypatch.setattr(first_view, "ASIDE_FROM", 0)
+    monkeypatch.setattr(first_view, "buurtbeelden_aside", lambda e: started.append(aside(e)) or started[-1])
+    assert results.refresh(engine)  # by hand, nothing changed: everything again
+    with engine.connect() as conn:
+        there = {kind: store.read_many(conn, kind) for kind in (profile_store.KIND, beeld_view.KIND)}
+    assert len(started) == 1 and started[0] is not None and started[0].done()
+    assert set(started[0].result()) == {profile_store.KIND, beeld_view.KIND}
+    assert len(there[profile_store.KIND]) == len(there[beeld_view.KIND]) == 20
+    assert there == here

@@ -36,17 +36,20 @@ its uitkomsten tables and review summary, from one read of the programme's rows;
 buurt, it also ranks every period (the programme positions); the remaining default periods follow
 (`refresh.positions`). So the first view of any buurt's uitkomsten page after a refresh computes nothing. Last,
 after the new figures are marked current, `build_buurtbeelden` stores the buurtbeeld profile and head of every
-programme buurt without them (all after a context import, none after a delivery).
+programme buurt without them (none after a delivery; all after a context import or a full refresh, computed by a
+second process beside the other steps from when the peer table is stored: `buurtbeelden_aside`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, func, select
 
 from data_access.models import Area, DerivedResult, ImportBatch, Indicator, Observation, RecordVersion
 from data_access.results import store
@@ -381,12 +384,10 @@ def _missing_comparison_values(conn: Connection) -> dict[str, dict]:
     return {f"{AHEAD_SCOPE}|{slug}": store.frame_payload(tables.get(slug, empty)) for slug in slugs}
 
 
-def build_buurtbeelden(engine: Engine, version: str) -> int:
-    """Store the buurtbeeld profile and head (kinds `context_profile`, `beeld_head`) of every programme buurt that has
-    none, from one read of each kind for all of them, so no buurtbeeld's first view computes (0.3-0.4 s each at
-    1,000 buurten). They rest on public context figures only: a refresh after a delivery keeps them and this finds
-    nothing to do; after a context import it builds all (~20 s at 1,000 buurten, after the refresh has marked the
-    new figures current). Returns the number of rows stored."""
+def buurtbeeld_rows(engine: Engine, every: bool = False) -> dict[str, dict[str, object]]:
+    """The buurtbeeld profile and head (kinds `context_profile`, `beeld_head`) of every programme buurt that has none
+    stored (`every`: of all of them, for a refresh that drops them all), from one read of each kind for all of them,
+    so no buurtbeeld's first view computes (0.3-0.4 s each at 1,000 buurten). Kind → key → payload."""
     from data_access import profile_store, queries
     from data_access.access import ANONYMOUS
     from data_access.published import visible_observations_of
@@ -395,31 +396,75 @@ def build_buurtbeelden(engine: Engine, version: str) -> int:
     with engine.connect() as conn:
         catalogue = queries.indicators(conn)
         if not profile_store.shareable(ANONYMOUS, catalogue):
-            return 0  # a stored copy would not be used (see profile_store)
-        stored = {(r.kind, r.key) for r in conn.execute(select(DerivedResult.kind, DerivedResult.key).where(
-            DerivedResult.kind.in_([profile_store.KIND, beeld_view.KIND])))}
+            return {}  # a stored copy would not be used (see profile_store)
+        stored = set() if every else {(r.kind, r.key) for r in conn.execute(
+            select(DerivedResult.kind, DerivedResult.key).where(
+                DerivedResult.kind.in_([profile_store.KIND, beeld_view.KIND])))}
         areas = queries.programme_areas(conn)
         profiles = [a for a in areas if (profile_store.KIND, f"{a.code}|{profile_store.PEER_COUNT}") not in stored]
         heads = [a for a in areas
                  if (beeld_view.KIND, beeld_view.stored_key(a.code, beeld_view.HEADLINES)) not in stored]
         if not profiles and not heads:
-            return 0
+            return {}
         # one read of their rows (as everyone sees them) serves both: the context and the headline indicators
         wanted = sorted({*catalogue.loc[catalogue["group"] == "context", "code"],
                          *(ind for ind, _scope in beeld_view.HEADLINES)})
         observed = visible_observations_of(conn, ANONYMOUS, list({a.code: a for a in [*profiles, *heads]}.values()),
                                            wanted, catalogue=catalogue)
-        rows = {}
+        rows: dict[str, dict[str, object]] = {}
         if profiles:
             rows[profile_store.KIND] = profile_store.ahead_payloads(conn, profiles, catalogue, observed)
         if heads:
             rows[beeld_view.KIND] = beeld_view.ahead_payloads(conn, heads, observed)
+    return rows
+
+
+def build_buurtbeelden(engine: Engine, version: str, rows: dict[str, dict[str, object]] | None = None) -> int:
+    """Store the buurtbeelden of the programme buurten that have none (`buurtbeeld_rows`; `rows`: computed already,
+    by `buurtbeelden_aside`). They rest on public context figures only: a refresh after a delivery keeps them and
+    this finds nothing to do; after a context import it builds all (~20 s at 1,000 buurten). Returns the number of
+    rows stored."""
+    rows = buurtbeeld_rows(engine) if rows is None else rows
     for kind in rows:
         store.counted(kind)
     with engine.begin() as conn:
         for kind, payloads in rows.items():
             store.write_many(conn, kind, payloads, version)
     return sum(len(payloads) for payloads in rows.values())
+
+
+ASIDE_FROM = 200  # programme buurten: below this a second process costs more (its start, ~2 s) than it saves
+
+
+def buurtbeelden_aside(engine: Engine) -> Future | None:
+    """Start computing every programme buurt's buurtbeeld in a second process, for a refresh that drops them all:
+    they rest on context figures and the peer table only (store that first), and take a third of a full refresh
+    (~20 s at 1,000 buurten) that can run on the second core beside the other steps. None when not worth it (fewer
+    than ASIDE_FROM buurten) or not possible (an in-memory database). The refresh stores the result
+    (`build_buurtbeelden(..., rows=future.result())`)."""
+    from data_access.models import ProgrammeBuurt
+
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
+        return None
+    with engine.connect() as conn:
+        if conn.execute(select(func.count(ProgrammeBuurt.id))).scalar_one() < ASIDE_FROM:
+            return None
+    # spawn, not fork: the refresh may run in a web worker's thread, and a forked copy of its pools is unsafe
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    future = pool.submit(_every_buurtbeeld, url.render_as_string(hide_password=False))
+    pool.shutdown(wait=False)  # the process ends when the future is done
+    return future
+
+
+def _every_buurtbeeld(url: str) -> dict[str, dict[str, object]]:
+    from data_access.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        return buurtbeeld_rows(engine, every=True)
+    finally:
+        engine.dispose()
 
 
 def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:

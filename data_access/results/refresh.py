@@ -20,6 +20,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future
 
 from sqlalchemy import Connection, Engine, select
 
@@ -51,7 +52,8 @@ PARTIAL_STEPS = frozenset({"kpi", "learning"})
 # positions come after dropping the lazy kinds, which include older positions.
 FULL_STEPS = ("vergelijkingstabel", "vergelijkingsgroepen", "KPI", "leerpartners", "overige resultaten",
               "eerste weergave", "programmaposities")
-AFTER_STEPS = ("buurtbeelden",)  # every refresh, after the new figures are marked current (`_run`)
+AFTER_STEPS = ("buurtbeelden",)  # every refresh, after the new figures are marked current (`_run`); in a full
+# refresh computed beside the other steps by a second process from when the peer table is stored
 
 
 def refresh(target: Engine | Connection, only_programme_ids: list[int] | None = None,
@@ -154,6 +156,17 @@ def delivery_scope(conn: Connection, changes: first_view.Changes, previous: str 
     return sorted(first_view.fed_programmes(conn, changes.areas)[0]), frozenset(steps)
 
 
+def _computed_aside(aside: list[Future]) -> dict | None:
+    """What the second process computed, or None (compute here) when none ran or it failed."""
+    if not aside:
+        return None
+    try:
+        return aside[0].result()
+    except Exception:  # noqa: BLE001 — a lost process (memory, a signal) must not lose the refresh
+        log.warning("Buurtbeelden in een tweede proces mislukt; ze worden hier berekend", exc_info=True)
+        return None
+
+
 def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | None, lock: RefreshLock,
          wanted: frozenset[str] = PARTIAL_STEPS) -> None:
     from data_access import definitions, kpi_service, learning, peer_groups
@@ -172,12 +185,16 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
                         .scalars())
     steps: list[tuple[str, Callable[[], None]]] = []
 
+    aside: list[Future] = []  # every buurtbeeld, computed by a second process (a refresh that drops them all)
+
     def peer_table() -> None:
         with engine.connect() as conn:
             table = peer_groups.build_context_table(conn)
         _count("peer_table")
         with engine.begin() as conn:
             store.write_many(conn, "peer_table", {"": store.frame_payload(table)}, version, replace_kind=True)
+        if changes.everything or changes.context:  # the drop step takes every buurtbeeld: all are computed again
+            aside.extend(f for f in [first_view.buurtbeelden_aside(engine)] if f is not None)
 
     def groups() -> None:
         with engine.connect() as conn:
@@ -303,6 +320,6 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
     lock.heartbeat(AFTER_STEPS[0])
     if progress:
         progress(AFTER_STEPS[0], len(steps), total)
-    first_view.build_buurtbeelden(engine, version)
+    first_view.build_buurtbeelden(engine, version, rows=_computed_aside(aside))
     if progress:
         progress("klaar", total, total)
