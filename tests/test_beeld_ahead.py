@@ -103,21 +103,36 @@ def test_the_gemeente_of_an_area_is_one_rule_for_comparisons_and_the_buurtbeeld(
     assert [gemeente_of(a, itself=True) for a in cases] == ["GM0392", "GM0392", "GM0392", None, "GM0363"]
 
 
-def test_a_full_refresh_computes_the_buurtbeelden_in_a_second_process_with_the_same_figures(haarlem, monkeypatch):  # noqa: F811
-    from data_access.results import first_view
+
+def test_a_full_refresh_computes_the_buurtbeelden_in_a_second_process_with_the_same_figures(haarlem, monkeypatch):  # noqa: F811, E501
+    from data_access.results import aside
 
     engine = haarlem.server.extensions["engine"]
     assert results.refresh(engine)  # computed in this process (20 buurten: below ASIDE_FROM)
     with engine.connect() as conn:
         here = {kind: store.read_many(conn, kind) for kind in (profile_store.KIND, beeld_view.KIND)}
-    started = []
-    aside = first_view.buurtbeelden_aside
-    monkeypatch.setattr(first_view, "ASIDE_FROM", 0)
-    monkeypatch.setattr(first_view, "buurtbeelden_aside", lambda e: started.append(aside(e)) or started[-1])
+    started, handed = [], []
+    start, result = aside.start, aside.result
+    monkeypatch.setattr(aside, "ASIDE_FROM", 0)
+    monkeypatch.setattr(aside, "start", lambda e: started.append(start(e)) or started[-1])
+    monkeypatch.setattr(aside, "result", lambda a: handed.append(result(a)) or handed[-1])
     assert results.refresh(engine)  # by hand, nothing changed: everything again
     with engine.connect() as conn:
         there = {kind: store.read_many(conn, kind) for kind in (profile_store.KIND, beeld_view.KIND)}
-    assert len(started) == 1 and started[0] is not None and started[0].done()
-    assert set(started[0].result()) == {profile_store.KIND, beeld_view.KIND}
+    assert len(started) == 1 and started[0].process.returncode == 0 and not started[0].output.exists()
+    assert set(handed[0]) == {profile_store.KIND, beeld_view.KIND} and len(handed[0][beeld_view.KIND]) == 20
     assert len(there[profile_store.KIND]) == len(there[beeld_view.KIND]) == 20
     assert there == here
+
+
+def test_a_failed_second_process_leaves_the_buurtbeelden_to_the_refresh(haarlem, tmp_path, caplog):  # noqa: F811
+    from data_access.results import aside, first_view
+
+    failed = aside.launch(f"sqlite:///{tmp_path / 'leeg.db'}")  # no tables: the second process fails
+    assert aside.result(failed) is None
+    assert failed.process.returncode != 0 and not failed.output.parent.exists()
+    assert "mislukt" in caplog.text
+    engine = haarlem.server.extensions["engine"]
+    with engine.connect() as conn:
+        version = store.store_version(conn)
+    assert first_view.build_buurtbeelden(engine, version, rows=None) == 40  # computed here instead

@@ -37,19 +37,17 @@ buurt, it also ranks every period (the programme positions); the remaining defau
 (`refresh.positions`). So the first view of any buurt's uitkomsten page after a refresh computes nothing. Last,
 after the new figures are marked current, `build_buurtbeelden` stores the buurtbeeld profile and head of every
 programme buurt without them (none after a delivery; all after a context import or a full refresh, computed by a
-second process beside the other steps from when the peer table is stored: `buurtbeelden_aside`).
+second process beside the other steps from when the peer table is stored: `results.aside`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy import Connection, Engine, delete, select
 
 from data_access.models import Area, DerivedResult, ImportBatch, Indicator, Observation, RecordVersion
 from data_access.results import store
@@ -421,9 +419,9 @@ def buurtbeeld_rows(engine: Engine, every: bool = False) -> dict[str, dict[str, 
 
 def build_buurtbeelden(engine: Engine, version: str, rows: dict[str, dict[str, object]] | None = None) -> int:
     """Store the buurtbeelden of the programme buurten that have none (`buurtbeeld_rows`; `rows`: computed already,
-    by `buurtbeelden_aside`). They rest on public context figures only: a refresh after a delivery keeps them and
-    this finds nothing to do; after a context import it builds all (~20 s at 1,000 buurten). Returns the number of
-    rows stored."""
+    by a second process, `results.aside`). They rest on public context figures only: a refresh after a delivery
+    keeps them and this finds nothing to do; after a context import it builds all (~20 s at 1,000 buurten).
+    Returns the number of rows stored."""
     rows = buurtbeeld_rows(engine) if rows is None else rows
     for kind in rows:
         store.counted(kind)
@@ -431,40 +429,6 @@ def build_buurtbeelden(engine: Engine, version: str, rows: dict[str, dict[str, o
         for kind, payloads in rows.items():
             store.write_many(conn, kind, payloads, version)
     return sum(len(payloads) for payloads in rows.values())
-
-
-ASIDE_FROM = 200  # programme buurten: below this a second process costs more (its start, ~2 s) than it saves
-
-
-def buurtbeelden_aside(engine: Engine) -> Future | None:
-    """Start computing every programme buurt's buurtbeeld in a second process, for a refresh that drops them all:
-    they rest on context figures and the peer table only (store that first), and take a third of a full refresh
-    (~20 s at 1,000 buurten) that can run on the second core beside the other steps. None when not worth it (fewer
-    than ASIDE_FROM buurten) or not possible (an in-memory database). The refresh stores the result
-    (`build_buurtbeelden(..., rows=future.result())`)."""
-    from data_access.models import ProgrammeBuurt
-
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
-        return None
-    with engine.connect() as conn:
-        if conn.execute(select(func.count(ProgrammeBuurt.id))).scalar_one() < ASIDE_FROM:
-            return None
-    # spawn, not fork: the refresh may run in a web worker's thread, and a forked copy of its pools is unsafe
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    future = pool.submit(_every_buurtbeeld, url.render_as_string(hide_password=False))
-    pool.shutdown(wait=False)  # the process ends when the future is done
-    return future
-
-
-def _every_buurtbeeld(url: str) -> dict[str, dict[str, object]]:
-    from data_access.db import make_engine
-
-    engine = make_engine(url)
-    try:
-        return buurtbeeld_rows(engine, every=True)
-    finally:
-        engine.dispose()
 
 
 def compute_ahead(engine: Engine, version: str, today: dt.date | None = None) -> None:

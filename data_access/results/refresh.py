@@ -20,12 +20,11 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future
 
 from sqlalchemy import Connection, Engine, select
 
 from data_access.models import ProgrammeBuurt
-from data_access.results import first_view, store
+from data_access.results import aside, first_view, store
 from data_access.results.lock import RefreshLock
 
 log = logging.getLogger(__name__)
@@ -156,17 +155,6 @@ def delivery_scope(conn: Connection, changes: first_view.Changes, previous: str 
     return sorted(first_view.fed_programmes(conn, changes.areas)[0]), frozenset(steps)
 
 
-def _computed_aside(aside: list[Future]) -> dict | None:
-    """What the second process computed, or None (compute here) when none ran or it failed."""
-    if not aside:
-        return None
-    try:
-        return aside[0].result()
-    except Exception:  # noqa: BLE001 — a lost process (memory, a signal) must not lose the refresh
-        log.warning("Buurtbeelden in een tweede proces mislukt; ze worden hier berekend", exc_info=True)
-        return None
-
-
 def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | None, lock: RefreshLock,
          wanted: frozenset[str] = PARTIAL_STEPS) -> None:
     from data_access import definitions, kpi_service, learning, peer_groups
@@ -185,7 +173,7 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
                         .scalars())
     steps: list[tuple[str, Callable[[], None]]] = []
 
-    aside: list[Future] = []  # every buurtbeeld, computed by a second process (a refresh that drops them all)
+    beside: list[aside.Aside] = []  # every buurtbeeld, computed by a second process (a refresh that drops them all)
 
     def peer_table() -> None:
         with engine.connect() as conn:
@@ -194,7 +182,7 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         with engine.begin() as conn:
             store.write_many(conn, "peer_table", {"": store.frame_payload(table)}, version, replace_kind=True)
         if changes.everything or changes.context:  # the drop step takes every buurtbeeld: all are computed again
-            aside.extend(f for f in [first_view.buurtbeelden_aside(engine)] if f is not None)
+            beside.extend(a for a in [aside.start(engine)] if a is not None)
 
     def groups() -> None:
         with engine.connect() as conn:
@@ -309,17 +297,22 @@ def _run(engine: Engine, programme_ids: list[int] | None, progress: Progress | N
         steps += [("buurtagenda's", agendas)] if "agenda" in wanted and "learning" not in wanted else []
         steps += [(name, by_name[name]) for name in FULL_STEPS[-3:]]
     total = len(steps) + len(AFTER_STEPS)
-    for done, (name, step) in enumerate(steps):
-        lock.heartbeat(name)
-        if progress:
-            progress(name, done, total)
-        step()
-    store.mark_refreshed(engine, version)  # pages show the new figures from here
+    try:
+        for done, (name, step) in enumerate(steps):
+            lock.heartbeat(name)
+            if progress:
+                progress(name, done, total)
+            step()
+        store.mark_refreshed(engine, version)  # pages show the new figures from here
+    except BaseException:
+        for running in beside:
+            aside.stop(running)
+        raise
     # still under the lock, what only spares first views their computing: every programme buurt's buurtbeeld (kept
     # by a delivery, so usually nothing to do; all after a context import)
     lock.heartbeat(AFTER_STEPS[0])
     if progress:
         progress(AFTER_STEPS[0], len(steps), total)
-    first_view.build_buurtbeelden(engine, version, rows=_computed_aside(aside))
+    first_view.build_buurtbeelden(engine, version, rows=aside.result(beside[0]) if beside else None)
     if progress:
         progress("klaar", total, total)
