@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -68,6 +69,8 @@ def result(aside: Aside) -> dict[str, dict[str, object]] | None:
         log.warning("Buurtbeelden in een tweede proces mislukt (code %s); ze worden hier berekend", code)
     except subprocess.TimeoutExpired:
         log.warning("Buurtbeelden in een tweede proces niet klaar na %s s; ze worden hier berekend", TIMEOUT_S)
+    except (OSError, ValueError):  # its file unreadable or cut short (a full disk)
+        log.warning("Buurtbeelden uit een tweede proces onleesbaar; ze worden hier berekend", exc_info=True)
     finally:
         stop(aside)
     return None
@@ -78,8 +81,7 @@ def stop(aside: Aside) -> None:
     if aside.process.poll() is None:
         aside.process.kill()
         aside.process.wait()
-    aside.output.unlink(missing_ok=True)
-    aside.output.parent.rmdir()
+    shutil.rmtree(aside.output.parent, ignore_errors=True)
 
 
 def main() -> None:
