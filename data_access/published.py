@@ -48,7 +48,8 @@ def add_intervals(frame: pd.DataFrame, catalogue: pd.DataFrame, level: float = 0
     used = pd.unique(indicator[shown])
     reason_of = {code: no_interval_reason(cat.at[code, "kind"], cat.at[code, "source"], cat.at[code, "theme"]) or ""
                  for code in used}
-    reason = indicator.map(reason_of).fillna("").to_numpy(dtype=object)
+    # a plain lookup: mapping onto no reason at all gives a float column that pandas 4 will not fill with text
+    reason = np.array([reason_of.get(code, "") for code in indicator.tolist()], dtype=object)
     has_reason = shown & (reason != "")
 
     low, high = np.full(len(frame), np.nan), np.full(len(frame), np.nan)
