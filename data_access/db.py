@@ -69,14 +69,21 @@ _WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary(
 WRITER_POOL_TIMEOUT = 5.0
 
 
+def in_memory(engine: Engine) -> bool:
+    """Whether the engine's database is an in-memory SQLite one: reachable only through this engine, in this
+    process (no companion pool, no second process)."""
+    url = engine.url
+    return url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:"
+
+
 def writer_engine(engine: Engine) -> Engine:
     """The engine's companion for best-effort writes made while a request holds a reading connection.
 
     Writers never wait for a second connection, so this pool cannot starve; SQLite gets one connection (it has
     one writer at a time anyway). An in-memory SQLite database is only reachable through its own engine."""
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
+    if in_memory(engine):
         return engine
+    url = engine.url
     writer = _WRITERS.get(engine)
     if writer is None:
         overflow = 0 if url.get_backend_name() == "sqlite" else 1

@@ -40,15 +40,15 @@ class Aside:
 def start(engine: Engine) -> Aside | None:
     """Start computing every programme buurt's buurtbeeld in a second process (the peer table must be stored); None
     when not worth it (fewer than ASIDE_FROM buurten) or not possible (an in-memory database)."""
+    from data_access.db import in_memory
     from data_access.models import ProgrammeBuurt
 
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and (url.database or ":memory:") == ":memory:":
+    if in_memory(engine):
         return None
     with engine.connect() as conn:
         if conn.execute(select(func.count(ProgrammeBuurt.id))).scalar_one() < ASIDE_FROM:
             return None
-    return launch(url.render_as_string(hide_password=False))
+    return launch(engine.url.render_as_string(hide_password=False))
 
 
 def launch(url: str) -> Aside:
